@@ -1,0 +1,134 @@
+"""``pacer-desktop``: the command line (shared/spec/case-format.md).
+
+Imports stay inside the commands so that ``evaluate`` never loads Qt or reportlab. Users never
+see a traceback: bad input exits 2 with one line per problem; anything else exits 1 with a
+one-line message (set PACER_DEBUG=1 for the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+
+
+def _version_text() -> str:
+    from . import __version__, protocols
+    p = protocols.load()
+    return f"pacer-desktop {__version__}\nprotocol {p.id} (sha256 {p.sha256})"
+
+
+def _read_input(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a case file") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+
+
+class InputError(Exception):
+    """A problem with what the user gave; printed as it is, exit 2."""
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluation import evaluate_text
+    result = evaluate_text(_read_input(args.case))
+    print(json.dumps(result.model_dump(mode="json"), indent=1 if args.pretty else None, ensure_ascii=False))
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .core.case import Case
+    print(json.dumps(Case.model_json_schema(), indent=1))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pacer-desktop",
+        description="PACER Desktop: bedside calculator for pre-emptive anakinra after CD19 CAR T-cell therapy.",
+    )
+    parser.add_argument("--version", action="store_true", help="print the application and protocol versions")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("evaluate", help="evaluate a case file and print the result as JSON",
+                       description="Evaluate a case file (see `pacer-desktop schema`) and print the result as JSON.")
+    p.add_argument("case", metavar="CASE.json", help="the case file, or - to read standard input")
+    p.add_argument("--pretty", action="store_true", help="indent the JSON")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the case file",
+                       description="Print the JSON Schema of the case file, generated from the engine's models.")
+    p.set_defaults(func=cmd_schema)
+
+    for module_name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue  # that part of the application is not built yet
+        module.register(sub)
+    return parser
+
+
+#: Modules that add their own commands with ``register(subparsers)``. They must import nothing
+#: heavy at module level (Qt, reportlab, sqlite_utils): parsing runs on every start.
+COMMAND_MODULES = (
+    "pacer_desktop.storage.commands",
+    "pacer_desktop.reports.commands",
+    "pacer_desktop.ui.commands",
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.version:
+            print(_version_text())
+            return EXIT_OK
+        if args.command is None:
+            parser.print_help()
+            return EXIT_OK
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except BaseException as exc:  # noqa: BLE001 - the user gets a message, never a traceback
+        return _report(exc)
+
+
+def _report(exc: BaseException) -> int:
+    from .core.errors import CaseError
+    from .core.protocol import ProtocolError
+    if isinstance(exc, SystemExit):
+        raise exc
+    if isinstance(exc, CaseError):
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_INPUT
+    if isinstance(exc, InputError):
+        print(exc, file=sys.stderr)
+        return EXIT_INPUT
+    if isinstance(exc, ProtocolError):
+        print(f"cannot start: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if os.environ.get("PACER_DEBUG"):
+        raise exc
+    print(f"pacer-desktop: unexpected error ({type(exc).__name__}: {exc}). "
+          "Run again with PACER_DEBUG=1 to see the details.", file=sys.stderr)
+    return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""The case: everything the engine needs about one patient (shared/spec/case-format.md).
+
+Frozen pydantic models, validated strictly (no silent type coercion, no unknown fields: a typo in
+a clinical field must be an error, not a silently missing value). Checks that need the protocol
+(plausible ranges, the tool in use) are in :mod:`pacer_desktop.core.validation`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+Instant = AwareDatetime
+Score = Annotated[int, Field(ge=0)]
+Number = Annotated[Decimal, Field(allow_inf_nan=False)]
+
+Hypotension = Literal["none", "no_vasopressor", "one_vasopressor", "multiple_vasopressors"]
+OxygenDevice = Literal[
+    "none", "nasal_cannula", "blow_by", "high_flow_nasal_cannula", "face_mask",
+    "non_rebreather", "venturi_mask", "cpap", "bipap", "mechanical_ventilation",
+]
+IcansTool = Literal["ice", "capd"]
+Consciousness = Literal[
+    "normal", "awakens_spontaneously", "awakens_to_voice", "awakens_to_tactile", "unarousable"
+]
+Seizure = Literal["none", "rapidly_resolving", "prolonged_or_repetitive"]
+Motor = Literal["none", "deep_focal_weakness"]
+CerebralEdema = Literal["none", "focal", "diffuse"]
+Drug = Literal[
+    "anakinra", "tocilizumab", "siltuximab", "dexamethasone", "methylprednisolone",
+    "hydrocortisone", "prednisone", "acetaminophen", "paracetamol", "ibuprofen",
+]
+SexAtBirth = Literal["male", "female"]
+DiseaseCategory = Literal[
+    "second_marrow_relapse", "cns_relapse", "relapse_after_hsct", "refractory", "hsct_ineligible"
+]
+HsctIneligibilityReason = Literal[
+    "comorbid_disease", "conditioning_contraindicated", "no_suitable_donor", "prior_hsct",
+    "declined_after_discussion",
+]
+PregnancyTest = Literal["negative", "positive"]
+
+NASAL_CANNULAS = ("nasal_cannula", "high_flow_nasal_cannula")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+class Patient(_Model):
+    date_of_birth: date | None = None
+    sex_at_birth: SexAtBirth | None = None
+    developmental_delay: bool = False
+
+
+class Weight(_Model):
+    at: Instant
+    kg: Number
+
+
+class Temperature(_Model):
+    at: Instant
+    value: Number
+    unit: Literal["C", "F"]
+
+
+class CrsInputs(_Model):
+    hypotension: Hypotension
+    oxygen_device: OxygenDevice
+    oxygen_flow_l_min: Number | None = None
+
+
+class IcansInputs(_Model):
+    tool: IcansTool | None = None
+    ice_score: Score | None = None
+    capd_score: Score | None = None
+    unable_to_perform: bool = False
+    consciousness: Consciousness = "normal"
+    seizure: Seizure = "none"
+    motor: Motor = "none"
+    cerebral_edema: CerebralEdema = "none"
+    sedated: bool = False
+
+
+class Assessment(_Model):
+    at: Instant
+    crs: CrsInputs | None = None
+    icans: IcansInputs | None = None
+
+
+class Medication(_Model):
+    at: Instant
+    drug: Drug
+    dose_mg: Number | None = None
+
+
+class Escalation(_Model):
+    at: Instant
+    by: str = ""
+    reason: str = ""
+
+
+class EligibilityInputs(_Model):
+    """Eligibility data; ``None`` is missing data, never a pass (clinical-rules §10)."""
+
+    assessed_on: date
+    consent_signed_on: date | None = None
+    relapsed_or_refractory_b_all: bool | None = None
+    disease_categories: tuple[DiseaseCategory, ...] | None = None
+    hsct_ineligibility_reason: HsctIneligibilityReason | None = None
+    cd19_documented: bool | None = None
+    alt_u_l: Number | None = None
+    bilirubin_mg_dl: Number | None = None
+    creatinine_mg_dl: Number | None = None
+    spo2_room_air_pct: Number | None = None
+    dyspnea_grade: Score | None = None
+    dlco_pct: Number | None = None
+    lv_shortening_fraction_pct: Number | None = None
+    ejection_fraction_pct: Number | None = None
+    cardiac_function_documented: bool | None = None
+    marrow_blasts_pct: Number | None = None
+    peripheral_blasts: bool | None = None
+    disease_assessed_on: date | None = None
+    lymphodepletion_start_on: date | None = None
+    product: str | None = None
+    childbearing_potential: bool | None = None
+    pregnancy_test: PregnancyTest | None = None
+    reproductive_potential: bool | None = None
+    contraception_agreed: bool | None = None
+
+
+class Case(_Model):
+    """One patient's case. ``now`` and ``timezone`` are filled in by the caller when absent."""
+
+    protocol: str | None = None
+    timezone: str | None = None
+    now: Instant | None = None
+    patient: Patient = Patient()
+    weights: tuple[Weight, ...] = ()
+    infusion_at: Instant | None = None
+    temperatures: tuple[Temperature, ...] = ()
+    assessments: tuple[Assessment, ...] = ()
+    medications: tuple[Medication, ...] = ()
+    escalations: tuple[Escalation, ...] = ()
+    eligibility: EligibilityInputs | None = None
+
+    def with_defaults(self, *, protocol: str, now: datetime, timezone: str) -> Case:
+        """The case with absent ``protocol``, ``now`` and ``timezone`` filled in."""
+        return self.model_copy(update={
+            "protocol": self.protocol or protocol,
+            "now": self.now or now,
+            "timezone": self.timezone or timezone,
+        })

@@ -1,0 +1,289 @@
+"""Eligibility checklist (clinical-rules §10).
+
+Each criterion is met, not_met or missing. A criterion with several required parts is not_met
+if any entered part fails, else missing if any part is not entered, else met. Alternatives
+("SF >= 28 % or EF >= 40 %") are met by any one that passes; when none passes, they are not_met
+if a measurement was entered, else missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Literal
+
+from .case import EligibilityInputs, Patient
+from .notation import plain_number as num
+from .protocol import EligibilityRules
+from .timeutil import completed_years
+
+Status = Literal["met", "not_met", "missing"]
+
+CRITERIA = (
+    ("consent", "Informed consent (and assent) signed", "consent"),
+    ("age", "Age", "disease"),
+    ("diagnosis", "Relapsed or refractory B-ALL", "disease"),
+    ("cd19", "CD19 expression by flow cytometry", "disease"),
+    ("alt", "ALT", "organ"),
+    ("bilirubin", "Bilirubin", "organ"),
+    ("pulmonary", "Pulmonary function", "organ"),
+    ("cardiac", "Cardiac function", "organ"),
+    ("creatinine", "Serum creatinine for age and sex", "organ"),
+    ("disease_burden", "Disease burden before lymphodepletion", "disease"),
+    ("product", "Commercial tisagenlecleucel", "disease"),
+    ("pregnancy", "Pregnancy", "reproductive"),
+    ("contraception", "Contraception", "reproductive"),
+)
+CRITERION_IDS = tuple(c[0] for c in CRITERIA)
+CATEGORY_TEXT = {
+    "second_marrow_relapse": "second or later marrow relapse",
+    "cns_relapse": "CNS relapse",
+    "relapse_after_hsct": "relapse after allogeneic HSCT",
+    "refractory": "refractory disease",
+    "hsct_ineligible": "ineligible for allogeneic HSCT",
+}
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    status: Status
+    detail: str
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    verdict: Literal["eligible", "not_eligible", "incomplete"]
+    criteria: tuple[Criterion, ...]
+    reasons: tuple[str, ...]  # the criteria behind the verdict
+
+
+def combine(parts: list[Status]) -> Status:
+    """All of several parts: not_met if any fails, else missing if any is absent, else met."""
+    if "not_met" in parts:
+        return "not_met"
+    if "missing" in parts:
+        return "missing"
+    return "met"
+
+
+def check(value, passes) -> Status:
+    if value is None:
+        return "missing"
+    return "met" if passes(value) else "not_met"
+
+
+def either(*alternatives: tuple[object, bool]) -> Status:
+    """Alternatives ``(value, passes)``: met if one passes; else not_met if any was entered."""
+    if any(value is not None and ok for value, ok in alternatives):
+        return "met"
+    if any(value is not None for value, _ in alternatives):
+        return "not_met"
+    return "missing"
+
+
+def evaluate_eligibility(inputs: EligibilityInputs, patient: Patient, rules: EligibilityRules) -> Eligibility:
+    e, r = inputs, rules
+    age = completed_years(patient.date_of_birth, e.assessed_on) if patient.date_of_birth else None
+    results = [
+        _consent(e),
+        _age(age, r),
+        _diagnosis(e),
+        Criterion("cd19", check(e.cd19_documented, bool),
+                  _yes_no(e.cd19_documented, "CD19+ documented", "CD19 expression not documented")),
+        _threshold("alt", e.alt_u_l, lambda v: v < r.alt_below_u_l, "ALT", "U/L",
+                   f"must be below {num(r.alt_below_u_l)} U/L"),
+        _threshold("bilirubin", e.bilirubin_mg_dl, lambda v: v <= r.bilirubin_max_mg_dl, "bilirubin",
+                   "mg/dL", f"maximum {num(r.bilirubin_max_mg_dl)} mg/dL"),
+        _pulmonary(e, r),
+        _cardiac(e, r),
+        _creatinine(e, age, patient, r),
+        _disease_burden(e, r),
+        _product(e, r),
+        _pregnancy(e),
+        _contraception(e, r),
+    ]
+    not_met = [c.id for c in results if c.status == "not_met"]
+    missing = [c.id for c in results if c.status == "missing"]
+    if not_met:
+        verdict, behind = "not_eligible", not_met
+    elif missing:
+        verdict, behind = "incomplete", missing
+    else:
+        verdict, behind = "eligible", list(CRITERION_IDS)
+    return Eligibility(verdict, tuple(results), tuple(behind))
+
+
+def _yes_no(value: bool | None, yes: str, no: str) -> str:
+    return "not entered" if value is None else (yes if value else no)
+
+
+def _threshold(cid, value, passes, label, unit, limit) -> Criterion:
+    status = check(value, passes)
+    detail = "not entered" if value is None else f"{label} {num(value)} {unit} ({limit})"
+    return Criterion(cid, status, detail)
+
+
+def _consent(e: EligibilityInputs) -> Criterion:
+    signed = e.consent_signed_on
+    if signed is None:
+        return Criterion("consent", "missing", "date consent was signed not entered")
+    if signed <= e.assessed_on:
+        return Criterion("consent", "met", f"signed {signed.isoformat()}")
+    return Criterion("consent", "not_met",
+                     f"signed {signed.isoformat()}, after the assessment date {e.assessed_on.isoformat()}")
+
+
+def _age(age: int | None, r: EligibilityRules) -> Criterion:
+    if age is None:
+        return Criterion("age", "missing", "date of birth not entered")
+    ok = r.age_min_years <= age <= r.age_max_years
+    limit = f"{r.age_min_years}–{r.age_max_years} completed years"
+    return Criterion("age", "met" if ok else "not_met",
+                     f"{age} {'year' if age == 1 else 'years'}" + ("" if ok else f" (must be {limit})"))
+
+
+def _diagnosis(e: EligibilityInputs) -> Criterion:
+    base = check(e.relapsed_or_refractory_b_all, bool)
+    cats = e.disease_categories
+    if cats is None:
+        cat_status: Status = "missing"
+        cat_text = "disease category not entered"
+    elif not cats:
+        cat_status, cat_text = "not_met", "no qualifying disease category"
+    elif set(cats) == {"hsct_ineligible"} and e.hsct_ineligibility_reason is None:
+        cat_status, cat_text = "missing", "ineligible for HSCT: the reason is not entered"
+    else:
+        cat_status = "met"
+        names = [CATEGORY_TEXT[c] for c in cats]
+        if "hsct_ineligible" in cats and e.hsct_ineligibility_reason:
+            i = cats.index("hsct_ineligible")
+            names[i] += f" ({e.hsct_ineligibility_reason.replace('_', ' ')})"
+        cat_text = "; ".join(names)
+    base_text = {"met": "relapsed or refractory B-ALL", "not_met": "not relapsed or refractory B-ALL",
+                 "missing": "relapsed or refractory B-ALL not entered"}[base]
+    return Criterion("diagnosis", combine([base, cat_status]), f"{base_text}; {cat_text}")
+
+
+def _pulmonary(e: EligibilityInputs, r: EligibilityRules) -> Criterion:
+    parts = [
+        check(e.dyspnea_grade, lambda v: v <= r.dyspnea_max_grade),
+        check(e.spo2_room_air_pct, lambda v: v > r.spo2_above_pct),
+        "met" if e.dlco_pct is None else check(e.dlco_pct, lambda v: v >= r.dlco_min_pct),
+    ]
+    texts = [
+        "dyspnea not entered" if e.dyspnea_grade is None
+        else f"dyspnea grade {e.dyspnea_grade} (maximum {r.dyspnea_max_grade})",
+        "SpO2 on room air not entered" if e.spo2_room_air_pct is None
+        else f"SpO2 {num(e.spo2_room_air_pct)} % on room air (must be above {num(r.spo2_above_pct)} %)",
+        "DLCO not done" if e.dlco_pct is None
+        else f"DLCO {num(e.dlco_pct)} % (minimum {num(r.dlco_min_pct)} %)",
+    ]
+    return Criterion("pulmonary", combine(parts), "; ".join(texts))
+
+
+def _cardiac(e: EligibilityInputs, r: EligibilityRules) -> Criterion:
+    sf, ef = e.lv_shortening_fraction_pct, e.ejection_fraction_pct
+    status = either(
+        (sf, sf is not None and sf >= r.lv_shortening_fraction_min_pct),
+        (ef, ef is not None and ef >= r.ejection_fraction_min_pct),
+    )
+    if e.cardiac_function_documented:
+        status = "met"
+    texts = []
+    if sf is not None:
+        texts.append(f"shortening fraction {num(sf)} % (minimum {num(r.lv_shortening_fraction_min_pct)} %)")
+    if ef is not None:
+        texts.append(f"ejection fraction {num(ef)} % (minimum {num(r.ejection_fraction_min_pct)} %)")
+    if e.cardiac_function_documented:
+        texts.append("adequate function documented by imaging or cardiologist")
+    return Criterion("cardiac", status, "; ".join(texts) or "no cardiac function entered")
+
+
+def creatinine_max(age: int, sex: str | None, r: EligibilityRules) -> Decimal | None:
+    """Maximum creatinine for completed years of age and sex at birth; None if not defined."""
+    for row in r.creatinine:
+        if row.age_from <= age and (row.age_below is None or age < row.age_below):
+            if row.male == row.female:
+                return row.male
+            if sex is None:
+                return None
+            return row.male if sex == "male" else row.female
+    return None
+
+
+def _creatinine(e: EligibilityInputs, age: int | None, patient: Patient, r: EligibilityRules) -> Criterion:
+    value = e.creatinine_mg_dl
+    if value is None:
+        return Criterion("creatinine", "missing", "creatinine not entered")
+    if age is None:
+        return Criterion("creatinine", "missing", f"creatinine {num(value)} mg/dL; date of birth not entered")
+    limit = creatinine_max(age, patient.sex_at_birth, r)
+    if limit is None:
+        why = "sex at birth not entered" if age >= r.creatinine[0].age_from else "no maximum for this age"
+        return Criterion("creatinine", "missing", f"creatinine {num(value)} mg/dL; {why}")
+    who = f"{patient.sex_at_birth + ', ' if patient.sex_at_birth else ''}{age} years"
+    return Criterion("creatinine", "met" if value <= limit else "not_met",
+                     f"creatinine {num(value)} mg/dL (maximum {num(limit)} mg/dL for {who})")
+
+
+def _disease_burden(e: EligibilityInputs, r: EligibilityRules) -> Criterion:
+    burden = either(
+        (e.marrow_blasts_pct, e.marrow_blasts_pct is not None and e.marrow_blasts_pct >= r.marrow_blasts_min_pct),
+        (e.peripheral_blasts, bool(e.peripheral_blasts)),
+    )
+    texts = []
+    if e.marrow_blasts_pct is not None:
+        texts.append(f"marrow blasts {num(e.marrow_blasts_pct)} % (minimum {num(r.marrow_blasts_min_pct)} %)")
+    if e.peripheral_blasts is not None:
+        texts.append("peripheral blasts detected" if e.peripheral_blasts else "no peripheral blasts")
+    if burden == "missing":
+        texts.append("blasts not entered")
+    assessed, ld = e.disease_assessed_on, e.lymphodepletion_start_on
+    if assessed is None or ld is None:
+        timing: Status = "missing"
+        texts.append("assessment or lymphodepletion date not entered")
+    else:
+        earliest = ld - timedelta(days=r.disease_assessment_window_days)
+        timing = "met" if earliest <= assessed <= ld else "not_met"
+        days = (ld - assessed).days
+        texts.append(f"assessed {assessed.isoformat()}, {days} days before lymphodepletion"
+                     f" (window {r.disease_assessment_window_days} days)" if days >= 0 else
+                     f"assessed {assessed.isoformat()}, after lymphodepletion started")
+    return Criterion("disease_burden", combine([burden, timing]), "; ".join(texts))
+
+
+def _product(e: EligibilityInputs, r: EligibilityRules) -> Criterion:
+    if e.product is None:
+        return Criterion("product", "missing", "product not entered")
+    ok = e.product.strip().lower() in {p.lower() for p in r.products}
+    return Criterion("product", "met" if ok else "not_met",
+                     e.product if ok else f"{e.product} (must be {' or '.join(r.products)})")
+
+
+def _pregnancy(e: EligibilityInputs) -> Criterion:
+    if e.childbearing_potential is None:
+        return Criterion("pregnancy", "missing", "child-bearing potential not entered")
+    if not e.childbearing_potential:
+        return Criterion("pregnancy", "met", "not of child-bearing potential")
+    test = e.pregnancy_test
+    if test is None:
+        return Criterion("pregnancy", "missing", "child-bearing potential; pregnancy test not entered")
+    return Criterion("pregnancy", "met" if test == "negative" else "not_met", f"pregnancy test {test}")
+
+
+def _contraception(e: EligibilityInputs, r: EligibilityRules) -> Criterion:
+    if e.reproductive_potential is None:
+        return Criterion("contraception", "missing", "reproductive potential not entered")
+    if not e.reproductive_potential:
+        return Criterion("contraception", "met", "no reproductive potential")
+    agreed = e.contraception_agreed
+    days = r.contraception_days_after_last_dose
+    if agreed is None:
+        return Criterion("contraception", "missing", "agreement to contraception not entered")
+    return Criterion("contraception", "met" if agreed else "not_met",
+                     f"agreed to contraception through {days} days after the last anakinra dose" if agreed
+                     else f"has not agreed to contraception through {days} days after the last dose")
+
+

@@ -1,0 +1,53 @@
+"""Safe dose notation shared by screens and paper.
+
+No trailing zeros (``5 mg``, never ``5.0 mg``), always a leading zero (``0.4 mL``), units and
+intervals in words (``every 12 hours``, never ``q12h``), ``mL`` never ``cc``, weight in kg only.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .protocol import DoseRules
+
+
+def plain_number(value: Decimal | int | float) -> str:
+    """``Decimal('59.0')`` → ``59``; ``Decimal('0.40')`` → ``0.4``; never exponent notation."""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    text = format(number.normalize(), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text.startswith("."):
+        text = "0" + text
+    elif text.startswith("-."):
+        text = "-0" + text[1:]
+    return "0" if text in ("-0", "") else text
+
+
+def mg(value: Decimal | int | float) -> str:
+    return f"{plain_number(value)} mg"
+
+
+def ml(value: Decimal | int | float) -> str:
+    return f"{plain_number(value)} mL"
+
+
+def kg(value: Decimal | int | float) -> str:
+    return f"{plain_number(value)} kg"
+
+
+def mg_per_kg(value: Decimal | int | float) -> str:
+    return f"{plain_number(value)} mg/kg"
+
+
+def every_hours(hours: int) -> str:
+    return "every hour" if hours == 1 else f"every {hours} hours"
+
+
+def celsius(value: Decimal | int | float) -> str:
+    return f"{plain_number(value)} °C"
+
+
+def product_strength(rules: DoseRules) -> str:
+    """``100 mg/0.67 mL``."""
+    return f"{mg(rules.product_mg)}/{ml(rules.product_ml)}"

@@ -1,0 +1,237 @@
+"""The protocol definition: every clinical number, loaded from a versioned file.
+
+The file's bytes are parsed here (pure); finding and reading the file is the caller's job
+(:mod:`pacer_desktop.protocols`). An invalid file raises :class:`ProtocolError` naming the field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from decimal import Decimal
+from typing import Annotated, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .case import CerebralEdema, Consciousness, Drug, Hypotension, Motor, OxygenDevice, Seizure
+
+PositiveDecimal = Annotated[Decimal, Field(gt=0)]
+NonNegativeInt = Annotated[int, Field(ge=0)]
+PositiveInt = Annotated[int, Field(gt=0)]
+
+
+class ProtocolError(ValueError):
+    """The protocol file cannot be used; the message names the field and the problem."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class TemperatureRules(_Frozen):
+    plausible_min_c: Decimal
+    plausible_max_c: Decimal
+    conversion_quantum_c: PositiveDecimal
+    future_tolerance_min: NonNegativeInt
+
+    @model_validator(mode="after")
+    def _range(self) -> TemperatureRules:
+        if self.plausible_min_c >= self.plausible_max_c:
+            raise ValueError("plausible_min_c must be below plausible_max_c")
+        return self
+
+
+class PersistentFeverRules(_Frozen):
+    reading_above_c: Decimal
+    min_separation_h: PositiveInt
+    max_separation_h: PositiveInt
+
+    @model_validator(mode="after")
+    def _window(self) -> PersistentFeverRules:
+        if self.min_separation_h > self.max_separation_h:
+            raise ValueError("min_separation_h must not exceed max_separation_h")
+        return self
+
+
+class WeightRules(_Frozen):
+    plausible_min_kg: PositiveDecimal
+    plausible_max_kg: PositiveDecimal
+    stale_after_days: PositiveInt
+    change_warning_fraction: PositiveDecimal
+
+
+class DoseRules(_Frozen):
+    drug: str
+    mg_per_kg: PositiveDecimal
+    rounding_increment_mg: PositiveDecimal
+    max_mg: PositiveDecimal
+    max_mg_per_24h: PositiveDecimal
+    route: str
+    route_note: str
+    product: str
+    product_mg: PositiveDecimal
+    product_ml: PositiveDecimal
+    volume_quantum_ml: PositiveDecimal
+
+
+class ScheduleRules(_Frozen):
+    interval_h: PositiveInt
+    escalated_interval_h: PositiveInt
+    horizon_without_stop_h: PositiveInt
+    stop_after_resolution_h: NonNegativeInt
+    stop_not_before_day: NonNegativeInt
+
+
+class AlertRules(_Frozen):
+    persistence_after_start_h: NonNegativeInt
+
+
+OxygenClass = Literal["none", "low_flow", "high_flow", "positive_pressure"]
+
+
+class CrsRules(_Frozen):
+    fever_c: Decimal
+    fever_lookback_h: PositiveInt
+    low_flow_max_l_min: PositiveDecimal
+    plausible_max_flow_l_min: PositiveDecimal
+    fever_only_grade: PositiveInt
+    waiver_drugs: tuple[str, ...]
+    hypotension_grades: dict[Hypotension, NonNegativeInt]
+    oxygen_grades: dict[OxygenClass, NonNegativeInt]
+    oxygen_device_classes: dict[OxygenDevice, OxygenClass | Literal["by_flow"]]
+
+    @model_validator(mode="after")
+    def _complete(self) -> CrsRules:
+        _check_keys("hypotension_grades", self.hypotension_grades, Hypotension)
+        _check_keys("oxygen_grades", self.oxygen_grades, OxygenClass)
+        _check_keys("oxygen_device_classes", self.oxygen_device_classes, OxygenDevice)
+        unknown = set(self.waiver_drugs) - set(get_args(Drug))
+        if unknown:
+            raise ValueError(f"waiver_drugs has unknown drugs: {', '.join(sorted(unknown))}")
+        return self
+
+
+def _check_keys(name: str, table: dict, kind: object) -> None:
+    missing = set(get_args(kind)) - set(table)
+    if missing:
+        raise ValueError(f"{name} lacks {', '.join(sorted(missing))}")
+
+
+class IceItems(_Frozen):
+    orientation: PositiveInt
+    naming: PositiveInt
+    following_commands: PositiveInt
+    writing: PositiveInt
+    attention: PositiveInt
+
+
+Band = tuple[NonNegativeInt, NonNegativeInt, NonNegativeInt]
+
+
+class IcansRules(_Frozen):
+    ice_min_age_years: PositiveInt
+    ice_max: PositiveInt
+    capd_max: PositiveInt
+    capd_item_max: PositiveInt
+    capd_items: PositiveInt
+    capd_reverse_scored_items: tuple[PositiveInt, ...]
+    ice_bands: tuple[Band, ...]
+    capd_bands: tuple[Band, ...]
+    unable_to_perform_grade: NonNegativeInt
+    consciousness_grades: dict[Consciousness, NonNegativeInt]
+    seizure_grades: dict[Seizure, NonNegativeInt]
+    motor_grades: dict[Motor, NonNegativeInt]
+    cerebral_edema_grades: dict[CerebralEdema, NonNegativeInt]
+    ice_items: IceItems
+
+    @model_validator(mode="after")
+    def _consistent(self) -> IcansRules:
+        if sum(self.ice_items.model_dump().values()) != self.ice_max:
+            raise ValueError("ice_items must add up to ice_max")
+        if self.capd_items * self.capd_item_max != self.capd_max:
+            raise ValueError("capd_items × capd_item_max must equal capd_max")
+        _check_bands("ice_bands", self.ice_bands, self.ice_max)
+        _check_bands("capd_bands", self.capd_bands, self.capd_max)
+        _check_keys("consciousness_grades", self.consciousness_grades, Consciousness)
+        _check_keys("seizure_grades", self.seizure_grades, Seizure)
+        _check_keys("motor_grades", self.motor_grades, Motor)
+        _check_keys("cerebral_edema_grades", self.cerebral_edema_grades, CerebralEdema)
+        return self
+
+
+def _check_bands(name: str, bands: tuple[Band, ...], top: int) -> None:
+    covered = sorted(score for low, high, _ in bands for score in range(low, high + 1))
+    if covered != list(range(top + 1)):
+        raise ValueError(f"{name} must cover every score from 0 to {top} exactly once")
+
+
+class CreatinineRow(_Frozen):
+    age_from: NonNegativeInt
+    age_below: PositiveInt | None = None
+    male: PositiveDecimal
+    female: PositiveDecimal
+
+
+class EligibilityRules(_Frozen):
+    age_min_years: NonNegativeInt
+    age_max_years: PositiveInt
+    age_note: str
+    alt_below_u_l: PositiveDecimal
+    bilirubin_max_mg_dl: PositiveDecimal
+    dyspnea_max_grade: NonNegativeInt
+    spo2_above_pct: PositiveDecimal
+    dlco_min_pct: PositiveDecimal
+    lv_shortening_fraction_min_pct: PositiveDecimal
+    ejection_fraction_min_pct: PositiveDecimal
+    marrow_blasts_min_pct: PositiveDecimal
+    disease_assessment_window_days: NonNegativeInt
+    products: tuple[str, ...]
+    contraception_days_after_last_dose: PositiveInt
+    creatinine: tuple[CreatinineRow, ...]
+
+    @model_validator(mode="after")
+    def _table(self) -> EligibilityRules:
+        rows = self.creatinine
+        for before, after in zip(rows, rows[1:]):
+            if before.age_below != after.age_from:
+                raise ValueError("creatinine rows must be contiguous and in age order")
+        if rows and rows[-1].age_below is not None:
+            raise ValueError("the last creatinine row must have no upper age")
+        return self
+
+
+class Protocol(_Frozen):
+    """One protocol version; ``sha256`` is the hash of the file's bytes."""
+
+    id: str
+    title: str
+    indication: str
+    grading_last_day: PositiveInt
+    temperature: TemperatureRules
+    persistent_fever: PersistentFeverRules
+    weight: WeightRules
+    dose: DoseRules
+    schedule: ScheduleRules
+    alerts: AlertRules
+    crs: CrsRules
+    icans: IcansRules
+    eligibility: EligibilityRules
+    sha256: str = ""
+
+
+def parse_protocol(data: bytes) -> Protocol:
+    """Parse and validate a protocol file's bytes (TOML)."""
+    try:
+        raw = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ProtocolError(f"protocol file is not valid TOML: {exc}") from None
+    raw["sha256"] = hashlib.sha256(data).hexdigest()
+    try:
+        return Protocol.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            where = ".".join(str(part) for part in err["loc"]) or "(file)"
+            message = err["msg"].removeprefix("Value error, ")
+            problems.append(f"{where}: {message}")
+        raise ProtocolError("invalid protocol file: " + "; ".join(problems)) from None

@@ -1,0 +1,62 @@
+"""Temperatures and persistent fever (clinical-rules §2, §3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal, Sequence
+
+from .protocol import PersistentFeverRules, TemperatureRules
+from .timeutil import hours
+
+
+def to_celsius(value: Decimal, unit: Literal["C", "F"], rules: TemperatureRules) -> Decimal:
+    """°C as entered; °F converted exactly, ``(F − 32) × 5 / 9`` to 0.01 °C half up (rules §2)."""
+    if unit == "C":
+        return value
+    return ((value - 32) * 5 / 9).quantize(rules.conversion_quantum_c, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A temperature in °C at an instant; ``index`` is its place in the case's list."""
+
+    at: datetime
+    temp_c: Decimal
+    index: int
+
+
+@dataclass(frozen=True)
+class PersistentFever:
+    """Persistent fever met at ``at`` (the anakinra start), by the readings ``first`` and ``second``."""
+
+    at: datetime
+    first: Reading
+    second: Reading
+
+
+def find_persistent_fever(
+    readings: Sequence[Reading], infusion_at: datetime | None, rules: PersistentFeverRules
+) -> PersistentFever | None:
+    """The first instant T with two protocol fever readings a, b, 4 h <= b − a <= 24 h, b at T.
+
+    A protocol fever reading is > 38.5 °C at or after the infusion (rules §3). ``readings`` may be
+    in any order. Linear after sorting: for each b in time order, the earliest reading still
+    within 24 h before b is the best candidate for a.
+    """
+    if infusion_at is None:
+        return None
+    fevers = sorted(
+        (r for r in readings if r.temp_c > rules.reading_above_c and r.at >= infusion_at),
+        key=lambda r: r.at,
+    )
+    shortest, longest = hours(rules.min_separation_h), hours(rules.max_separation_h)
+    lo = 0
+    for b in fevers:
+        while b.at - fevers[lo].at > longest:
+            lo += 1
+        a = fevers[lo]
+        if b.at - a.at >= shortest:
+            return PersistentFever(at=b.at, first=a, second=b)
+    return None

@@ -1,0 +1,1 @@
+"""Printed documents (reportlab, imported only when printing)."""

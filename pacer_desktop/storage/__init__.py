@@ -1,0 +1,1 @@
+"""Local storage of every entry (SQLite through sqlite-utils)."""

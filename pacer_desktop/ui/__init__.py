@@ -1,0 +1,1 @@
+"""Qt widgets: they show core results and send user actions down."""
