@@ -1,0 +1,28 @@
+"""Test configuration for the whole suite.
+
+Qt runs offscreen (set here, before anything imports Qt), and the database and settings point
+at a temporary folder so no test touches a real workstation's data.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+EXAMPLES = SHARED / "examples"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data(tmp_path_factory, monkeypatch):
+    """Every test gets its own database path and settings folder."""
+    home = tmp_path_factory.mktemp("pacer-home")
+    monkeypatch.setenv("PACER_DB", str(home / "pacer.sqlite3"))
+    monkeypatch.setenv("PACER_SETTINGS_DIR", str(home / "settings"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
