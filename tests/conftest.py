@@ -7,15 +7,9 @@ at a temporary folder so no test touches a real workstation's data.
 from __future__ import annotations
 
 import os
-from pathlib import Path
-
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-EXAMPLES = SHARED / "examples"
 
 
 @pytest.fixture(autouse=True)
