@@ -257,7 +257,7 @@ class _Evaluation:
                     onset = a.at
                 current_crs = g.grade
             if a.icans is not None:
-                ig = grade_icans(a.icans, a.icans.tool or self._default_tool(a.at), p.icans)
+                ig = grade_icans(a.icans, self._default_tool(a.at), p.icans)
                 icans_grade, icans_tool, icans_reason = ig.grade, ig.tool, ig.reason
                 notes.extend(ig.notes)
                 current_icans = ig.grade
