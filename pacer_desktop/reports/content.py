@@ -1,0 +1,237 @@
+"""What a printed document says, as plain text: no reportlab here.
+
+Everything a document prints is worded here from the engine's :class:`Result`, the case and
+the protocol, so the wording can be tested without rendering and reused by the window. Doses
+go through :mod:`pacer_desktop.core.notation` only; clinical numbers come from the protocol.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from ..core import notation
+from ..core.case import Case
+from ..core.protocol import Protocol
+from ..core.result import Dose, Result
+from ..core.timeutil import completed_years
+
+Paper = Literal["letter", "a4"]
+DocumentKind = Literal["order", "mar", "eligibility", "grading"]
+
+#: Printed where a field of the header is unknown, so a blank is never mistaken for a value.
+NOT_GIVEN = "not given"
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True)
+class PatientHeader:
+    """Who the paper is about. Name and MRN are not in a case file, so callers pass them."""
+
+    name: str
+    mrn: str
+    date_of_birth: date | None
+    sex_at_birth: str | None
+    allergies: str = ""
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """Everything one printed document is made from."""
+
+    kind: DocumentKind
+    case: Case
+    result: Result
+    protocol: Protocol
+    patient: PatientHeader
+    printed_at: datetime
+    printed_by: str
+    paper: Paper = "letter"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.result.timezone)
+
+    def time(self, at: datetime | None) -> str:
+        return local_time(at, self.zone)
+
+
+# ---- dates and times --------------------------------------------------------------------
+
+def local_date(day: date | None) -> str:
+    """``4 Nov 2026``: month in letters, so 4/11 and 11/4 cannot be confused."""
+    if day is None:
+        return NOT_GIVEN
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def local_time(at: datetime | None, zone: ZoneInfo) -> str:
+    """``4 Nov 2026 11:00`` in the case's zone, 24-hour clock (the zone is printed once a page)."""
+    if at is None:
+        return "—"
+    at = at.astimezone(zone)
+    return f"{local_date(at.date())} {at:%H:%M}"
+
+
+def clock(at: datetime, zone: ZoneInfo) -> str:
+    return f"{at.astimezone(zone):%H:%M}"
+
+
+def zone_line(job: PrintJob) -> str:
+    return f"All times: {job.result.timezone} local time, 24-hour clock"
+
+
+# ---- patient ----------------------------------------------------------------------------
+
+def age_text(patient: PatientHeader, job: PrintJob) -> str:
+    """Completed years on the calculation date."""
+    if patient.date_of_birth is None:
+        return NOT_GIVEN
+    years = completed_years(patient.date_of_birth, job.result.now.astimezone(job.zone).date())
+    return f"{years} years" if years != 1 else "1 year"
+
+
+def or_not_given(text: str | None) -> str:
+    return text.strip() if text and text.strip() else NOT_GIVEN
+
+
+# ---- the order --------------------------------------------------------------------------
+
+def current_interval_h(result: Result, protocol: Protocol) -> int:
+    rules = protocol.schedule
+    return rules.escalated_interval_h if result.escalated_at is not None else rules.interval_h
+
+
+def order_sentence(dose: Dose, interval_h: int, protocol: Protocol) -> str:
+    """``Anakinra 59 mg IV every 12 hours (2.5 mg/kg/dose × 23.4 kg = 58.5 mg, rounded to 59 mg;
+    maximum 100 mg per dose)``."""
+    rules = protocol.dose
+    working = (f"{notation.mg_per_kg(dose.mg_per_kg)}/dose × {notation.kg(dose.weight_kg)}"
+               f" = {notation.mg(dose.calculated_mg)}")
+    if dose.rounded_mg != dose.calculated_mg:
+        working += f", rounded to {notation.mg(dose.rounded_mg)}"
+    if dose.capped:
+        working += f", capped at the maximum of {notation.mg(rules.max_mg)} per dose"
+    else:
+        working += f"; maximum {notation.mg(rules.max_mg)} per dose"
+    return (f"{order_head(dose, interval_h, protocol)} ({working})")
+
+
+def order_head(dose: Dose, interval_h: int, protocol: Protocol) -> str:
+    """``Anakinra 59 mg IV every 12 hours``."""
+    return (f"{protocol.dose.drug.capitalize()} {notation.mg(dose.mg)} {dose.route}"
+            f" {notation.every_hours(interval_h)}")
+
+
+def volume_sentence(dose: Dose, protocol: Protocol) -> str:
+    """``0.4 mL of Kineret prefilled syringe 100 mg/0.67 mL``."""
+    rules = protocol.dose
+    return f"{notation.ml(dose.volume_ml)} of {rules.product} {notation.product_strength(rules)}"
+
+
+def daily_maximum_sentence(protocol: Protocol) -> str:
+    return f"No more than {notation.mg(protocol.dose.max_mg_per_24h)} in any 24 hours."
+
+
+def escalation_sentences(job: PrintJob) -> list[str]:
+    """When and how the schedule may go to the shorter interval, in words (rules §5, §7)."""
+    p, r = job.protocol, job.result
+    sched = p.schedule
+    if r.escalated_at is not None:
+        first = min(job.case.escalations, key=lambda e: e.at)
+        who = f" by {first.by}" if first.by else ""
+        why = f": {first.reason}" if first.reason else ""
+        return [
+            f"Escalated to {notation.every_hours(sched.escalated_interval_h)} at {job.time(r.escalated_at)}{who}{why}.",
+            "There is no de-escalation under this protocol; the dose in mg is unchanged.",
+            "If CRS worsens despite escalated anakinra, manage per institutional standard of care"
+            " (e.g. tocilizumab, corticosteroids).",
+        ]
+    return [
+        f"Escalate to {notation.every_hours(sched.escalated_interval_h)} only by clinician decision,"
+        " recorded with who and why, when the CRS grade rises above the grade at the start,"
+        f" or CRS grade 1 or higher persists {p.alerts.persistence_after_start_h} hours or more after the start.",
+        f"After escalation the next dose is due at the later of the escalation time and"
+        f" {sched.escalated_interval_h} hours after the last dose due, then"
+        f" {notation.every_hours(sched.escalated_interval_h)}; the dose in mg is unchanged.",
+    ]
+
+
+def stopping_sentences(job: PrintJob) -> list[str]:
+    """The stopping rule in words, and the stop time once it is known (rules §6)."""
+    sched, r = job.protocol.schedule, job.result
+    rule = (f"Stop when CRS and ICANS have both resolved to grade 0 (with no higher grade after):"
+            f" the stop time is the later of resolution + {sched.stop_after_resolution_h} hours and"
+            f" infusion + {sched.stop_not_before_day} days. A dose due exactly at the stop time is not given.")
+    if r.stop_at is None:
+        return [rule, "Not resolved yet: no stop time; continue the schedule."]
+    given = [d for d in r.doses if d.due < r.stop_at]
+    last = f" Last dose due {job.time(given[-1].due)}." if given else ""
+    return [rule, f"Resolved {job.time(r.resolved_at)}; stop time {job.time(r.stop_at)}.{last}"]
+
+
+def warning_sentences(job: PrintJob) -> list[str]:
+    """Every alert of the result in words (rules §4, §7); warnings never block printing."""
+    p, r = job.protocol, job.result
+    texts = {
+        "dose_capped": (f"Dose capped: the calculated dose is above the maximum of"
+                        f" {notation.mg(p.dose.max_mg)} per dose."),
+        "weight_stale": (f"Stale weight: the dosing weight is more than {p.weight.stale_after_days} days old"
+                         f" (weighed {job.time(r.dose.weight_at) if r.dose else NOT_GIVEN}). Weigh the patient."),
+        "weight_changed": (f"Changed weight: the latest weight differs by more than"
+                           f" {notation.plain_number(p.weight.change_warning_fraction * 100)} % from the one before it."
+                           " Check the weight before giving."),
+        "weight_missing": "No dosing weight recorded for some doses: record a weight before giving.",
+        "daily_maximum": (f"A dose was reduced to keep within {notation.mg(p.dose.max_mg_per_24h)}"
+                          " in any 24 hours."),
+        "consider_escalation": (f"Consider escalation to {notation.every_hours(p.schedule.escalated_interval_h)}:"
+                                " CRS has progressed or persists (clinician decision)."),
+        "standard_of_care": ("CRS worsening despite escalated anakinra: manage per institutional"
+                             " standard of care (e.g. tocilizumab, corticosteroids)."),
+    }
+    return [texts.get(code, code.replace("_", " ")) for code in r.alerts]
+
+
+# ---- identity of a printed document -----------------------------------------------------
+
+def content_sha256(job: PrintJob) -> str:
+    """Hash of everything the document was made from, except when and by whom it was printed.
+
+    Printed on the page (and in the order sheet's QR code) and stored with the print record, so
+    a paper copy can be matched to the record; a reprint of the same content has the same hash.
+    """
+    content = {
+        "kind": job.kind,
+        "patient": asdict(job.patient),
+        "case": job.case.model_dump(mode="json"),
+        "result": job.result.model_dump(mode="json"),
+        "protocol_sha256": job.protocol.sha256,
+    }
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def order_id(job: PrintJob) -> str:
+    """Names the order itself (patient, start, mg, interval, protocol), not one printing of it."""
+    r = job.result
+    facts = "|".join([
+        job.patient.mrn, r.protocol,
+        r.persistent_fever_at.isoformat() if r.persistent_fever_at else "",
+        notation.plain_number(r.dose.mg) if r.dose else "",
+        str(current_interval_h(r, job.protocol)),
+    ])
+    return "AK-" + hashlib.sha256(facts.encode("utf-8")).hexdigest()[:10].upper()
+
+
+def qr_payload(order: str, content_hash: str) -> str:
+    """What the order sheet's QR code carries."""
+    return f"PACER-ORDER;id={order};sha256={content_hash}"
+
+
+class NothingToPrint(ValueError):
+    """The case has nothing for this document (no anakinra started, no eligibility entered)."""

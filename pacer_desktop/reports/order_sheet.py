@@ -1,0 +1,104 @@
+"""The anakinra order sheet: one page the prescriber signs and the pharmacist verifies."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepInFrame, Paragraph, Spacer, Table, TableStyle
+
+from ..core import notation
+from . import content as c
+from .pdf import (BODY, BOLD, FOOTER_H, HEADER_H, HEADING, LABEL, MARGIN, ORDER, PAGE_SIZES, SMALL,
+                  WARNING, QrCode, build, escape, grid, p, patient_grid, register_fonts)
+
+TITLE = "Anakinra order sheet"
+#: How many of the coming doses the sheet lists (a layout choice; the full list is on the record).
+NEXT_DOSES = 6
+QR_SIZE = 30 * mm
+
+
+def order_sheet(job: c.PrintJob) -> bytes:
+    """The order sheet's PDF. Raises :class:`NothingToPrint` when anakinra has not started."""
+    r = job.result
+    if r.dose is None or r.persistent_fever_at is None:
+        raise c.NothingToPrint("no anakinra order to print: persistent fever is not met"
+                               if r.persistent_fever_at is None else
+                               "no anakinra order to print: no dosing weight is recorded")
+    register_fonts()
+    content_hash = c.content_sha256(job)
+    order = c.order_id(job)
+    page_w, page_h = PAGE_SIZES[job.paper]
+    width = page_w - 2 * MARGIN
+    story = _story(job, width, order, content_hash)
+    # The order must never run onto a second page: shrink a very long one to fit.
+    frame_h = page_h - 2 * MARGIN - HEADER_H - FOOTER_H
+    return build(job, TITLE, [KeepInFrame(width, frame_h, story, mode="shrink")], content_hash)
+
+
+def _story(job: c.PrintJob, width: float, order: str, content_hash: str) -> list:
+    r, proto = job.result, job.protocol
+    dose = r.dose
+    interval = c.current_interval_h(r, proto)
+
+    qr = [QrCode(c.qr_payload(order, content_hash), QR_SIZE),
+          Paragraph(f"Order {escape(order)}", LABEL)]
+    top = Table([[patient_grid(job.patient, job, width - QR_SIZE - 8, c.age_text(job.patient, job)), qr]],
+                colWidths=[width - QR_SIZE - 4, QR_SIZE + 4])
+    top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                             ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
+
+    head = c.order_head(dose, interval, proto)
+    sentence = c.order_sentence(dose, interval, proto)
+    order_text = f"<font name='{BOLD}'>{escape(head)}</font>{escape(sentence[len(head):])}"
+    order_box = grid([[Paragraph(order_text, ORDER)],
+                      [p(f"Volume: {c.volume_sentence(dose, proto)}.", BODY)],
+                      [p(f"Route: {proto.dose.route_note}. {c.daily_maximum_sentence(proto)}", BODY)]],
+                     [width], header_rows=0, repeat=False,
+                     extra=[("BOX", (0, 0), (-1, -1), 1.5, "black"), ("LINEBELOW", (0, 0), (-1, 1), 0, "white"),
+                            ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)])
+
+    story = [
+        top,
+        Spacer(1, 4),
+        p(f"Dosing weight: {notation.kg(dose.weight_kg)}, weighed {job.time(dose.weight_at)}."
+          f" Calculated at {job.time(r.now)}.", BODY),
+        Paragraph("Order", HEADING), order_box,
+        Paragraph("Schedule", HEADING),
+        p(f"Start (persistent fever met): {job.time(r.persistent_fever_at)}, first dose due then.", BODY),
+        Spacer(1, 3), *_next_doses(job, width),
+        Paragraph("Escalation", HEADING), *[p(t) for t in c.escalation_sentences(job)],
+        Paragraph("Stopping", HEADING), *[p(t) for t in c.stopping_sentences(job)],
+        Paragraph("Warnings", HEADING),
+        *([p(t, WARNING) for t in c.warning_sentences(job)] or [p("None.")]),
+        Paragraph("Indication", HEADING),
+        p(f"{proto.indication}. Trial: {proto.title} (protocol {proto.id}).", BODY),
+        Paragraph("Verification", HEADING), _verification(width),
+    ]
+    return story
+
+
+def _next_doses(job: c.PrintJob, width: float) -> list:
+    r = job.result
+    coming = [d for d in r.doses if d.due >= r.now][:NEXT_DOSES]
+    if not coming:
+        return [p("No further doses are due before the stop time.", BODY)]
+    rows = [["Due", "Day", "Dose", "Volume", "Interval", "Dosing weight"]]
+    for d in coming:
+        rows.append([job.time(d.due), f"day {d.day}",
+                     notation.mg(d.mg) if d.mg is not None else "no weight",
+                     notation.ml(d.volume_ml) if d.volume_ml is not None else "—",
+                     notation.every_hours(d.interval_h),
+                     notation.kg(d.weight_kg) if d.weight_kg is not None else "—"])
+    later = [d for d in r.doses if d.due >= r.now][NEXT_DOSES:]
+    table = grid(rows, [width * f for f in (0.22, 0.1, 0.13, 0.13, 0.2, 0.22)])
+    if not later:
+        return [table]
+    return [table, p(f"…and {len(later)} more due up to {job.time(later[-1].due)}.", SMALL)]
+
+
+def _verification(width: float) -> Table:
+    rows = [["", "Name (print)", "Signature", "Date", "Time"],
+            ["Prescriber", "", "", "", ""],
+            ["Pharmacist verification", "", "", "", ""]]
+    return grid(rows, [width * f for f in (0.22, 0.28, 0.26, 0.13, 0.11)], row_heights=[None, 26, 26],
+                extra=[("FONT", (0, 1), (0, -1), BOLD, 8.5)])
+

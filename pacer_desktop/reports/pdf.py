@@ -1,0 +1,218 @@
+"""The page every document shares: embedded fonts, styles, running header and footer, page x of y.
+
+This is the only module besides the documents that imports reportlab; the documents and this
+module are imported only when something is printed.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Table, TableStyle
+from reportlab.platypus.flowables import Flowable
+
+from ..resource_files import resource
+from .content import PatientHeader, PrintJob, local_date, or_not_given, zone_line
+
+FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+PAGE_SIZES = {"letter": LETTER, "a4": A4}
+MARGIN = 14 * mm
+HEADER_H = 16 * mm
+FOOTER_H = 13 * mm
+INK = colors.black
+GREY = colors.Color(0.4, 0.4, 0.4)
+RULE = colors.Color(0.55, 0.55, 0.55)
+SHADE = colors.Color(0.92, 0.92, 0.92)
+WARN = colors.Color(0.75, 0.1, 0.1)
+
+
+def register_fonts() -> None:
+    """Embed DejaVu Sans (shipped in resources/fonts) once per process."""
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    for name, file in ((FONT, "DejaVuSans.ttf"), (BOLD, "DejaVuSans-Bold.ttf")):
+        with resource(f"fonts/{file}").open("rb") as handle:
+            pdfmetrics.registerFont(TTFont(name, io.BytesIO(handle.read())))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
+
+
+def _style(name: str, size: float, *, bold: bool = False, leading: float | None = None,
+           color=INK, space_before: float = 0, space_after: float = 0) -> ParagraphStyle:
+    return ParagraphStyle(name, fontName=BOLD if bold else FONT, fontSize=size,
+                          leading=leading or size * 1.25, textColor=color, alignment=TA_LEFT,
+                          spaceBefore=space_before, spaceAfter=space_after)
+
+
+BODY = _style("body", 9)
+SMALL = _style("small", 7.5)
+LABEL = _style("label", 7, color=GREY)
+CELL = _style("cell", 8.5)
+CELL_BOLD = _style("cell-bold", 8.5, bold=True)
+HEADING = _style("heading", 10.5, bold=True, space_before=7, space_after=2)
+TITLE = _style("title", 15, bold=True, leading=18)
+ORDER = _style("order", 12, leading=15.5)
+WARNING = _style("warning", 9, bold=True, color=WARN)
+
+
+def p(text: str, style: ParagraphStyle = BODY) -> Paragraph:
+    """A paragraph of plain text (escaped: our text is never markup)."""
+    return Paragraph(escape(text), style)
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def grid(rows: list[list], widths: list[float], *, header_rows: int = 1, row_heights=None,
+         extra: list | None = None, repeat: bool = True) -> Table:
+    """A ruled table; the first ``header_rows`` rows shaded and repeated on every page."""
+    table = Table(rows, colWidths=widths, rowHeights=row_heights, repeatRows=header_rows if repeat else 0,
+                  hAlign="LEFT")
+    commands = [
+        ("GRID", (0, 0), (-1, -1), 0.5, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("FONT", (0, 0), (-1, -1), FONT, 8.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    if header_rows:
+        commands += [("BACKGROUND", (0, 0), (-1, header_rows - 1), SHADE),
+                     ("FONT", (0, 0), (-1, header_rows - 1), BOLD, 8)]
+    table.setStyle(TableStyle(commands + (extra or [])))
+    return table
+
+
+def write_in(label: str) -> list:
+    """A box with a small label at the top, to be filled in by hand."""
+    return [Paragraph(escape(label), LABEL)]
+
+
+def patient_grid(patient: PatientHeader, job: PrintJob, width: float, age: str) -> Table:
+    """Name, MRN, date of birth, age, sex at birth and allergies (a blank box when unknown)."""
+    def field(label: str, value: str) -> list:
+        return [Paragraph(escape(label), LABEL), Paragraph(escape(value), CELL_BOLD)]
+
+    allergies = (field("Allergies", patient.allergies) if patient.allergies.strip()
+                 else write_in("Allergies (not recorded: write in, or NKDA, and initial)"))
+    rows = [
+        [field("Patient name", or_not_given(patient.name)), field("MRN", or_not_given(patient.mrn)),
+         field("Date of birth", local_date(patient.date_of_birth)), field("Age", age),
+         field("Sex at birth", or_not_given(patient.sex_at_birth))],
+        [allergies, "", "", "", ""],
+    ]
+    w = width / 5
+    return grid(rows, [w * 1.5, w * 1.1, w, w * 0.6, w * 0.8], header_rows=0,
+                row_heights=[None, 30], repeat=False,
+                extra=[("SPAN", (0, 1), (-1, 1)), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+
+
+class QrCode(Flowable):
+    """A QR code of ``payload``, ``size`` points square."""
+
+    def __init__(self, payload: str, size: float) -> None:
+        super().__init__()
+        self.payload, self.size = payload, size
+        self.width = self.height = size
+
+    def draw(self) -> None:
+        widget = QrCodeWidget(self.payload, barLevel="M")
+        x0, y0, x1, y1 = widget.getBounds()
+        drawing = Drawing(self.size, self.size,
+                          transform=[self.size / (x1 - x0), 0, 0, self.size / (y1 - y0), 0, 0])
+        drawing.add(widget)
+        drawing.drawOn(self.canv, 0, 0)
+
+
+def build(job: PrintJob, title: str, story: list, content_hash: str) -> bytes:
+    """Lay out ``story`` on ``job.paper`` with the running header and footer; the PDF's bytes."""
+    register_fonts()
+    page_w, page_h = PAGE_SIZES[job.paper]
+    out = io.BytesIO()
+    doc = BaseDocTemplate(
+        out, pagesize=(page_w, page_h), leftMargin=MARGIN, rightMargin=MARGIN,
+        topMargin=MARGIN + HEADER_H, bottomMargin=MARGIN + FOOTER_H,
+        title=f"{title}: {or_not_given(job.patient.name)}", author=job.printed_by,
+        subject=f"{job.protocol.title} ({job.protocol.id})", creator=job.result.application,
+        invariant=True,  # the same job gives the same bytes (no random id, no clock in the file)
+    )
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+
+    def decorate(canvas: Canvas, page: int, total: int) -> None:
+        _header(canvas, job, title, page_w, page_h)
+        _footer(canvas, job, content_hash, page, total, page_w)
+
+    doc.build(story, canvasmaker=_numbered(decorate))
+    return out.getvalue()
+
+
+def _numbered(decorate: Callable[[Canvas, int, int], None]) -> type[Canvas]:
+    """A canvas that holds its pages back until the end, so each can say "page x of y"."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self._held: list[dict] = []
+
+        def showPage(self) -> None:  # noqa: N802 - reportlab's name
+            self._held.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._held)
+            for number, state in enumerate(self._held, start=1):
+                self.__dict__.update(state)
+                decorate(self, number, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def _header(canvas: Canvas, job: PrintJob, title: str, page_w: float, page_h: float) -> None:
+    top = page_h - MARGIN
+    patient = job.patient
+    canvas.setFillColor(INK)
+    canvas.setFont(BOLD, 12)
+    canvas.drawString(MARGIN, top - 10, title)
+    canvas.setFont(FONT, 8)
+    canvas.drawString(MARGIN, top - 21, zone_line(job))
+    canvas.setFont(BOLD, 9)
+    canvas.drawRightString(page_w - MARGIN, top - 10, or_not_given(patient.name))
+    canvas.setFont(FONT, 8)
+    canvas.drawRightString(page_w - MARGIN, top - 21,
+                           f"MRN {or_not_given(patient.mrn)} · born {local_date(patient.date_of_birth)}")
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.7)
+    canvas.line(MARGIN, top - 26, page_w - MARGIN, top - 26)
+
+
+def _footer(canvas: Canvas, job: PrintJob, content_hash: str, page: int, total: int, page_w: float) -> None:
+    y = MARGIN
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.7)
+    canvas.line(MARGIN, y + 26, page_w - MARGIN, y + 26)
+    canvas.setFillColor(INK)
+    canvas.setFont(FONT, 7)
+    canvas.drawString(MARGIN, y + 17, f"Protocol {job.protocol.id} · SHA-256 {job.protocol.sha256}")
+    canvas.drawString(MARGIN, y + 8, f"{job.result.application} · printed {job.time(job.printed_at)}"
+                                     f" by {job.printed_by} · content SHA-256 {content_hash[:16]}")
+    canvas.drawString(MARGIN, y - 1, f"Calculated at {job.time(job.result.now)}."
+                                     " Paper copy: check against the application when it is available.")
+    canvas.setFont(BOLD, 9)
+    canvas.drawRightString(page_w - MARGIN, y + 8, f"page {page} of {total}")
+

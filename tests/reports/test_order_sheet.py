@@ -1,0 +1,124 @@
+"""The anakinra order sheet (issue 5): right numbers, safe notation, one page, a readable QR code."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from PIL import Image
+from reportlab.graphics.barcode.qr import QrCodeWidget
+
+from pacer_desktop.reports import content
+from pacer_desktop.reports.order_sheet import QR_SIZE, order_sheet
+from pacer_desktop.reports.pdf import HEADER_H, MARGIN, PAGE_SIZES
+
+from tests.reports.pdfcheck import (A4_PT, ESCALATED, LETTER_PT, STANDARD, make_job, page_sizes, pdf_text,
+                       unsafe_notations)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_standard_course_order_is_written_out_safely():
+    """Example 01 (rules §4, §5): 23.4 kg → 58.5 → 59 mg, 0.4 mL, every 12 hours from 4 Nov 11:00."""
+    text = flat(pdf_text(order_sheet(make_job(STANDARD, "order"))))
+    assert ("Anakinra 59 mg IV every 12 hours (2.5 mg/kg/dose × 23.4 kg = 58.5 mg, rounded to 59 mg;"
+            " maximum 100 mg per dose)") in text
+    assert "0.4 mL of Kineret prefilled syringe 100 mg/0.67 mL" in text
+    assert "Dosing weight: 23.4 kg, weighed 2 Nov 2026 09:00" in text
+    assert "Start (persistent fever met): 4 Nov 2026 11:00" in text
+    assert "6 Nov 2026 11:00 day 3 59 mg 0.4 mL every 12 hours" in text  # the next dose after now
+    assert "stop time 10 Nov 2026 10:00" in text and "Last dose due 9 Nov 2026 23:00" in text
+    assert "All times: America/Chicago" in text
+    assert "Protocol pacer-1" in text
+    assert "Warnings None." in text
+
+
+def test_escalated_capped_order_names_the_cap_and_the_escalation():
+    """Example 02 (rules §4 cap, §5 escalation): 64 kg → 160 mg capped at 100 mg, every 6 hours."""
+    text = flat(pdf_text(order_sheet(make_job(ESCALATED, "order"))))
+    assert ("Anakinra 100 mg IV every 6 hours (2.5 mg/kg/dose × 64 kg = 160 mg, capped at the maximum"
+            " of 100 mg per dose)") in text
+    assert "0.67 mL of Kineret prefilled syringe 100 mg/0.67 mL" in text
+    assert "Dosing weight: 64 kg, weighed 9 Nov 2026 08:00" in text
+    assert "Start (persistent fever met): 11 Nov 2026 00:30" in text
+    assert ("Escalated to every 6 hours at 11 Nov 2026 09:00 by attending physician:"
+            " CRS progression to grade 2.") in text
+    assert "13 Nov 2026 09:00 day 3 100 mg 0.67 mL every 6 hours" in text
+    assert "Dose capped" in text
+
+
+@pytest.mark.parametrize("case", [STANDARD, ESCALATED], ids=["01", "02"])
+def test_no_unsafe_notation(case, paper):
+    text = pdf_text(order_sheet(make_job(case, "order", paper)))
+    assert unsafe_notations(text) == []
+    assert "59.0 mg" not in text and "q12h" not in text.lower()
+
+
+def test_protocol_application_and_printing_are_named():
+    job = make_job(STANDARD, "order")
+    text = flat(pdf_text(order_sheet(job)))
+    assert f"SHA-256 {job.protocol.sha256}" in text
+    assert job.result.application in text
+    assert "printed 6 Nov 2026 08:05 by AB (pharmacist)" in text
+    assert f"content SHA-256 {content.content_sha256(job)[:16]}" in text
+    assert "page 1 of 1" in text
+    assert "Prescriber" in text and "Pharmacist verification" in text
+    assert "Trial: PACER" in text
+
+
+def test_patient_header_and_allergies():
+    text = flat(pdf_text(order_sheet(make_job(STANDARD, "order", allergies="penicillin (rash)"))))
+    assert "Ada Example" in text and "MRN0012345" in text
+    assert "12 Apr 2016" in text and "10 years" in text and "female" in text
+    assert "penicillin (rash)" in text
+    blank = flat(pdf_text(order_sheet(make_job(STANDARD, "order", name="", mrn=""))))
+    assert "Allergies (not recorded" in blank
+    assert "MRN not given" in blank
+
+
+@pytest.mark.parametrize("case", [STANDARD, ESCALATED], ids=["01", "02"])
+def test_one_page_of_the_chosen_paper(case, paper):
+    sizes = page_sizes(order_sheet(make_job(case, "order", paper)))
+    assert sizes == [LETTER_PT if paper == "letter" else A4_PT]
+
+
+def test_same_job_same_bytes():
+    job = make_job(STANDARD, "order")
+    assert order_sheet(job) == order_sheet(job)
+
+
+def test_nothing_to_print_before_anakinra_starts():
+    job = make_job(STANDARD, "order")
+    not_started = job.result.model_copy(update={"persistent_fever_at": None, "dose": None, "doses": ()})
+    with pytest.raises(content.NothingToPrint, match="persistent fever is not met"):
+        order_sheet(content.PrintJob(**{**job.__dict__, "result": not_started}))
+
+
+def test_qr_code_on_the_page_carries_order_id_and_content_hash(tmp_path):
+    """Render the page, read the QR modules off the pixels and compare with the payload's QR."""
+    job = make_job(ESCALATED, "order")
+    payload = content.qr_payload(content.order_id(job), content.content_sha256(job))
+    assert content.order_id(job) in payload and content.content_sha256(job) in payload
+    pdf = tmp_path / "order.pdf"
+    pdf.write_bytes(order_sheet(job))
+    dpi = 300
+    subprocess.run(["pdftoppm", "-png", "-gray", "-r", str(dpi), "-singlefile", str(pdf), str(tmp_path / "page")],
+                   check=True)
+    image = Image.open(tmp_path / "page.png").convert("L")
+    scale = dpi / 72
+    page_w, _ = PAGE_SIZES[job.paper]
+    box = (int((page_w - MARGIN - QR_SIZE - 4) * scale), int((MARGIN + HEADER_H - 2) * scale),
+           int((page_w - MARGIN + 2) * scale), int((MARGIN + HEADER_H + QR_SIZE + 2) * scale))
+    region = image.crop(box).point(lambda v: 255 if v < 128 else 0)
+    left, top, right, bottom = region.getbbox()  # the symbol's dark extent: finder patterns in 3 corners
+
+    expected = QrCodeWidget(payload, barLevel="M").qr
+    expected.make()
+    n = expected.getModuleCount()
+    module = (right - left) / n
+    assert abs((bottom - top) / n - module) < 0.5
+    read = [[region.getpixel((int(left + (col + 0.5) * module), int(top + (row + 0.5) * module))) > 0
+             for col in range(n)] for row in range(n)]
+    assert read == [[expected.isDark(row, col) for col in range(n)] for row in range(n)]
