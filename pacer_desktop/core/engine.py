@@ -148,8 +148,9 @@ class _Evaluation:
             value = getattr(e, name)
             if value is not None and value < 0:
                 self.problems.append(Problem(f"eligibility.{name}", f"{notation.plain_number(value)} {unit} is below 0"))
-        if e.dyspnea_grade is not None and e.dyspnea_grade > 5:
-            self.problems.append(Problem("eligibility.dyspnea_grade", f"{e.dyspnea_grade} is outside grades 0–5"))
+        top = self.p.eligibility.dyspnea_highest_grade
+        if e.dyspnea_grade is not None and e.dyspnea_grade > top:
+            self.problems.append(Problem("eligibility.dyspnea_grade", f"{e.dyspnea_grade} is outside grades 0–{top}"))
 
     def _default_tool(self, at: datetime) -> str | None:
         patient = self.case.patient

@@ -66,6 +66,7 @@ class DoseRules(_Frozen):
     rounding_increment_mg: PositiveDecimal
     max_mg: PositiveDecimal
     max_mg_per_24h: PositiveDecimal
+    max_mg_window_h: PositiveInt
     route: str
     route_note: str
     product: str
@@ -179,6 +180,7 @@ class EligibilityRules(_Frozen):
     alt_below_u_l: PositiveDecimal
     bilirubin_max_mg_dl: PositiveDecimal
     dyspnea_max_grade: NonNegativeInt
+    dyspnea_highest_grade: PositiveInt
     spo2_above_pct: PositiveDecimal
     dlco_min_pct: PositiveDecimal
     lv_shortening_fraction_min_pct: PositiveDecimal

@@ -71,7 +71,7 @@ def build_schedule(
     doses due in the 24 hours up to and including it above the maximum is reduced to what is
     left, and flagged. With pacer-1 numbers (100 mg, every 6 h at most) it never binds.
     """
-    window = timedelta(hours=24)
+    window = hours(dose_rules.max_mg_window_h)
     doses: list[DueDose] = []
     for due, interval in due_times(start, escalated_at, until, inclusive, schedule_rules):
         weight = weights.at(due)
