@@ -41,8 +41,14 @@ class InputError(Exception):
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluation import evaluate_text
-    result = evaluate_text(_read_input(args.case))
+    if args.mrn:
+        from .storage.commands import evaluate_stored
+        result = evaluate_stored(args.mrn)
+    elif args.case is None:
+        raise InputError("give a case file (or - for standard input) or --mrn of a stored patient")
+    else:
+        from .evaluation import evaluate_text
+        result = evaluate_text(_read_input(args.case))
     print(json.dumps(result.model_dump(mode="json"), indent=1 if args.pretty else None, ensure_ascii=False))
     return EXIT_OK
 
@@ -59,11 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="PACER Desktop: bedside calculator for pre-emptive anakinra after CD19 CAR T-cell therapy.",
     )
     parser.add_argument("--version", action="store_true", help="print the application and protocol versions")
+    parser.add_argument("--db", metavar="PATH", help="the database file (default: $PACER_DB, else the user data folder)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("evaluate", help="evaluate a case file and print the result as JSON",
                        description="Evaluate a case file (see `pacer-desktop schema`) and print the result as JSON.")
-    p.add_argument("case", metavar="CASE.json", help="the case file, or - to read standard input")
+    p.add_argument("case", metavar="CASE.json", nargs="?", help="the case file, or - to read standard input")
+    p.add_argument("--mrn", help="evaluate the stored patient with this MRN instead of a case file")
     p.add_argument("--pretty", action="store_true", help="indent the JSON")
     p.set_defaults(func=cmd_evaluate)
 
@@ -94,6 +102,8 @@ COMMAND_MODULES = (
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.db:
+        os.environ["PACER_DB"] = str(Path(args.db).expanduser().absolute())
     try:
         if args.version:
             print(_version_text())
@@ -111,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
 def _report(exc: BaseException) -> int:
     from .core.errors import CaseError
     from .core.protocol import ProtocolError
+    from .storage.errors import StorageError
     if isinstance(exc, SystemExit):
         raise exc
     if isinstance(exc, CaseError):
@@ -120,6 +131,9 @@ def _report(exc: BaseException) -> int:
     if isinstance(exc, InputError):
         print(exc, file=sys.stderr)
         return EXIT_INPUT
+    if isinstance(exc, StorageError):
+        print(f"pacer-desktop: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     if isinstance(exc, ProtocolError):
         print(f"cannot start: {exc}", file=sys.stderr)
         return EXIT_FAILED

@@ -1,0 +1,141 @@
+"""Storage commands: import-case, export-case, verify-db, backup, restore.
+
+Only argparse at module level: the store (and sqlite_utils) is imported inside each command.
+The database is ``--db PATH`` (set into ``PACER_DB`` by the top-level parser) or the default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+
+_DB_NOTE = ("The database is the one given with `pacer-desktop --db PATH`, else $PACER_DB, else "
+            "pacer.sqlite3 in this user's data folder.")
+
+
+def _open():
+    from .store import Store
+    return Store.open()
+
+
+def _user(args: argparse.Namespace):
+    from .store import User
+    return User.parse(args.user, args.workstation or socket.gethostname() or "unknown")
+
+
+def _parse_now(text: str | None):
+    if not text:
+        return None
+    from datetime import datetime
+
+    from ..core.errors import CaseError, Problem
+    try:
+        now = datetime.fromisoformat(text)
+    except ValueError:
+        now = None
+    if now is None or now.tzinfo is None:
+        raise CaseError([Problem("--now", f"{text!r} is not an ISO 8601 date and time with a UTC offset")])
+    return now
+
+
+def cmd_import_case(args: argparse.Namespace) -> int:
+    from ..cli import _read_input
+    from ..core.caseio import parse_case
+    case = parse_case(_read_input(args.case))
+    user = _user(args)
+    with _open() as store:
+        patient_id = store.import_case(user, case, mrn=args.mrn, name=args.name)
+        print(f"stored {args.mrn} as patient {patient_id} in {store.path}")
+    return EXIT_OK
+
+
+def cmd_export_case(args: argparse.Namespace) -> int:
+    from .store import case_json
+    now = _parse_now(args.now)
+    with _open() as store:
+        case = store.case_for(store.patient_by_mrn(args.mrn).id, now=now)
+    print(case_json(case, indent=1 if args.pretty else None))
+    return EXIT_OK
+
+
+def evaluate_stored(mrn: str):
+    """The result for a stored patient, evaluated now (``pacer-desktop evaluate --mrn``)."""
+    from ..evaluation import evaluate_case
+    with _open() as store:
+        case = store.case_for(store.patient_by_mrn(mrn).id)
+    return evaluate_case(case)
+
+
+def cmd_verify_db(args: argparse.Namespace) -> int:
+    with _open() as store:
+        problems = store.verify()
+        path = store.path
+    if problems:
+        print(f"{path}: {len(problems)} problem(s) found", file=sys.stderr)
+        for line in problems:
+            print(line, file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{path}: ok (integrity check, append-only triggers, audit chain and every row)")
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    with _open() as store:
+        dest = store.backup(Path(args.to) if args.to else None)
+    print(dest)
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    user = _user(args)
+    with _open() as store:
+        aside = store.restore_from(user, Path(args.file))
+        print(f"restored {store.path} from {args.file}; the previous contents are kept in {aside}")
+    return EXIT_OK
+
+
+def _user_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--user", required=True, metavar="INITIALS:ROLE",
+                   help="who is writing, e.g. AB:nurse (roles: nurse, prescriber, pharmacist, research)")
+    p.add_argument("--workstation", metavar="NAME", help="this workstation's name (default: the host name)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("import-case", help="store a case file as a new patient",
+                       description="Validate a case file exactly as `evaluate` does and store it as a new"
+                                   " patient. Nothing is stored when the case is not valid (exit 2). " + _DB_NOTE)
+    p.add_argument("case", metavar="CASE.json", help="the case file, or - to read standard input")
+    p.add_argument("--mrn", required=True, help="the patient's medical record number")
+    p.add_argument("--name", required=True, help="the patient's name")
+    _user_options(p)
+    p.set_defaults(func=cmd_import_case)
+
+    p = sub.add_parser("export-case", help="print a stored patient's case as JSON",
+                       description="Print the case file of a stored patient's current entries. " + _DB_NOTE)
+    p.add_argument("--mrn", required=True, help="the patient's medical record number")
+    p.add_argument("--now", metavar="TIME", help="write this ISO 8601 time as the case's `now` (default: left out)")
+    p.add_argument("--pretty", action="store_true", help="indent the JSON")
+    p.set_defaults(func=cmd_export_case)
+
+    p = sub.add_parser("verify-db", help="check the database and its audit chain",
+                       description="Run SQLite's integrity check, check the append-only triggers and the"
+                                   " audit log's hash chain, and check every row against the hash recorded"
+                                   " when it was written. Prints each problem; exit 1 if any. " + _DB_NOTE)
+    p.set_defaults(func=cmd_verify_db)
+
+    p = sub.add_parser("backup", help="copy the database into the backups folder",
+                       description="Copy the database with SQLite's backup API into the `backups` folder"
+                                   " beside it (or --to DIR) and print the copy's path. " + _DB_NOTE)
+    p.add_argument("--to", metavar="DIR", help="write the copy into this folder instead")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="replace the database with a backup copy",
+                       description="Replace the database's contents with a backup. The current contents"
+                                   " are first copied aside beside it (never deleted). " + _DB_NOTE)
+    p.add_argument("file", metavar="FILE", help="the backup file to restore")
+    _user_options(p)
+    p.set_defaults(func=cmd_restore)

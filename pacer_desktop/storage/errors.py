@@ -1,0 +1,30 @@
+"""Storage errors: each carries a message a nurse or pharmacist can act on.
+
+Kept free of SQLite imports so the command line can recognise them without loading sqlite_utils.
+"""
+
+from __future__ import annotations
+
+
+class StorageError(Exception):
+    """The database cannot do what was asked; ``str(error)`` is the user-facing message."""
+
+
+class NotAPacerDatabase(StorageError):
+    """The file exists but is not a PACER database (empty, another program's file, random bytes)."""
+
+
+class NewerDatabase(StorageError):
+    """The file was written by a newer version of the application."""
+
+
+class CorruptDatabase(StorageError):
+    """The file is a damaged PACER database (truncated, failed integrity check)."""
+
+
+class ReadOnlyDatabase(StorageError):
+    """The file cannot be written (permissions or a read-only medium)."""
+
+
+class AppendOnlyViolation(StorageError):
+    """Something tried to change or delete a stored clinical row."""

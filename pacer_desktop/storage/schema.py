@@ -1,0 +1,102 @@
+"""The database schema as named migrations (sqlite-utils ``Migrations``).
+
+A released migration is never edited: a change to the schema is a new migration appended below,
+and a database file of the previous version goes into ``tests/data/`` (``make_schema_files.py``).
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+#: Written into the SQLite header (``PRAGMA application_id``): "PACR". A file without it is not ours.
+APPLICATION_ID = 0x50414352
+
+migrations = Migrations("pacer")
+
+#: Every table whose rows may never change once written (triggers enforce it).
+APPEND_ONLY_TABLES = (
+    "patients", "patient_versions", "weights", "temperatures", "assessments", "medications",
+    "escalations", "eligibility", "corrections", "documents", "audit_log",
+)
+
+#: Tables whose rows are recorded in the audit log (everything but the log itself).
+AUDITED_TABLES = APPEND_ONLY_TABLES[:-1]
+
+_ATTRIBUTION = {"entered_by": str, "role": str, "workstation": str, "entered_at": str}
+_TIMED = {"at": str, "at_offset_s": int}
+_PATIENT_FK = [("patient_id", "patients", "id")]
+_NOT_NULL = {"entered_by", "role", "workstation", "entered_at"}
+
+
+def _table(db: Database, name: str, columns: dict, *, patient: bool = True, timed: bool = True) -> None:
+    cols: dict = {"id": int}
+    if patient:
+        cols["patient_id"] = int
+    if timed:
+        cols.update(_TIMED)
+    cols.update(columns)
+    cols.update(_ATTRIBUTION)
+    not_null = set(_NOT_NULL) | ({"patient_id"} if patient else set()) | ({"at", "at_offset_s"} if timed else set())
+    db[name].create(cols, pk="id", not_null=not_null, foreign_keys=_PATIENT_FK if patient else None)
+    if patient and timed:
+        db[name].create_index(["patient_id", "at"])
+    elif patient:
+        db[name].create_index(["patient_id"])
+
+
+def _append_only_triggers(db: Database, table: str) -> None:
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} rows are append-only: enter a correction instead'); END"
+        )
+
+
+@migrations(name="0001_initial")
+def initial(db: Database) -> None:
+    db["patients"].create({"id": int, **_ATTRIBUTION}, pk="id", not_null=_NOT_NULL)
+    _table(db, "patient_versions", {
+        "mrn": str, "name": str, "date_of_birth": str, "sex_at_birth": str,
+        "developmental_delay": int, "infusion_at": str, "infusion_offset_s": int,
+        "timezone": str, "protocol": str,
+    }, timed=False)
+    db["patient_versions"].create_index(["mrn"])
+    _table(db, "weights", {"kg": str})
+    _table(db, "temperatures", {"value": str, "unit": str})
+    _table(db, "assessments", {"crs": str, "icans": str})
+    _table(db, "medications", {"drug": str, "dose_mg": str})
+    _table(db, "escalations", {"by": str, "reason": str})
+    _table(db, "eligibility", {"assessed_on": str, "inputs": str}, timed=False)
+    # entry_id is the superseded row of the table named by kind; replacement_id the row that
+    # replaces it (NULL: withdrawn, e.g. entered in error or wrong patient).
+    _table(db, "corrections", {"kind": str, "entry_id": int, "replacement_id": int, "reason": str},
+           patient=False, timed=False)
+    db["corrections"].create_index(["kind", "entry_id"], unique=True)
+    # A document may be printed without a patient (a blank checklist), so patient_id may be NULL.
+    db["documents"].create({"id": int, "patient_id": int, "kind": str, "content_sha256": str,
+                            "protocol": str, "detail": str, **_ATTRIBUTION},
+                           pk="id", not_null=_NOT_NULL | {"kind", "content_sha256", "protocol"},
+                           foreign_keys=_PATIENT_FK)
+    db["documents"].create_index(["patient_id"])
+    db["audit_log"].create({
+        "id": int, "at": str, "entered_by": str, "role": str, "workstation": str, "action": str,
+        "table_name": str, "row_id": int, "content_sha256": str, "prev_sha256": str, "sha256": str,
+    }, pk="id", not_null={"at", "entered_by", "role", "workstation", "action", "prev_sha256", "sha256"})
+    db["audit_log"].create_index(["table_name", "row_id"])
+    for table in APPEND_ONLY_TABLES:
+        _append_only_triggers(db, table)
+    for kind, table in (("weight", "weights"), ("temperature", "temperatures"),
+                        ("assessment", "assessments"), ("medication", "medications"),
+                        ("escalation", "escalations"), ("eligibility", "eligibility"),
+                        ("patient_version", "patient_versions")):
+        db.execute(f"CREATE VIEW current_{table} AS SELECT * FROM {table} WHERE id NOT IN "
+                   f"(SELECT entry_id FROM corrections WHERE kind = '{kind}')")
+
+
+def schema_version() -> int:
+    """The schema version this application writes (``PRAGMA user_version``)."""
+    return len(migrations._migrations)
+
+
+def known_migration_names() -> set[str]:
+    return {m.name for m in migrations._migrations}

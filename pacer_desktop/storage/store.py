@@ -1,0 +1,953 @@
+"""The PACER database: append-only, attributed, hash-chained, safe to open from any thread.
+
+One :class:`Store` wraps one SQLite connection guarded by a lock, so the window's worker thread
+and the GUI thread may share it; there is no module-level state. Every write runs in
+``BEGIN IMMEDIATE`` (a second process waits for its turn instead of failing half-way), validates
+the patient's would-be case with the engine first, and appends its audit row in the same
+transaction. Clinical rows are never updated or deleted (triggers refuse it); a correction is a
+new row in ``corrections`` that supersedes the old one, and the ``current_*`` views hide
+superseded rows.
+
+Times are stored as UTC text (sortable) plus the original UTC offset in seconds, so an entry is
+shown with the offset it was entered with.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import stat
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import quote
+
+from pydantic import BaseModel, ValidationError
+from sqlite_utils import Database
+
+from ..core.case import (Assessment, Case, CrsInputs, EligibilityInputs, Escalation, IcansInputs,
+                         Medication, Patient, Temperature, Weight)
+from ..core.caseio import problems_from
+from ..core.errors import CaseError, Problem
+from . import schema
+from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPacerDatabase,
+                     ReadOnlyDatabase, StorageError)
+from .location import default_db_path
+
+__all__ = ["AppendOnlyViolation", "CorruptDatabase", "EntryRecord", "KINDS", "NewerDatabase",
+           "NotAPacerDatabase", "PatientRecord", "ROLES", "ReadOnlyDatabase", "Store",
+           "StorageError", "User", "default_db_path"]
+
+Role = Literal["nurse", "prescriber", "pharmacist", "research"]
+ROLES: tuple[str, ...] = ("nurse", "prescriber", "pharmacist", "research")
+
+#: Entry kinds and their tables (``patient`` is special: see :meth:`Store.correct`).
+KINDS: dict[str, str] = {
+    "weight": "weights", "temperature": "temperatures", "assessment": "assessments",
+    "medication": "medications", "escalation": "escalations", "eligibility": "eligibility",
+    "patient": "patient_versions",
+}
+#: The case list each kind feeds.
+_CASE_LIST = {"weight": "weights", "temperature": "temperatures", "assessment": "assessments",
+              "medication": "medications", "escalation": "escalations"}
+
+BUSY_TIMEOUT_S = 30.0
+BACKUP_EVERY = timedelta(hours=24)
+_GENESIS = "0" * 64
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class User:
+    """Who is writing: initials, role and the workstation's name (attribution of every row)."""
+
+    initials: str
+    role: Role
+    workstation: str
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Za-z][A-Za-z.\-']{0,7}", self.initials or ""):
+            raise StorageError(f"initials {self.initials!r}: give 1 to 8 letters, e.g. AB")
+        if self.role not in ROLES:
+            raise StorageError(f"role {self.role!r}: expected one of {', '.join(ROLES)}")
+        if not (self.workstation or "").strip():
+            raise StorageError("the workstation name is empty")
+
+    @classmethod
+    def parse(cls, text: str, workstation: str) -> User:
+        """``AB:nurse`` → ``User("AB", "nurse", workstation)``."""
+        initials, sep, role = text.partition(":")
+        if not sep:
+            raise StorageError(f"user {text!r}: write initials and role like AB:nurse")
+        return cls(initials.strip(), role.strip().lower(), workstation)  # type: ignore[arg-type]
+
+    def __str__(self) -> str:
+        return f"{self.initials} ({self.role})"
+
+
+@dataclass(frozen=True)
+class PatientRecord:
+    id: int
+    mrn: str
+    name: str
+    date_of_birth: date | None
+    sex_at_birth: str | None
+    developmental_delay: bool
+    infusion_at: datetime | None
+    timezone: str
+    protocol: str
+    version_id: int = 0
+    withdrawn: bool = False
+
+
+@dataclass(frozen=True)
+class EntryRecord:
+    """One row of the flowsheet. ``correction_reason`` is set when the row is no longer current:
+    ``superseded_by`` then names its replacement, or is None when it was withdrawn."""
+
+    id: int
+    kind: str
+    patient_id: int
+    at: datetime | None
+    values: dict = field(hash=False)
+    entered_by: str
+    role: str
+    entered_at: datetime
+    workstation: str
+    superseded_by: int | None = None
+    correction_reason: str | None = None
+    corrected_by: str | None = None
+    corrected_at: datetime | None = None
+
+    @property
+    def current(self) -> bool:
+        return self.correction_reason is None
+
+
+# -- encoding -------------------------------------------------------------------------------------
+
+def _utc_text(at: datetime) -> str:
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise CaseError([Problem("at", f"{at.isoformat()} has no UTC offset")])
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _offset_s(at: datetime) -> int:
+    return int(at.utcoffset().total_seconds())
+
+
+def _instant(utc_text: str | None, offset_s: int | None) -> datetime | None:
+    if utc_text is None:
+        return None
+    return datetime.fromisoformat(utc_text).astimezone(timezone(timedelta(seconds=offset_s or 0)))
+
+
+def _dec(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _canonical(row: dict) -> str:
+    return json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def case_json(case: Case, *, indent: int | None = None) -> str:
+    """A case as case-file JSON with numbers written as JSON numbers, digit for digit."""
+    tokens: list[str] = []
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            tokens.append(str(value))
+            return f"\x00{len(tokens) - 1}\x00"
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if isinstance(value, (datetime, date)):
+            return value.isoformat()
+        return value
+
+    text = json.dumps(plain(case.model_dump(mode="python")), indent=indent, ensure_ascii=False)
+    return re.sub(r'"\\u0000(\d+)\\u0000"', lambda m: tokens[int(m.group(1))], text)
+
+
+def _validated(model: type[BaseModel], data: Any) -> BaseModel:
+    if isinstance(data, model):
+        return data
+    if isinstance(data, BaseModel):
+        data = data.model_dump()
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise CaseError(problems_from(exc)) from None
+
+
+# -- opening --------------------------------------------------------------------------------------
+
+def _inspect(path: Path, *, need_write: bool = True) -> None:
+    """Refuse a file that is not a healthy PACER database of this version, writing nothing.
+
+    The header is read as plain bytes; only a file that passes is opened by SQLite, and then
+    read-only (immutable when no WAL file exists, so no -wal/-shm file is created next to it).
+    """
+    if path.is_dir():
+        raise StorageError(f"{path} is a folder, not a database file")
+    size = path.stat().st_size
+    if size == 0:
+        raise NotAPacerDatabase(f"{path} is empty: it is not a PACER database. Move it away or choose"
+                                " another file with --db; PACER left it untouched.")
+    with path.open("rb") as f:
+        header = f.read(100)
+    if not header.startswith(_SQLITE_MAGIC):
+        raise NotAPacerDatabase(f"{path} is not a PACER database (it is not an SQLite file)."
+                                " PACER left it untouched; choose another file with --db.")
+    if len(header) < 100:
+        raise CorruptDatabase(f"{path} is a damaged database (only {size} bytes). PACER left it"
+                              " untouched; restore a backup with `pacer-desktop restore`.")
+    if int.from_bytes(header[68:72], "big") != schema.APPLICATION_ID:
+        raise NotAPacerDatabase(f"{path} is an SQLite database of another program, not a PACER"
+                                " database. PACER left it untouched; choose another file with --db.")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    header_size_valid = header[24:28] == header[92:96]
+    if header_size_valid and size < pages * page_size:
+        raise CorruptDatabase(f"{path} is a damaged PACER database: it is truncated ({size} of"
+                              f" {pages * page_size} bytes). PACER left it untouched; restore a"
+                              " backup with `pacer-desktop restore`.")
+    if need_write:
+        mode = path.stat().st_mode
+        if not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+            raise ReadOnlyDatabase(f"{path} is read-only, so entries could not be saved. PACER left"
+                                   " it untouched; make the file writable or choose another with --db.")
+    try:
+        conn = _readonly(path)
+        try:
+            check = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            has_log = conn.execute("SELECT 1 FROM sqlite_master WHERE name = '_sqlite_migrations'").fetchone()
+            names = {r[0] for r in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = 'pacer'")} if has_log else set()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise CorruptDatabase(f"{path} is a damaged PACER database ({exc}). PACER left it untouched;"
+                              " restore a backup with `pacer-desktop restore`.") from None
+    if check != ["ok"]:
+        raise CorruptDatabase(f"{path} is a damaged PACER database (integrity check: {check[0]})."
+                              " PACER left it untouched; restore a backup with `pacer-desktop restore`.")
+    unknown = names - schema.known_migration_names()
+    if version > schema.schema_version() or unknown:
+        raise NewerDatabase(f"{path} was written by a newer version of PACER Desktop (schema"
+                            f" {version}; this version knows {schema.schema_version()}). PACER left"
+                            " it untouched; use the newer version.")
+
+
+def _readonly(path: Path) -> sqlite3.Connection:
+    wal = path.with_name(path.name + "-wal")
+    flags = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+    return sqlite3.connect(f"file:{quote(str(path.absolute()))}?{flags}", uri=True,
+                           timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                           check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _create(path: Path) -> bool:
+    """Build a new database beside ``path`` and link it into place; False if one appeared meanwhile.
+
+    A crash leaves at most a stray ``*.creating`` file, never a half-made database at ``path``.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.creating")
+    tmp.unlink(missing_ok=True)
+    conn = sqlite3.connect(str(tmp), isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("PRAGMA synchronous = FULL")
+        db = Database(conn, execute_plugins=False)
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+        schema.migrations.apply(db)
+        conn.execute(f"PRAGMA user_version = {schema.schema_version()}")
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA journal_mode = WAL")
+    finally:
+        conn.close()
+    try:
+        os.link(tmp, path)
+        created = True
+    except FileExistsError:
+        created = False
+    finally:
+        tmp.unlink(missing_ok=True)
+    _fsync_dir(path.parent)
+    return created
+
+
+# -- the store ------------------------------------------------------------------------------------
+
+class Store:
+    """The open database. Create with :meth:`open`; every method is safe from any thread."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, keep_backups: int = 14) -> None:
+        self.path = path
+        self.keep_backups = keep_backups
+        self._conn = conn
+        self.db = Database(conn, execute_plugins=False)
+        self._lock = threading.RLock()
+
+    # lifecycle ------------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | None = None, *, keep_backups: int = 14) -> Store:
+        """Open (creating or upgrading) the database; refuses a foreign, newer or damaged file."""
+        path = Path(path).expanduser() if path else default_db_path()
+        created = False
+        if not path.exists():
+            created = _create(path)
+        if not created:
+            _inspect(path)
+        try:
+            conn = _connect(path)
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"cannot open {path}: {exc}") from None
+        store = cls(path, conn, keep_backups=keep_backups)
+        try:
+            if schema.migrations.pending(store.db):
+                if not created:
+                    store.backup(tag="before-upgrade")
+                store._migrate()
+                check = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+                if check != ["ok"]:
+                    raise CorruptDatabase(f"{path} failed its integrity check after the upgrade"
+                                          f" ({check[0]}); restore the backup in {store.backups_dir}")
+            if not created and keep_backups > 0:
+                store._daily_backup()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        with self._transaction():
+            schema.migrations.apply(self.db)
+            self._conn.execute(f"PRAGMA user_version = {schema.schema_version()}")
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken before anything is read so concurrent writers queue."""
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise StorageError(f"the database is busy (another PACER window is saving: {exc});"
+                                   " nothing was saved, try again") from None
+            try:
+                yield self._conn
+                self._conn.execute("COMMIT")
+            except sqlite3.IntegrityError as exc:
+                self._rollback()
+                if "append-only" in str(exc):
+                    raise AppendOnlyViolation(str(exc)) from None
+                raise StorageError(f"not saved: {exc}") from None
+            except sqlite3.OperationalError as exc:
+                self._rollback()
+                raise StorageError(f"not saved: {exc}") from None
+            except BaseException:
+                self._rollback()
+                raise
+
+    def _rollback(self) -> None:
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
+
+    def _rows(self, sql: str, params: tuple | list = ()) -> list[dict]:
+        with self._lock:
+            cur = self._conn.execute(sql, params)
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    # writing --------------------------------------------------------------------------------------
+
+    def _insert(self, user: User, table: str, values: dict, action: str) -> int:
+        """Insert one attributed row and its audit row; call inside :meth:`_transaction`."""
+        row = {**values, "entered_by": user.initials, "role": user.role,
+               "workstation": user.workstation, "entered_at": datetime.now(UTC).isoformat(timespec="microseconds")}
+        names = list(row)
+        cur = self._conn.execute(
+            f"INSERT INTO {table} ({', '.join(f'[{n}]' for n in names)}) VALUES ({', '.join('?' * len(names))})",
+            [row[n] for n in names])
+        row_id = cur.lastrowid
+        stored = {"id": row_id, **row}
+        self._audit(user, action, table, row_id, _sha256(_canonical(stored)))
+        return row_id
+
+    def _audit(self, user: User, action: str, table: str | None, row_id: int | None,
+               content_sha256: str | None) -> None:
+        last = self._conn.execute("SELECT id, sha256 FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+        entry = {"id": (last[0] + 1) if last else 1,
+                 "at": datetime.now(UTC).isoformat(timespec="microseconds"),
+                 "entered_by": user.initials, "role": user.role, "workstation": user.workstation,
+                 "action": action, "table_name": table, "row_id": row_id,
+                 "content_sha256": content_sha256, "prev_sha256": last[1] if last else _GENESIS}
+        entry["sha256"] = _sha256(_canonical(entry))
+        names = list(entry)
+        self._conn.execute(f"INSERT INTO audit_log ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                           [entry[n] for n in names])
+
+    def add_patient(self, user: User, *, mrn: str, name: str, date_of_birth: date | None,
+                    sex_at_birth: str | None, developmental_delay: bool, infusion_at: datetime | None,
+                    timezone: str, protocol: str = "pacer-1") -> int:
+        """Store a new patient; returns the patient id. The MRN must not belong to a current patient."""
+        details = self._patient_details(mrn=mrn, name=name, date_of_birth=date_of_birth,
+                                        sex_at_birth=sex_at_birth, developmental_delay=developmental_delay,
+                                        infusion_at=infusion_at, timezone=timezone, protocol=protocol)
+        with self._transaction():
+            self._check_mrn_free(details["mrn"])
+            self._validate_case(self._case_from(details, {}), datetime.now(UTC))
+            patient_id = self._insert(user, "patients", {}, "add patient")
+            self._insert(user, "patient_versions", {"patient_id": patient_id, **self._version_row(details)},
+                         "add patient details")
+        return patient_id
+
+    def add_weight(self, user: User, patient_id: int, *, at: datetime, kg: Decimal) -> int:
+        return self._add(user, patient_id, "weight", {"at": at, "kg": kg})
+
+    def add_temperature(self, user: User, patient_id: int, *, at: datetime, value: Decimal, unit: str) -> int:
+        return self._add(user, patient_id, "temperature", {"at": at, "value": value, "unit": unit})
+
+    def add_assessment(self, user: User, patient_id: int, *, at: datetime, crs: CrsInputs | None,
+                       icans: IcansInputs | None) -> int:
+        return self._add(user, patient_id, "assessment", {"at": at, "crs": crs, "icans": icans})
+
+    def add_medication(self, user: User, patient_id: int, *, at: datetime, drug: str,
+                       dose_mg: Decimal | None) -> int:
+        return self._add(user, patient_id, "medication", {"at": at, "drug": drug, "dose_mg": dose_mg})
+
+    def add_escalation(self, user: User, patient_id: int, *, at: datetime, reason: str,
+                       by: str | None = None) -> int:
+        """Record the decision to escalate; ``by`` defaults to the user, e.g. ``AB (prescriber)``."""
+        return self._add(user, patient_id, "escalation", {"at": at, "by": by or str(user), "reason": reason})
+
+    def add_eligibility(self, user: User, patient_id: int, inputs: EligibilityInputs) -> int:
+        return self._add(user, patient_id, "eligibility", {"inputs": inputs})
+
+    def _add(self, user: User, patient_id: int, kind: str, values: dict,
+             *, replacing: int | None = None, reason: str = "") -> int:
+        entry = self._entry_model(kind, values)
+        with self._transaction():
+            patient = self._patient(patient_id)
+            parts = self._current_parts(patient_id)
+            if replacing is not None:
+                self._check_current(kind, replacing)
+                self._drop(parts, kind, replacing)
+            self._place(parts, kind, entry)
+            self._validate_case(self._case_from(self._details_of(patient), parts), datetime.now(UTC),
+                                new=(kind, parts))
+            row_id = self._insert(user, KINDS[kind], {"patient_id": patient_id, **self._entry_row(kind, entry)},
+                                  f"{'correct' if replacing else 'add'} {kind}")
+            if replacing is not None:
+                self._insert(user, "corrections", {"kind": kind, "entry_id": replacing,
+                                                   "replacement_id": row_id, "reason": reason},
+                             f"supersede {kind}")
+        return row_id
+
+    def import_case(self, user: User, case: Case, *, mrn: str, name: str) -> int:
+        """Store a whole case file as a new patient (validated exactly as ``evaluate`` does)."""
+        from .. import protocols
+        from ..evaluation import evaluate_case, workstation_zone
+        evaluate_case(case)
+        details = self._patient_details(
+            mrn=mrn, name=name, date_of_birth=case.patient.date_of_birth,
+            sex_at_birth=case.patient.sex_at_birth, developmental_delay=case.patient.developmental_delay,
+            infusion_at=case.infusion_at, timezone=case.timezone or workstation_zone(),
+            protocol=case.protocol or protocols.CURRENT)
+        with self._transaction():
+            self._check_mrn_free(details["mrn"])
+            patient_id = self._insert(user, "patients", {}, "import case")
+            self._insert(user, "patient_versions", {"patient_id": patient_id, **self._version_row(details)},
+                         "add patient details")
+            for kind, items in (("weight", case.weights), ("temperature", case.temperatures),
+                                ("assessment", case.assessments), ("medication", case.medications),
+                                ("escalation", case.escalations)):
+                for item in items:
+                    self._insert(user, KINDS[kind], {"patient_id": patient_id, **self._entry_row(kind, item)},
+                                 f"add {kind}")
+            if case.eligibility is not None:
+                self._insert(user, "eligibility",
+                             {"patient_id": patient_id, **self._entry_row("eligibility", case.eligibility)},
+                             "add eligibility")
+        return patient_id
+
+    def correct(self, user: User, kind: str, entry_id: int, *, reason: str,
+                replacement: dict | None = None) -> int | None:
+        """Supersede an entry. ``replacement`` None withdraws it (entered in error, wrong patient);
+        otherwise its fields, laid over the old entry's, make the new row whose id is returned.
+
+        For ``kind="patient"`` the entry id is the patient id: None withdraws the whole patient,
+        a replacement corrects their details (the id of the new details row is returned).
+        """
+        if kind not in KINDS:
+            raise StorageError(f"unknown entry kind {kind!r}; expected one of {', '.join(KINDS)}")
+        reason = (reason or "").strip()
+        if not reason:
+            raise StorageError("a correction needs a reason (e.g. entered in error, wrong patient)")
+        if kind == "patient":
+            return self._correct_patient(user, entry_id, reason, replacement)
+        old = self._row(KINDS[kind], entry_id)
+        self._check_current(kind, entry_id)
+        if replacement is None:
+            with self._transaction():
+                self._check_current(kind, entry_id)
+                parts = self._current_parts(old["patient_id"])
+                self._drop(parts, kind, entry_id)
+                patient = self._patient(old["patient_id"])
+                self._validate_case(self._case_from(self._details_of(patient), parts), datetime.now(UTC))
+                self._insert(user, "corrections", {"kind": kind, "entry_id": entry_id,
+                                                   "replacement_id": None, "reason": reason},
+                             f"withdraw {kind}")
+            return None
+        values = {**self._entry_values(kind, old), **replacement}
+        if kind == "eligibility" and "inputs" not in replacement:
+            values = {"inputs": {**self._entry_values(kind, old)["inputs"].model_dump(), **replacement}}
+        return self._add(user, old["patient_id"], kind, values, replacing=entry_id, reason=reason)
+
+    def _correct_patient(self, user: User, patient_id: int, reason: str, replacement: dict | None) -> int | None:
+        with self._transaction():
+            patient = self._patient(patient_id)
+            if patient.withdrawn:
+                raise StorageError(f"patient {patient.mrn} was already withdrawn")
+            if replacement is None:
+                self._insert(user, "corrections", {"kind": "patient", "entry_id": patient_id,
+                                                   "replacement_id": None, "reason": reason},
+                             "withdraw patient")
+                return None
+            details = self._patient_details(**{**self._details_of(patient), **replacement})
+            if details["mrn"] != patient.mrn:
+                self._check_mrn_free(details["mrn"])
+            self._validate_case(self._case_from(details, self._current_parts(patient_id)), datetime.now(UTC))
+            new_id = self._insert(user, "patient_versions", {"patient_id": patient_id, **self._version_row(details)},
+                                  "correct patient details")
+            self._insert(user, "corrections", {"kind": "patient_version", "entry_id": patient.version_id,
+                                               "replacement_id": new_id, "reason": reason},
+                         "supersede patient details")
+        return new_id
+
+    def record_document(self, user: User, patient_id: int | None, *, kind: str, content_sha256: str,
+                        protocol: str, detail: str = "") -> int:
+        """Note that a document was printed (its kind, SHA-256 and the protocol it follows)."""
+        with self._transaction():
+            if patient_id is not None:
+                self._patient(patient_id)
+            return self._insert(user, "documents", {"patient_id": patient_id, "kind": kind,
+                                                    "content_sha256": content_sha256,
+                                                    "protocol": protocol, "detail": detail},
+                                f"print {kind}")
+
+    # reading --------------------------------------------------------------------------------------
+
+    def patients(self, search: str = "") -> list[PatientRecord]:
+        """Current (not withdrawn) patients whose MRN or name contains ``search``, by name."""
+        like = f"%{search.strip().lower()}%"
+        rows = self._rows(
+            "SELECT v.* FROM current_patient_versions v WHERE v.id = (SELECT MAX(id) FROM"
+            " current_patient_versions w WHERE w.patient_id = v.patient_id) AND v.patient_id NOT IN"
+            " (SELECT entry_id FROM corrections WHERE kind = 'patient')"
+            " AND (lower(v.mrn) LIKE ? OR lower(v.name) LIKE ?) ORDER BY lower(v.name), v.mrn", (like, like))
+        return [self._patient_record(r, withdrawn=False) for r in rows]
+
+    def patient(self, patient_id: int) -> PatientRecord:
+        return self._patient(patient_id)
+
+    def patient_by_mrn(self, mrn: str) -> PatientRecord:
+        rows = self._rows(
+            "SELECT patient_id FROM current_patient_versions WHERE mrn = ? AND patient_id NOT IN"
+            " (SELECT entry_id FROM corrections WHERE kind = 'patient') ORDER BY id DESC", (mrn.strip(),))
+        for row in rows:
+            patient = self._patient(row["patient_id"])
+            if patient.mrn == mrn.strip():
+                return patient
+        raise StorageError(f"no patient with MRN {mrn!r} in {self.path}")
+
+    def _patient(self, patient_id: int) -> PatientRecord:
+        rows = self._rows("SELECT * FROM current_patient_versions WHERE patient_id = ? ORDER BY id DESC LIMIT 1",
+                          (patient_id,))
+        if not rows:
+            raise StorageError(f"no patient with id {patient_id}")
+        withdrawn = bool(self._rows("SELECT 1 FROM corrections WHERE kind = 'patient' AND entry_id = ?",
+                                    (patient_id,)))
+        return self._patient_record(rows[0], withdrawn=withdrawn)
+
+    @staticmethod
+    def _patient_record(r: dict, *, withdrawn: bool) -> PatientRecord:
+        return PatientRecord(
+            id=r["patient_id"], mrn=r["mrn"], name=r["name"],
+            date_of_birth=date.fromisoformat(r["date_of_birth"]) if r["date_of_birth"] else None,
+            sex_at_birth=r["sex_at_birth"], developmental_delay=bool(r["developmental_delay"]),
+            infusion_at=_instant(r["infusion_at"], r["infusion_offset_s"]), timezone=r["timezone"],
+            protocol=r["protocol"], version_id=r["id"], withdrawn=withdrawn)
+
+    def entries(self, patient_id: int, kind: str | None = None, include_superseded: bool = True) -> list[EntryRecord]:
+        """The flowsheet: every entry of the patient (or of one kind), oldest first."""
+        kinds = [kind] if kind else [k for k in KINDS if k != "patient"]
+        out: list[EntryRecord] = []
+        for k in kinds:
+            if k not in KINDS:
+                raise StorageError(f"unknown entry kind {k!r}; expected one of {', '.join(KINDS)}")
+            table = KINDS[k]
+            ckind = "patient_version" if k == "patient" else k
+            rows = self._rows(
+                f"SELECT t.*, c.replacement_id AS _superseded_by, c.reason AS _reason,"
+                f" c.entered_by AS _c_by, c.entered_at AS _c_at FROM {table} t LEFT JOIN corrections c"
+                f" ON c.kind = ? AND c.entry_id = t.id WHERE t.patient_id = ? ORDER BY t.id", (ckind, patient_id))
+            for r in rows:
+                if r["_reason"] is not None and not include_superseded:
+                    continue
+                out.append(EntryRecord(
+                    id=r["id"], kind=k, patient_id=patient_id,
+                    at=_instant(r["at"], r["at_offset_s"]) if "at" in r else
+                    _instant(r.get("infusion_at"), r.get("infusion_offset_s")) if k == "patient" else None,
+                    values=self._entry_values(k, r), entered_by=r["entered_by"], role=r["role"],
+                    entered_at=datetime.fromisoformat(r["entered_at"]), workstation=r["workstation"],
+                    superseded_by=r["_superseded_by"], correction_reason=r["_reason"],
+                    corrected_by=r["_c_by"],
+                    corrected_at=datetime.fromisoformat(r["_c_at"]) if r["_c_at"] else None))
+        out.sort(key=lambda e: (e.at or datetime.min.replace(tzinfo=UTC), e.kind, e.id))
+        return out
+
+    def case_for(self, patient_id: int, *, now: datetime | None = None) -> Case:
+        """The engine's case from the patient's current rows (``now`` left empty unless given)."""
+        with self._lock:
+            patient = self._patient(patient_id)
+            case = self._case_from(self._details_of(patient), self._current_parts(patient_id))
+        return case.model_copy(update={"now": now}) if now is not None else case
+
+    def documents(self, patient_id: int) -> list[dict]:
+        return self._rows("SELECT * FROM documents WHERE patient_id = ? ORDER BY id", (patient_id,))
+
+    def audit(self, limit: int | None = None) -> list[dict]:
+        """Audit rows, newest first (all of them when ``limit`` is None)."""
+        sql = "SELECT * FROM audit_log ORDER BY id DESC"
+        return self._rows(sql + " LIMIT ?", (limit,)) if limit is not None else self._rows(sql)
+
+    # checking -------------------------------------------------------------------------------------
+
+    def verify(self) -> list[str]:
+        """Problems found (empty: all well): integrity check, append-only triggers, the audit
+        chain, and every audited row still matching the hash recorded when it was written."""
+        problems: list[str] = []
+        with self._lock:
+            check = [r[0] for r in self._conn.execute("PRAGMA integrity_check").fetchall()]
+            if check != ["ok"]:
+                problems += [f"integrity check: {line}" for line in check]
+            triggers = {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+            for table in schema.APPEND_ONLY_TABLES:
+                for action in ("update", "delete"):
+                    if f"{table}_no_{action}" not in triggers:
+                        problems.append(f"{table}: the trigger that forbids {action.upper()} is missing"
+                                        " (the database was changed outside PACER)")
+            problems += self._verify_chain()
+            for table in schema.AUDITED_TABLES:
+                problems += self._verify_table(table)
+        return problems
+
+    def _verify_chain(self) -> list[str]:
+        problems: list[str] = []
+        prev, expected_id = _GENESIS, 1
+        cur = self._conn.execute("SELECT * FROM audit_log ORDER BY id")
+        names = [d[0] for d in cur.description]
+        for values in cur:
+            row = dict(zip(names, values))
+            if row["id"] != expected_id:
+                problems.append(f"audit log: rows {expected_id} to {row['id'] - 1} are missing")
+            if row["prev_sha256"] != prev:
+                problems.append(f"audit log row {row['id']}: does not follow the row before it (chain broken)")
+            content = {k: v for k, v in row.items() if k != "sha256"}
+            if _sha256(_canonical(content)) != row["sha256"]:
+                problems.append(f"audit log row {row['id']}: its content does not match its hash (changed)")
+            prev, expected_id = row["sha256"], row["id"] + 1
+        return problems
+
+    def _verify_table(self, table: str) -> list[str]:
+        problems: list[str] = []
+        recorded = dict(self._conn.execute(
+            "SELECT row_id, content_sha256 FROM audit_log WHERE table_name = ?", (table,)).fetchall())
+        cur = self._conn.execute(f"SELECT * FROM {table} ORDER BY id")
+        names = [d[0] for d in cur.description]
+        for values in cur:
+            row = dict(zip(names, values))
+            want = recorded.pop(row["id"], None)
+            if want is None:
+                problems.append(f"{table} row {row['id']}: not in the audit log (added outside PACER)")
+            elif _sha256(_canonical(row)) != want:
+                problems.append(f"{table} row {row['id']}: differs from what was recorded (changed outside PACER)")
+        for row_id in sorted(recorded):
+            problems.append(f"{table} row {row_id}: recorded in the audit log but missing (deleted outside PACER)")
+        return problems
+
+    # backups --------------------------------------------------------------------------------------
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.path.parent / "backups"
+
+    def backup(self, dest_dir: Path | None = None, *, tag: str = "") -> Path:
+        """Copy the database with SQLite's backup API; returns the new file.
+
+        Into the default folder, the oldest copies beyond ``keep_backups`` are removed.
+        """
+        folder = Path(dest_dir) if dest_dir else self.backups_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        dest = folder / f"{self.path.stem}-{stamp}{'-' + tag if tag else ''}.sqlite3"
+        self._copy_to(dest)
+        if dest_dir is None and self.keep_backups > 0:
+            for old in self._backup_files()[:-self.keep_backups]:
+                old.unlink(missing_ok=True)
+        return dest
+
+    def _copy_to(self, dest: Path) -> None:
+        tmp = dest.with_name(dest.name + ".partial")
+        target = sqlite3.connect(str(tmp))
+        try:
+            with self._lock:
+                self._conn.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            target.close()
+        with tmp.open("rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, dest)
+        _fsync_dir(dest.parent)
+
+    def _backup_files(self) -> list[Path]:
+        if not self.backups_dir.is_dir():
+            return []
+        return sorted(self.backups_dir.glob(f"{self.path.stem}-*.sqlite3"))
+
+    def _daily_backup(self) -> None:
+        files = self._backup_files()
+        if files and time.time() - files[-1].stat().st_mtime < BACKUP_EVERY.total_seconds():
+            return
+        self.backup()
+
+    def restore_from(self, user: User, source: Path) -> Path:
+        """Replace the contents with the backup ``source``; the current contents are first copied
+        aside (never deleted). Returns the path of the copy set aside."""
+        source = Path(source)
+        if not source.exists():
+            raise StorageError(f"{source}: no such file")
+        _inspect(source, need_write=False)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        aside = self.path.with_name(f"{self.path.stem}.before-restore-{stamp}.sqlite3")
+        self._copy_to(aside)
+        src = _readonly(source)
+        try:
+            with self._lock:
+                src.backup(self._conn)
+        finally:
+            src.close()
+        with self._lock:
+            if schema.migrations.pending(self.db):
+                self._migrate()
+            with self._transaction():
+                self._audit(user, f"restore from {source.name} (previous contents kept in {aside.name})",
+                            None, None, None)
+        return aside
+
+    # case <-> rows --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _patient_details(**d: Any) -> dict:
+        mrn, name = (d.get("mrn") or "").strip(), (d.get("name") or "").strip()
+        problems = []
+        if not mrn:
+            problems.append(Problem("mrn", "required"))
+        if not name:
+            problems.append(Problem("name", "required"))
+        if not (d.get("timezone") or "").strip():
+            problems.append(Problem("timezone", "required"))
+        if problems:
+            raise CaseError(problems)
+        return {**d, "mrn": mrn, "name": name}
+
+    @staticmethod
+    def _details_of(p: PatientRecord) -> dict:
+        return {"mrn": p.mrn, "name": p.name, "date_of_birth": p.date_of_birth, "sex_at_birth": p.sex_at_birth,
+                "developmental_delay": p.developmental_delay, "infusion_at": p.infusion_at,
+                "timezone": p.timezone, "protocol": p.protocol}
+
+    @staticmethod
+    def _version_row(d: dict) -> dict:
+        at = d["infusion_at"]
+        return {"mrn": d["mrn"], "name": d["name"],
+                "date_of_birth": d["date_of_birth"].isoformat() if d["date_of_birth"] else None,
+                "sex_at_birth": d["sex_at_birth"], "developmental_delay": int(bool(d["developmental_delay"])),
+                "infusion_at": _utc_text(at) if at else None, "infusion_offset_s": _offset_s(at) if at else None,
+                "timezone": d["timezone"], "protocol": d["protocol"]}
+
+    def _check_mrn_free(self, mrn: str) -> None:
+        try:
+            other = self.patient_by_mrn(mrn)
+        except StorageError:
+            return
+        raise StorageError(f"MRN {mrn} already belongs to a stored patient ({other.name});"
+                               " nothing was saved")
+
+    def _row(self, table: str, row_id: int) -> dict:
+        rows = self._rows(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+        if not rows:
+            raise StorageError(f"no {table} entry with id {row_id}")
+        return rows[0]
+
+    def _check_current(self, kind: str, entry_id: int) -> None:
+        if self._rows("SELECT 1 FROM corrections WHERE kind = ? AND entry_id = ?", (kind, entry_id)):
+            raise StorageError(f"{kind} {entry_id} was already corrected; correct its current version instead")
+
+    def _current_parts(self, patient_id: int) -> dict[str, list[tuple[int, BaseModel]]]:
+        parts: dict[str, list[tuple[int, BaseModel]]] = {}
+        for kind in ("weight", "temperature", "assessment", "medication", "escalation"):
+            rows = self._rows(f"SELECT * FROM current_{KINDS[kind]} WHERE patient_id = ? ORDER BY at, id",
+                              (patient_id,))
+            parts[kind] = [(r["id"], self._row_model(kind, r)) for r in rows]
+        rows = self._rows("SELECT * FROM current_eligibility WHERE patient_id = ? ORDER BY assessed_on, id",
+                          (patient_id,))
+        parts["eligibility"] = [(r["id"], self._row_model("eligibility", r)) for r in rows]
+        return parts
+
+    @staticmethod
+    def _drop(parts: dict, kind: str, entry_id: int) -> None:
+        parts[kind] = [(i, m) for i, m in parts[kind] if i != entry_id]
+
+    @staticmethod
+    def _place(parts: dict, kind: str, entry: BaseModel) -> None:
+        parts[kind] = [*parts[kind], (0, entry)]  # last, so a problem's index names the new entry
+
+    @staticmethod
+    def _case_from(details: dict, parts: dict) -> Case:
+        def models(kind: str) -> tuple:
+            return tuple(m for _, m in parts.get(kind, ()))
+        eligibility = models("eligibility")
+        try:
+            return Case(
+                protocol=details["protocol"], timezone=details["timezone"],
+                patient=Patient(date_of_birth=details["date_of_birth"], sex_at_birth=details["sex_at_birth"],
+                                developmental_delay=bool(details["developmental_delay"])),
+                infusion_at=details["infusion_at"],
+                weights=models("weight"), temperatures=models("temperature"), assessments=models("assessment"),
+                medications=models("medication"), escalations=models("escalation"),
+                eligibility=eligibility[-1] if eligibility else None)
+        except ValidationError as exc:
+            raise CaseError(problems_from(exc)) from None
+
+    @staticmethod
+    def _validate_case(case: Case, now: datetime, *, new: tuple[str, dict] | None = None) -> None:
+        """Evaluate the would-be case; a problem about the new entry names its plain field."""
+        from ..evaluation import evaluate_case
+        try:
+            evaluate_case(case, now)
+        except CaseError as exc:
+            if new is None:
+                raise
+            kind, parts = new
+            if kind == "eligibility":
+                prefix = "eligibility."
+            else:
+                prefix = f"{_CASE_LIST[kind]}[{len(parts[kind]) - 1}]."
+            raise CaseError([Problem(p.field[len(prefix):], p.message) if p.field.startswith(prefix) else p
+                             for p in exc.problems]) from None
+
+    @staticmethod
+    def _entry_model(kind: str, values: dict) -> BaseModel:
+        if kind == "eligibility":
+            return _validated(EligibilityInputs, values.get("inputs"))
+        model = {"weight": Weight, "temperature": Temperature, "assessment": Assessment,
+                 "medication": Medication, "escalation": Escalation}[kind]
+        data = dict(values)
+        if kind == "assessment":
+            if data.get("crs") is not None:
+                data["crs"] = _validated(CrsInputs, data["crs"])
+            if data.get("icans") is not None:
+                data["icans"] = _validated(IcansInputs, data["icans"])
+        return _validated(model, data)
+
+    @staticmethod
+    def _entry_row(kind: str, m: Any) -> dict:
+        if kind == "eligibility":
+            return {"assessed_on": m.assessed_on.isoformat(), "inputs": m.model_dump_json()}
+        row: dict = {"at": _utc_text(m.at), "at_offset_s": _offset_s(m.at)}
+        if kind == "weight":
+            row["kg"] = _dec(m.kg)
+        elif kind == "temperature":
+            row.update(value=_dec(m.value), unit=m.unit)
+        elif kind == "assessment":
+            row.update(crs=m.crs.model_dump_json() if m.crs else None,
+                       icans=m.icans.model_dump_json() if m.icans else None)
+        elif kind == "medication":
+            row.update(drug=m.drug, dose_mg=_dec(m.dose_mg))
+        elif kind == "escalation":
+            row.update(by=m.by, reason=m.reason)
+        return row
+
+    @staticmethod
+    def _row_model(kind: str, r: dict) -> BaseModel:
+        if kind == "eligibility":
+            return EligibilityInputs.model_validate_json(r["inputs"])
+        at = _instant(r["at"], r["at_offset_s"])
+        if kind == "weight":
+            return Weight(at=at, kg=Decimal(r["kg"]))
+        if kind == "temperature":
+            return Temperature(at=at, value=Decimal(r["value"]), unit=r["unit"])
+        if kind == "assessment":
+            return Assessment(at=at, crs=CrsInputs.model_validate_json(r["crs"]) if r["crs"] else None,
+                              icans=IcansInputs.model_validate_json(r["icans"]) if r["icans"] else None)
+        if kind == "medication":
+            return Medication(at=at, drug=r["drug"], dose_mg=Decimal(r["dose_mg"]) if r["dose_mg"] is not None else None)
+        return Escalation(at=at, by=r["by"] or "", reason=r["reason"] or "")
+
+    def _entry_values(self, kind: str, r: dict) -> dict:
+        if kind == "patient":
+            return self._details_of(self._patient_record(r, withdrawn=False))
+        if kind == "eligibility":
+            return {"inputs": self._row_model(kind, r)}
+        model = self._row_model(kind, r)
+        return {k: getattr(model, k) for k in type(model).model_fields}
