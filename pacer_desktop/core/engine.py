@@ -53,14 +53,15 @@ class _Evaluation:
         self.case, self.p, self.tz = case, protocol, tz
         self.now: datetime = case.now
         self.problems: list[Problem] = []
+        self.latest_allowed = self.now + timedelta(minutes=protocol.temperature.future_tolerance_min)
+        self._tools: dict = {}
 
     def local(self, at: datetime | None) -> datetime | None:
         return None if at is None else at.astimezone(self.tz)
 
     # ---- validation (clinical-rules §2, §4, §5, §8, §9) ---------------------------------
     def _future(self, field: str, at: datetime) -> None:
-        limit = self.now + timedelta(minutes=self.p.temperature.future_tolerance_min)
-        if at > limit:
+        if at > self.latest_allowed:
             self.problems.append(Problem(field, (
                 f"{self.local(at).isoformat(timespec='minutes')} is later than now"
                 f" ({self.local(self.now).isoformat(timespec='minutes')})"
@@ -153,10 +154,14 @@ class _Evaluation:
             self.problems.append(Problem("eligibility.dyspnea_grade", f"{e.dyspnea_grade} is outside grades 0–{top}"))
 
     def _default_tool(self, at: datetime) -> str | None:
-        patient = self.case.patient
-        dob = patient.date_of_birth
-        age = completed_years(dob, local_date(at, self.tz)) if dob else None
-        return tool_for(age, patient.developmental_delay, self.p.icans)
+        """The ICANS tool for age and development on the assessment's local date (§9)."""
+        on = local_date(at, self.tz)
+        if on not in self._tools:
+            patient = self.case.patient
+            dob = patient.date_of_birth
+            age = completed_years(dob, on) if dob else None
+            self._tools[on] = tool_for(age, patient.developmental_delay, self.p.icans)
+        return self._tools[on]
 
     # ---- the rules ---------------------------------------------------------------------
     def run(self) -> Result:
@@ -225,7 +230,7 @@ class _Evaluation:
 
     def _due_dose(self, d) -> DueDose:
         w = d.working
-        return DueDose(due=self.local(d.due), mg=w.mg if w else None, interval_h=d.interval_h,
+        return DueDose.model_construct(due=self.local(d.due), mg=w.mg if w else None, interval_h=d.interval_h,
                        volume_ml=w.volume_ml if w else None, weight_kg=w.weight_kg if w else None,
                        weight_at=self.local(w.weight_at) if w else None,
                        day=post_infusion_day(d.due, self.case.infusion_at, self.tz))
@@ -263,7 +268,7 @@ class _Evaluation:
                 notes.extend(ig.notes)
                 current_icans = ig.grade
             day = post_infusion_day(a.at, c.infusion_at, self.tz) if c.infusion_at else None
-            out.append(AssessmentResult(
+            out.append(AssessmentResult.model_construct(  # built from validated values: skip re-validation
                 at=self.local(a.at), day=day, crs_grade=crs_grade, fever_waived=waived, crs_reason=crs_reason,
                 icans_grade=icans_grade, icans_tool=icans_tool, icans_reason=icans_reason,
                 current_crs_grade=current_crs, current_icans_grade=current_icans, notes=tuple(notes)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal, Sequence
+from typing import Literal, NamedTuple, Sequence
 
 from .protocol import PersistentFeverRules, TemperatureRules
 from .timeutil import hours
@@ -18,8 +18,7 @@ def to_celsius(value: Decimal, unit: Literal["C", "F"], rules: TemperatureRules)
     return ((value - 32) * 5 / 9).quantize(rules.conversion_quantum_c, rounding=ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """A temperature in °C at an instant; ``index`` is its place in the case's list."""
 
     at: datetime
