@@ -7,10 +7,11 @@ from reportlab.platypus import KeepInFrame, Paragraph, Spacer, Table, TableStyle
 
 from ..core import notation
 from . import content as c
+from .documents import DOCUMENTS
 from .pdf import (BODY, BOLD, FOOTER_H, HEADER_H, HEADING, LABEL, MARGIN, ORDER, PAGE_SIZES, SMALL,
                   WARNING, QrCode, build, escape, grid, p, patient_grid, register_fonts)
 
-TITLE = "Anakinra order sheet"
+TITLE = DOCUMENTS["order"][0]
 #: How many of the coming doses the sheet lists (a layout choice; the full list is on the record).
 NEXT_DOSES = 6
 QR_SIZE = 30 * mm

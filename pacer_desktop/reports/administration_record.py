@@ -1,0 +1,72 @@
+"""The bedside administration record for downtime: every due dose of the next 72 hours, precomputed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from reportlab.platypus import Paragraph, Spacer
+
+from ..core import notation
+from . import content as c
+from .documents import DOCUMENTS, RECORD_HOURS
+from .pdf import BODY, HEADING, MARGIN, PAGE_SIZES, SMALL, WARNING, build, grid, p, patient_grid, register_fonts
+
+TITLE = DOCUMENTS["mar"][0]
+#: Blank temperature lines: one every 4 hours over the record's 72 hours (a layout choice).
+TEMPERATURE_LINES = RECORD_HOURS // 4
+
+
+def administration_record(job: c.PrintJob) -> bytes:
+    """The record's PDF. ``job.result`` should list doses at least 72 hours ahead
+    (:func:`pacer_desktop.reports.documents.make_job` evaluates it so)."""
+    r = job.result
+    if r.persistent_fever_at is None:
+        raise c.NothingToPrint("no administration record to print: anakinra has not started"
+                               " (persistent fever is not met)")
+    register_fonts()
+    content_hash = c.content_sha256(job)
+    width = PAGE_SIZES[job.paper][0] - 2 * MARGIN
+    start, end = r.now, r.now + timedelta(hours=RECORD_HOURS)
+    due = [d for d in r.doses if start <= d.due < end]
+
+    story = [patient_grid(job.patient, job, width, c.age_text(job.patient, job)), Spacer(1, 4)]
+    if r.dose is not None:
+        interval = c.current_interval_h(r, job.protocol)
+        story += [p(f"Order: {c.order_head(r.dose, interval, job.protocol)};"
+                    f" {c.volume_sentence(r.dose, job.protocol)}.", BODY),
+                  p(f"Dosing weight {notation.kg(r.dose.weight_kg)}, weighed {job.time(r.dose.weight_at)}."
+                    f" {c.daily_maximum_sentence(job.protocol)}", BODY)]
+    story += [p(t, WARNING) for t in c.warning_sentences(job)]
+    story += [
+        Paragraph(f"Doses due {job.time(start)} to {job.time(end)} ({RECORD_HOURS} hours)", HEADING),
+        _doses_grid(job, due, width),
+        Spacer(1, 3),
+        *[p(t, SMALL) for t in c.stopping_sentences(job)[1:]],
+        *_escalation_note(job),
+        Paragraph("Temperatures", HEADING),
+        p(f"Record every reading. A protocol fever reading is above"
+          f" {notation.celsius(job.protocol.persistent_fever.reading_above_c)}.", SMALL),
+        Spacer(1, 2),
+        grid([["Date and time", "Temperature (°C)", "Initials", "Notes"]] + [["", "", "", ""]] * TEMPERATURE_LINES,
+             [width * f for f in (0.25, 0.18, 0.12, 0.45)], row_heights=[None] + [20] * TEMPERATURE_LINES),
+    ]
+    return build(job, TITLE, story, content_hash)
+
+
+def _escalation_note(job: c.PrintJob) -> list:
+    if job.result.escalated_at is not None:
+        return []
+    return [p("If the schedule is escalated during downtime, strike through the remaining rows and write the new"
+              f" due times. {c.escalation_sentences(job)[-1]}", SMALL)]
+
+
+def _doses_grid(job: c.PrintJob, due: list, width: float):
+    if not due:
+        return p("No doses are due in these hours (the stop time comes first).", BODY)
+    rows = [["Due", "Day", "Dose", "Volume", "Time given", "Given by", "Witness", "Notes"]]
+    for d in due:
+        rows.append([job.time(d.due), f"day {d.day}",
+                     notation.mg(d.mg) if d.mg is not None else "no weight",
+                     notation.ml(d.volume_ml) if d.volume_ml is not None else "—", "", "", "", ""])
+    return grid(rows, [width * f for f in (0.2, 0.08, 0.1, 0.1, 0.13, 0.11, 0.11, 0.17)],
+                row_heights=[None] + [24] * len(due))

@@ -1,0 +1,165 @@
+"""``pacer-desktop print``: order sheets and bedside records as PDF files.
+
+Parsing runs on every start of the command line, so this module imports nothing heavy: the
+engine, reportlab and the database are loaded inside :func:`cmd_print`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+KINDS = ("order", "mar", "eligibility", "grading")
+EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "print", help="print an order sheet, administration record, eligibility checklist or grading summary to PDF",
+        description="Write one printed document as a PDF: the anakinra order sheet (order), the bedside"
+                    " administration record for downtime (mar), the eligibility checklist (eligibility) or"
+                    " the daily grading summary (grading). Every print is recorded in the database with"
+                    " who printed it and the content's SHA-256.")
+    p.add_argument("kind", choices=KINDS, help="which document")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--mrn", help="the patient's MRN in the database")
+    source.add_argument("--case", metavar="CASE.json", help="a case file (see `pacer-desktop schema`)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="where to write the PDF")
+    p.add_argument("--paper", choices=("letter", "a4"), default="letter", help="page size (default letter)")
+    p.add_argument("--user", metavar="INITIALS:ROLE",
+                   help="who prints, e.g. AB:pharmacist; printed on the page and recorded (required with --mrn)")
+    p.add_argument("--name", help="with --case: the patient's name to print (else 'not given')")
+    p.add_argument("--mrn-label", help="with --case: the MRN to print (else 'not given')")
+    p.add_argument("--allergies", default="", help="allergies to print (else a blank box to fill in)")
+    p.set_defaults(func=cmd_print)
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .content import NOT_GIVEN, NothingToPrint, PatientHeader, content_sha256
+    from .documents import DOCUMENTS, make_job, render
+
+    if args.mrn is not None and (args.name or args.mrn_label):
+        return _input_error("--name and --mrn-label go with --case; with --mrn they come from the database")
+    storage = _storage()
+    user = None
+    if args.user:
+        if storage is None:
+            user_text = args.user
+        else:
+            try:
+                user = storage.User.parse(args.user, _workstation())
+            except storage.StorageError as exc:
+                return _input_error(f"--user: {exc}")
+            user_text = str(user)
+    else:
+        user_text = f"{_login()} (no role given)"
+
+    if args.mrn is not None:
+        if storage is None:
+            return _input_error("--mrn needs the patient database, which is not part of this build;"
+                                " print from a case file with --case")
+        if user is None:
+            return _input_error("--mrn: give --user INITIALS:ROLE (who printed is recorded with the document)")
+        try:
+            store = storage.Store.open()
+        except storage.StorageError as exc:
+            print(f"cannot open the database: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        try:
+            record = store.patient_by_mrn(args.mrn)
+            case = store.case_for(record.id)
+        except storage.StorageError as exc:
+            store.close()
+            return _input_error(str(exc))
+        patient = PatientHeader(name=record.name, mrn=record.mrn, date_of_birth=record.date_of_birth,
+                                sex_at_birth=record.sex_at_birth, allergies=args.allergies)
+        patient_id = record.id
+    else:
+        from ..core.caseio import parse_case
+        try:
+            text = sys.stdin.buffer.read() if args.case == "-" else Path(args.case).read_bytes()
+        except OSError as exc:
+            return _input_error(f"{args.case}: {exc.strerror or exc}")
+        case = parse_case(text)  # a bad case raises CaseError: exit 2 with one line per field
+        patient = PatientHeader(name=args.name or NOT_GIVEN, mrn=args.mrn_label or NOT_GIVEN,
+                                date_of_birth=case.patient.date_of_birth, sex_at_birth=case.patient.sex_at_birth,
+                                allergies=args.allergies)
+        store, patient_id = None, None
+
+    try:
+        job = make_job(args.kind, case, patient, printed_by=user_text, paper=args.paper)
+        try:
+            pdf = render(job)
+        except NothingToPrint as exc:
+            return _input_error(str(exc))
+        _write(Path(args.output), pdf)
+        digest = content_sha256(job)
+        title = DOCUMENTS[args.kind][0]
+        print(f"{title}: {args.output} (content SHA-256 {digest})", file=sys.stderr)
+        return _record(storage, store, user, patient_id, job, digest, args)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _record(storage, store, user, patient_id, job, digest: str, args: argparse.Namespace) -> int:
+    """Note the print in the database: what, who, when (the row's time) and the content hash."""
+    if storage is None:
+        print("not recorded: the patient database is not part of this build", file=sys.stderr)
+        return EXIT_OK
+    if user is None:
+        print("not recorded: give --user INITIALS:ROLE to record who printed this document", file=sys.stderr)
+        return EXIT_OK
+    detail = f"{args.paper}; printed at {job.printed_at.isoformat(timespec='seconds')}"
+    if args.case is not None:
+        detail += f"; from case file {args.case}"
+    try:
+        if store is None:
+            with storage.Store.open() as opened:
+                opened.record_document(user, patient_id, kind=job.kind, content_sha256=digest,
+                                       protocol=job.protocol.id, detail=detail)
+        else:
+            store.record_document(user, patient_id, kind=job.kind, content_sha256=digest,
+                                  protocol=job.protocol.id, detail=detail)
+    except storage.StorageError as exc:
+        print(f"the PDF was written but the print was not recorded: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _storage():
+    """The storage package when it is part of this build, else None."""
+    try:
+        from .. import storage
+        storage.Store  # noqa: B018 - loads the store module; missing in a build without storage
+    except (ImportError, AttributeError):
+        return None
+    return storage
+
+
+def _write(path, data: bytes) -> None:
+    """Write whole or not at all: a half-written order sheet must never be printed."""
+    import os
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _workstation() -> str:
+    import socket
+    return socket.gethostname() or "unknown workstation"
+
+
+def _login() -> str:
+    import getpass
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name is not a reason to refuse printing
+        return "unknown user"
+
+
+def _input_error(message: str) -> int:
+    print(message, file=sys.stderr)
+    return EXIT_INPUT

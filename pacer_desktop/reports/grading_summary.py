@@ -1,0 +1,88 @@
+"""The daily grading summary for the research record: days 0–30, highest CRS and ICANS grade a day."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from reportlab.platypus import Paragraph, Spacer
+
+from ..core import notation
+from ..core.timeutil import post_infusion_day
+from . import content as c
+from .documents import DOCUMENTS
+from .pdf import BODY, CELL, HEADING, MARGIN, PAGE_SIZES, SMALL, build, grid, p, patient_grid, register_fonts
+
+TITLE = DOCUMENTS["grading"][0]
+#: Treatments the research record lists day by day besides anakinra.
+OTHER_TREATMENTS = ("tocilizumab", "siltuximab", "dexamethasone", "methylprednisolone", "hydrocortisone",
+                    "prednisone")
+
+
+def grading_summary(job: c.PrintJob) -> bytes:
+    r, case = job.result, job.case
+    if case.infusion_at is None:
+        raise c.NothingToPrint("no grading summary to print: the case has no infusion time")
+    register_fonts()
+    content_hash = c.content_sha256(job)
+    width = PAGE_SIZES[job.paper][0] - 2 * MARGIN
+    zone = job.zone
+    day0 = case.infusion_at.astimezone(zone).date()
+
+    def day_of(at) -> int:
+        return post_infusion_day(at, case.infusion_at, zone)
+
+    graded = {row.day: row for row in r.daily_max}
+    anakinra: dict[int, list] = defaultdict(list)
+    others: dict[int, list[str]] = defaultdict(list)
+    for m in sorted(case.medications, key=lambda m: m.at):
+        dose = f" {notation.mg(m.dose_mg)}" if m.dose_mg is not None else ""
+        if m.drug == job.protocol.dose.drug:
+            anakinra[day_of(m.at)].append(m)
+        elif m.drug in OTHER_TREATMENTS:
+            others[day_of(m.at)].append(f"{m.drug}{dose} at {c.clock(m.at, zone)}")
+    events: dict[int, list[str]] = defaultdict(list)
+    for label, at in (("CAR T-cell infusion", case.infusion_at), ("anakinra started", r.persistent_fever_at),
+                      ("escalated", r.escalated_at), ("CRS and ICANS resolved", r.resolved_at),
+                      ("anakinra stopped", r.stop_at)):
+        if at is not None:
+            events[day_of(at)].append(f"{label} {c.clock(at, zone)}")
+
+    rows = [["Day", "Date", "CRS", "ICANS", "Anakinra given", "Tocilizumab and steroids", "Events"]]
+    for day in range(job.protocol.grading_last_day + 1):
+        g = graded.get(day)
+        given = anakinra.get(day, [])
+        total = sum((m.dose_mg for m in given if m.dose_mg is not None), start=0)
+        rows.append([str(day), c.local_date(day0 + timedelta(days=day)),
+                     str(g.crs_grade) if g else "—", str(g.icans_grade) if g else "—",
+                     _given(len(given), total) if given else "",
+                     p("; ".join(others.get(day, [])), CELL), p("; ".join(events.get(day, [])), CELL)])
+
+    story = [
+        patient_grid(job.patient, job, width, c.age_text(job.patient, job)),
+        Spacer(1, 4),
+        *[p(line, BODY) for line in _milestones(job)],
+        Paragraph(f"Days 0–{job.protocol.grading_last_day}", HEADING),
+        p("Highest CRS (ASTCT) and ICANS grade of the assessments recorded each day; 0 when none was above 0;"
+          f" — for days after {job.time(r.now)} (not graded yet). Grade 5 is recorded, never computed.", SMALL),
+        Spacer(1, 3),
+        grid(rows, [width * f for f in (0.05, 0.13, 0.06, 0.07, 0.16, 0.27, 0.26)],
+             extra=[("ALIGN", (2, 1), (3, -1), "CENTER"), ("TOPPADDING", (0, 1), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 1), (-1, -1), 1)]),
+    ]
+    return build(job, TITLE, story, content_hash)
+
+
+def _given(count: int, total_mg) -> str:
+    return f"{count} {'dose' if count == 1 else 'doses'}, {notation.mg(total_mg)}"
+
+
+def _milestones(job: c.PrintJob) -> list[str]:
+    r, case = job.result, job.case
+    lines = [f"CAR T-cell infusion {job.time(case.infusion_at)}.",
+             f"Anakinra started {job.time(r.persistent_fever_at)}" if r.persistent_fever_at else
+             "Anakinra not started (persistent fever not met)."]
+    if r.persistent_fever_at:
+        lines[-1] += (f"; escalated {job.time(r.escalated_at)}" if r.escalated_at else "; not escalated")
+        lines[-1] += (f"; stopped {job.time(r.stop_at)}." if r.stop_at else "; not stopped yet.")
+    return lines

@@ -1,0 +1,94 @@
+"""The administration record, eligibility checklist and grading summary (issue 5)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pacer_desktop.core.caseio import parse_case
+from pacer_desktop.reports import content
+from pacer_desktop.reports.documents import make_job as make_print_job
+from pacer_desktop.reports.documents import render
+from tests.reports.pdfcheck import (A4_PT, ELIGIBILITY, ESCALATED, LETTER_PT, PRINTED_AT, STANDARD, make_job,
+                                    page_sizes, pdf_text, unsafe_notations)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def job_for(path, kind, paper="letter"):
+    """Through documents.make_job, as the command and the window print."""
+    case = parse_case(path.read_bytes())
+    header = content.PatientHeader("Ada Example", "MRN0012345", case.patient.date_of_birth, case.patient.sex_at_birth)
+    return make_print_job(kind, case, header, printed_by="AB (nurse)", paper=paper, printed_at=PRINTED_AT)
+
+
+def test_administration_record_lists_every_dose_of_the_next_72_hours():
+    """Example 01: every 12 hours from 6 Nov 11:00; the 72 hours end before the stop time (rules §5, §6)."""
+    text = flat(pdf_text(render(job_for(STANDARD, "mar"))))
+    assert "Doses due 6 Nov 2026 08:00 to 9 Nov 2026 08:00 (72 hours)" in text
+    for due in ("6 Nov 2026 11:00", "6 Nov 2026 23:00", "7 Nov 2026 11:00", "7 Nov 2026 23:00",
+                "8 Nov 2026 11:00", "8 Nov 2026 23:00"):
+        assert f"{due} day" in text
+    assert "9 Nov 2026 11:00 day" not in text
+    assert text.count("59 mg 0.4 mL") == 6
+    assert "Time given Given by Witness" in text
+    assert "Temperature (°C)" in text and "above 38.5 °C" in text
+
+
+def test_administration_record_after_escalation_every_6_hours():
+    text = flat(pdf_text(render(job_for(ESCALATED, "mar"))))
+    assert text.count("100 mg 0.67 mL") == 12  # 72 h / 6 h
+    assert "13 Nov 2026 09:00 day 3 100 mg 0.67 mL" in text and "16 Nov 2026 03:00 day 6" in text
+    assert "Anakinra 100 mg IV every 6 hours" in text
+
+
+def test_eligibility_checklist_lists_every_criterion_and_the_verdict():
+    """Example 03 (rules §10): creatinine 1.45 mg/dL above the 1.4 maximum for a 14-year-old female."""
+    job = job_for(ELIGIBILITY, "eligibility")
+    text = flat(pdf_text(render(job)))
+    assert "Verdict: NOT ELIGIBLE" in text
+    assert "creatinine 1.45 mg/dL (maximum 1.4 mg/dL for female, 14 years)" in text
+    assert "NOT MET" in text
+    for criterion in job.result.eligibility.criteria:
+        assert flat(criterion.detail) in text
+    assert text.count(" met ") >= 12
+    assert "Assessed on 20 Oct 2026" in text and "Assessed by" in text and "Second check" in text
+    assert "1 to 25 completed years" in text
+
+
+def test_grading_summary_days_0_to_30_with_treatments():
+    """Example 02: grade 3 CRS on day 1, tocilizumab 512 mg, escalated and stopped (rules §1, §8)."""
+    job = job_for(ESCALATED, "grading")
+    text = flat(pdf_text(render(job)))
+    assert "Days 0–30" in text
+    assert "1 11 Nov 2026 3 0 2 doses, 200 mg tocilizumab 512 mg at 14:30" in text
+    assert "30 10 Dec 2026 — —" in text
+    assert "Anakinra started 11 Nov 2026 00:30; escalated 11 Nov 2026 09:00; stopped 17 Nov 2026 09:00." in text
+    for row in job.result.daily_max:
+        assert f"{row.day} " in text
+
+
+@pytest.mark.parametrize("kind,path,pages", [("mar", STANDARD, 2), ("eligibility", ELIGIBILITY, 1),
+                                             ("grading", ESCALATED, 1)])
+def test_page_count_and_size(kind, path, pages, paper):
+    data = render(job_for(path, kind, paper))
+    assert page_sizes(data) == [LETTER_PT if paper == "letter" else A4_PT] * pages
+    text = pdf_text(data)
+    assert f"page {pages} of {pages}" in text
+    assert unsafe_notations(text) == []
+
+
+@pytest.mark.parametrize("kind", ["mar", "grading"])
+@pytest.mark.parametrize("path", [STANDARD, ESCALATED], ids=["01", "02"])
+def test_records_name_protocol_and_printer(kind, path):
+    job = job_for(path, kind)
+    text = flat(pdf_text(render(job)))
+    assert f"Protocol {job.protocol.id} · SHA-256 {job.protocol.sha256}" in text
+    assert "printed 6 Nov 2026 08:05 by AB (nurse)" in text
+    assert "All times: America/Chicago" in text
+
+
+def test_nothing_to_print():
+    with pytest.raises(content.NothingToPrint, match="eligibility"):
+        render(make_job(STANDARD, "eligibility"))
