@@ -345,7 +345,13 @@ class Store:
             if schema.migrations.pending(store.db):
                 if not created:
                     store.backup(tag="before-upgrade")
-                store._migrate()
+                try:
+                    store._migrate()
+                except StorageError:
+                    raise
+                except Exception as exc:  # a migration's own failure: rolled back, file as it was
+                    raise StorageError(f"could not upgrade {path} ({type(exc).__name__}: {exc}); nothing"
+                                       f" was changed, and a copy is in {store.backups_dir}") from exc
                 check = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
                 if check != ["ok"]:
                     raise CorruptDatabase(f"{path} failed its integrity check after the upgrade"

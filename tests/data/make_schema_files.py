@@ -1,0 +1,41 @@
+"""Write ``pacer-schema-<N>.sqlite3``: a database of the current schema version with sample rows.
+
+Run once when a schema version is released (``python tests/data/make_schema_files.py``) and commit
+the file; it is never regenerated afterwards, so the upgrade tests keep opening the bytes that
+version of the application wrote. The rows are the first worked example, imported with
+``import-case``, plus one correction, one printed document and one eligibility assessment.
+"""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from pacer_desktop.core.caseio import parse_case  # noqa: E402
+from pacer_desktop.storage import Store, User  # noqa: E402
+from pacer_desktop.storage.schema import schema_version  # noqa: E402
+
+EXAMPLE = ROOT.parent / "shared" / "examples" / "01-standard-course.case.json"
+MRN = "SCHEMA-SAMPLE"
+
+
+def main() -> Path:
+    out = Path(__file__).parent / f"pacer-schema-{schema_version()}.sqlite3"
+    if out.exists():
+        sys.exit(f"{out} exists: a released schema file is never rewritten")
+    user = User("ZZ", "research", "schema-file-maker")
+    with Store.open(out, keep_backups=0) as store:
+        pid = store.import_case(user, parse_case(EXAMPLE.read_bytes()), mrn=MRN, name="Sample Patient")
+        first = store.entries(pid, "temperature")[0]
+        store.correct(user, "temperature", first.id, reason="entered in error")
+        store.record_document(user, pid, kind="order_sheet", content_sha256="00" * 32, protocol="pacer-1")
+        store.add_weight(user, pid, at=first.at, kg=Decimal("23.5"))
+    return out
+
+
+if __name__ == "__main__":
+    print(main())

@@ -1,0 +1,93 @@
+"""The storage commands: import-case / export-case round trip, evaluate --mrn, help, errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pacer_desktop.cli import main
+from pacer_desktop.evaluation import evaluate_text
+from pacer_desktop.storage import Store
+from tests.paths import EXAMPLES
+
+CASES = sorted(EXAMPLES.glob("*.case.json"))
+
+
+def _run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_examples_are_found():
+    assert len(CASES) >= 5
+
+
+@pytest.mark.parametrize("case_file", CASES, ids=lambda p: p.name)
+def test_export_after_import_evaluates_like_the_case_file(case_file, capsys):
+    mrn = case_file.name.split(".")[0]
+    code, out, err = _run(capsys, "import-case", str(case_file), "--mrn", mrn, "--name", "Test Patient",
+                          "--user", "AB:nurse", "--workstation", "pc-1")
+    assert code == 0, err
+    now = json.loads(case_file.read_text()).get("now")
+    argv = ["export-case", "--mrn", mrn] + (["--now", now] if now else [])
+    code, exported, err = _run(capsys, *argv)
+    assert code == 0, err
+    assert evaluate_text(exported).model_dump(mode="json") == evaluate_text(case_file.read_bytes()).model_dump(mode="json")
+    with Store.open() as s:
+        assert s.verify() == []
+        assert {a["workstation"] for a in s.audit()} == {"pc-1"}
+
+
+def test_evaluate_mrn_evaluates_the_stored_patient(capsys):
+    case_file = CASES[0]
+    assert _run(capsys, "import-case", str(case_file), "--mrn", "X1", "--name", "A", "--user", "AB:nurse")[0] == 0
+    code, out, err = _run(capsys, "evaluate", "--mrn", "X1")
+    assert code == 0, err
+    stored = json.loads(out)
+    exported = json.loads(_run(capsys, "export-case", "--mrn", "X1", "--now", stored["now"])[1])
+    again = evaluate_text(json.dumps(exported)).model_dump(mode="json")
+    assert stored == again
+
+
+def test_an_invalid_case_is_not_imported(capsys, db_path):
+    text = json.loads(CASES[0].read_text())
+    text["temperatures"][0]["value"] = 55
+    bad = db_path.with_name("bad.case.json")
+    bad.write_text(json.dumps(text))
+    code, out, err = _run(capsys, "import-case", str(bad), "--mrn", "X1", "--name", "A", "--user", "AB:nurse")
+    assert code == 2 and "temperatures[0].value" in err and "Traceback" not in err
+    with Store.open() as s:
+        assert s.patients() == [] and s.audit() == []
+
+
+def test_a_duplicate_mrn_or_unknown_patient_is_a_clear_error(capsys):
+    assert _run(capsys, "import-case", str(CASES[0]), "--mrn", "X1", "--name", "A", "--user", "AB:nurse")[0] == 0
+    code, _, err = _run(capsys, "import-case", str(CASES[0]), "--mrn", "X1", "--name", "B", "--user", "AB:nurse")
+    assert code == 1 and "already belongs" in err
+    code, _, err = _run(capsys, "export-case", "--mrn", "nobody")
+    assert code == 1 and "no patient" in err
+    code, _, err = _run(capsys, "import-case", str(CASES[0]), "--mrn", "X2", "--name", "B", "--user", "AB")
+    assert code == 1 and "AB:nurse" in err
+
+
+def test_db_option_chooses_the_file(tmp_path, capsys):
+    other = tmp_path / "elsewhere" / "other.sqlite3"
+    assert _run(capsys, "--db", str(other), "import-case", str(CASES[0]), "--mrn", "X1", "--name", "A",
+                "--user", "AB:nurse")[0] == 0
+    assert other.exists()
+
+
+@pytest.mark.parametrize("command", ["import-case", "export-case", "verify-db", "backup", "restore", "evaluate"])
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0
+    assert "usage:" in capsys.readouterr().out
+
+
+def test_export_now_must_have_an_offset(capsys):
+    _run(capsys, "import-case", str(CASES[0]), "--mrn", "X1", "--name", "A", "--user", "AB:nurse")
+    code, _, err = _run(capsys, "export-case", "--mrn", "X1", "--now", "2026-11-06T08:00:00")
+    assert code == 2 and "--now" in err

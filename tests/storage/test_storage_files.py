@@ -1,0 +1,237 @@
+"""The database file: bad files refused untouched, upgrades, backups, restore, tamper detection."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import stat
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Migrations
+
+from pacer_desktop.cli import main
+from pacer_desktop.storage import (CorruptDatabase, NewerDatabase, NotAPacerDatabase, ReadOnlyDatabase, Store,
+                                   StorageError)
+from pacer_desktop.storage import schema
+from tests.storage.storehelp import NURSE, add_patient, hours_ago, leftovers, sha256
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def _filled(path: Path, temperatures: int = 40) -> None:
+    with Store.open(path, keep_backups=0) as s:
+        pid = add_patient(s)
+        for i in range(temperatures):
+            s.add_temperature(NURSE, pid, at=hours_ago(60 - i), value=Decimal("37.2"), unit="C")
+
+
+def _empty(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+def _random(path: Path) -> None:
+    path.write_bytes(os.urandom(8192))
+
+
+def _foreign_sqlite(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    conn.execute("INSERT INTO notes (text) VALUES ('shopping list')")
+    conn.commit()
+    conn.close()
+
+
+def _truncated(path: Path) -> None:
+    source = path.with_name("whole.sqlite3")
+    _filled(source)
+    data = source.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _newer(path: Path) -> None:
+    _filled(path, temperatures=1)
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('pacer', '0099_future', 'x')")
+    conn.execute("PRAGMA user_version = 99")
+    conn.commit()
+    conn.close()
+
+
+BAD_FILES = {
+    "empty": (_empty, NotAPacerDatabase, "empty"),
+    "random bytes": (_random, NotAPacerDatabase, "not an SQLite file"),
+    "another program's SQLite file": (_foreign_sqlite, NotAPacerDatabase, "another program"),
+    "truncated copy": (_truncated, CorruptDatabase, "truncated"),
+    "newer version": (_newer, NewerDatabase, "newer version"),
+}
+
+
+@pytest.mark.parametrize("name", BAD_FILES)
+def test_a_bad_file_gets_its_message_and_stays_byte_identical(name, db_path, capsys):
+    make, error, words = BAD_FILES[name]
+    make(db_path)
+    before = sha256(db_path)
+    leftover_before = leftovers(db_path)
+    with pytest.raises(error, match=words) as err:
+        Store.open(db_path)
+    assert "untouched" in str(err.value)
+    assert main(["--db", str(db_path), "verify-db"]) == 1
+    assert main(["--db", str(db_path), "export-case", "--mrn", "MRN001"]) == 1
+    stderr = capsys.readouterr().err
+    assert words in stderr and "Traceback" not in stderr
+    assert sha256(db_path) == before
+    assert leftovers(db_path) == leftover_before == []
+
+
+def test_a_read_only_file_gets_its_message_and_stays_byte_identical(db_path):
+    _filled(db_path, temperatures=3)
+    before = sha256(db_path)
+    db_path.chmod(stat.S_IRUSR | stat.S_IRGRP)
+    try:
+        with pytest.raises(ReadOnlyDatabase, match="read-only"):
+            Store.open(db_path)
+    finally:
+        db_path.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    assert sha256(db_path) == before and leftovers(db_path) == []
+
+
+def test_a_folder_is_not_a_database(tmp_path):
+    with pytest.raises(StorageError, match="folder"):
+        Store.open(tmp_path)
+
+
+def test_the_released_schema_1_file_opens_with_its_rows(tmp_path):
+    copy = tmp_path / "old.sqlite3"
+    shutil.copyfile(DATA / "pacer-schema-1.sqlite3", copy)
+    with Store.open(copy) as s:
+        patient = s.patient_by_mrn("SCHEMA-SAMPLE")
+        assert [m.name for m in schema.migrations.applied(s.db)] == ["0001_initial"]
+        assert s.verify() == []
+        entries = s.entries(patient.id)
+        assert any(not e.current for e in entries)
+        assert len(s.case_for(patient.id).temperatures) >= 1
+
+
+def _with_second_migration(monkeypatch, body) -> None:
+    upgraded = Migrations("pacer")
+    upgraded(name="0001_initial")(schema.initial)
+    upgraded(name="0002_test_upgrade")(body)
+    monkeypatch.setattr(schema, "migrations", upgraded)
+
+
+def test_pending_migrations_run_after_a_backup(tmp_path, monkeypatch):
+    copy = tmp_path / "old.sqlite3"
+    shutil.copyfile(DATA / "pacer-schema-1.sqlite3", copy)
+
+    def add_ward(db):
+        db["patient_versions"].add_column("ward", str)
+    _with_second_migration(monkeypatch, add_ward)
+    with Store.open(copy) as s:
+        assert "ward" in s.db["patient_versions"].columns_dict
+        assert s.db.execute("PRAGMA user_version").fetchone()[0] == 2
+        backups = sorted((tmp_path / "backups").glob("old-*before-upgrade.sqlite3"))
+        assert len(backups) == 1
+        assert s.patient_by_mrn("SCHEMA-SAMPLE")
+    assert sha256(backups[0]) != sha256(copy)
+
+
+def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch):
+    copy = tmp_path / "old.sqlite3"
+    shutil.copyfile(DATA / "pacer-schema-1.sqlite3", copy)
+
+    def half_done(db):
+        db["patient_versions"].add_column("ward", str)
+        raise RuntimeError("simulated failure half-way")
+    _with_second_migration(monkeypatch, half_done)
+    with pytest.raises(StorageError, match="nothing was changed"):
+        Store.open(copy)
+    monkeypatch.undo()
+    with Store.open(copy) as s:
+        assert "ward" not in s.db["patient_versions"].columns_dict
+        assert s.verify() == []
+
+
+def test_a_row_changed_outside_pacer_is_caught_by_verify_db(db_path, capsys):
+    _filled(db_path, temperatures=3)
+    assert main(["verify-db"]) == 0
+    raw = sqlite3.connect(db_path)
+    raw.execute("DROP TRIGGER temperatures_no_update")
+    raw.execute("DROP TRIGGER temperatures_no_delete")
+    raw.execute("UPDATE temperatures SET value = '39.5' WHERE id = 2")
+    raw.execute("DELETE FROM temperatures WHERE id = 3")
+    raw.commit()
+    raw.close()
+    capsys.readouterr()
+    assert main(["verify-db"]) == 1
+    err = capsys.readouterr().err
+    assert "temperatures row 2: differs" in err
+    assert "temperatures row 3: recorded in the audit log but missing" in err
+    assert "trigger that forbids UPDATE is missing" in err
+
+
+def test_an_audit_row_changed_outside_pacer_breaks_the_chain(db_path):
+    _filled(db_path, temperatures=3)
+    raw = sqlite3.connect(db_path)
+    raw.execute("DROP TRIGGER audit_log_no_update")
+    raw.execute("UPDATE audit_log SET entered_by = 'ZZ' WHERE id = 2")
+    raw.commit()
+    raw.close()
+    with Store.open(db_path) as s:
+        problems = s.verify()
+    assert "audit log row 2: its content does not match its hash (changed)" in problems
+
+
+def test_backup_restore_and_the_copy_set_aside(db_path, tmp_path, capsys):
+    _filled(db_path, temperatures=2)
+    assert main(["backup"]) == 0
+    backup = Path(capsys.readouterr().out.strip())
+    assert backup.parent == db_path.parent / "backups" and backup.exists()
+    with Store.open() as s:
+        pid = s.patient_by_mrn("MRN001").id
+        s.add_temperature(NURSE, pid, at=hours_ago(1), value=Decimal("38.1"), unit="C")
+    assert main(["restore", str(backup), "--user", "AB:pharmacist"]) == 0
+    assert "previous contents are kept" in capsys.readouterr().out
+    with Store.open() as s:
+        assert len(s.case_for(pid).temperatures) == 2
+        assert s.audit(limit=1)[0]["action"].startswith("restore from")
+        assert s.audit(limit=1)[0]["role"] == "pharmacist"
+        assert s.verify() == []
+    [aside] = db_path.parent.glob("pacer.before-restore-*.sqlite3")
+    with Store.open(aside, keep_backups=0) as s:
+        assert len(s.case_for(pid).temperatures) == 3
+
+
+def test_restore_refuses_a_file_that_is_not_a_pacer_backup(db_path, tmp_path, capsys):
+    _filled(db_path, temperatures=1)
+    foreign = tmp_path / "notes.sqlite3"
+    _foreign_sqlite(foreign)
+    before = sha256(db_path)
+    assert main(["restore", str(foreign), "--user", "AB:nurse"]) == 1
+    assert "another program" in capsys.readouterr().err
+    assert sha256(db_path) == before
+
+
+def test_backups_on_open_at_most_daily_and_only_the_last_n_kept(db_path):
+    _filled(db_path, temperatures=1)
+    folder = db_path.parent / "backups"
+    with Store.open(keep_backups=3):
+        pass
+    assert len(list(folder.iterdir())) == 1
+    with Store.open(keep_backups=3):
+        pass
+    assert len(list(folder.iterdir())) == 1  # not again the same day
+    day_ago = time.time() - 25 * 3600
+    for f in folder.iterdir():
+        os.utime(f, (day_ago, day_ago))
+    with Store.open(keep_backups=3) as s:
+        assert len(list(folder.iterdir())) == 2
+        for _ in range(4):
+            s.backup()
+    assert len(list(folder.iterdir())) == 3
+    for f in folder.iterdir():
+        with Store.open(f, keep_backups=0) as copy:
+            assert copy.patient_by_mrn("MRN001")
