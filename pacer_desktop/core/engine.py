@@ -62,7 +62,10 @@ class _Evaluation:
     # ---- validation (clinical-rules §2, §4, §5, §8, §9) ---------------------------------
     def _future(self, field: str, at: datetime) -> None:
         if at > self.latest_allowed:
-            self.problems.append(Problem(field, (
+            self._too_late(field, at)
+
+    def _too_late(self, field: str, at: datetime) -> None:
+        self.problems.append(Problem(field, (
                 f"{self.local(at).isoformat(timespec='minutes')} is later than now"
                 f" ({self.local(self.now).isoformat(timespec='minutes')})"
                 f" + {self.p.temperature.future_tolerance_min} minutes")))
@@ -71,15 +74,17 @@ class _Evaluation:
         c, p = self.case, self.p
         readings = []
         t_min, t_max = p.temperature.plausible_min_c, p.temperature.plausible_max_c
+        latest = self.latest_allowed
         for i, t in enumerate(c.temperatures):
             temp_c = to_celsius(t.value, t.unit, p.temperature)
+            if t.at > latest:
+                self._too_late(f"temperatures[{i}].at", t.at)
             if not t_min <= temp_c <= t_max:
                 shown = f"{notation.plain_number(t.value)} °{t.unit}"
                 if t.unit == "F":
                     shown += f" ({notation.celsius(temp_c)})"
                 self.problems.append(Problem(f"temperatures[{i}].value",
                     f"{shown} is outside {notation.plain_number(t_min)}–{notation.plain_number(t_max)} °C"))
-            self._future(f"temperatures[{i}].at", t.at)
             readings.append(Reading(t.at, temp_c, i))
         w_min, w_max = p.weight.plausible_min_kg, p.weight.plausible_max_kg
         for i, w in enumerate(c.weights):
@@ -230,7 +235,7 @@ class _Evaluation:
 
     def _due_dose(self, d) -> DueDose:
         w = d.working
-        return DueDose.model_construct(due=self.local(d.due), mg=w.mg if w else None, interval_h=d.interval_h,
+        return DueDose(due=self.local(d.due), mg=w.mg if w else None, interval_h=d.interval_h,
                        volume_ml=w.volume_ml if w else None, weight_kg=w.weight_kg if w else None,
                        weight_at=self.local(w.weight_at) if w else None,
                        day=post_infusion_day(d.due, self.case.infusion_at, self.tz))
@@ -238,10 +243,12 @@ class _Evaluation:
     def _grade_assessments(self, readings: list[Reading], fever: PersistentFever | None) -> list[AssessmentResult]:
         """CRS (§8) and ICANS (§9) at each assessment, in time order, with carried-forward grades."""
         c, p = self.case, self.p
-        febrile = sorted(r.at for r in readings if r.temp_c >= p.crs.fever_c)
-        waiver_times = sorted(m.at for m in c.medications if m.drug in p.crs.waiver_drugs)
-        lookback = hours(p.crs.fever_lookback_h)
-        onset = fever.at if fever else None  # §8: CRS onset = persistent fever or grade >= 1
+        # Instants as POSIX seconds for the searches: exact for clinical times, and far cheaper
+        # to compare than aware datetimes in a 30-day case.
+        febrile = sorted(r.at.timestamp() for r in readings if r.temp_c >= p.crs.fever_c)
+        waiver_times = sorted(m.at.timestamp() for m in c.medications if m.drug in p.crs.waiver_drugs)
+        lookback = hours(p.crs.fever_lookback_h).total_seconds()
+        onset = fever.at.timestamp() if fever else None  # §8: CRS onset = persistent fever or grade >= 1
         current_crs = current_icans = 0
         out = []
         for a in sorted(c.assessments, key=lambda a: a.at):
@@ -249,18 +256,18 @@ class _Evaluation:
             icans_grade = icans_tool = icans_reason = None
             notes: list[str] = []
             if a.crs is not None:
-                lo = bisect_left(febrile, a.at - lookback)
-                has_fever = lo < bisect_right(febrile, a.at)
-                if has_fever and (onset is None or a.at < onset):
-                    onset_now = a.at  # this assessment is CRS onset (grade >= 1 with fever)
+                ts = a.at.timestamp()
+                has_fever = bisect_left(febrile, ts - lookback) < bisect_right(febrile, ts)
+                if has_fever and (onset is None or ts < onset):
+                    onset_now = ts  # this assessment is CRS onset (grade >= 1 with fever)
                 else:
-                    onset_now = onset if onset is not None and onset <= a.at else None
-                waived = onset_now is not None and _any_between(waiver_times, onset_now, a.at)
+                    onset_now = onset if onset is not None and onset <= ts else None
+                waived = onset_now is not None and _any_between(waiver_times, onset_now, ts)
                 g = grade_crs(a.crs, has_fever, waived, p.crs)
                 crs_grade, crs_reason = g.grade, g.reason
                 notes.extend(g.notes)
-                if g.grade >= 1 and (onset is None or a.at < onset):
-                    onset = a.at
+                if g.grade >= 1 and (onset is None or ts < onset):
+                    onset = ts
                 current_crs = g.grade
             if a.icans is not None:
                 ig = grade_icans(a.icans, self._default_tool(a.at), p.icans)
@@ -268,7 +275,7 @@ class _Evaluation:
                 notes.extend(ig.notes)
                 current_icans = ig.grade
             day = post_infusion_day(a.at, c.infusion_at, self.tz) if c.infusion_at else None
-            out.append(AssessmentResult.model_construct(  # built from validated values: skip re-validation
+            out.append(AssessmentResult(
                 at=self.local(a.at), day=day, crs_grade=crs_grade, fever_waived=waived, crs_reason=crs_reason,
                 icans_grade=icans_grade, icans_tool=icans_tool, icans_reason=icans_reason,
                 current_crs_grade=current_crs, current_icans_grade=current_icans, notes=tuple(notes)))
@@ -329,5 +336,5 @@ class _Evaluation:
             behind_verdict=result.reasons, age_note=self.p.eligibility.age_note)
 
 
-def _any_between(times: list[datetime], lo: datetime, hi: datetime) -> bool:
+def _any_between(times: list[float], lo: float, hi: float) -> bool:
     return bisect_left(times, lo) < bisect_right(times, hi)
