@@ -1,0 +1,292 @@
+"""Eligibility checklist screen: the thirteen criteria, grouped, with live status and reason."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QPushButton, QScrollArea, QVBoxLayout, QWidget)
+
+from ..core.case import EligibilityInputs
+from ..core.eligibility import CATEGORY_TEXT, CRITERIA, evaluate_eligibility
+from ..core.errors import CaseError, Problem
+from . import presenters as say
+from .patient_state import PatientState
+from .widgets import Banner, Choice, FieldMessages, line_edit, on_enter, parse_date, parse_decimal, yes_no
+
+GROUPS = (("consent", "Consent"), ("disease", "Disease"), ("organ", "Organ function"),
+          ("reproductive", "Reproductive"))
+HSCT_REASONS = [(None, "— not entered"), ("comorbid_disease", "comorbid disease"),
+                ("conditioning_contraindicated", "other contraindication to conditioning"),
+                ("no_suitable_donor", "no suitable donor"), ("prior_hsct", "prior HSCT"),
+                ("declined_after_discussion", "declined HSCT after documented discussion")]
+# field name → (label with unit, kind)
+FIELDS = {
+    "consent_signed_on": ("Consent (and assent) signed on (YYYY-MM-DD)", "date"),
+    "relapsed_or_refractory_b_all": ("Relapsed or refractory B-ALL", "bool"),
+    "hsct_ineligibility_reason": ("Reason ineligible for HSCT", "hsct"),
+    "cd19_documented": ("CD19+ documented by flow cytometry", "bool"),
+    "alt_u_l": ("ALT (U/L)", "number"),
+    "bilirubin_mg_dl": ("Bilirubin (mg/dL)", "number"),
+    "dyspnea_grade": ("Dyspnea grade (0–5)", "grade"),
+    "spo2_room_air_pct": ("SpO2 on room air (%)", "number"),
+    "dlco_pct": ("DLCO (% predicted; blank if not done)", "number"),
+    "lv_shortening_fraction_pct": ("LV shortening fraction (%)", "number"),
+    "ejection_fraction_pct": ("Ejection fraction (%)", "number"),
+    "cardiac_function_documented": ("Adequate function documented by imaging/cardiologist", "bool"),
+    "creatinine_mg_dl": ("Serum creatinine (mg/dL)", "number"),
+    "marrow_blasts_pct": ("Marrow blasts (%)", "number"),
+    "peripheral_blasts": ("Peripheral blasts detected", "bool"),
+    "disease_assessed_on": ("Disease assessed on (YYYY-MM-DD)", "date"),
+    "lymphodepletion_start_on": ("Lymphodepletion start (YYYY-MM-DD)", "date"),
+    "product": ("Product", "product"),
+    "childbearing_potential": ("Of child-bearing potential", "bool"),
+    "pregnancy_test": ("Pregnancy test (serum or urine)", "pregnancy"),
+    "reproductive_potential": ("Has reproductive potential", "bool"),
+    "contraception_agreed": ("Agreed to contraception through 90 days after the last dose", "bool"),
+}
+CRITERION_FIELDS = {
+    "consent": ("consent_signed_on",), "age": (),
+    "diagnosis": ("relapsed_or_refractory_b_all", "disease_categories", "hsct_ineligibility_reason"),
+    "cd19": ("cd19_documented",), "alt": ("alt_u_l",), "bilirubin": ("bilirubin_mg_dl",),
+    "pulmonary": ("dyspnea_grade", "spo2_room_air_pct", "dlco_pct"),
+    "cardiac": ("lv_shortening_fraction_pct", "ejection_fraction_pct", "cardiac_function_documented"),
+    "creatinine": ("creatinine_mg_dl",),
+    "disease_burden": ("marrow_blasts_pct", "peripheral_blasts", "disease_assessed_on", "lymphodepletion_start_on"),
+    "product": ("product",), "pregnancy": ("childbearing_potential", "pregnancy_test"),
+    "contraception": ("reproductive_potential", "contraception_agreed"),
+}
+
+
+class EligibilityScreen(QWidget):
+    """Screen 3 (Ctrl+3)."""
+
+    def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.verdict = Banner()
+        self.verdict.setObjectName("verdict")
+        self.form_error = QLabel()
+        self.messages = FieldMessages(self.form_error)
+        self.assessed_on = line_edit("YYYY-MM-DD", "assessed_on")
+        self.inputs: dict[str, QWidget] = {}
+        self.status: dict[str, QLabel] = {}
+        self.detail: dict[str, QLabel] = {}
+        self.categories: dict[str, QCheckBox] = {}
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        top = QFormLayout()
+        top.addRow("Assessment date (YYYY-MM-DD)", self.assessed_on)
+        top.addRow("", self.messages.label_for("assessed_on"))
+        body_layout.addLayout(top)
+        columns = QHBoxLayout()
+        left, right = QVBoxLayout(), QVBoxLayout()
+        for group, title in GROUPS:
+            box = QGroupBox(title)
+            grid = QVBoxLayout(box)
+            for cid, text, g in CRITERIA:
+                if g == group:
+                    grid.addWidget(self._criterion(cid, text))
+            (left if group in ("consent", "disease") else right).addWidget(box)
+        left.addStretch(1)
+        right.addStretch(1)
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+        body_layout.addLayout(columns)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        self.save_button = QPushButton("&Save eligibility assessment")
+        self.save_button.clicked.connect(self.submit)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.form_error, 1)
+        bottom.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.verdict)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(bottom)
+        self.assessed_on.textChanged.connect(self._on_inputs_changed)
+        on_enter(self, self.submit)
+        state.changed.connect(self._on_patient_changed)
+        self._loaded_for: int | None = -1
+        self._on_patient_changed()
+
+    # ---- building --------------------------------------------------------------------------
+    def _criterion(self, cid: str, text: str) -> QWidget:
+        w = QWidget()
+        w.setObjectName(f"criterion_{cid}")
+        grid = QGridLayout(w)
+        grid.setContentsMargins(4, 2, 4, 6)
+        title = QLabel(f"<b>{text}</b>")
+        status = QLabel(objectName=f"status_{cid}")
+        status.setMinimumWidth(90)
+        detail = QLabel(objectName=f"detail_{cid}")
+        detail.setWordWrap(True)
+        detail.setStyleSheet("color: #333;")
+        self.status[cid], self.detail[cid] = status, detail
+        grid.addWidget(title, 0, 0)
+        grid.addWidget(status, 0, 1, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(detail, 1, 0, 1, 2)
+        row = 2
+        if cid == "age":
+            self.age_note = QLabel(objectName="age_note")
+            self.age_note.setWordWrap(True)
+            self.age_note.setStyleSheet("font-style: italic;")
+            grid.addWidget(self.age_note, row, 0, 1, 2)
+        for name in CRITERION_FIELDS[cid]:
+            if name == "disease_categories":
+                box = QWidget()
+                cats = QVBoxLayout(box)
+                cats.setContentsMargins(0, 0, 0, 0)
+                cats.addWidget(QLabel("Qualifying disease (tick all that apply):"))
+                for key, words in [*CATEGORY_TEXT.items(), ("none", "none of these")]:
+                    check = QCheckBox(words, objectName=f"category_{key}")
+                    check.toggled.connect(self._on_inputs_changed)
+                    self.categories[key] = check
+                    cats.addWidget(check)
+                grid.addWidget(box, row, 0, 1, 2)
+                row += 1
+                continue
+            label, kind = FIELDS[name]
+            widget = self._input(name, kind)
+            self.inputs[name] = widget
+            grid.addWidget(QLabel(label), row, 0)
+            grid.addWidget(widget, row, 1)
+            grid.addWidget(self.messages.label_for(name), row + 1, 0, 1, 2)
+            row += 2
+        return w
+
+    def _input(self, name: str, kind: str) -> QWidget:
+        if kind in ("number", "date"):
+            w = line_edit("YYYY-MM-DD" if kind == "date" else "", name)
+            w.textChanged.connect(self._on_inputs_changed)
+            return w
+        if kind == "bool":
+            w = yes_no()
+        elif kind == "hsct":
+            w = Choice(HSCT_REASONS)
+        elif kind == "grade":
+            w = Choice([(None, "— not entered"), *[(g, str(g)) for g in range(6)]])
+        elif kind == "pregnancy":
+            w = Choice([(None, "— not entered"), ("negative", "negative"), ("positive", "positive")])
+        else:  # product
+            w = Choice([(None, "— not entered"), ("tisagenlecleucel", "tisagenlecleucel (commercial)"),
+                        ("other", "another product")])
+        w.setObjectName(name)
+        w.currentIndexChanged.connect(self._on_inputs_changed)
+        return w
+
+    # ---- reading the form ------------------------------------------------------------------
+    def values(self) -> EligibilityInputs:
+        problems: list[Problem] = []
+        data: dict = {}
+        try:
+            assessed = parse_date(self.assessed_on.text())
+            if assessed is None:
+                problems.append(Problem("assessed_on", "Enter the assessment date."))
+        except ValueError as exc:
+            problems.append(Problem("assessed_on", str(exc)))
+            assessed = None
+        data["assessed_on"] = assessed
+        for name, widget in self.inputs.items():
+            kind = FIELDS[name][1]
+            try:
+                if kind == "number":
+                    value = parse_decimal(widget.text())
+                    data[name] = int(value) if name == "dyspnea_grade" and value is not None else value
+                elif kind == "date":
+                    data[name] = parse_date(widget.text())
+                else:
+                    data[name] = widget.value()
+            except ValueError as exc:
+                problems.append(Problem(name, str(exc)))
+        ticked = [k for k, c in self.categories.items() if c.isChecked()]
+        if "none" in ticked:
+            data["disease_categories"] = ()
+        else:
+            data["disease_categories"] = tuple(ticked) or None
+        if problems:
+            raise CaseError(problems)
+        return EligibilityInputs(**data)
+
+    def _on_inputs_changed(self, *_args) -> None:
+        s = self.state
+        if s.case is None or s.protocol is None:
+            return
+        self.age_note.setText(f"Age note: {s.protocol.eligibility.age_note}")
+        self.messages.clear()
+        try:
+            inputs = self.values()
+        except CaseError as exc:
+            self.messages.show(exc.problems)
+            self.verdict.show_text("Check the entries marked below.", "warn")
+            return
+        result = evaluate_eligibility(inputs, s.case.patient, s.protocol.eligibility)
+        for c in result.criteria:
+            self.status[c.id].setText(say.STATUS_TEXT[c.status])
+            colour = {"met": "#1b5e20", "not_met": "#b00020", "missing": "#8a6d00"}[c.status]
+            self.status[c.id].setStyleSheet(f"color: {colour}; font-weight: bold;")
+            self.detail[c.id].setText(c.detail)
+        titles = {cid: text for cid, text, _g in CRITERIA}
+        behind = ", ".join(titles[c] for c in result.reasons)
+        text = say.VERDICT_TEXT[result.verdict]
+        if result.verdict != "eligible":
+            text += f" — {'not met' if result.verdict == 'not_eligible' else 'missing'}: {behind}"
+        self.verdict.show_text(text, {"eligible": "ok", "not_eligible": "alarm", "incomplete": "warn"}[result.verdict])
+
+    def _on_patient_changed(self) -> None:
+        """Fill the form from the stored assessment when another patient is chosen."""
+        s = self.state
+        if s.patient_id == self._loaded_for:
+            self._on_inputs_changed()
+            return
+        self._loaded_for = s.patient_id
+        stored = s.case.eligibility if s.case is not None else None
+        self.load(stored)
+
+    def load(self, e: EligibilityInputs | None) -> None:
+        widgets = [self.assessed_on, *self.inputs.values(), *self.categories.values()]
+        for w in widgets:
+            w.blockSignals(True)
+        try:
+            today = say.local(self.state.now(), self.state.zone).date() if self.state.record else date.today()
+            self.assessed_on.setText((e.assessed_on if e else today).isoformat())
+            for name, widget in self.inputs.items():
+                value = getattr(e, name) if e else None
+                kind = FIELDS[name][1]
+                if kind in ("number", "date"):
+                    widget.setText("" if value is None else (value.isoformat() if kind == "date" else str(value)))
+                elif kind == "product" and value not in (None, "tisagenlecleucel"):
+                    widget.set_value("other")
+                else:
+                    widget.set_value(value)
+            cats = e.disease_categories if e else None
+            for key, check in self.categories.items():
+                check.setChecked(cats is not None and (key in cats or (key == "none" and cats == ())))
+        finally:
+            for w in widgets:
+                w.blockSignals(False)
+        self._on_inputs_changed()
+
+    def submit(self) -> None:
+        try:
+            inputs = self.values()
+        except CaseError as exc:
+            self.messages.show(exc.problems)
+            return
+        self.save_button.setEnabled(False)
+
+        def done(_v) -> None:
+            self.save_button.setEnabled(True)
+
+        def problems(found) -> None:
+            self.save_button.setEnabled(True)
+            self.messages.show(found)
+
+        self.state.save(lambda store, user, pid: store.add_eligibility(user, pid, inputs),
+                        "Eligibility assessment saved", on_problems=problems, on_saved=done)
+
+
+

@@ -1,0 +1,414 @@
+"""Temperature and grading screen: temperature, weight, CRS and ICANS entry with the live grade."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QPushButton, QScrollArea, QSpinBox, QSplitter, QTabWidget, QVBoxLayout,
+                               QWidget)
+
+from ..core import notation
+from ..core.case import Assessment, CrsInputs, IcansInputs, NASAL_CANNULAS
+from ..core.crs import DEVICE_TEXT, HYPOTENSION_TEXT
+from ..core.errors import CaseError, Problem
+from ..core.icans import CAPD_FREQUENCIES, CAPD_ITEMS, ICE_ITEMS, capd_total, ice_total, tool_for
+from ..core.temperature import to_celsius
+from ..core.timeutil import completed_years
+from . import presenters as say
+from .flowsheet import Flowsheet
+from .patient_state import PatientState
+from .widgets import Banner, Choice, FieldMessages, TimeField, line_edit, on_enter, parse_decimal
+
+CONSCIOUSNESS = [("normal", "normal: awake and alert"), ("awakens_spontaneously", "awakens spontaneously"),
+                 ("awakens_to_voice", "awakens to voice"),
+                 ("awakens_to_tactile", "awakens only to tactile stimulus"),
+                 ("unarousable", "unarousable, stupor or coma")]
+SEIZURE = [("none", "no seizure"), ("rapidly_resolving", "seizure that resolved rapidly"),
+           ("prolonged_or_repetitive", "prolonged (> 5 min) or repetitive seizures")]
+MOTOR = [("none", "no focal weakness"), ("deep_focal_weakness", "deep focal motor weakness")]
+EDEMA = [("none", "no cerebral edema"), ("focal", "focal edema on imaging"),
+         ("diffuse", "diffuse edema, posturing, CN VI palsy, papilledema or Cushing's triad")]
+
+
+class TemperatureEntry(QGroupBox):
+    """Value, °C or °F (the other unit shown as typed), time defaulting to now."""
+
+    def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
+        super().__init__("Temperature", parent)
+        self.state = state
+        self.value = line_edit("e.g. 38.7", "temperature_value")
+        self.unit = Choice([("C", "°C"), ("F", "°F")])
+        self.unit.setObjectName("temperature_unit")
+        self.converted = QLabel(objectName="temperature_converted")
+        self.time = TimeField(lambda: state.zone, state.now)
+        self.save_button = QPushButton("Record temperature")
+        self.form_error = QLabel()
+        self.messages = FieldMessages(self.form_error)
+        row = QHBoxLayout()
+        row.addWidget(self.value, 1)
+        row.addWidget(self.unit)
+        row.addWidget(self.converted, 2)
+        form = QFormLayout(self)
+        form.addRow("Temperature", row)
+        form.addRow("", self.messages.label_for("value"))
+        form.addRow("Taken at", self.time)
+        form.addRow("", self.messages.label_for("at"))
+        form.addRow(self.form_error)
+        form.addRow("", self.save_button)
+        self.value.textChanged.connect(self._on_value_changed)
+        self.unit.currentIndexChanged.connect(self._on_value_changed)
+        self.save_button.clicked.connect(self.submit)
+        on_enter(self, self.submit)
+
+    def _on_value_changed(self, *_args) -> None:
+        try:
+            value = parse_decimal(self.value.text())
+        except ValueError as exc:
+            self.converted.setText(str(exc))
+            return
+        if value is None or self.state.protocol is None:
+            self.converted.setText("")
+            return
+        rules = self.state.protocol.temperature
+        if self.unit.value() == "F":
+            self.converted.setText(f"= {notation.celsius(to_celsius(value, 'F', rules))}")
+        else:
+            f = (value * 9 / 5 + 32).quantize(Decimal("0.1"))
+            self.converted.setText(f"= {notation.plain_number(f)} °F")
+
+    def submit(self) -> None:
+        try:
+            value = parse_decimal(self.value.text())
+        except ValueError as exc:
+            self.messages.show([Problem("value", str(exc))])
+            return
+        if value is None:
+            self.messages.show([Problem("value", "Enter the temperature.")])
+            return
+        self.messages.clear()
+        at, unit = self.time.value(), self.unit.value()
+        shown = f"{notation.plain_number(value)} °{unit}"
+
+        def saved(_id) -> None:
+            self.value.clear()
+            self.time.set_now()
+            self.value.setFocus()
+
+        self.state.save(lambda store, user, pid: store.add_temperature(user, pid, at=at, value=value, unit=unit),
+                        f"Temperature {shown} recorded", on_problems=self.messages.show, on_saved=saved)
+
+
+class WeightEntry(QGroupBox):
+    def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
+        super().__init__("Weight", parent)
+        self.state = state
+        self.kg = line_edit("e.g. 23.4", "weight_kg")
+        self.time = TimeField(lambda: state.zone, state.now)
+        self.save_button = QPushButton("Record weight")
+        self.form_error = QLabel()
+        self.messages = FieldMessages(self.form_error)
+        form = QFormLayout(self)
+        form.addRow("Weight (kg)", self.kg)
+        form.addRow("", self.messages.label_for("kg"))
+        form.addRow("Weighed at", self.time)
+        form.addRow("", self.messages.label_for("at"))
+        form.addRow(self.form_error)
+        form.addRow("", self.save_button)
+        self.save_button.clicked.connect(self.submit)
+        on_enter(self, self.submit)
+
+    def submit(self) -> None:
+        try:
+            kg = parse_decimal(self.kg.text())
+        except ValueError as exc:
+            self.messages.show([Problem("kg", str(exc))])
+            return
+        if kg is None:
+            self.messages.show([Problem("kg", "Enter the weight in kg.")])
+            return
+        self.messages.clear()
+        at = self.time.value()
+
+        def saved(_id) -> None:
+            self.kg.clear()
+            self.time.set_now()
+
+        self.state.save(lambda store, user, pid: store.add_weight(user, pid, at=at, kg=kg),
+                        f"Weight {notation.kg(kg)} recorded", on_problems=self.messages.show, on_saved=saved)
+
+
+class AssessmentForm(QGroupBox):
+    """CRS inputs and ICANS with the ICE or CAPD form; the grade computed live and explained."""
+
+    def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
+        super().__init__("CRS and ICANS assessment", parent)
+        self.state = state
+        self.form_error = QLabel()
+        self.messages = FieldMessages(self.form_error)
+        self.time = TimeField(lambda: state.zone, state.now)
+        # CRS
+        self.hypotension = Choice([(k, v) for k, v in HYPOTENSION_TEXT.items()])
+        self.hypotension.setObjectName("hypotension")
+        self.oxygen = Choice([(k, v) for k, v in DEVICE_TEXT.items()])
+        self.oxygen.setObjectName("oxygen_device")
+        self.flow = line_edit("L/min", "oxygen_flow_l_min")
+        # ICANS
+        self.icans_assessed = QCheckBox("ICANS assessed at this time")
+        self.icans_assessed.setChecked(True)
+        self.tool = Choice([(None, "automatic"), ("ice", "ICE (12 years and older)"),
+                            ("capd", "CAPD (under 12 or developmental delay)")])
+        self.tool.setObjectName("icans_tool")
+        self.tool_note = QLabel()
+        self.ice_items: dict[str, QSpinBox] = {}
+        self.ice_box = QGroupBox("ICE score (0–10)")
+        ice_grid = QGridLayout(self.ice_box)
+        for row, (key, text) in enumerate(ICE_ITEMS.items()):
+            spin = QSpinBox(objectName=f"ice_{key}")
+            spin.setRange(-1, 10)
+            spin.setSpecialValueText("—")
+            spin.setValue(-1)
+            self.ice_items[key] = spin
+            ice_grid.addWidget(QLabel(text), row, 0)
+            ice_grid.addWidget(spin, row, 1)
+            ice_grid.addWidget(QLabel(), row, 2)
+        self.ice_total = QLabel(objectName="ice_total")
+        ice_grid.addWidget(self.ice_total, len(ICE_ITEMS), 0, 1, 3)
+        ice_grid.addWidget(self.messages.label_for("ice_score"), len(ICE_ITEMS) + 1, 0, 1, 3)
+        self.capd_box = QGroupBox("CAPD: over the shift, how often does the child… (0–32)")
+        capd_grid = QGridLayout(self.capd_box)
+        self.capd_items: list[Choice] = []
+        for i, text in enumerate(CAPD_ITEMS):
+            choice = Choice([(None, "—"), *[(n, f) for n, f in enumerate(CAPD_FREQUENCIES)]])
+            choice.setObjectName(f"capd_{i + 1}")
+            self.capd_items.append(choice)
+            capd_grid.addWidget(QLabel(f"{i + 1}. {text}"), i, 0)
+            capd_grid.addWidget(choice, i, 1)
+        self.capd_total = QLabel(objectName="capd_total")
+        capd_grid.addWidget(self.capd_total, len(CAPD_ITEMS), 0, 1, 2)
+        capd_grid.addWidget(self.messages.label_for("capd_score"), len(CAPD_ITEMS) + 1, 0, 1, 2)
+        self.unable = QCheckBox("Unable to perform the assessment (unarousable)")
+        self.sedated = QCheckBox("Sedated (consciousness and inability not counted as ICANS)")
+        self.consciousness = Choice(CONSCIOUSNESS)
+        self.seizure = Choice(SEIZURE)
+        self.motor = Choice(MOTOR)
+        self.edema = Choice(EDEMA)
+        for name, widget in (("consciousness", self.consciousness), ("seizure", self.seizure),
+                             ("motor", self.motor), ("cerebral_edema", self.edema)):
+            widget.setObjectName(name)
+        self.grade = QLabel(objectName="live_grade")
+        self.grade.setWordWrap(True)
+        self.grade.setStyleSheet("font-size: 11pt; font-weight: bold;")
+        self.notes = QLabel(objectName="grade_notes")
+        self.notes.setWordWrap(True)
+        self.save_button = QPushButton("Record assessment")
+
+        form = QFormLayout()
+        form.addRow("Assessed at", self.time)
+        form.addRow("", self.messages.label_for("at"))
+        form.addRow(QLabel("<b>CRS</b>"))
+        form.addRow("Hypotension", self.hypotension)
+        form.addRow("Oxygen", self.oxygen)
+        form.addRow("Oxygen flow (L/min)", self.flow)
+        form.addRow("", self.messages.label_for("oxygen_flow_l_min"))
+        form.addRow(QLabel("<b>ICANS</b>"))
+        form.addRow("", self.icans_assessed)
+        form.addRow("Tool", self.tool)
+        form.addRow("", self.tool_note)
+        self.icans_widgets = QWidget()
+        icans_layout = QFormLayout(self.icans_widgets)
+        icans_layout.setContentsMargins(0, 0, 0, 0)
+        icans_layout.addRow(self.ice_box)
+        icans_layout.addRow(self.capd_box)
+        icans_layout.addRow("", self.unable)
+        icans_layout.addRow("", self.sedated)
+        icans_layout.addRow("Consciousness", self.consciousness)
+        icans_layout.addRow("Seizure", self.seizure)
+        icans_layout.addRow("Motor", self.motor)
+        icans_layout.addRow("Raised ICP / cerebral edema", self.edema)
+        form.addRow(self.icans_widgets)
+        form.addRow(self.grade)
+        form.addRow(self.notes)
+        form.addRow(self.form_error)
+        form.addRow("", self.save_button)
+        self.setLayout(form)
+
+        for w in (self.hypotension, self.oxygen, self.tool, self.consciousness, self.seizure, self.motor,
+                  self.edema, *self.capd_items):
+            w.currentIndexChanged.connect(self._on_inputs_changed)
+        for spin in self.ice_items.values():
+            spin.valueChanged.connect(self._on_inputs_changed)
+        for box in (self.unable, self.sedated, self.icans_assessed):
+            box.toggled.connect(self._on_inputs_changed)
+        self.flow.textChanged.connect(self._on_inputs_changed)
+        self.time.edit.dateTimeChanged.connect(self._on_inputs_changed)
+        self.save_button.clicked.connect(self.submit)
+        on_enter(self, self.submit)
+        state.changed.connect(self._on_inputs_changed)
+        self._set_item_maxima()
+
+    def _set_item_maxima(self) -> None:
+        if self.state.protocol is None:
+            return
+        maxima = self.state.protocol.icans.ice_items.model_dump()
+        for key, spin in self.ice_items.items():
+            spin.setMaximum(maxima[key])
+            grid = self.ice_box.layout()
+            idx = grid.indexOf(spin)
+            row = grid.getItemPosition(idx)[0]
+            grid.itemAtPosition(row, 2).widget().setText(f"of {maxima[key]}")
+
+    # ---- building the inputs -------------------------------------------------------------
+    def default_tool(self) -> str | None:
+        p, protocol = self.state.record, self.state.protocol
+        if p is None or protocol is None:
+            return None
+        on = self.time.value().astimezone(ZoneInfo(self.state.zone)).date()
+        age = completed_years(p.date_of_birth, on) if p.date_of_birth else None
+        return tool_for(age, p.developmental_delay, protocol.icans)
+
+    def tool_in_use(self) -> str | None:
+        return self.tool.value() or self.default_tool()
+
+    def scores(self) -> tuple[int | None, int | None]:
+        rules = self.state.protocol.icans
+        ice = capd = None
+        values = {k: s.value() for k, s in self.ice_items.items()}
+        if all(v >= 0 for v in values.values()):
+            ice = ice_total(values, rules)
+        answers = [c.value() for c in self.capd_items]
+        if all(a is not None for a in answers):
+            capd = capd_total(answers, rules)
+        return ice, capd
+
+    def inputs(self) -> Assessment:
+        """The assessment on screen; raises CaseError for what cannot even be built."""
+        try:
+            flow = parse_decimal(self.flow.text())
+        except ValueError as exc:
+            raise CaseError([Problem("oxygen_flow_l_min", str(exc))]) from None
+        if self.oxygen.value() == "none" and flow is not None:
+            flow = None  # room air has no flow
+        crs = CrsInputs(hypotension=self.hypotension.value(), oxygen_device=self.oxygen.value(),
+                        oxygen_flow_l_min=flow)
+        icans = None
+        if self.icans_assessed.isChecked():
+            ice, capd = self.scores()
+            tool = self.tool_in_use()
+            icans = IcansInputs(
+                tool=self.tool.value(), ice_score=ice if tool == "ice" else None,
+                capd_score=capd if tool == "capd" else None, unable_to_perform=self.unable.isChecked(),
+                consciousness=self.consciousness.value(), seizure=self.seizure.value(),
+                motor=self.motor.value(), cerebral_edema=self.edema.value(), sedated=self.sedated.isChecked())
+        return Assessment(at=self.time.value(), crs=crs, icans=icans)
+
+    # ---- live grade ----------------------------------------------------------------------
+    def _on_inputs_changed(self, *_args) -> None:
+        if self.state.protocol is None:
+            return
+        self._set_item_maxima()
+        tool = self.tool_in_use()
+        default = self.default_tool()
+        self.tool_note.setText(
+            f"Tool for this patient: {default.upper() if default else 'unknown (date of birth missing)'}"
+            + (" (developmental delay)" if self.state.record and self.state.record.developmental_delay else ""))
+        self.ice_box.setVisible(tool == "ice")
+        self.capd_box.setVisible(tool == "capd")
+        self.icans_widgets.setEnabled(self.icans_assessed.isChecked())
+        self.flow.setEnabled(self.oxygen.value() != "none")
+        ice, capd = self.scores()
+        self.ice_total.setText(f"ICE total: {ice} of 10" if ice is not None else "ICE total: answer every item")
+        self.capd_total.setText(f"CAPD total: {capd} of 32" if capd is not None else "CAPD total: answer all 8 items")
+        self.messages.clear()
+        try:
+            assessment = self.inputs()
+            result = self.state.evaluate_with(assessments=(assessment,))
+        except CaseError as exc:
+            self.grade.setText("Grade: not yet — " + "; ".join(p.message for p in exc.problems))
+            self.notes.setText("")
+            return
+        except Exception as exc:  # noqa: BLE001 - pydantic refuses a half-filled form
+            self.grade.setText(f"Grade: not yet — {exc}")
+            return
+        row = [a for a in result.assessments if a.at == assessment.at][-1]
+        lines = [row.crs_reason or "CRS not assessed"]
+        lines.append(row.icans_reason or "ICANS not assessed (the last grade carries forward)")
+        self.grade.setText("\n".join(lines))
+        self.notes.setText("\n".join(row.notes))
+
+    def submit(self) -> None:
+        try:
+            assessment = self.inputs()
+        except CaseError as exc:
+            self.messages.show(exc.problems)
+            return
+        self.messages.clear()
+
+        def saved(_id) -> None:
+            self.time.set_now()
+
+        what = self.grade.text().replace("\n", "; ")
+        self.state.save(lambda store, user, pid: store.add_assessment(
+            user, pid, at=assessment.at, crs=assessment.crs, icans=assessment.icans),
+            f"Assessment recorded: {what}", on_problems=self.messages.show, on_saved=saved)
+
+
+class GradingScreen(QWidget):
+    """Screen 1 (Ctrl+1): entry on the left; flowsheet and chart on the right."""
+
+    def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.fever_banner = Banner()
+        self.fever_banner.setObjectName("fever_banner")
+        self.temperature = TemperatureEntry(state)
+        self.weight = WeightEntry(state)
+        self.assessment = AssessmentForm(state)
+        entry = QWidget()
+        entry_layout = QVBoxLayout(entry)
+        entry_layout.addWidget(self.temperature)
+        entry_layout.addWidget(self.weight)
+        entry_layout.addWidget(self.assessment)
+        entry_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(entry)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(470)
+        self.flowsheet = Flowsheet(state)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.flowsheet, "&Flowsheet")
+        from .chart import ChartTab
+        self.chart = ChartTab(state)
+        self.tabs.addTab(self.chart, "&Chart")
+        splitter = QSplitter()
+        splitter.addWidget(scroll)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([480, 600])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.fever_banner)
+        layout.addWidget(splitter, 1)
+        state.changed.connect(self._on_state_changed)
+        self._on_state_changed()
+
+    def _on_state_changed(self) -> None:
+        r = self.state.result
+        if r is None or r.persistent_fever_at is None:
+            self.fever_banner.show_text("")
+            return
+        text = say.fever_banner(r)
+        rows = say.schedule_rows(r, self.state.given_times(), self.state.now())
+        if say.first_dose_due_now(rows) and r.dose is not None:
+            text += (f" The first dose is DUE NOW: {notation.mg(r.dose.mg)} {r.dose.route}"
+                     f" ({notation.ml(r.dose.volume_ml)}).")
+            self.fever_banner.show_text(text, "alarm")
+        else:
+            self.fever_banner.show_text(text, "warn")
+
+    def first_field(self) -> QWidget:
+        return self.temperature.value

@@ -1,0 +1,177 @@
+"""The main window: patient list on the left; header and the three screens on the right."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget, QTabBar,
+                               QVBoxLayout, QWidget)
+
+from ..storage import Store, StorageError, User
+from .dose import AcknowledgementBook, DoseScreen
+from .eligibility import EligibilityScreen
+from .grading import GradingScreen
+from .header import PatientHeader
+from .ops import StoreOps
+from .patient_state import Clock, PatientState, system_clock
+from .patients import NewPatientDialog, PatientList
+from .signin import IDLE_MS, IdleWatcher, WhoIsWorkingDialog
+
+SCREENS = ("Temperature && grading", "Dose && schedule", "Eligibility")
+
+
+def settings() -> QSettings:
+    """Application settings; tests point them at a temporary folder (``PACER_SETTINGS_DIR``)."""
+    import os
+    folder = os.environ.get("PACER_SETTINGS_DIR")
+    if folder:
+        return QSettings(f"{folder}/pacer-desktop.ini", QSettings.Format.IniFormat)
+    return QSettings("PACER", "PACER Desktop")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store, *, user: User | None = None, clock: Clock = system_clock,
+                 idle_ms: int = IDLE_MS, ask_who: bool = True) -> None:
+        super().__init__()
+        self.setWindowTitle("PACER Desktop")
+        self.store = store
+        self.settings = settings()
+        self.ops = StoreOps(store, self)
+        self.state = PatientState(store, self.ops, clock=clock, parent=self)
+        self.state.user = user
+        self.acks = AcknowledgementBook(self.settings, str(store.path))
+
+        self.patients = PatientList(self.state)
+        self.header = PatientHeader(self.state)
+        self.tabs = QTabBar()
+        self.tabs.setObjectName("screens")
+        for i, title in enumerate(SCREENS):
+            self.tabs.addTab(f"{title}  (Ctrl+{i + 1})")
+        self.grading = GradingScreen(self.state)
+        self.dose = DoseScreen(self.state, self.acks)
+        self.eligibility = EligibilityScreen(self.state)
+        self.stack = QStackedWidget()
+        for screen in (self.grading, self.dose, self.eligibility):
+            self.stack.addWidget(screen)
+        self.tabs.currentChanged.connect(self.stack.setCurrentIndex)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(6, 0, 0, 0)
+        right_layout.addWidget(self.header)
+        right_layout.addWidget(self.tabs)
+        right_layout.addWidget(self.stack, 1)
+        splitter = QSplitter()
+        splitter.addWidget(self.patients)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([230, 1100])
+        self.setCentralWidget(splitter)
+        self.user_label = QLabel(objectName="user_label")
+        self.busy_label = QLabel()
+        self.statusBar().addPermanentWidget(self.busy_label)
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.dialog = None
+        self.who_dialog: WhoIsWorkingDialog | None = None
+
+        self._actions()
+        self.patients.patient_chosen.connect(self.open_patient)
+        self.patients.new_button.clicked.connect(self.new_patient)
+        self.state.saved.connect(lambda text: self.statusBar().showMessage(f"✓ Saved: {text}", 15000))
+        self.state.failed.connect(self._on_failed)
+        self.state.user_changed.connect(self._show_user)
+        self.ops.busy_changed.connect(lambda busy: self.busy_label.setText("saving…" if busy else ""))
+        self._show_user()
+        self.idle = IdleWatcher(QApplication.instance(), idle_ms, self)
+        self.idle.idle.connect(self._on_idle)
+        self.minute = QTimer(self)  # the status line counts down
+        self.minute.timeout.connect(self._tick)
+        self.minute.start(30_000)
+        self.reopen_last()
+        if user is None and ask_who:
+            QTimer.singleShot(0, lambda: self.ask_who())
+
+    def _actions(self) -> None:
+        for i in range(3):
+            action = QAction(SCREENS[i].replace("&&", "&"), self)
+            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+            action.triggered.connect(lambda _c=False, i=i: self.show_screen(i))
+            self.addAction(action)
+        for keys, slot in (("Ctrl+N", self.new_patient), ("Ctrl+F", self._focus_search),
+                           ("Ctrl+L", lambda: self.ask_who("Signed out. Who is working now?"))):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+
+    # ---- navigation ------------------------------------------------------------------------
+    def show_screen(self, index: int) -> None:
+        self.tabs.setCurrentIndex(index)
+        if index == 0:
+            self.grading.first_field().setFocus()
+
+    def _focus_search(self) -> None:
+        self.patients.search.setFocus()
+        self.patients.search.selectAll()
+
+    def open_patient(self, patient_id: int | None) -> None:
+        self.state.select(patient_id)
+        if patient_id is not None:
+            self.settings.setValue(self._last_key(), patient_id)
+            self.settings.sync()
+        self.patients.refresh()
+
+    def _last_key(self) -> str:
+        return f"last_patient/{self.store.path}"
+
+    def reopen_last(self) -> None:
+        pid = self.settings.value(self._last_key())
+        if pid is None:
+            return
+        try:
+            self.store.patient(int(pid))
+        except (StorageError, ValueError, TypeError):
+            return
+        self.open_patient(int(pid))
+
+    def new_patient(self) -> None:
+        self.dialog = NewPatientDialog(self.state, self)
+        self.dialog.created.connect(self.open_patient)
+        self.dialog.open()
+
+    # ---- who is working ----------------------------------------------------------------------
+    def ask_who(self, reason: str = "") -> None:
+        if self.who_dialog is not None and self.who_dialog.isVisible():
+            return
+        self.state.set_user(None)
+        self.who_dialog = WhoIsWorkingDialog(self, reason=reason)
+        self.who_dialog.signed_in.connect(self.state.set_user)
+        self.who_dialog.open()
+
+    def _on_idle(self) -> None:
+        self.ask_who("No activity for 15 minutes: you were signed out. Who is working now?")
+
+    def _show_user(self) -> None:
+        u = self.state.user
+        self.user_label.setText(f"Working: {u} on {u.workstation}  (Ctrl+L to change)" if u else "Nobody signed in")
+
+    def _on_failed(self, text: str) -> None:
+        self.statusBar().showMessage(f"⚠ {text}")
+        from PySide6.QtWidgets import QMessageBox
+        box = QMessageBox(QMessageBox.Icon.Critical, "Not saved", text, parent=self)
+        box.open()
+        self._failure_box = box
+
+    def _tick(self) -> None:
+        if self.state.patient_id is not None and not self.ops.busy:
+            self.state.reload()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.ops.wait()  # never lose an entry: queued writes finish first
+        QApplication.processEvents()
+        self.idle.stop()
+        for dialog in (self.dialog, self.who_dialog, self.dose.dialog, self.grading.flowsheet.dialog):
+            if dialog is not None:
+                dialog.done(0)
+        super().closeEvent(event)

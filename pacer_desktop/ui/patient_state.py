@@ -1,0 +1,130 @@
+"""The selected patient as the screens see it: record, case, result, entries; one ``changed`` signal.
+
+Screens take this object in ``__init__``, redraw on ``changed``, and send writes down through
+:meth:`PatientState.save`, which runs them through :class:`StoreOps` off the GUI thread. Reads
+(a few small queries and one evaluation) stay on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, Signal
+
+from ..core.case import Case
+from ..core.errors import CaseError, Problem
+from ..core.protocol import Protocol
+from ..core.result import Result
+from ..evaluation import evaluate_case, protocol_for
+from ..storage import Store, StorageError, User
+from .ops import StoreOps
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+class PatientState(QObject):
+    changed = Signal()           # the patient, its entries or its result changed
+    saved = Signal(str)          # a write landed; the text says what
+    failed = Signal(str)         # a write failed for a reason other than bad input
+    user_changed = Signal()
+
+    def __init__(self, store: Store, ops: StoreOps, *, clock: Clock = system_clock,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.ops, self.clock = store, ops, clock
+        self.user: User | None = None
+        self.patient_id: int | None = None
+        self.record = None
+        self.case: Case | None = None
+        self.result: Result | None = None
+        self.protocol: Protocol | None = None
+        self.entries: list = []
+        self.error: str = ""
+
+    # ---- reading -------------------------------------------------------------------------
+    def now(self) -> datetime:
+        return self.clock()
+
+    @property
+    def zone(self) -> str:
+        return self.result.timezone if self.result else (self.record.timezone if self.record else "UTC")
+
+    def set_user(self, user: User | None) -> None:
+        self.user = user
+        self.user_changed.emit()
+
+    def select(self, patient_id: int | None) -> None:
+        self.patient_id = patient_id
+        self.reload()
+
+    def reload(self) -> None:
+        self.error = ""
+        if self.patient_id is None:
+            self.record = self.case = self.result = self.protocol = None
+            self.entries = []
+            self.changed.emit()
+            return
+        self.record = self.store.patient(self.patient_id)
+        self.entries = self.store.entries(self.patient_id)
+        self.case = self.store.case_for(self.patient_id, now=self.now())
+        try:
+            self.protocol = protocol_for(self.case)
+            self.result = evaluate_case(self.case, self.now())
+        except CaseError as exc:  # stored data the engine refuses: say so, never hide it
+            self.result = None
+            self.error = "; ".join(str(p) for p in exc.problems)
+        self.changed.emit()
+
+    def evaluate_with(self, **additions: tuple) -> Result:
+        """The result if ``additions`` (e.g. ``assessments=(a,)``) were added: live previews."""
+        assert self.case is not None
+        update = {name: tuple(getattr(self.case, name)) + tuple(items) for name, items in additions.items()}
+        return evaluate_case(self.case.model_copy(update=update), self.now())
+
+    def given_times(self) -> list[datetime]:
+        """Recorded anakinra administrations (not planned doses)."""
+        if self.case is None:
+            return []
+        return [m.at for m in self.case.medications if m.drug == "anakinra"]
+
+    def live_entries(self, kind: str | None = None) -> list:
+        return [e for e in self.entries if e.current and (kind is None or e.kind == kind)]
+
+    # ---- writing -------------------------------------------------------------------------
+    def save(self, work: Callable[[Store, User, int], Any], done_text: str, *,
+             on_problems: Callable[[tuple[Problem, ...]], None],
+             on_saved: Callable[[Any], None] | None = None, needs_patient: bool = True) -> bool:
+        """Run ``work(store, user, patient_id)`` off the GUI thread; reload and report after.
+
+        Bad input comes back as ``on_problems(problems)`` (shown next to the fields; nothing was
+        stored); any other failure is emitted as ``failed`` so it is never lost.
+        """
+        if self.user is None:
+            on_problems((Problem("", "Nobody is signed in: enter your initials and role first."),))
+            return False
+        if needs_patient and self.patient_id is None:
+            on_problems((Problem("", "Select or create a patient first."),))
+            return False
+        user, pid = self.user, self.patient_id
+
+        def succeeded(value: Any) -> None:
+            self.reload()
+            if on_saved is not None:
+                on_saved(value)
+            self.saved.emit(done_text)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, CaseError):
+                on_problems(exc.problems)
+            elif isinstance(exc, StorageError):  # e.g. an MRN already in use: the form says so
+                on_problems((Problem(getattr(exc, "field", "") or "", str(exc)),))
+            else:
+                self.failed.emit(f"Not saved: {exc}")
+
+        self.ops.run(lambda store: work(store, user, pid), on_success=succeeded, on_failure=failed)
+        return True

@@ -1,0 +1,204 @@
+"""What the screens say, worked out from a core result: pure functions, no Qt.
+
+The screens only lay these strings out; keeping them here lets the tests check the wording and the
+dose-status rules without a window (napari keeps logic out of its views the same way).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from ..core import notation
+from ..core.protocol import Protocol
+from ..core.result import DueDose, Result
+from ..core.timeutil import completed_years
+
+#: An administration recorded up to this long before a due time counts for that dose, and a dose
+#: not given this long after its due time is shown as overdue. A display rule, not a clinical
+#: number: pacer-1 defines no administration window (see the report on issue 4).
+ADMINISTRATION_WINDOW = timedelta(hours=1)
+
+ALERT_TEXT = {
+    "dose_capped": "Dose capped at the maximum per dose.",
+    "weight_stale": "Dosing weight is more than 7 days old: weigh the patient.",
+    "weight_changed": "Latest weight differs by more than 10 % from the one before: check it.",
+    "weight_missing": "No weight recorded: the dose cannot be calculated. Record a weight (kg).",
+    "daily_maximum": "A dose was reduced to keep within the maximum per 24 hours.",
+    "consider_escalation": "Consider escalating anakinra to every 6 hours: CRS is progressing or"
+                           " persisting 24 hours after the start.",
+    "standard_of_care": "CRS worsening despite escalated anakinra: manage per institutional standard"
+                        " of care (e.g. tocilizumab, corticosteroids).",
+}
+#: Alerts that stay on screen until someone acknowledges them (clinical-rules §7).
+PROMPTS = ("consider_escalation", "standard_of_care")
+
+STATUS_TEXT = {"met": "✓ met", "not_met": "✗ not met", "missing": "? missing"}
+VERDICT_TEXT = {
+    "eligible": "ELIGIBLE: every criterion is met",
+    "not_eligible": "NOT ELIGIBLE",
+    "incomplete": "INCOMPLETE: data missing",
+}
+
+
+def local(at: datetime, zone: str | ZoneInfo) -> datetime:
+    return at.astimezone(zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone))
+
+
+def clock(at: datetime | None, zone: str | ZoneInfo) -> str:
+    """``23:00`` in the zone."""
+    return "—" if at is None else local(at, zone).strftime("%H:%M")
+
+
+def day_time(at: datetime | None, zone: str | ZoneInfo) -> str:
+    """``10 Nov 10:00`` in the zone."""
+    if at is None:
+        return "—"
+    t = local(at, zone)
+    return f"{t.day} {t:%b %H:%M}"
+
+
+def duration(span: timedelta) -> str:
+    """``2 h 14 min``; ``3 d 4 h``; ``5 min``; rounded down to the minute."""
+    minutes = int(span.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    h, m = divmod(rest, 60)
+    if days:
+        return f"{days} d {h} h"
+    if h:
+        return f"{h} h {m} min"
+    return f"{m} min"
+
+
+def age_text(born: date | None, on: date) -> str:
+    if born is None:
+        return "age unknown"
+    years = completed_years(born, on)
+    if years >= 2:
+        return f"{years} years"
+    months = (on.year - born.year) * 12 + on.month - born.month - (on.day < born.day)
+    return f"{months} months"
+
+
+@dataclass(frozen=True)
+class ScheduledDose:
+    """One row of the schedule table."""
+
+    due: datetime
+    day: int
+    mg: str
+    volume: str
+    interval: str
+    weight: str
+    status: str  # given / due / overdue / planned
+    given_at: datetime | None
+
+
+def schedule_rows(result: Result, given_times: list[datetime], now: datetime) -> list[ScheduledDose]:
+    """The schedule with each dose given, due, overdue or planned.
+
+    Each recorded anakinra administration counts for the latest dose due at or before the
+    administration time plus :data:`ADMINISTRATION_WINDOW`; each dose takes at most one.
+    """
+    doses = list(result.doses)
+    given: dict[int, datetime] = {}
+    for at in sorted(given_times):
+        candidates = [i for i, d in enumerate(doses) if d.due <= at + ADMINISTRATION_WINDOW and i not in given]
+        if candidates:
+            given[candidates[-1]] = at
+    rows = []
+    for i, d in enumerate(doses):
+        if i in given:
+            status = "given"
+        elif d.due > now:
+            status = "planned"
+        elif now - d.due < ADMINISTRATION_WINDOW:
+            status = "due"
+        else:
+            status = "overdue"
+        rows.append(ScheduledDose(
+            due=d.due, day=d.day, mg=notation.mg(d.mg) if d.mg is not None else "no weight",
+            volume=notation.ml(d.volume_ml) if d.volume_ml is not None else "—",
+            interval=notation.every_hours(d.interval_h),
+            weight=notation.kg(d.weight_kg) if d.weight_kg is not None else "—",
+            status=status, given_at=given.get(i)))
+    return rows
+
+
+def next_dose(rows: list[ScheduledDose]) -> ScheduledDose | None:
+    """The first dose not given that is due, overdue or planned (the earliest outstanding)."""
+    outstanding = [r for r in rows if r.status in ("due", "overdue", "planned")]
+    due_now = [r for r in outstanding if r.status in ("due", "overdue")]
+    return (due_now or outstanding or [None])[-1 if due_now else 0]
+
+
+def current_interval(result: Result, now: datetime) -> int | None:
+    upcoming = [d for d in result.doses if d.due >= now] or list(result.doses)
+    return upcoming[0].interval_h if upcoming else None
+
+
+def status_line(result: Result, rows: list[ScheduledDose], now: datetime, protocol: Protocol) -> str:
+    """``Anakinra 59 mg IV every 12 hours · next dose 23:00, in 2 h 14 min``."""
+    if result.persistent_fever_at is None:
+        return "Anakinra not started: persistent fever not met"
+    zone = result.timezone
+    if result.dose is None:
+        head = f"Anakinra: no dosing weight, record a weight (kg)"
+    else:
+        interval = current_interval(result, now) or protocol.schedule.interval_h
+        head = (f"Anakinra {notation.mg(result.dose.mg)} {result.dose.route}"
+                f" {notation.every_hours(interval)}")
+    nxt = next_dose(rows)
+    if nxt is None:
+        if result.stop_at is not None and now >= result.stop_at:
+            return f"{head} · course complete: may stop since {day_time(result.stop_at, zone)}"
+        return f"{head} · no dose outstanding"
+    if nxt.status == "planned":
+        return f"{head} · next dose {clock(nxt.due, zone)}, in {duration(nxt.due - now)}"
+    if nxt.status == "due":
+        return f"{head} · dose DUE NOW ({clock(nxt.due, zone)})"
+    return f"{head} · dose OVERDUE since {day_time(nxt.due, zone)} ({duration(now - nxt.due)})"
+
+
+def stop_text(result: Result, now: datetime, protocol: Protocol) -> str:
+    """``May stop after 10 Nov 10:00: 48 h after resolution, not before day 7 (in 4 d 2 h)``."""
+    rules = protocol.schedule
+    rule = (f"{rules.stop_after_resolution_h} h after resolution, not before day"
+            f" {rules.stop_not_before_day}")
+    if result.persistent_fever_at is None:
+        return "Stop rule: anakinra has not started."
+    if result.stop_at is None:
+        return (f"Stop rule: CRS and ICANS not yet resolved (both grade 0 and staying 0);"
+                f" anakinra continues. Then: {rule}.")
+    zone = result.timezone
+    text = (f"May stop after {day_time(result.stop_at, zone)}: {rule}"
+            f" (resolved {day_time(result.resolved_at, zone)})")
+    if now < result.stop_at:
+        return f"{text} — in {duration(result.stop_at - now)}."
+    return f"{text} — stop time reached: no further doses."
+
+
+def fever_banner(result: Result) -> str:
+    """Names the two readings behind persistent fever (clinical-rules §3)."""
+    if result.persistent_fever_at is None or len(result.persistent_fever_readings) < 2:
+        return ""
+    zone = result.timezone
+    parts = []
+    for r in result.persistent_fever_readings:
+        shown = f"{notation.plain_number(r.value)} °{r.unit}"
+        if r.unit == "F":
+            shown += f" ({notation.celsius(r.temp_c)})"
+        parts.append(f"{shown} at {day_time(r.at, zone)}")
+    return (f"PERSISTENT FEVER since {day_time(result.persistent_fever_at, zone)}: "
+            f"{parts[0]} and {parts[1]}. First anakinra dose due at"
+            f" {day_time(result.persistent_fever_at, zone)}.")
+
+
+def first_dose_due_now(rows: list[ScheduledDose]) -> bool:
+    return bool(rows) and rows[0].status in ("due", "overdue")
+
+
+def due_dose_for(result: Result, at: datetime) -> DueDose | None:
+    before = [d for d in result.doses if d.due <= at + ADMINISTRATION_WINDOW]
+    return before[-1] if before else None

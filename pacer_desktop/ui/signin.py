@@ -1,0 +1,88 @@
+"""Who is working: initials and role at start and after 15 minutes without input."""
+
+from __future__ import annotations
+
+import socket
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from ..core.errors import Problem
+from ..storage import User
+from .widgets import Choice, FieldMessages, on_enter
+
+ROLES = ("nurse", "prescriber", "pharmacist", "research")
+IDLE_MS = 15 * 60 * 1000
+
+
+def workstation_name() -> str:
+    return socket.gethostname() or "unknown workstation"
+
+
+class WhoIsWorkingDialog(QDialog):
+    """Initials and role; ``signed_in(User)`` on OK. Cannot be dismissed without an answer."""
+
+    signed_in = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None, *, reason: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Who is working?")
+        self.setModal(True)
+        self.initials = QLineEdit(objectName="initials")
+        self.initials.setMaxLength(6)
+        self.initials.setPlaceholderText("e.g. AB")
+        self.role = Choice([(r, r) for r in ROLES])
+        self.form_error = QLabel()
+        self.messages = FieldMessages(self.form_error)
+        intro = QLabel(reason or "Every entry is recorded under your initials and role.")
+        intro.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Your initials", self.initials)
+        form.addRow("", self.messages.label_for("initials"))
+        form.addRow("Your role", self.role)
+        self.ok = QPushButton("Start working")
+        self.ok.setDefault(True)
+        self.ok.clicked.connect(self.submit)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.form_error)
+        layout.addWidget(self.ok)
+        on_enter(self, self.submit)
+
+    def submit(self) -> None:
+        initials = self.initials.text().strip().upper()
+        if not initials.isalpha() or not 2 <= len(initials) <= 4:
+            self.messages.show([Problem("initials", "Enter your initials: 2 to 4 letters.")])
+            return
+        self.signed_in.emit(User(initials=initials, role=self.role.value(), workstation=workstation_name()))
+        self.accept()
+
+    def reject(self) -> None:  # Escape does not leave an unattributed session
+        self.messages.show([Problem("initials", "Enter your initials and role to continue.")])
+
+
+class IdleWatcher(QObject):
+    """Emits ``idle`` after ``interval_ms`` without a key press or mouse click in the application."""
+
+    idle = Signal()
+    _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel}
+
+    def __init__(self, app: QObject, interval_ms: int = IDLE_MS, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.idle)
+        app.installEventFilter(self)
+        self._app = app
+        self.timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() in self._ACTIVITY:
+            self.timer.start()
+        return False
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self._app.removeEventFilter(self)
+

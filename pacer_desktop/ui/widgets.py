@@ -1,0 +1,233 @@
+"""Small widgets every screen uses: field messages, times in a zone, yes/no/not-entered, banners."""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Callable, Iterator
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDate, QDateTime, QObject, Qt, QTime
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QTableWidget, QVBoxLayout, QWidget, QAbstractItemView)
+
+from ..core.errors import Problem
+
+
+@contextmanager
+def signals_blocked(*objects: QObject) -> Iterator[None]:
+    """Update widgets without their change signals firing (napari's ``qt_signals_blocked``)."""
+    previous = [o.blockSignals(True) for o in objects]
+    try:
+        yield
+    finally:
+        for o, was in zip(objects, previous):
+            o.blockSignals(was)
+
+
+def field_key(field: str) -> str:
+    """``assessments[3].crs.oxygen_flow_l_min`` → ``oxygen_flow_l_min``."""
+    return re.sub(r"\[\d+\]", "", field).rsplit(".", 1)[-1]
+
+
+class FieldMessages:
+    """Red-and-worded messages under the fields of one form; unmatched problems go to the form."""
+
+    def __init__(self, form_label: QLabel) -> None:
+        self._labels: dict[str, QLabel] = {}
+        self._form = form_label
+        _style_error(form_label)
+
+    def label_for(self, key: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(f"error_{key}")
+        _style_error(label)
+        self._labels[key] = label
+        return label
+
+    def clear(self) -> None:
+        for label in [*self._labels.values(), self._form]:
+            label.clear()
+            label.hide()
+
+    def show(self, problems: tuple[Problem, ...] | list[Problem]) -> None:
+        self.clear()
+        loose = []
+        for p in problems:
+            label = self._labels.get(field_key(p.field)) if p.field else None
+            if label is None:
+                loose.append(str(p) if p.field else p.message)
+                continue
+            text = f"{label.text()}\n{p.message}" if label.text() else p.message
+            label.setText("⚠ " + text if not label.text() else text)
+            label.show()
+        if loose:
+            self._form.setText("⚠ " + "\n".join(loose))
+            self._form.show()
+
+    def text(self) -> str:
+        return "\n".join(lb.text() for lb in [*self._labels.values(), self._form] if lb.text())
+
+
+def _style_error(label: QLabel) -> None:
+    label.setStyleSheet("color: #a40000; font-weight: bold;")
+    label.setWordWrap(True)
+    label.hide()
+
+
+def on_enter(widget: QWidget, action: Callable[[], None]) -> None:
+    """Enter or Return anywhere in ``widget`` runs ``action`` (a form's save)."""
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        shortcut = QShortcut(QKeySequence(key), widget)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(action)
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """``"38,7"`` or ``"38.7"`` → Decimal; blank → None; raises ValueError in plain words."""
+    text = text.strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"“{text}” is not a number") from None
+    if not value.is_finite():
+        raise ValueError(f"“{text}” is not a number")
+    return value
+
+
+def parse_date(text: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"“{text}” is not a date: write it as YYYY-MM-DD, e.g. 2026-11-04") from None
+
+
+class TimeField(QWidget):
+    """A date and time in the patient's zone, defaulting to now, with a "Now" button."""
+
+    def __init__(self, zone: Callable[[], str], now: Callable[[], datetime], parent: QWidget | None = None):
+        super().__init__(parent)
+        self._zone, self._now = zone, now
+        self.edit = QDateTimeEdit()
+        self.edit.setDisplayFormat("dd MMM yyyy HH:mm")
+        self.edit.setCalendarPopup(False)
+        self.now_button = QPushButton("Now")
+        self.now_button.setToolTip("Set the time to now")
+        self.now_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.now_button.clicked.connect(self.set_now)
+        self.zone_label = QLabel()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.now_button)
+        layout.addWidget(self.zone_label)
+        self.set_now()
+
+    def set_now(self) -> None:
+        self.set_value(self._now())
+
+    def set_value(self, at: datetime) -> None:
+        t = at.astimezone(ZoneInfo(self._zone()))
+        self.zone_label.setText(t.strftime("%Z"))
+        self.edit.setDateTime(QDateTime(QDate(t.year, t.month, t.day), QTime(t.hour, t.minute)))
+
+    def value(self) -> datetime:
+        """The instant shown, in the zone (fold 0 on a repeated hour)."""
+        d, t = self.edit.date(), self.edit.time()
+        return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=ZoneInfo(self._zone()))
+
+
+class Choice(QComboBox):
+    """A combo box of ``(value, text)`` pairs; ``value()`` gives the value of the current item."""
+
+    def __init__(self, items: list[tuple[object, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        for value, text in items:
+            self.addItem(text, value)
+
+    def value(self):
+        return self.currentData()
+
+    def set_value(self, value) -> None:
+        for i in range(self.count()):
+            if self.itemData(i) == value:
+                self.setCurrentIndex(i)
+                return
+        raise ValueError(f"{value!r} is not a choice")
+
+
+def yes_no(parent: QWidget | None = None) -> Choice:
+    """Yes / no / not entered (None is missing data, never a pass)."""
+    return Choice([(None, "— not entered"), (True, "yes"), (False, "no")], parent)
+
+
+class Banner(QLabel):
+    """A worded, coloured strip: the words carry the meaning, the colour only repeats it."""
+
+    COLOURS = {"alarm": ("#ffffff", "#b00020"), "warn": ("#000000", "#ffd54f"),
+               "ok": ("#ffffff", "#1b5e20"), "info": ("#000000", "#e0e0e0")}
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_text(self, text: str, kind: str = "info") -> None:
+        if not text:
+            self.clear()
+            self.hide()
+            return
+        fg, bg = self.COLOURS[kind]
+        self.setStyleSheet(f"QLabel {{ color: {fg}; background: {bg}; padding: 6px; font-weight: bold;"
+                           " border-radius: 3px; }")
+        self.setText(text)
+        self.show()
+
+
+def line_edit(placeholder: str = "", name: str = "") -> QLineEdit:
+    edit = QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    if name:
+        edit.setObjectName(name)
+    return edit
+
+
+def finish_dialog(dialog: QDialog, form: QFormLayout, form_error: QLabel, ok_text: str,
+                  submit: Callable[[], None]) -> QPushButton:
+    """Lay out a form dialog: the form, its message, Cancel and the OK button; Enter submits."""
+    ok = QPushButton(ok_text)
+    ok.setDefault(True)
+    ok.clicked.connect(submit)
+    cancel = QPushButton("Cancel")
+    cancel.clicked.connect(dialog.reject)
+    buttons = QHBoxLayout()
+    buttons.addStretch(1)
+    buttons.addWidget(cancel)
+    buttons.addWidget(ok)
+    layout = QVBoxLayout(dialog)
+    layout.addLayout(form)
+    layout.addWidget(form_error)
+    layout.addLayout(buttons)
+    on_enter(dialog, submit)
+    return ok
+
+
+def row_table(columns: tuple[str, ...], name: str) -> QTableWidget:
+    """A read-only table whose rows are selected whole, one at a time."""
+    table = QTableWidget(0, len(columns))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(columns)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    return table

@@ -1,0 +1,73 @@
+"""Patients: create one through the form, find it by MRN or name, reopen the last one."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt
+
+from conftest import wait_saved
+
+NOW = datetime(2026, 11, 6, 14, 0, tzinfo=UTC)
+
+
+def fill_new_patient(qtbot, w, *, mrn="1001", name="Ada Child", dob="2016-04-12", zone="America/Chicago"):
+    w.new_patient()
+    d = w.dialog
+    qtbot.keyClicks(d.mrn, mrn)
+    qtbot.keyClicks(d.name, name)
+    qtbot.keyClicks(d.dob, dob)
+    d.sex.set_value("female")
+    d.zone.setText(zone)
+    return d
+
+
+def test_create_patient_through_the_form_stores_it_and_opens_it(qtbot, make_window, store):
+    w = make_window(NOW)
+    d = fill_new_patient(qtbot, w)
+    qtbot.keyClick(d.name, Qt.Key.Key_Return)  # Enter saves
+    wait_saved(qtbot, w)
+    [p] = store.patients()
+    assert (p.mrn, p.name, p.sex_at_birth, p.timezone) == ("1001", "Ada Child", "female", "America/Chicago")
+    assert w.state.patient_id == p.id
+    assert "Ada Child" in w.header.title.text() and "MRN 1001" in w.header.title.text()
+    assert "10 years" in w.header.details.text()
+    assert "protocol pacer-1" in w.header.details.text()
+    assert "persistent fever not met" in w.header.status.text()
+
+
+def test_bad_date_of_birth_shows_message_and_stores_nothing(qtbot, make_window, store):
+    w = make_window(NOW)
+    d = fill_new_patient(qtbot, w, dob="12/04/2016")
+    qtbot.mouseClick(d.save_button, Qt.MouseButton.LeftButton)
+    wait_saved(qtbot, w)
+    assert "YYYY-MM-DD" in d.messages.text()
+    assert store.patients() == []
+
+
+def test_duplicate_mrn_is_refused_with_its_reason(qtbot, make_window, store, nurse):
+    w = make_window(NOW)
+    store.add_patient(nurse, mrn="1001", name="Other", date_of_birth=None, sex_at_birth="male",
+                      developmental_delay=False, infusion_at=NOW, timezone="UTC")
+    d = fill_new_patient(qtbot, w)
+    d.submit()
+    wait_saved(qtbot, w)
+    assert "1001" in d.messages.text()
+    assert len(store.patients()) == 1
+
+
+def test_search_by_mrn_or_name_and_reopen_last_patient(qtbot, make_window, store, nurse):
+    ids = [store.add_patient(nurse, mrn=m, name=n, date_of_birth=None, sex_at_birth="male",
+                             developmental_delay=False, infusion_at=NOW, timezone="UTC")
+           for m, n in (("111", "Bob Alpha"), ("222", "Cy Beta"))]
+    w = make_window(NOW)
+    qtbot.keyClicks(w.patients.search, "222")
+    assert w.patients.list.count() == 1
+    qtbot.keyClick(w.patients.search, Qt.Key.Key_Return)
+    assert w.state.patient_id == ids[1]
+    w.patients.search.clear()
+    qtbot.keyClicks(w.patients.search, "alpha")
+    assert w.patients.list.count() == 1
+    w.close()
+    again = make_window(NOW)
+    assert again.state.patient_id == ids[1]
