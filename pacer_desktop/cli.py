@@ -108,9 +108,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.version:
             print(_version_text())
             return EXIT_OK
-        if args.command is None:
-            parser.print_help()
-            return EXIT_OK
+        if args.command is None:  # no command: open the window (on the --db database, if given)
+            from .ui.app import run
+            return run(args.db)
         return args.func(args)
     except KeyboardInterrupt:
         return 130
