@@ -9,8 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QDateTime, QObject, Qt, QTime
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTime
 from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QTableWidget, QVBoxLayout, QWidget, QAbstractItemView)
 
@@ -78,12 +77,26 @@ def _style_error(label: QLabel) -> None:
     label.hide()
 
 
+class _EnterSaves(QObject):
+    """Saves a form when Enter or Return reaches it: line edits, spin boxes and closed combo boxes
+    pass the key on to their parent, so the form sees it whatever field has the focus."""
+
+    def __init__(self, widget: QWidget, action: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._action = action
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if (event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            self._action()
+            return True
+        return False
+
+
 def on_enter(widget: QWidget, action: Callable[[], None]) -> None:
     """Enter or Return anywhere in ``widget`` runs ``action`` (a form's save)."""
-    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-        shortcut = QShortcut(QKeySequence(key), widget)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(action)
+    _EnterSaves(widget, action)
 
 
 def parse_decimal(text: str) -> Decimal | None:

@@ -1,0 +1,151 @@
+"""Drive the window as a user: type values, press Enter, wait for the save to land."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+
+from conftest import wait_saved
+
+
+def press_enter(qtbot, widget) -> None:
+    qtbot.keyClick(widget, Qt.Key.Key_Return)
+
+
+def type_into(qtbot, edit, text: str) -> None:
+    edit.clear()
+    qtbot.keyClicks(edit, text)
+
+
+def new_patient(qtbot, w, *, mrn: str, name: str, dob: str, sex: str, zone: str, infusion_at: datetime,
+                delay: bool = False) -> int:
+    w.new_patient()
+    d = w.dialog
+    qtbot.keyClicks(d.mrn, mrn)
+    qtbot.keyClicks(d.name, name)
+    qtbot.keyClicks(d.dob, dob)
+    d.sex.set_value(sex)
+    type_into(qtbot, d.zone, zone)
+    d.delay.setChecked(delay)
+    d.infusion.set_value(infusion_at)
+    press_enter(qtbot, d.mrn)
+    wait_saved(qtbot, w)
+    assert not d.messages.text(), d.messages.text()
+    return w.state.patient_id
+
+
+def temperature(qtbot, w, at: datetime, value, unit: str = "C") -> str:
+    t = w.grading.temperature
+    t.time.set_value(at)
+    t.unit.set_value(unit)
+    type_into(qtbot, t.value, str(value))
+    press_enter(qtbot, t.value)
+    wait_saved(qtbot, w)
+    return t.messages.text()
+
+
+def weight(qtbot, w, at: datetime, kg) -> str:
+    f = w.grading.weight
+    f.time.set_value(at)
+    type_into(qtbot, f.kg, str(kg))
+    press_enter(qtbot, f.kg)
+    wait_saved(qtbot, w)
+    return f.messages.text()
+
+
+def fill_assessment(qtbot, w, at: datetime, crs: dict | None, icans: dict | None):
+    f = w.grading.assessment
+    f.time.set_value(at)
+    crs = crs or {"hypotension": "none", "oxygen_device": "none", "oxygen_flow_l_min": None}
+    f.hypotension.set_value(crs["hypotension"])
+    f.oxygen.set_value(crs["oxygen_device"])
+    flow = crs.get("oxygen_flow_l_min")
+    type_into(qtbot, f.flow, "" if flow is None else str(flow))
+    f.icans_assessed.setChecked(icans is not None)
+    if icans is not None:
+        f.tool.set_value(icans.get("tool"))
+        for spin in f.ice_items.values():
+            spin.setValue(-1)
+        for c in f.capd_items:
+            c.set_value(None)
+        tool = f.tool_in_use()
+        if tool == "ice" and icans.get("ice_score") is not None:
+            ice_score(f, icans["ice_score"])
+        if tool == "capd" and icans.get("capd_score") is not None:
+            capd_score(f, icans["capd_score"])
+        f.unable.setChecked(icans.get("unable_to_perform", False))
+        f.sedated.setChecked(icans.get("sedated", False))
+        for key, widget in (("consciousness", f.consciousness), ("seizure", f.seizure), ("motor", f.motor),
+                            ("cerebral_edema", f.edema)):
+            widget.set_value(icans.get(key, "none" if key != "consciousness" else "normal"))
+    return f
+
+
+def ice_score(form, score: int) -> None:
+    """Answer the ICE items so that they add up to ``score`` (highest items first)."""
+    left = score
+    for spin in form.ice_items.values():
+        points = min(spin.maximum(), left)
+        spin.setValue(points)
+        left -= points
+
+
+def capd_score(form, score: int) -> None:
+    """Answer the CAPD items so that they add up to ``score`` (items 1–4 reverse-scored)."""
+    left = score
+    for i, choice in enumerate(form.capd_items, start=1):
+        points = min(4, left)
+        left -= points
+        choice.set_value(4 - points if i <= 4 else points)
+
+
+def assessment(qtbot, w, at: datetime, crs: dict | None, icans: dict | None) -> str:
+    f = fill_assessment(qtbot, w, at, crs, icans)
+    press_enter(qtbot, f.flow)
+    wait_saved(qtbot, w)
+    return f.messages.text()
+
+
+def dose_given(qtbot, w, at: datetime, drug: str, mg) -> str:
+    w.dose.open_record_dose(other=drug != "anakinra")
+    d = w.dose.dialog
+    if drug != "anakinra":
+        d.drug.set_value(drug)
+    d.time.set_value(at)
+    type_into(qtbot, d.mg, "" if mg is None else str(mg))
+    press_enter(qtbot, d.mg)
+    wait_saved(qtbot, w)
+    return d.messages.text()
+
+
+def escalate(qtbot, w, at: datetime, reason: str, *, confirm: bool = True) -> str:
+    w.dose.open_escalation()
+    d = w.dose.dialog
+    d.time.set_value(at)
+    qtbot.keyClicks(d.reason, reason)
+    d.confirm.setChecked(confirm)
+    press_enter(qtbot, d.reason)
+    wait_saved(qtbot, w)
+    return d.messages.text()
+
+
+def enter_case(qtbot, w, case: dict, *, mrn: str = "EX-1") -> int:
+    """Everything of a case file typed into the window, in an order storage accepts."""
+    p = case["patient"]
+    t = datetime.fromisoformat
+    pid = new_patient(qtbot, w, mrn=mrn, name="Example Patient", dob=p["date_of_birth"], sex=p["sex_at_birth"],
+                      zone=case["timezone"], infusion_at=t(case["infusion_at"]),
+                      delay=p.get("developmental_delay", False))
+    for x in case.get("weights", []):
+        assert not weight(qtbot, w, t(x["at"]), Decimal(str(x["kg"])))
+    for x in case.get("temperatures", []):
+        assert not temperature(qtbot, w, t(x["at"]), x["value"], x["unit"])
+    for x in case.get("assessments", []):
+        assert not assessment(qtbot, w, t(x["at"]), x["crs"], x["icans"])
+    for x in case.get("medications", []):
+        assert not dose_given(qtbot, w, t(x["at"]), x["drug"], x["dose_mg"])
+    for x in case.get("escalations", []):
+        assert not escalate(qtbot, w, t(x["at"]), x["reason"])
+    return pid
