@@ -8,12 +8,12 @@ from reportlab.platypus import KeepInFrame, Paragraph, Spacer, Table, TableStyle
 from ..core import notation
 from . import content as c
 from .documents import DOCUMENTS
-from .pdf import (BODY, BOLD, FOOTER_H, HEADER_H, HEADING, LABEL, MARGIN, ORDER, PAGE_SIZES, SMALL,
+from .pdf import (BODY, BOLD, FOOTER_H, HEADER_H, HEADING, INK, LABEL, MARGIN, ORDER, PAGE_SIZES, RULE, SMALL,
                   WARNING, QrCode, build, escape, grid, p, patient_grid, register_fonts)
 
 TITLE = DOCUMENTS["order"][0]
 #: How many of the coming doses the sheet lists (a layout choice; the full list is on the record).
-NEXT_DOSES = 6
+NEXT_DOSES = 4
 QR_SIZE = 30 * mm
 
 
@@ -43,19 +43,20 @@ def _story(job: c.PrintJob, width: float, order: str, content_hash: str) -> list
     qr = [QrCode(c.qr_payload(order, content_hash), QR_SIZE),
           Paragraph(f"Order {escape(order)}", LABEL)]
     top = Table([[patient_grid(job.patient, job, width - QR_SIZE - 8, c.age_text(job.patient, job)), qr]],
-                colWidths=[width - QR_SIZE - 4, QR_SIZE + 4])
+                colWidths=[width - QR_SIZE, QR_SIZE], hAlign="LEFT")
     top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                             ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
+                             ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (0, 0), (-1, -1), "LEFT")]))
 
     head = c.order_head(dose, interval, proto)
     sentence = c.order_sentence(dose, interval, proto)
     order_text = f"<font name='{BOLD}'>{escape(head)}</font>{escape(sentence[len(head):])}"
-    order_box = grid([[Paragraph(order_text, ORDER)],
-                      [p(f"Volume: {c.volume_sentence(dose, proto)}.", BODY)],
-                      [p(f"Route: {proto.dose.route_note}. {c.daily_maximum_sentence(proto)}", BODY)]],
-                     [width], header_rows=0, repeat=False,
-                     extra=[("BOX", (0, 0), (-1, -1), 1.5, "black"), ("LINEBELOW", (0, 0), (-1, 1), 0, "white"),
-                            ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)])
+    order_box = Table([[Paragraph(order_text, ORDER)],
+                       [p(f"Volume: {c.volume_sentence(dose, proto)}.", BODY)],
+                       [p(f"Route: {proto.dose.route_note}. {c.daily_maximum_sentence(proto)}", BODY)]],
+                      colWidths=[width], hAlign="LEFT")
+    order_box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.5, INK), ("LINEBELOW", (0, 0), (-1, 0), 0.5, RULE),
+                                   ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5)]))
 
     story = [
         top,

@@ -9,8 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
@@ -120,7 +119,13 @@ def patient_grid(patient: PatientHeader, job: PrintJob, width: float, age: str) 
 
 
 class QrCode(Flowable):
-    """A QR code of ``payload``, ``size`` points square."""
+    """A QR code of ``payload`` (error correction M, 4-module quiet zone), ``size`` points square.
+
+    Drawn straight from the encoder's module matrix, one rectangle per run of dark modules: the
+    graphics widget encodes twice (bounds, then drawing) and costs more than the rest of the page.
+    """
+
+    QUIET_ZONE = 4
 
     def __init__(self, payload: str, size: float) -> None:
         super().__init__()
@@ -128,12 +133,24 @@ class QrCode(Flowable):
         self.width = self.height = size
 
     def draw(self) -> None:
-        widget = QrCodeWidget(self.payload, barLevel="M")
-        x0, y0, x1, y1 = widget.getBounds()
-        drawing = Drawing(self.size, self.size,
-                          transform=[self.size / (x1 - x0), 0, 0, self.size / (y1 - y0), 0, 0])
-        drawing.add(widget)
-        drawing.drawOn(self.canv, 0, 0)
+        qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+        qr.addData(self.payload)
+        qr.make()
+        count = qr.getModuleCount()
+        module = self.size / (count + 2 * self.QUIET_ZONE)
+        self.canv.setFillColor(INK)
+        for row in range(count):
+            y = self.size - (self.QUIET_ZONE + row + 1) * module
+            col = 0
+            while col < count:
+                if not qr.isDark(row, col):
+                    col += 1
+                    continue
+                start = col
+                while col < count and qr.isDark(row, col):
+                    col += 1
+                self.canv.rect((self.QUIET_ZONE + start) * module, y, (col - start) * module, module,
+                               stroke=0, fill=1)
 
 
 def build(job: PrintJob, title: str, story: list, content_hash: str) -> bytes:

@@ -29,6 +29,7 @@ def test_standard_course_order_is_written_out_safely():
     assert "Dosing weight: 23.4 kg, weighed 2 Nov 2026 09:00" in text
     assert "Start (persistent fever met): 4 Nov 2026 11:00" in text
     assert "6 Nov 2026 11:00 day 3 59 mg 0.4 mL every 12 hours" in text  # the next dose after now
+    assert "…and 4 more due up to 9 Nov 2026 23:00" in text
     assert "stop time 10 Nov 2026 10:00" in text and "Last dose due 9 Nov 2026 23:00" in text
     assert "All times: America/Chicago" in text
     assert "Protocol pacer-1" in text
@@ -109,7 +110,7 @@ def test_qr_code_on_the_page_carries_order_id_and_content_hash(tmp_path):
     image = Image.open(tmp_path / "page.png").convert("L")
     scale = dpi / 72
     page_w, _ = PAGE_SIZES[job.paper]
-    box = (int((page_w - MARGIN - QR_SIZE - 4) * scale), int((MARGIN + HEADER_H - 2) * scale),
+    box = (int((page_w - MARGIN - QR_SIZE - 3) * scale), int((MARGIN + HEADER_H - 2) * scale),
            int((page_w - MARGIN + 2) * scale), int((MARGIN + HEADER_H + QR_SIZE + 2) * scale))
     region = image.crop(box).point(lambda v: 255 if v < 128 else 0)
     left, top, right, bottom = region.getbbox()  # the symbol's dark extent: finder patterns in 3 corners
@@ -119,6 +120,7 @@ def test_qr_code_on_the_page_carries_order_id_and_content_hash(tmp_path):
     n = expected.getModuleCount()
     module = (right - left) / n
     assert abs((bottom - top) / n - module) < 0.5
+    assert abs(module - QR_SIZE * scale / (n + 8)) < 0.5  # full size: the page was not shrunk to fit
     read = [[region.getpixel((int(left + (col + 0.5) * module), int(top + (row + 0.5) * module))) > 0
              for col in range(n)] for row in range(n)]
     assert read == [[expected.isDark(row, col) for col in range(n)] for row in range(n)]
