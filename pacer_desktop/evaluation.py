@@ -42,10 +42,13 @@ def prepare(case: Case, now: datetime | None = None) -> Case:
     return case.with_defaults(protocol=protocols.CURRENT, now=now or datetime.now(UTC), timezone=zone)
 
 
-def evaluate_case(case: Case, now: datetime | None = None) -> Result:
-    """Validate and evaluate; raises :class:`CaseError` naming every problem."""
+def evaluate_case(case: Case, now: datetime | None = None, *, bedside: bool = False) -> Result:
+    """Validate and evaluate; raises :class:`CaseError` naming every problem.
+
+    ``bedside=True`` (storage and the window) also refuses any entry later than now + 5 minutes.
+    """
     case = prepare(case, now)
-    return evaluate(case, protocol_for(case))
+    return evaluate(case, protocol_for(case), bedside=bedside)
 
 
 def evaluate_text(text: str | bytes, now: datetime | None = None) -> Result:

@@ -36,21 +36,27 @@ def resolve_zone(name: str | None) -> ZoneInfo:
         raise CaseError([Problem("timezone", f"{name!r} is not a known time zone (e.g. America/Chicago)")]) from None
 
 
-def evaluate(case: Case, protocol: Protocol) -> Result:
-    """Evaluate a case under a protocol. Raises :class:`CaseError` for invalid input."""
+def evaluate(case: Case, protocol: Protocol, *, bedside: bool = False) -> Result:
+    """Evaluate a case under a protocol. Raises :class:`CaseError` for invalid input.
+
+    Only temperatures later than now + 5 minutes are refused (rules §2); other entries after
+    ``now`` are allowed in a case file and simply not yet counted where the rules say "at or
+    before now" (§4 dose, §7 alerts). ``bedside=True`` refuses every entry later than now + 5
+    minutes, as the window and storage do: at the bedside a future time is a typing error.
+    """
     if case.now is None or case.timezone is None:
         raise ValueError("evaluate needs now and timezone: call Case.with_defaults first")
     if case.protocol not in (None, protocol.id):
         raise CaseError([Problem("protocol", f"{case.protocol!r} is not the loaded protocol {protocol.id!r}")])
     tz = resolve_zone(case.timezone)
-    return _Evaluation(case, protocol, tz).run()
+    return _Evaluation(case, protocol, tz, bedside).run()
 
 
 class _Evaluation:
     """One evaluation's working state; built and thrown away inside :func:`evaluate`."""
 
-    def __init__(self, case: Case, protocol: Protocol, tz: ZoneInfo) -> None:
-        self.case, self.p, self.tz = case, protocol, tz
+    def __init__(self, case: Case, protocol: Protocol, tz: ZoneInfo, bedside: bool = False) -> None:
+        self.case, self.p, self.tz, self.bedside = case, protocol, tz, bedside
         self.now: datetime = case.now
         self.problems: list[Problem] = []
         self.latest_allowed = self.now + timedelta(minutes=protocol.temperature.future_tolerance_min)
@@ -61,7 +67,8 @@ class _Evaluation:
 
     # ---- validation (clinical-rules §2, §4, §5, §8, §9) ---------------------------------
     def _future(self, field: str, at: datetime) -> None:
-        if at > self.latest_allowed:
+        """Entries other than temperatures: refused after now + 5 min only at the bedside."""
+        if self.bedside and at > self.latest_allowed:
             self._too_late(field, at)
 
     def _too_late(self, field: str, at: datetime) -> None:
@@ -192,7 +199,7 @@ class _Evaluation:
         resolved_at = self._resolution(graded, start)  # §6
         stop = stop_time(resolved_at, c.infusion_at, p.schedule) if start else None
 
-        doses, dose, alerts = (), None, set()
+        doses, dose, alerts, notices = (), None, set(), set()
         if start is not None:
             until = stop or self.now + hours(p.schedule.horizon_without_stop_h)
             schedule = build_schedule(start, escalated_at, until, stop is None, weights, p.schedule, p.dose)
@@ -205,9 +212,9 @@ class _Evaluation:
                     alerts.add("dose_capped")
                 alerts.update(weight_warnings(weights, self.now, p.weight))
             if current is None or any(d.working is None for d in schedule):
-                alerts.add("weight_missing")
+                notices.add("weight_missing")
             if any(d.daily_cap_reduced for d in schedule):
-                alerts.add("daily_maximum")
+                notices.add("daily_maximum")
             alerts.update(self._prompts(graded, start, escalated_at))
         return Result(
             application=f"pacer-desktop {__version__}", protocol=p.id, protocol_sha256=p.sha256, timezone=c.timezone, now=self.local(self.now),
@@ -216,7 +223,7 @@ class _Evaluation:
             dose=dose, escalated_at=self.local(escalated_at), doses=doses,
             resolved_at=self.local(resolved_at), stop_at=self.local(stop),
             assessments=tuple(graded), daily_max=self._daily_max(graded),
-            alerts=tuple(sorted(alerts)), eligibility=self._eligibility(),
+            alerts=tuple(sorted(alerts)), notices=tuple(sorted(notices)), eligibility=self._eligibility(),
         )
 
     def _fever_readings(self, fever: PersistentFever | None) -> tuple[FeverReading, ...]:
@@ -304,7 +311,7 @@ class _Evaluation:
             before = [a.crs_grade for a in crs_rows if a.at <= t]
             return before[-1] if before else 0
 
-        if escalated_at is None or escalated_at > self.now:
+        if escalated_at is None or escalated_at > self.now:  # not yet escalated at now
             progression = latest.crs_grade > grade_at(start)
             persistence = (latest.at - start >= hours(self.p.alerts.persistence_after_start_h)
                            and latest.crs_grade >= 1)

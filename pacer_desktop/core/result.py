@@ -107,4 +107,8 @@ class Result(_Out):
     assessments: tuple[AssessmentResult, ...]
     daily_max: tuple[DailyMax, ...]
     alerts: tuple[str, ...]
+    #: Problems outside the case-format alert codes that must still be shown: ``weight_missing``
+    #: (a dose is due with no weight at or before it; its mg is left blank, never guessed) and
+    #: ``daily_maximum`` (a dose was reduced to keep a 24-hour window within the maximum).
+    notices: tuple[str, ...] = ()
     eligibility: EligibilityResult | None = None

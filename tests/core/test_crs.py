@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
 
 from pacer_desktop import protocols
 from pacer_desktop.core.case import CrsInputs
+from pacer_desktop.core.caseio import parse_case
 from pacer_desktop.core.crs import grade_crs, oxygen_class
 from pacer_desktop.core.errors import CaseError
+from pacer_desktop.evaluation import evaluate_case
 from tests.core.casebuild import assessment, case, crs, evaluate, icans, temp
 
 P = protocols.load()
@@ -167,3 +170,22 @@ def test_daily_max_uses_assessed_grades_only():
                           assessment("2026-11-05T11:01:00-06:00", crs(), None)])  # 24 h 1 min: no fever
     days = {d.day: (d.crs_grade, d.icans_grade) for d in evaluate(c).daily_max}
     assert days == {0: (0, 0), 1: (1, 1), 2: (0, 0), 3: (0, 0)}
+
+
+def test_alerts_ignore_assessments_after_now():
+    """§7: alerts are judged on the latest assessment at or before now; later ones are allowed in a case file."""
+    c = case(now="2026-11-04T20:00:00-06:00", temperatures=FEVER,
+             assessments=[assessment("2026-11-04T11:00:00-06:00", crs(), None),
+                          assessment("2026-11-04T23:00:00-06:00", crs("no_vasopressor"), None)])
+    r = evaluate(c)
+    assert r.alerts == ()
+    assert [a.crs_grade for a in r.assessments] == [1, 2]
+
+
+def test_at_the_bedside_every_entry_after_now_is_refused():
+    c = parse_case(json.dumps(case(now="2026-11-04T20:00:00-06:00", temperatures=FEVER,
+                                   assessments=[assessment("2026-11-04T20:06:00-06:00", crs(), None)])))
+    evaluate_case(c)
+    with pytest.raises(CaseError) as err:
+        evaluate_case(c, bedside=True)
+    assert err.value.problems[0].field == "assessments[0].at"
