@@ -194,6 +194,16 @@ def _validated(model: type[BaseModel], data: Any) -> BaseModel:
         raise CaseError(problems_from(exc)) from None
 
 
+def _parsed(model: type[BaseModel], text: str | None, cache: dict) -> BaseModel | None:
+    """``model`` from stored JSON, parsed once per distinct text (most assessments repeat)."""
+    if text is None:
+        return None
+    key = (model, text)
+    if key not in cache:
+        cache[key] = model.model_validate_json(text)
+    return cache[key]
+
+
 # -- opening --------------------------------------------------------------------------------------
 
 def _inspect(path: Path, *, need_write: bool = True) -> None:
@@ -324,6 +334,7 @@ class Store:
         self._conn = conn
         self.db = Database(conn, execute_plugins=False)
         self._lock = threading.RLock()
+        self._parts_cache: dict[int, tuple[tuple[int, int], dict]] = {}
 
     # lifecycle ------------------------------------------------------------------------------------
 
@@ -495,6 +506,8 @@ class Store:
                 self._insert(user, "corrections", {"kind": kind, "entry_id": replacing,
                                                    "replacement_id": row_id, "reason": reason},
                              f"supersede {kind}")
+            parts[kind][-1] = (row_id, entry)
+            self._remember(patient_id, parts)
         return row_id
 
     def import_case(self, user: User, case: Case, *, mrn: str, name: str) -> int:
@@ -790,6 +803,7 @@ class Store:
         try:
             with self._lock:
                 src.backup(self._conn)
+                self._parts_cache.clear()
         finally:
             src.close()
         with self._lock:
@@ -850,11 +864,39 @@ class Store:
             raise StorageError(f"{kind} {entry_id} was already corrected; correct its current version instead")
 
     def _current_parts(self, patient_id: int) -> dict[str, list[tuple[int, BaseModel]]]:
+        """The patient's current rows as engine models, by kind (a fresh dict of fresh lists).
+
+        The last few patients' rows are kept while nothing was written: ``PRAGMA data_version``
+        moves when another connection commits, ``total_changes`` when this one writes.
+        """
+        with self._lock:
+            stamp = (self._conn.execute("PRAGMA data_version").fetchone()[0], self._conn.total_changes)
+            hit = self._parts_cache.get(patient_id)
+            if hit is None or hit[0] != stamp:
+                hit = (stamp, self._load_parts(patient_id))
+                self._parts_cache.pop(patient_id, None)
+                while len(self._parts_cache) >= 8:
+                    self._parts_cache.pop(next(iter(self._parts_cache)))
+                self._parts_cache[patient_id] = hit
+            return {kind: list(rows) for kind, rows in hit[1].items()}
+
+    def _remember(self, patient_id: int, parts: dict) -> None:
+        """Keep the rows this connection just wrote (call inside the write transaction, where no
+        other connection can commit, so the stamp taken now is still right after COMMIT)."""
+        for kind, rows in parts.items():
+            key = (lambda r: (r[1].assessed_on, r[0])) if kind == "eligibility" else (lambda r: (r[1].at, r[0]))
+            rows.sort(key=key)
+        stamp = (self._conn.execute("PRAGMA data_version").fetchone()[0], self._conn.total_changes)
+        self._parts_cache.pop(patient_id, None)
+        self._parts_cache[patient_id] = (stamp, parts)
+
+    def _load_parts(self, patient_id: int) -> dict[str, list[tuple[int, BaseModel]]]:
         parts: dict[str, list[tuple[int, BaseModel]]] = {}
         for kind in ("weight", "temperature", "assessment", "medication", "escalation"):
             rows = self._rows(f"SELECT * FROM current_{KINDS[kind]} WHERE patient_id = ? ORDER BY at, id",
                               (patient_id,))
-            parts[kind] = [(r["id"], self._row_model(kind, r)) for r in rows]
+            cache: dict = {}
+            parts[kind] = [(r["id"], self._row_model(kind, r, cache)) for r in rows]
         rows = self._rows("SELECT * FROM current_eligibility WHERE patient_id = ? ORDER BY assessed_on, id",
                           (patient_id,))
         parts["eligibility"] = [(r["id"], self._row_model("eligibility", r)) for r in rows]
@@ -890,7 +932,7 @@ class Store:
         """Evaluate the would-be case; a problem about the new entry names its plain field."""
         from ..evaluation import evaluate_case
         try:
-            evaluate_case(case, now)
+            evaluate_case(case, now, bedside=True)  # at the bedside a future time is a typing error
         except CaseError as exc:
             if new is None:
                 raise
@@ -935,20 +977,24 @@ class Store:
         return row
 
     @staticmethod
-    def _row_model(kind: str, r: dict) -> BaseModel:
+    def _row_model(kind: str, r: dict, cache: dict | None = None) -> BaseModel:
+        """The engine model of a stored row. Rows were validated on the way in, so they are built
+        without validating again (``model_construct``): loading a case is then a few ms."""
         if kind == "eligibility":
             return EligibilityInputs.model_validate_json(r["inputs"])
         at = _instant(r["at"], r["at_offset_s"])
         if kind == "weight":
-            return Weight(at=at, kg=Decimal(r["kg"]))
+            return Weight.model_construct(at=at, kg=Decimal(r["kg"]))
         if kind == "temperature":
-            return Temperature(at=at, value=Decimal(r["value"]), unit=r["unit"])
+            return Temperature.model_construct(at=at, value=Decimal(r["value"]), unit=r["unit"])
         if kind == "assessment":
-            return Assessment(at=at, crs=CrsInputs.model_validate_json(r["crs"]) if r["crs"] else None,
-                              icans=IcansInputs.model_validate_json(r["icans"]) if r["icans"] else None)
+            cache = {} if cache is None else cache
+            return Assessment.model_construct(at=at, crs=_parsed(CrsInputs, r["crs"], cache),
+                                              icans=_parsed(IcansInputs, r["icans"], cache))
         if kind == "medication":
-            return Medication(at=at, drug=r["drug"], dose_mg=Decimal(r["dose_mg"]) if r["dose_mg"] is not None else None)
-        return Escalation(at=at, by=r["by"] or "", reason=r["reason"] or "")
+            return Medication.model_construct(
+                at=at, drug=r["drug"], dose_mg=Decimal(r["dose_mg"]) if r["dose_mg"] is not None else None)
+        return Escalation.model_construct(at=at, by=r["by"] or "", reason=r["reason"] or "")
 
     def _entry_values(self, kind: str, r: dict) -> dict:
         if kind == "patient":

@@ -267,3 +267,16 @@ def test_an_escalation_is_attributed_to_the_prescriber(store):
     assert esc.by == "CD (prescriber)" and esc.reason == "CRS progression"
     with pytest.raises(CaseError):  # before the anakinra start time: an input error (rules §5)
         store.add_escalation(PRESCRIBER, pid, at=hours_ago(18), reason="too early")
+
+
+def test_a_second_connection_sees_what_the_first_wrote(db_path):
+    """The rows kept in memory for speed are dropped as soon as another connection commits."""
+    with Store.open(db_path) as first, Store.open(db_path) as second:
+        pid = add_patient(first)
+        assert second.case_for(pid).temperatures == ()
+        first.add_temperature(NURSE, pid, at=hours_ago(2), value=Decimal("37.3"), unit="C")
+        assert len(first.case_for(pid).temperatures) == 1
+        assert len(second.case_for(pid).temperatures) == 1
+        t = second.entries(pid, "temperature")[0].id
+        second.correct(NURSE, "temperature", t, reason="entered in error")
+        assert first.case_for(pid).temperatures == ()
