@@ -94,14 +94,14 @@ class MainWindow(QMainWindow):
         for i in range(3):
             action = QAction(SCREENS[i].replace("&&", "&"), self)
             action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
-            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(lambda _c=False, i=i: self.show_screen(i))
             self.addAction(action)
         for keys, slot in (("Ctrl+N", self.new_patient), ("Ctrl+F", self._focus_search),
                            ("Ctrl+L", lambda: self.ask_who("Signed out. Who is working now?"))):
             action = QAction(self)
             action.setShortcut(QKeySequence(keys))
-            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(slot)
             self.addAction(action)
 
