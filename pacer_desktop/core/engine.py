@@ -36,27 +36,31 @@ def resolve_zone(name: str | None) -> ZoneInfo:
         raise CaseError([Problem("timezone", f"{name!r} is not a known time zone (e.g. America/Chicago)")]) from None
 
 
-def evaluate(case: Case, protocol: Protocol, *, bedside: bool = False) -> Result:
+def evaluate(case: Case, protocol: Protocol, *, bedside: bool = False, horizon_h: int | None = None) -> Result:
     """Evaluate a case under a protocol. Raises :class:`CaseError` for invalid input.
 
     Only temperatures later than now + 5 minutes are refused (rules §2); other entries after
     ``now`` are allowed in a case file and simply not yet counted where the rules say "at or
     before now" (§4 dose, §7 alerts). ``bedside=True`` refuses every entry later than now + 5
     minutes, as the window and storage do: at the bedside a future time is a typing error.
+    ``horizon_h`` lists doses further ahead than the protocol's now + 24 h while there is no stop
+    time (the 72-hour downtime record); it changes no rule.
     """
     if case.now is None or case.timezone is None:
         raise ValueError("evaluate needs now and timezone: call Case.with_defaults first")
     if case.protocol not in (None, protocol.id):
         raise CaseError([Problem("protocol", f"{case.protocol!r} is not the loaded protocol {protocol.id!r}")])
     tz = resolve_zone(case.timezone)
-    return _Evaluation(case, protocol, tz, bedside).run()
+    return _Evaluation(case, protocol, tz, bedside, horizon_h).run()
 
 
 class _Evaluation:
     """One evaluation's working state; built and thrown away inside :func:`evaluate`."""
 
-    def __init__(self, case: Case, protocol: Protocol, tz: ZoneInfo, bedside: bool = False) -> None:
+    def __init__(self, case: Case, protocol: Protocol, tz: ZoneInfo, bedside: bool = False,
+                 horizon_h: int | None = None) -> None:
         self.case, self.p, self.tz, self.bedside = case, protocol, tz, bedside
+        self.horizon = hours(max(horizon_h or 0, protocol.schedule.horizon_without_stop_h))
         self.now: datetime = case.now
         self.problems: list[Problem] = []
         self.latest_allowed = self.now + timedelta(minutes=protocol.temperature.future_tolerance_min)
@@ -201,7 +205,7 @@ class _Evaluation:
 
         doses, dose, alerts, notices = (), None, set(), set()
         if start is not None:
-            until = stop or self.now + hours(p.schedule.horizon_without_stop_h)
+            until = stop or self.now + self.horizon
             schedule = build_schedule(start, escalated_at, until, stop is None, weights, p.schedule, p.dose)
             doses = tuple(self._due_dose(d) for d in schedule)
             current = weights.at(self.now)

@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 
 from ..core.case import Case
 from ..core.engine import evaluate
-from ..core.protocol import Protocol
 from ..evaluation import prepare, protocol_for
 from .content import DocumentKind, Paper, PatientHeader, PrintJob
 
@@ -26,19 +25,6 @@ DOCUMENTS: dict[str, tuple[str, str, str]] = {
 RECORD_HOURS = 72
 
 
-def listing_protocol(kind: str, protocol: Protocol) -> Protocol:
-    """The protocol to evaluate with for ``kind``.
-
-    The engine lists doses up to now + ``horizon_without_stop_h`` (24 h) while there is no stop
-    time; the downtime record needs 72 hours. Only that listing horizon changes: every clinical
-    rule, and the protocol's id and SHA-256 printed on the page, stay those of the file.
-    """
-    if kind != "mar" or protocol.schedule.horizon_without_stop_h >= RECORD_HOURS:
-        return protocol
-    schedule = protocol.schedule.model_copy(update={"horizon_without_stop_h": RECORD_HOURS})
-    return protocol.model_copy(update={"schedule": schedule})
-
-
 def make_job(kind: DocumentKind, case: Case, patient: PatientHeader, *, printed_by: str,
              paper: Paper = "letter", printed_at: datetime | None = None, now: datetime | None = None) -> PrintJob:
     """Evaluate ``case`` (defaults filled in as everywhere) and describe the document to print."""
@@ -46,7 +32,8 @@ def make_job(kind: DocumentKind, case: Case, patient: PatientHeader, *, printed_
         raise ValueError(f"unknown document {kind!r}; expected one of {', '.join(DOCUMENTS)}")
     case = prepare(case, now)
     protocol = protocol_for(case)
-    result = evaluate(case, listing_protocol(kind, protocol))
+    # The downtime record needs every dose of the next 72 hours, past the usual now + 24 h.
+    result = evaluate(case, protocol, horizon_h=RECORD_HOURS if kind == "mar" else None)
     return PrintJob(kind=kind, case=case, result=result, protocol=protocol, patient=patient,
                     printed_at=printed_at or datetime.now(UTC), printed_by=printed_by, paper=paper)
 
