@@ -62,8 +62,8 @@ class TemperatureChart(QWidget):
         chart.removeAllSeries()
         for axis in chart.axes():
             chart.removeAxis(axis)
-        if s.case is None or s.record is None or s.protocol is None:
-            chart.setTitle("No patient selected")
+        if s.case is None or s.record is None or s.protocol is None or s.record.infusion_at is None:
+            chart.setTitle("No patient selected" if s.record is None else "Infusion time not recorded")
             self.caption.setText("")
             return
         zone = s.zone

@@ -53,14 +53,18 @@ class PatientHeader(QWidget):
                 w = max(weights, key=lambda w: w.at)
                 weight = f"{notation.kg(w.kg)} (weighed {say.day_time(w.at, zone)})"
         from zoneinfo import ZoneInfo
-        day = post_infusion_day(now, p.infusion_at, ZoneInfo(zone))
-        day_text = f"day {day} after infusion" if day >= 0 else f"{-day} days before infusion"
+        if p.infusion_at is None:
+            day_text = "infusion time not recorded"
+        else:
+            day = post_infusion_day(now, p.infusion_at, ZoneInfo(zone))
+            day_text = (f"day {day} after infusion" if day >= 0 else f"{-day} days before infusion") + \
+                f" (infused {say.day_time(p.infusion_at, zone)})"
         protocol = s.protocol
         proto_text = f"protocol {protocol.id} (sha256 {protocol.sha256[:12]})" if protocol else f"protocol {p.protocol}"
         self.details.setText(
             f"{say.age_text(p.date_of_birth, today)} · {p.sex_at_birth or 'sex not entered'}"
             f"{' · developmental delay' if p.developmental_delay else ''} · dosing weight {weight}"
-            f" · {day_text} (infused {say.day_time(p.infusion_at, zone)}) · {proto_text}"
+            f" · {day_text} · {proto_text}"
             f" · times in {zone}")
         if r is None:
             self.status.show_text("")

@@ -1,0 +1,132 @@
+"""Eligibility checklist verdicts; who is working; the screenshot command."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import Qt
+
+from conftest import EXAMPLES, wait_saved
+from enter import type_into
+
+ZONE = ZoneInfo("America/Chicago")
+NOW = datetime(2026, 10, 20, 12, 0, tzinfo=ZONE)
+
+
+@pytest.fixture
+def checklist(make_window, store, nurse):
+    pid = store.add_patient(nurse, mrn="E-1", name="Eli Gible", date_of_birth=date(2016, 4, 12),
+                            sex_at_birth="female", developmental_delay=False, infusion_at=None,
+                            timezone="America/Chicago")
+    w = make_window(NOW)
+    w.open_patient(pid)
+    w.show_screen(2)
+    return w, pid
+
+
+def fill_eligible(qtbot, screen) -> None:
+    i = screen.inputs
+    type_into(qtbot, screen.assessed_on, "2026-10-20")
+    type_into(qtbot, i["consent_signed_on"], "2026-10-18")
+    i["relapsed_or_refractory_b_all"].set_value(True)
+    screen.categories["second_marrow_relapse"].setChecked(True)
+    i["cd19_documented"].set_value(True)
+    for name, text in (("alt_u_l", "45"), ("bilirubin_mg_dl", "0.8"), ("creatinine_mg_dl", "0.5"),
+                       ("spo2_room_air_pct", "98"), ("lv_shortening_fraction_pct", "34"),
+                       ("marrow_blasts_pct", "12"), ("disease_assessed_on", "2026-10-10"),
+                       ("lymphodepletion_start_on", "2026-10-22")):
+        type_into(qtbot, i[name], text)
+    i["dyspnea_grade"].set_value(0)
+    i["product"].set_value("tisagenlecleucel")
+    i["childbearing_potential"].set_value(True)
+    i["pregnancy_test"].set_value("negative")
+    i["reproductive_potential"].set_value(True)
+    i["contraception_agreed"].set_value(True)
+
+
+def test_each_verdict_reached_by_typing_and_saved(qtbot, checklist, store):
+    w, pid = checklist
+    s = w.eligibility
+    assert s.verdict.text().startswith("INCOMPLETE")
+    assert s.status["age"].text() == "✓ met" and s.detail["age"].text() == "10 years"
+    assert "1 to 25 completed years" in s.age_note.text()
+    fill_eligible(qtbot, s)
+    assert s.verdict.text() == "ELIGIBLE: every criterion is met"
+    assert all(label.text() == "✓ met" for label in s.status.values())
+    type_into(qtbot, s.inputs["creatinine_mg_dl"], "1.3")
+    assert s.verdict.text() == "NOT ELIGIBLE — not met: Serum creatinine for age and sex"
+    assert "maximum 1.2 mg/dL for female, 10 years" in s.detail["creatinine"].text()
+    assert s.status["creatinine"].text() == "✗ not met"
+    type_into(qtbot, s.inputs["creatinine_mg_dl"], "0.5")
+    s.inputs["pregnancy_test"].set_value(None)
+    assert s.verdict.text() == "INCOMPLETE: data missing — missing: Pregnancy"
+    s.inputs["pregnancy_test"].set_value("negative")
+    qtbot.keyClick(s.inputs["alt_u_l"], Qt.Key.Key_Return)
+    wait_saved(qtbot, w)
+    [row] = store.entries(pid, "eligibility")
+    assert row.values["inputs"].creatinine_mg_dl == __import__("decimal").Decimal("0.5")
+    assert row.entered_by == "AB"
+
+
+def test_bad_eligibility_input_shows_message_and_stores_nothing(qtbot, checklist, store):
+    w, pid = checklist
+    s = w.eligibility
+    fill_eligible(qtbot, s)
+    type_into(qtbot, s.inputs["spo2_room_air_pct"], "140")
+    s.submit()
+    wait_saved(qtbot, w)
+    assert "140 % is outside 0–100 %" in s.messages.text()
+    type_into(qtbot, s.inputs["consent_signed_on"], "18/10/2026")
+    assert "YYYY-MM-DD" in s.messages.text()
+    s.submit()
+    wait_saved(qtbot, w)
+    assert store.entries(pid, "eligibility") == []
+
+
+def test_who_is_working_at_start_and_after_idle(qtbot, make_window, store):
+    w = make_window(NOW, user=None, idle_ms=200)
+    qtbot.waitUntil(lambda: w.who_dialog is not None and w.who_dialog.isVisible())
+    d = w.who_dialog
+    qtbot.keyClicks(d.initials, "7")
+    qtbot.keyClick(d.initials, Qt.Key.Key_Return)
+    assert "2 to 4 letters" in d.messages.text() and w.state.user is None
+    d.reject()  # Escape does not leave an unattributed session
+    assert d.isVisible()
+    type_into(qtbot, d.initials, "cd")
+    d.role.set_value("pharmacist")
+    qtbot.keyClick(d.initials, Qt.Key.Key_Return)
+    assert (w.state.user.initials, w.state.user.role) == ("CD", "pharmacist")
+    assert "CD (pharmacist)" in w.user_label.text()
+    qtbot.waitUntil(lambda: w.state.user is None, timeout=3000)  # 15 minutes idle, here 0.2 s
+    assert w.who_dialog.isVisible() and "No activity" in w.user_label.text() + w.who_dialog.findChildren(
+        __import__("PySide6.QtWidgets", fromlist=["QLabel"]).QLabel)[0].text()
+
+
+def test_nothing_saved_without_someone_signed_in(qtbot, make_window, store):
+    w = make_window(NOW, user=None, ask_who=False)
+    w.new_patient()
+    d = w.dialog
+    qtbot.keyClicks(d.mrn, "9")
+    qtbot.keyClicks(d.name, "No One")
+    qtbot.keyClicks(d.dob, "2016-01-01")
+    d.sex.set_value("male")
+    d.submit()
+    assert "Nobody is signed in" in d.messages.text()
+    assert store.patients() == []
+
+
+def test_screenshot_command_renders_every_screen(tmp_path):
+    import subprocess
+    import sys
+    out = tmp_path / "shots"
+    case = next(EXAMPLES.glob("01*.case.json"))
+    run = subprocess.run([sys.executable, "-m", "pacer_desktop.cli", "screenshot", "--case", str(case),
+                          "--out", str(out)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    names = sorted(p.name for p in out.glob("*.png"))
+    assert names == ["1-temperature-and-grading.png", "2-temperature-chart.png", "3-dose-and-schedule.png",
+                     "4-eligibility.png"]
+    from PySide6.QtGui import QImage
+    assert all(QImage(str(p)).width() == 1366 for p in out.glob("*.png"))
