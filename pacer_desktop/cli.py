@@ -96,6 +96,7 @@ COMMAND_MODULES = (
     "pacer_desktop.storage.commands",
     "pacer_desktop.reports.commands",
     "pacer_desktop.ui.commands",
+    "pacer_desktop.selftest",
 )
 
 

@@ -9,32 +9,10 @@ import sys
 import pytest
 
 from pacer_desktop.cli import main
+from pacer_desktop.selftest import differences
 from tests.paths import EXAMPLES
 
 CASES = sorted(EXAMPLES.glob("*.case.json"))
-
-
-def differences(expected, got, path="result") -> list[str]:
-    """Fields of ``expected`` that ``got`` lacks or has otherwise; extra fields in ``got`` are fine."""
-    if isinstance(expected, dict):
-        if not isinstance(got, dict):
-            return [f"{path}: expected an object, got {got!r}"]
-        out = []
-        for key, value in expected.items():
-            if key not in got:
-                out.append(f"{path}.{key}: missing")
-            else:
-                out += differences(value, got[key], f"{path}.{key}")
-        return out
-    if isinstance(expected, list):
-        if not isinstance(got, list) or len(got) != len(expected):
-            return [f"{path}: expected {len(expected)} items, got {got!r}"]
-        return [d for i, (e, g) in enumerate(zip(expected, got)) for d in differences(e, g, f"{path}[{i}]")]
-    if isinstance(expected, bool) or isinstance(got, bool):
-        same = expected is got
-    else:
-        same = expected == got
-    return [] if same else [f"{path}: expected {expected!r}, got {got!r}"]
 
 
 def test_examples_folder_is_found():
