@@ -73,11 +73,11 @@ class TemperatureChart(QWidget):
         end = max([now, *(t.at for t in temps)])
         chart.setTitle(f"Temperature since infusion (°C), times in {zone}")
         x = Q.QDateTimeAxis()
-        x.setFormat("d MMM HH:mm")
+        x.setFormat("d MMM hh:mm")
         x.setTitleText("time")
         x.setRange(QDateTime.fromMSecsSinceEpoch(int(_ms(start - timedelta(hours=1)))),
                    QDateTime.fromMSecsSinceEpoch(int(_ms(end + timedelta(hours=1)))))
-        x.setTickCount(6)
+        x.setTickCount(5)
         y = Q.QValueAxis()
         y.setRange(35, 41)
         y.setTitleText("°C")
@@ -97,17 +97,17 @@ class TemperatureChart(QWidget):
             series.attachAxis(axis_y)
 
         line = Q.QLineSeries()
-        line.setName("temperature")
+        line.setName("°C")
         line.setPointsVisible(True)
         line.setPen(QPen(QColor("#0d47a1"), 2))
         for t in temps:
             line.append(_ms(t.at), float(to_celsius(t.value, t.unit, s.protocol.temperature)))
         add(line, y)
-        for value, name, style in ((s.protocol.crs.fever_c, "CRS fever", Qt.PenStyle.DashLine),
-                                   (s.protocol.persistent_fever.reading_above_c, "protocol fever (above)",
+        for value, name, style in ((s.protocol.crs.fever_c, "CRS", Qt.PenStyle.DashLine),
+                                   (s.protocol.persistent_fever.reading_above_c, "protocol",
                                     Qt.PenStyle.DotLine)):
             ref = Q.QLineSeries()
-            ref.setName(f"{value} °C {name}")
+            ref.setName(f"{value} {name}")
             ref.append(_ms(start - timedelta(hours=1)), float(value))
             ref.append(_ms(end + timedelta(hours=1)), float(value))
             pen = QPen(QColor("#b00020"), 1.5)
@@ -115,7 +115,7 @@ class TemperatureChart(QWidget):
             ref.setPen(pen)
             add(ref, y)
         doses = Q.QScatterSeries()
-        doses.setName("▲ anakinra given")
+        doses.setName("anakinra")
         doses.setMarkerShape(Q.QScatterSeries.MarkerShape.MarkerShapeTriangle)
         doses.setMarkerSize(14)
         doses.setColor(QColor("#2e7d32"))
@@ -125,8 +125,8 @@ class TemperatureChart(QWidget):
         add(doses, y)
         if s.result is not None:
             crs, icans = Q.QLineSeries(), Q.QLineSeries()
-            crs.setName("CRS grade (solid)")
-            icans.setName("ICANS grade (dashed)")
+            crs.setName("CRS")
+            icans.setName("ICANS")
             crs.setPen(QPen(QColor("#e65100"), 2))
             pen = QPen(QColor("#6a1b9a"), 2)
             pen.setStyle(Qt.PenStyle.DashLine)
@@ -143,7 +143,9 @@ class TemperatureChart(QWidget):
         self.caption.setText(
             f"{len(temps)} temperatures"
             + (f", highest {peak} °C" if peak is not None else "")
-            + f"; {given} anakinra doses given; grades on the right axis.")
+            + f"; {given} anakinra doses given (▲). Dashed red: {s.protocol.crs.fever_c} °C (CRS fever);"
+              f" dotted red: above {s.protocol.persistent_fever.reading_above_c} °C (protocol fever)."
+              " Right axis: CRS grade (solid orange) and ICANS grade (dashed purple).")
 
     def grab_points(self) -> int:
         return sum(len(series.points()) for series in self.chart.series() if hasattr(series, "points"))

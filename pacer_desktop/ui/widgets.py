@@ -199,9 +199,11 @@ class Banner(QLabel):
             self.clear()
             self.hide()
             return
-        fg, bg = self.COLOURS[kind]
-        self.setStyleSheet(f"QLabel {{ color: {fg}; background: {bg}; padding: 6px; font-weight: bold;"
-                           " border-radius: 3px; }")
+        if kind != getattr(self, "_kind", None):  # re-styling is slow: only when the kind changes
+            fg, bg = self.COLOURS[kind]
+            self.setStyleSheet(f"QLabel {{ color: {fg}; background: {bg}; padding: 6px; font-weight: bold;"
+                               " border-radius: 3px; }")
+            self._kind = kind
         self.setText(text)
         self.show()
 
