@@ -31,7 +31,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pacer_desktop.core.case import (Assessment, Case, CrsInputs, IcansInputs, Patient,  # noqa: E402
                                      Temperature, Weight)
 from pacer_desktop.storage import Store, User  # noqa: E402
-from pacer_desktop.storage.store import case_json  # noqa: E402
 
 DAYS = 30
 USER = User("BM", "research", "benchmark")
@@ -126,8 +125,7 @@ def main() -> int:
     t0 = time.perf_counter()
     export = Path(folder.name) / "export.jsonl"
     with export.open("w") as f:
-        for pid in ids:
-            f.write(case_json(store.case_for(pid)) + "\n")
+        store.export_all(f)  # what `pacer-desktop export-case --all` does
     export_s = time.perf_counter() - t0
 
     t0 = time.perf_counter()

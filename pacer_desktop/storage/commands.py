@@ -54,11 +54,13 @@ def cmd_import_case(args: argparse.Namespace) -> int:
 
 
 def cmd_export_case(args: argparse.Namespace) -> int:
-    from .store import case_json
     now = _parse_now(args.now)
     with _open() as store:
-        case = store.case_for(store.patient_by_mrn(args.mrn).id, now=now)
-    print(case_json(case, indent=1 if args.pretty else None))
+        if args.all:
+            store.export_all(sys.stdout, now=now)
+        else:
+            print(store.export_case_json(store.patient_by_mrn(args.mrn).id, now=now,
+                                         indent=1 if args.pretty else None))
     return EXIT_OK
 
 
@@ -115,8 +117,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_import_case)
 
     p = sub.add_parser("export-case", help="print a stored patient's case as JSON",
-                       description="Print the case file of a stored patient's current entries. " + _DB_NOTE)
-    p.add_argument("--mrn", required=True, help="the patient's medical record number")
+                       description="Print the case file of a stored patient's current entries, or with"
+                                   " --all every patient's case, one JSON line each. " + _DB_NOTE)
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--mrn", help="the patient's medical record number")
+    which.add_argument("--all", action="store_true", help="every current patient, one case per line")
     p.add_argument("--now", metavar="TIME", help="write this ISO 8601 time as the case's `now` (default: left out)")
     p.add_argument("--pretty", action="store_true", help="indent the JSON")
     p.set_defaults(func=cmd_export_case)

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from pacer_desktop.cli import main
+from pacer_desktop.core.caseio import parse_case
 from pacer_desktop.evaluation import evaluate_text
 from pacer_desktop.storage import Store
 from tests.paths import EXAMPLES
@@ -91,3 +92,14 @@ def test_export_now_must_have_an_offset(capsys):
     _run(capsys, "import-case", str(CASES[0]), "--mrn", "X1", "--name", "A", "--user", "AB:nurse")
     code, _, err = _run(capsys, "export-case", "--mrn", "X1", "--now", "2026-11-06T08:00:00")
     assert code == 2 and "--now" in err
+
+
+def test_export_all_writes_each_patient_as_the_engine_sees_it(capsys):
+    for n, case_file in enumerate(CASES):
+        assert _run(capsys, "import-case", str(case_file), "--mrn", f"M{n}", "--name", f"P{n}",
+                    "--user", "AB:nurse")[0] == 0
+    code, out, err = _run(capsys, "export-case", "--all")
+    assert code == 0, err
+    exported = [parse_case(line) for line in out.splitlines()]
+    with Store.open() as s:
+        assert exported == [s.case_for(p.id) for p in s.patients()]
