@@ -1,7 +1,12 @@
-"""Start the window: ``pacer-desktop`` with no command (``--db`` chooses the database)."""
+"""Start the window: ``pacer-desktop`` with no command (``--db`` chooses the database).
+
+``PACER_EXIT_AFTER_SHOWN=1`` makes the window quit as soon as it has been shown, without asking
+who is working: the start-up benchmarks time process start to window shown with it.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -20,9 +25,13 @@ def run(db_path: Path | str | None = None) -> int:
         QMessageBox.critical(None, "PACER Desktop cannot open its database", str(exc))
         return 1
     try:
-        window = MainWindow(store)
+        exit_after_shown = os.environ.get("PACER_EXIT_AFTER_SHOWN") == "1"
+        window = MainWindow(store, ask_who=not exit_after_shown)
         window.resize(1366, 768)
         window.show()
+        if exit_after_shown:
+            from PySide6.QtCore import QTimer
+            QTimer.singleShot(0, app.quit)
         return app.exec()
     finally:
         store.close()
