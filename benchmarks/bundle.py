@@ -1,0 +1,134 @@
+"""The PyInstaller bundle: start-up and size against a bare PySide6 hello-window bundle.
+
+Builds both bundles the same way (onedir, upx off, the same Qt exclusions and trimming from
+build_spec/trim.py), then times process start to window shown, offscreen, for
+  - the frozen PACER Desktop with a 30-day patient reopened,
+  - the same from source (.venv/bin/pacer-desktop),
+  - the bare hello-window bundle,
+interleaved in one run. Goals (issue 6): start <= 1.3× and size <= 1.3× the bare bundle's.
+Writes benchmarks/RESULTS-bundle.md.
+
+    .venv/bin/python benchmarks/bundle.py [--runs 11] [--app-dist DIR] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYINSTALLER = Path(sys.executable).with_name("pyinstaller")
+
+BARE_SPEC = """
+import sys
+sys.path.insert(0, {build_spec!r})
+from trim import trim
+a = Analysis([{script!r}], excludes={excludes!r})
+pyz = PYZ(a.pure)
+exe = EXE(pyz, a.scripts, [], exclude_binaries=True, name="bare-window", console=False,
+          debug=False, strip=False, upx=False)
+coll = COLLECT(exe, trim(a.binaries), a.datas, strip=False, upx=False, name="bare-window")
+"""
+
+
+def app_excludes() -> list[str]:
+    """The excludes of build_spec/pacer_desktop.spec, read from the spec itself."""
+    namespace: dict = {}
+    source = (ROOT / "build_spec" / "pacer_desktop.spec").read_text()
+    start, end = source.index("UNUSED_QT = ["), source.index("a = Analysis(")
+    exec(source[start:end], namespace)  # noqa: S102 - our own spec's list literals
+    return namespace["excludes"]
+
+
+def build(spec: Path, dist: Path, work: Path) -> None:
+    subprocess.run([str(PYINSTALLER), "--noconfirm", "--clean", "--log-level", "WARN",
+                    "--distpath", str(dist), "--workpath", str(work), str(spec)], check=True)
+
+
+def size_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink()) / 1e6
+
+
+def sample(cmd: list[str], env: dict) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--app-dist", type=Path, help="an already built dist/pacer-desktop folder")
+    parser.add_argument("--keep", type=Path, help="keep the bundles in this folder")
+    args = parser.parse_args()
+
+    spec = importlib.util.spec_from_file_location("startup", ROOT / "benchmarks" / "startup.py")
+    startup = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(startup)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        out = args.keep or tmp / "dist"
+        app_dir = args.app_dist
+        if app_dir is None:
+            build(ROOT / "build_spec" / "pacer_desktop.spec", out, tmp / "work-app")
+            app_dir = out / "pacer-desktop"
+        bare_spec = tmp / "bare-window.spec"
+        bare_spec.write_text(BARE_SPEC.format(build_spec=str(ROOT / "build_spec"),
+                                              script=str(ROOT / "benchmarks" / "bare_window.py"),
+                                              excludes=app_excludes()))
+        build(bare_spec, out, tmp / "work-bare")
+        bare_dir = out / "bare-window"
+
+        db, settings = tmp / "bench.sqlite3", tmp / "settings"
+        entries = startup.build_patient(db, settings)
+        env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+               "PACER_DB": str(db), "PACER_SETTINGS_DIR": str(settings), "PACER_EXIT_AFTER_SHOWN": "1"}
+        commands = {
+            "frozen": [str(app_dir / "pacer-desktop")],
+            "source": [str(Path(sys.executable).with_name("pacer-desktop"))],
+            "bare": [str(bare_dir / "bare-window")],
+        }
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for cmd in commands.values():
+            sample(cmd, env)  # warm the file cache
+        for _ in range(args.runs):  # interleaved, so all three see the same machine state
+            for name, cmd in commands.items():
+                times[name].append(sample(cmd, env))
+        sizes = {"frozen": size_mb(app_dir), "bare": size_mb(bare_dir)}
+        if args.keep is None:
+            shutil.rmtree(out, ignore_errors=True)
+
+    med = {name: statistics.median(values) for name, values in times.items()}
+    start_ratio, size_ratio = med["frozen"] / med["bare"], sizes["frozen"] / sizes["bare"]
+    text = "\n".join([
+        "# Bundle: start-up and size against a bare PySide6 bundle", "",
+        f"`.venv/bin/python benchmarks/bundle.py --runs {args.runs}`, {datetime.now(UTC):%Y-%m-%d},"
+        f" Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs,"
+        f" QT_QPA_PLATFORM={env['QT_QPA_PLATFORM']}; process start to window shown, a 30-day patient"
+        f" ({entries} entries) reopened.", "",
+        "| what | median start | min | max | size |", "|---|---|---|---|---|",
+        f"| PACER Desktop, frozen (onedir) | {med['frozen']:.3f} s | {min(times['frozen']):.3f} s |"
+        f" {max(times['frozen']):.3f} s | {sizes['frozen']:.0f} MB |",
+        f"| PACER Desktop, from source | {med['source']:.3f} s | {min(times['source']):.3f} s |"
+        f" {max(times['source']):.3f} s | |",
+        f"| bare PySide6 hello window, frozen the same way | {med['bare']:.3f} s | {min(times['bare']):.3f} s |"
+        f" {max(times['bare']):.3f} s | {sizes['bare']:.0f} MB |",
+        f"| frozen / bare (goal <= 1.3×) | {start_ratio:.2f}× | | | {size_ratio:.2f}× |", ""])
+    (ROOT / "benchmarks" / "RESULTS-bundle.md").write_text(text)
+    print(text)
+    return 0 if start_ratio <= 1.3 and size_ratio <= 1.3 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
