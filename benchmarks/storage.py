@@ -133,6 +133,12 @@ def main() -> int:
     verify_s = time.perf_counter() - t0
     store.close()
     size = path.stat().st_size
+    t0 = time.perf_counter()
+    Store.open(path, keep_backups=0).close()  # header check, quick_check, migrations
+    open_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    with Store.open(path, keep_backups=1) as s:  # plus the daily backup copy
+        open_backup_s = time.perf_counter() - t0
 
     p95 = lambda xs: sorted(xs)[int(0.95 * (len(xs) - 1))]  # noqa: E731
     print(f"patients: {args.patients}; clinical rows: {rows:,}; audit rows: {audit_rows:,}")
@@ -146,6 +152,7 @@ def main() -> int:
           f" p95 {ms(p95(write))}")
     print(f"export every case as JSON: {export_s:.1f} s (goal < 10 s), {export.stat().st_size / 1e6:.0f} MB")
     print(f"verify(): {verify_s:.1f} s, {len(problems)} problem(s)")
+    print(f"open the database: {open_s:.1f} s; with the daily backup: {open_backup_s:.1f} s")
     print(f"file size: {size / 1e6:.0f} MB ({size / max(rows, 1):.0f} bytes per clinical row)")
     folder.cleanup()
     return 0
