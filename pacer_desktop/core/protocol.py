@@ -81,6 +81,7 @@ class ScheduleRules(_Frozen):
     horizon_without_stop_h: PositiveInt
     stop_after_resolution_h: NonNegativeInt
     stop_not_before_day: NonNegativeInt
+    administration_window_min: PositiveInt
 
 
 class AlertRules(_Frozen):
