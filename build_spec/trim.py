@@ -11,6 +11,7 @@ DROP = re.compile(
     r"(libQt6(Qml|Quick|VirtualKeyboard|Pdf|Network|Wayland|WlShell|EglFs)\w*\.so"
     r"|plugins/platforminputcontexts/libqtvirtualkeyboardplugin"
     r"|plugins/(networkinformation|tls|wayland-\w+|egldeviceintegrations|generic)/"
+    r"|plugins/platformthemes/libqgtk3"
     r"|plugins/platforms/lib(qeglfs|qlinuxfb|qminimalegl|qvkkhrdisplay|qvnc|qwayland)\.so)"
 )
 
