@@ -10,15 +10,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from .. import protocols
 from ..core import notation
 from ..core.protocol import Protocol
-from ..core.result import DueDose, Result
+from ..core.result import Result
 from ..core.timeutil import completed_years
-
-#: An administration recorded up to this long before a due time counts for that dose, and a dose
-#: not given this long after its due time is shown as overdue. A display rule, not a clinical
-#: number: pacer-1 defines no administration window (see the report on issue 4).
-ADMINISTRATION_WINDOW = timedelta(hours=1)
 
 ALERT_TEXT = {
     "dose_capped": "Dose capped at the maximum per dose.",
@@ -81,6 +77,12 @@ def age_text(born: date | None, on: date) -> str:
     return f"{months} months"
 
 
+def administration_window(result: Result) -> timedelta:
+    """How long around a due time an administration counts for it (``schedule.administration_window_min``
+    of the protocol the result was worked out with)."""
+    return timedelta(minutes=protocols.load(result.protocol).schedule.administration_window_min)
+
+
 @dataclass(frozen=True)
 class ScheduledDose:
     """One row of the schedule table."""
@@ -99,12 +101,14 @@ def schedule_rows(result: Result, given_times: list[datetime], now: datetime) ->
     """The schedule with each dose given, due, overdue or planned.
 
     Each recorded anakinra administration counts for the latest dose due at or before the
-    administration time plus :data:`ADMINISTRATION_WINDOW`; each dose takes at most one.
+    administration time plus the protocol's administration window; each dose takes at most one.
+    A dose not given is due for that window after its due time, then overdue.
     """
+    window = administration_window(result)
     doses = list(result.doses)
     given: dict[int, datetime] = {}
     for at in sorted(given_times):
-        candidates = [i for i, d in enumerate(doses) if d.due <= at + ADMINISTRATION_WINDOW and i not in given]
+        candidates = [i for i, d in enumerate(doses) if d.due <= at + window and i not in given]
         if candidates:
             given[candidates[-1]] = at
     rows = []
@@ -113,7 +117,7 @@ def schedule_rows(result: Result, given_times: list[datetime], now: datetime) ->
             status = "given"
         elif d.due > now:
             status = "planned"
-        elif now - d.due < ADMINISTRATION_WINDOW:
+        elif now - d.due < window:
             status = "due"
         else:
             status = "overdue"
@@ -198,7 +202,3 @@ def fever_banner(result: Result) -> str:
 def first_dose_due_now(rows: list[ScheduledDose]) -> bool:
     return bool(rows) and rows[0].status in ("due", "overdue")
 
-
-def due_dose_for(result: Result, at: datetime) -> DueDose | None:
-    before = [d for d in result.doses if d.due <= at + ADMINISTRATION_WINDOW]
-    return before[-1] if before else None

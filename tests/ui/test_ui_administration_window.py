@@ -1,0 +1,65 @@
+"""The schedule's due / overdue line and the pairing of doses given come from the protocol's
+``schedule.administration_window_min``, not from a constant in the window."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pacer_desktop import protocols
+from pacer_desktop.core.caseio import parse_case
+from pacer_desktop.evaluation import evaluate_case
+from pacer_desktop.ui import presenters as say
+
+from conftest import EXAMPLES
+
+ZONE = ZoneInfo("America/Chicago")
+FIRST_DUE = datetime(2026, 11, 4, 11, 0, tzinfo=ZONE)  # example 01: the first dose is due 4 Nov 11:00
+
+
+def _result(now: datetime):
+    case = parse_case(next(EXAMPLES.glob("01-*.case.json")).read_bytes())
+    # Nothing given yet, so the first dose's status depends on the window alone.
+    case = case.model_copy(update={"medications": (), "now": now,
+                                   "temperatures": tuple(t for t in case.temperatures if t.at <= now),
+                                   "assessments": tuple(a for a in case.assessments if a.at <= now)})
+    return evaluate_case(case, now)
+
+
+def _with_window(monkeypatch, minutes: int) -> None:
+    real = protocols.load
+
+    def load(protocol_id: str = protocols.CURRENT):
+        p = real(protocol_id)
+        schedule = p.schedule.model_copy(update={"administration_window_min": minutes})
+        return p.model_copy(update={"schedule": schedule})
+    monkeypatch.setattr(protocols, "load", load)
+
+
+def test_pacer_1_window_is_sixty_minutes():
+    assert protocols.load("pacer-1").schedule.administration_window_min == 60
+    assert say.administration_window(_result(FIRST_DUE)) == timedelta(minutes=60)
+    assert not hasattr(say, "ADMINISTRATION_WINDOW")
+
+
+@pytest.mark.parametrize("minutes, after, status", [
+    (60, timedelta(minutes=59), "due"), (60, timedelta(minutes=60), "overdue"),
+    (90, timedelta(minutes=60), "due"), (90, timedelta(minutes=90), "overdue"),
+    (30, timedelta(minutes=30), "overdue"),
+])
+def test_due_turns_overdue_when_the_protocol_window_has_passed(monkeypatch, minutes, after, status):
+    _with_window(monkeypatch, minutes)
+    now = FIRST_DUE + after
+    rows = say.schedule_rows(_result(now), [], now)
+    assert rows[0].due == FIRST_DUE and rows[0].status == status
+
+
+@pytest.mark.parametrize("minutes, given_before, counted", [(60, 45, True), (60, 75, False), (90, 75, True)])
+def test_a_dose_given_early_counts_within_the_protocol_window(monkeypatch, minutes, given_before, counted):
+    _with_window(monkeypatch, minutes)
+    now = FIRST_DUE + timedelta(minutes=5)
+    given = FIRST_DUE - timedelta(minutes=given_before)
+    rows = say.schedule_rows(_result(now), [given], now)
+    assert (rows[0].status == "given") is counted
