@@ -13,11 +13,14 @@ APPLICATION_ID = 0x50414352
 
 migrations = Migrations("pacer")
 
-#: Every table whose rows may never change once written (triggers enforce it).
-APPEND_ONLY_TABLES = (
+#: The append-only tables of ``0001_initial``, frozen: that migration is released and never changes.
+_INITIAL_APPEND_ONLY = (
     "patients", "patient_versions", "weights", "temperatures", "assessments", "medications",
     "escalations", "eligibility", "corrections", "documents", "audit_log",
 )
+
+#: Every table whose rows may never change once written (triggers enforce it); the log stays last.
+APPEND_ONLY_TABLES = (*_INITIAL_APPEND_ONLY[:-1], "acknowledgements", "audit_log")
 
 #: Tables whose rows are recorded in the audit log (everything but the log itself).
 AUDITED_TABLES = APPEND_ONLY_TABLES[:-1]
@@ -83,7 +86,7 @@ def initial(db: Database) -> None:
         "table_name": str, "row_id": int, "content_sha256": str, "prev_sha256": str, "sha256": str,
     }, pk="id", not_null={"at", "entered_by", "role", "workstation", "action", "prev_sha256", "sha256"})
     db["audit_log"].create_index(["table_name", "row_id"])
-    for table in APPEND_ONLY_TABLES:
+    for table in _INITIAL_APPEND_ONLY:
         _append_only_triggers(db, table)
     for kind, table in (("weight", "weights"), ("temperature", "temperatures"),
                         ("assessment", "assessments"), ("medication", "medications"),
@@ -91,6 +94,14 @@ def initial(db: Database) -> None:
                         ("patient_version", "patient_versions")):
         db.execute(f"CREATE VIEW current_{table} AS SELECT * FROM {table} WHERE id NOT IN "
                    f"(SELECT entry_id FROM corrections WHERE kind = '{kind}')")
+
+
+@migrations(name="0002_acknowledgements")
+def acknowledgements(db: Database) -> None:
+    """Who acknowledged which clinical-rules §7 prompt, judged on which assessment (NULL: none yet)."""
+    _table(db, "acknowledgements", {"alert": str, "assessment_at": str, "assessment_offset_s": int,
+                                    "note": str}, timed=False)
+    _append_only_triggers(db, "acknowledgements")
 
 
 def schema_version() -> int:

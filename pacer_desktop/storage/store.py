@@ -43,7 +43,7 @@ from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPa
                      ReadOnlyDatabase, StorageError)
 from .location import default_db_path
 
-__all__ = ["AppendOnlyViolation", "CorruptDatabase", "EntryRecord", "KINDS", "NewerDatabase",
+__all__ = ["AcknowledgementRecord", "AppendOnlyViolation", "CorruptDatabase", "EntryRecord", "KINDS", "NewerDatabase",
            "NotAPacerDatabase", "PatientRecord", "ROLES", "ReadOnlyDatabase", "Store",
            "StorageError", "User", "default_db_path"]
 
@@ -131,6 +131,22 @@ class EntryRecord:
     @property
     def current(self) -> bool:
         return self.correction_reason is None
+
+
+@dataclass(frozen=True)
+class AcknowledgementRecord:
+    """Someone acknowledged a prompt (e.g. ``consider_escalation``) as judged on the assessment at
+    ``assessment_at`` (None: judged before any assessment); a later assessment raises it anew."""
+
+    id: int
+    patient_id: int
+    alert: str
+    assessment_at: datetime | None
+    note: str
+    entered_by: str
+    role: str
+    workstation: str
+    entered_at: datetime
 
 
 # -- encoding -------------------------------------------------------------------------------------
@@ -616,6 +632,21 @@ class Store:
                                                     "protocol": protocol, "detail": detail},
                                 f"print {kind}")
 
+    def acknowledge(self, user: User, patient_id: int, *, alert: str, assessment_at: datetime | None,
+                    note: str = "") -> int:
+        """Record that ``user`` acknowledged the prompt ``alert`` shown for the patient, as judged on
+        the assessment at ``assessment_at`` (None before any assessment); returns the row id."""
+        alert = (alert or "").strip()
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", alert):
+            raise StorageError(f"alert {alert!r}: expected an alert code such as consider_escalation")
+        row = {"patient_id": patient_id, "alert": alert,
+               "assessment_at": _utc_text(assessment_at) if assessment_at is not None else None,
+               "assessment_offset_s": _offset_s(assessment_at) if assessment_at is not None else None,
+               "note": (note or "").strip()}
+        with self._transaction():
+            self._patient(patient_id)
+            return self._insert(user, "acknowledgements", row, f"acknowledge {alert}")
+
     # reading --------------------------------------------------------------------------------------
 
     def patients(self, search: str = "") -> list[PatientRecord]:
@@ -750,6 +781,15 @@ class Store:
 
     def documents(self, patient_id: int) -> list[dict]:
         return self._rows("SELECT * FROM documents WHERE patient_id = ? ORDER BY id", (patient_id,))
+
+    def acknowledgements(self, patient_id: int) -> list[AcknowledgementRecord]:
+        """The patient's acknowledged prompts, oldest first."""
+        rows = self._rows("SELECT * FROM acknowledgements WHERE patient_id = ? ORDER BY id", (patient_id,))
+        return [AcknowledgementRecord(
+            id=r["id"], patient_id=r["patient_id"], alert=r["alert"],
+            assessment_at=_instant(r["assessment_at"], r["assessment_offset_s"]), note=r["note"] or "",
+            entered_by=r["entered_by"], role=r["role"], workstation=r["workstation"],
+            entered_at=datetime.fromisoformat(r["entered_at"])) for r in rows]
 
     def audit(self, limit: int | None = None) -> list[dict]:
         """Audit rows, newest first (all of them when ``limit`` is None)."""

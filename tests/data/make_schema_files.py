@@ -3,7 +3,8 @@
 Run once when a schema version is released (``python tests/data/make_schema_files.py``) and commit
 the file; it is never regenerated afterwards, so the upgrade tests keep opening the bytes that
 version of the application wrote. The rows are the first worked example, imported with
-``import-case``, plus one correction, one printed document and one eligibility assessment.
+``import-case``, plus one correction, one printed document and one eligibility assessment; from
+schema 2 on, one acknowledged prompt.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ def main() -> Path:
         store.correct(user, "temperature", first.id, reason="entered in error")
         store.record_document(user, pid, kind="order_sheet", content_sha256="00" * 32, protocol="pacer-1")
         store.add_weight(user, pid, at=first.at, kg=Decimal("23.5"))
+        latest = store.entries(pid, "assessment")[-1]
+        store.acknowledge(user, pid, alert="consider_escalation", assessment_at=latest.at, note="sample")
     return out
 
 

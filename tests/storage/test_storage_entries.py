@@ -115,6 +115,7 @@ def test_update_and_delete_are_refused_on_every_clinical_table(store, db_path):
     store.add_temperature(NURSE, pid, at=hours_ago(2), value=Decimal("37.2"), unit="C")
     store.correct(NURSE, "weight", wid, reason="entered in error", replacement={"kg": Decimal("24")})
     store.record_document(NURSE, pid, kind="order_sheet", content_sha256="ab" * 32, protocol="pacer-1")
+    store.acknowledge(NURSE, pid, alert="consider_escalation", assessment_at=hours_ago(3))
     store.db.execute("INSERT INTO escalations (patient_id, at, at_offset_s, by, reason, entered_by, role,"
                      " workstation, entered_at) VALUES (?, '2000-01-01', 0, 'x', 'y', 'a', 'nurse', 'w', 'x')",
                      [pid])  # an escalation row without evaluating (only to test the trigger)
