@@ -4,9 +4,10 @@ escalation, the stop rule and the §7 prompts until acknowledged."""
 from __future__ import annotations
 
 
+from datetime import datetime
 from typing import get_args
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
@@ -22,32 +23,12 @@ SCHEDULE_COLUMNS = ("Due", "Day", "Dose", "Volume", "Interval", "Weight used", "
 STATUS_WORDS = {"given": "✓ given", "due": "● DUE NOW", "overdue": "‼ OVERDUE", "planned": "planned"}
 
 
-class AcknowledgementBook:
-    """Acknowledged prompts, kept in QSettings per database and patient (storage has no table for
-    them yet): who acknowledged which prompt, for which state, and when."""
-
-    def __init__(self, settings: QSettings, db_key: str) -> None:
-        self.settings, self.db_key = settings, db_key
-
-    def _key(self, patient_id: int, code: str, state_key: str) -> str:
-        return f"acknowledged/{self.db_key}/{patient_id}/{code}/{state_key}"
-
-    def get(self, patient_id: int, code: str, state_key: str) -> str | None:
-        value = self.settings.value(self._key(patient_id, code, state_key))
-        return str(value) if value else None
-
-    def put(self, patient_id: int, code: str, state_key: str, text: str) -> None:
-        self.settings.setValue(self._key(patient_id, code, state_key), text)
-        self.settings.sync()
-
-
 class DoseScreen(QWidget):
     """Screen 2 (Ctrl+2)."""
 
-    def __init__(self, state: PatientState, acknowledgements: AcknowledgementBook,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.state, self.acks = state, acknowledgements
+        self.state = state
         self.dose_label = QLabel(objectName="dose")
         self.dose_label.setStyleSheet("font-size: 15pt; font-weight: bold;")
         self.working = QLabel(objectName="dose_working")
@@ -55,7 +36,7 @@ class DoseScreen(QWidget):
         self.route = QLabel()
         self.warnings = Banner()
         self.warnings.setObjectName("dose_warnings")
-        self.prompts: list[tuple[str, str]] = []
+        self.prompts: list[tuple[str, datetime | None]] = []
         self.prompt_banner = Banner()
         self.prompt_banner.setObjectName("prompt_banner")
         self.ack_button = QPushButton("&Acknowledge prompt")
@@ -161,39 +142,49 @@ class DoseScreen(QWidget):
         self.escalate_button.setText("&Escalate to every 6 hours…" if r.escalated_at is None else
                                      f"Escalated {say.day_time(r.escalated_at, s.zone)}")
 
-    def _prompt_state_key(self, code: str) -> str:
-        """A prompt is acknowledged for the assessment it was judged on; a later one re-raises it."""
+    def _judged_on(self) -> datetime | None:
+        """The assessment the prompts are judged on (the latest graded at or before now): a prompt
+        is acknowledged for it, and a later assessment raises the prompt again."""
         r = self.state.result
         graded = [a for a in r.assessments if a.crs_grade is not None and a.at <= self.state.now()]
-        latest = graded[-1].at.isoformat() if graded else "none"
-        return latest.replace(":", "-")
+        return graded[-1].at if graded else None
 
     def _show_prompts(self, r) -> None:
-        pid = self.state.patient_id
+        judged_on = self._judged_on()
         self.prompts, acked = [], []
         for code in r.alerts:
             if code not in say.PROMPTS:
                 continue
-            key = self._prompt_state_key(code)
-            who = self.acks.get(pid, code, key)
-            if who:
-                acked.append(f"{say.ALERT_TEXT[code]} — acknowledged by {who}")
+            ack = say.acknowledgement_of(self.state.acknowledgements, code, judged_on)
+            if ack is not None:
+                acked.append(f"{say.ALERT_TEXT[code]} — {say.acknowledged_by(ack, self.state.zone)}")
             else:
-                self.prompts.append((code, key))
+                self.prompts.append((code, judged_on))
         text = "\n".join(f"⚠ PROMPT: {say.ALERT_TEXT[c]}" for c, _ in self.prompts)
         self.prompt_banner.show_text(text, "alarm")
         self.ack_button.setVisible(bool(self.prompts))
+        self.ack_button.setEnabled(bool(self.prompts))
         self.ack_note.setText("\n".join(acked))
 
     # ---- actions -------------------------------------------------------------------------
     def acknowledge(self) -> None:
-        user = self.state.user
-        if user is None or not self.prompts:
+        """Store an acknowledgement of each prompt shown, attributed to the signed-in user."""
+        prompts = list(self.prompts)
+        if not prompts:
             return
-        stamp = f"{user} at {say.day_time(self.state.now(), self.state.zone)} on {user.workstation}"
-        for code, key in self.prompts:
-            self.acks.put(self.state.patient_id, code, key, stamp)
-        self._on_state_changed()
+
+        def work(store, user, pid) -> None:
+            for code, judged_on in prompts:
+                store.acknowledge(user, pid, alert=code, assessment_at=judged_on)
+
+        def problems(found) -> None:
+            self.ack_button.setEnabled(True)
+            self.ack_note.setText("⚠ Not acknowledged: " + "; ".join(p.message for p in found))
+
+        self.ack_button.setEnabled(False)
+        if not self.state.save(work, "Prompt acknowledged", on_problems=problems,
+                               on_saved=lambda _v: self.ack_button.setEnabled(True)):
+            self.ack_button.setEnabled(True)
 
     def open_record_dose(self, other: bool = False) -> None:
         selected = self.table.selectionModel().selectedRows() if not other else []

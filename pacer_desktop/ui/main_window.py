@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QApplication, QLabel, QMainWindow, QSplitter, QSt
                                QVBoxLayout, QWidget)
 
 from ..storage import Store, StorageError, User
-from .dose import AcknowledgementBook, DoseScreen
+from .dose import DoseScreen
 from .eligibility import EligibilityScreen
 from .grading import GradingScreen
 from .header import PatientHeader
@@ -39,7 +39,6 @@ class MainWindow(QMainWindow):
         self.ops = StoreOps(store, self)
         self.state = PatientState(store, self.ops, clock=clock, parent=self)
         self.state.user = user
-        self.acks = AcknowledgementBook(self.settings, str(store.path))
 
         self.patients = PatientList(self.state)
         self.header = PatientHeader(self.state)
@@ -48,7 +47,7 @@ class MainWindow(QMainWindow):
         for i, title in enumerate(SCREENS):
             self.tabs.addTab(f"{title}  (Ctrl+{i + 1})")
         self.grading = GradingScreen(self.state)
-        self.dose = DoseScreen(self.state, self.acks)
+        self.dose = DoseScreen(self.state)
         self.eligibility = EligibilityScreen(self.state)
         self.stack = QStackedWidget()
         for screen in (self.grading, self.dose, self.eligibility):

@@ -44,6 +44,7 @@ class PatientState(QObject):
         self.result: Result | None = None
         self.protocol: Protocol | None = None
         self.entries: list = []
+        self.acknowledgements: list = []  # storage AcknowledgementRecords, oldest first
         self.error: str = ""
 
     # ---- reading -------------------------------------------------------------------------
@@ -67,10 +68,12 @@ class PatientState(QObject):
         if self.patient_id is None:
             self.record = self.case = self.result = self.protocol = None
             self.entries = []
+            self.acknowledgements = []
             self.changed.emit()
             return
         self.record = self.store.patient(self.patient_id)
         self.entries = self.store.entries(self.patient_id)
+        self.acknowledgements = self.store.acknowledgements(self.patient_id)
         self.case = self.store.case_for(self.patient_id, now=self.now())
         try:
             self.protocol = protocol_for(self.case)

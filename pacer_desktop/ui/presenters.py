@@ -183,6 +183,21 @@ def stop_text(result: Result, now: datetime, protocol: Protocol) -> str:
     return f"{text} — stop time reached: no further doses."
 
 
+def acknowledgement_of(acknowledgements: list, alert: str, judged_on: datetime | None):
+    """The latest stored acknowledgement of ``alert`` judged on the assessment at ``judged_on``
+    (compared as instants), or None: a prompt raised by a later assessment is not acknowledged."""
+    for ack in reversed(acknowledgements):
+        if ack.alert == alert and ack.assessment_at == judged_on:
+            return ack
+    return None
+
+
+def acknowledged_by(ack, zone: str | ZoneInfo) -> str:
+    """``acknowledged by AB (nurse) at 4 Nov 17:00 on ward-3``."""
+    text = f"acknowledged by {ack.entered_by} ({ack.role}) at {day_time(ack.entered_at, zone)} on {ack.workstation}"
+    return f"{text}: {ack.note}" if ack.note else text
+
+
 def fever_banner(result: Result) -> str:
     """Names the two readings behind persistent fever (clinical-rules §3)."""
     if result.persistent_fever_at is None or len(result.persistent_fever_readings) < 2:

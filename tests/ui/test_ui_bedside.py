@@ -3,6 +3,7 @@ escalation, the stop rule, corrections; each checked in the database afterwards.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -157,8 +158,13 @@ def test_record_doses_escalate_and_reach_the_stop_rule(qtbot, bedside, store):
                {"hypotension": "no_vasopressor", "oxygen_device": "none"}, {"capd_score": 0})
     assert "Consider escalating" in w.dose.prompt_banner.text()
     qtbot.mouseClick(w.dose.ack_button, Qt.MouseButton.LeftButton)
+    wait_saved(qtbot, w)  # stored in the database, off the GUI thread
     assert w.dose.prompt_banner.isHidden()
-    assert "acknowledged by AB (nurse)" in w.dose.ack_note.text()
+    # attributed: who, role, when it was entered (the workstation's clock) and where
+    assert re.search(r"acknowledged by AB \(nurse\) at \d+ \w{3} \d\d:\d\d on ward-3$", w.dose.ack_note.text())
+    [ack] = store.acknowledgements(pid)
+    assert (ack.alert, ack.entered_by, ack.role, ack.workstation) == ("consider_escalation", "AB", "nurse", "ward-3")
+    assert ack.assessment_at == datetime(2026, 11, 4, 16, 30, tzinfo=ZONE)  # judged on that assessment
     # escalation needs a reason and a confirmation; nothing is stored without them
     assert "Tick the confirmation" in escalate(qtbot, w, datetime(2026, 11, 4, 17, 0, tzinfo=ZONE), "x", confirm=False)
     w.dose.dialog.reject()
