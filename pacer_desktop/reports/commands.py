@@ -38,7 +38,7 @@ def cmd_print(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .content import NOT_GIVEN, NothingToPrint, PatientHeader, content_sha256
-    from .documents import DOCUMENTS, make_job, render
+    from .documents import DOCUMENTS, make_job, render, write_pdf
 
     if args.mrn is not None and (args.name or args.mrn_label):
         return _input_error("--name and --mrn-label go with --case; with --mrn they come from the database")
@@ -94,7 +94,7 @@ def cmd_print(args: argparse.Namespace) -> int:
             pdf = render(job)
         except NothingToPrint as exc:
             return _input_error(str(exc))
-        _write(Path(args.output), pdf)
+        write_pdf(Path(args.output), pdf)
         digest = content_sha256(job)
         title = DOCUMENTS[args.kind][0]
         print(f"{title}: {args.output} (content SHA-256 {digest})", file=sys.stderr)
@@ -112,17 +112,14 @@ def _record(storage, store, user, patient_id, job, digest: str, args: argparse.N
     if user is None:
         print("not recorded: give --user INITIALS:ROLE to record who printed this document", file=sys.stderr)
         return EXIT_OK
-    detail = f"{args.paper}; printed at {job.printed_at.isoformat(timespec='seconds')}"
-    if args.case is not None:
-        detail += f"; from case file {args.case}"
+    from .documents import record_print
+    source = f"from case file {args.case}" if args.case is not None else None
     try:
         if store is None:
             with storage.Store.open() as opened:
-                opened.record_document(user, patient_id, kind=job.kind, content_sha256=digest,
-                                       protocol=job.protocol.id, detail=detail)
+                record_print(opened, user, patient_id, job, digest, source=source)
         else:
-            store.record_document(user, patient_id, kind=job.kind, content_sha256=digest,
-                                  protocol=job.protocol.id, detail=detail)
+            record_print(store, user, patient_id, job, digest, source=source)
     except storage.StorageError as exc:
         print(f"the PDF was written but the print was not recorded: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -137,14 +134,6 @@ def _storage():
     except (ImportError, AttributeError):
         return None
     return storage
-
-
-def _write(path, data: bytes) -> None:
-    """Write whole or not at all: a half-written order sheet must never be printed."""
-    import os
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def _workstation() -> str:

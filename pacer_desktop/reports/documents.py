@@ -6,7 +6,9 @@ Imports no reportlab itself: each document's module is imported when it is rende
 from __future__ import annotations
 
 import importlib
+import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 from ..core.case import Case
 from ..core.engine import evaluate
@@ -43,3 +45,27 @@ def render(job: PrintJob) -> bytes:
     _, module_name, function = DOCUMENTS[job.kind]
     module = importlib.import_module(f"{__package__}.{module_name}")
     return getattr(module, function)(job)
+
+
+def print_detail(job: PrintJob, *, source: str | None = None) -> str:
+    """The print record's detail: paper, when it was printed and, when given, from or to where."""
+    detail = f"{job.paper}; printed at {job.printed_at.isoformat(timespec='seconds')}"
+    return f"{detail}; {source}" if source else detail
+
+
+def record_print(store, user, patient_id: int | None, job: PrintJob, content_sha256: str, *,
+                 source: str | None = None) -> int:
+    """Note a printed or saved document in the database: what, who, when and its content hash.
+
+    ``store`` is a :class:`pacer_desktop.storage.Store` and ``user`` its ``User``; they are passed
+    in because reports sits beside storage, not above it. Returns the print record's id.
+    """
+    return store.record_document(user, patient_id, kind=job.kind, content_sha256=content_sha256,
+                                 protocol=job.protocol.id, detail=print_detail(job, source=source))
+
+
+def write_pdf(path: Path, data: bytes) -> None:
+    """Write whole or not at all: a half-written order sheet must never be printed."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
