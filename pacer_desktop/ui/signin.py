@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ..core.errors import Problem
@@ -62,20 +63,37 @@ class WhoIsWorkingDialog(QDialog):
 
 
 class IdleWatcher(QObject):
-    """Emits ``idle`` after ``interval_ms`` without a key press or mouse click in the application."""
+    """Emits ``idle`` after ``interval_ms`` without a key press, mouse click or wheel turn in any
+    window of the application.
+
+    Every input event reaches the application through a window (``QWindow``) before any widget
+    sees it, so the filter sits on the windows. A filter on the application itself would see every
+    event of every widget (over 2000 while the main window is built and first painted, each one
+    crossing into Python: about 70 ms of start-up). Windows are picked up once the event loop
+    runs and whenever the focus moves (dialogs and popups included). A window the filter did not
+    reach yet could only make the sign-out come early, never late.
+    """
 
     idle = Signal()
     _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel}
 
-    def __init__(self, app: QObject, interval_ms: int = IDLE_MS, parent: QObject | None = None) -> None:
+    def __init__(self, app: QGuiApplication, interval_ms: int = IDLE_MS, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.idle)
-        app.installEventFilter(self)
         self._app = app
+        app.focusWindowChanged.connect(self.watch_windows)
+        if hasattr(app, "focusChanged"):  # QApplication: the focus moved between widgets
+            app.focusChanged.connect(self.watch_windows)
+        self.watch_windows()
+        QTimer.singleShot(0, self, self.watch_windows)  # the main window, shown by then
         self.timer.start()
+
+    def watch_windows(self, *_args: object) -> None:
+        for window in self._app.allWindows():
+            window.installEventFilter(self)  # installing it twice on one object keeps one
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if event.type() in self._ACTIVITY:
@@ -84,5 +102,9 @@ class IdleWatcher(QObject):
 
     def stop(self) -> None:
         self.timer.stop()
-        self._app.removeEventFilter(self)
+        self._app.focusWindowChanged.disconnect(self.watch_windows)
+        if hasattr(self._app, "focusChanged"):
+            self._app.focusChanged.disconnect(self.watch_windows)
+        for window in self._app.allWindows():
+            window.removeEventFilter(self)
 

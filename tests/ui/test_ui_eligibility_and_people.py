@@ -104,6 +104,31 @@ def test_who_is_working_at_start_and_after_idle(qtbot, make_window, store):
         __import__("PySide6.QtWidgets", fromlist=["QLabel"]).QLabel)[0].text()
 
 
+
+def test_typing_or_clicking_in_any_window_keeps_the_user_signed_in(qtbot, make_window):
+    """Input through the windows (the path a real key press or click takes: window, then widget)
+    restarts the idle countdown, in the main window and in a dialog opened later."""
+    from PySide6.QtTest import QTest
+    w = make_window(NOW, idle_ms=60_000)
+    w.idle.timer.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse timer reports its time ±5 %
+    w.idle.timer.start()
+    qtbot.waitUntil(lambda: w.windowHandle() is not None)
+    qtbot.wait(300)
+    assert w.idle.timer.remainingTime() <= 59_800
+    QTest.keyClick(w.windowHandle(), Qt.Key.Key_A)
+    assert w.idle.timer.remainingTime() > 59_800
+    w.ask_who("Who is working now?")
+    d = w.who_dialog
+    qtbot.waitUntil(lambda: d.isVisible() and d.windowHandle() is not None)
+    qtbot.wait(300)
+    assert w.idle.timer.remainingTime() <= 59_800
+    QTest.mouseClick(d.windowHandle(), Qt.MouseButton.LeftButton)
+    assert w.idle.timer.remainingTime() > 59_800
+    qtbot.wait(300)
+    QTest.keyClick(d.windowHandle(), Qt.Key.Key_B)
+    assert w.idle.timer.remainingTime() > 59_800
+    d.done(0)
+
 def test_nothing_saved_without_someone_signed_in(qtbot, make_window, store):
     w = make_window(NOW, user=None, ask_who=False)
     w.new_patient()
