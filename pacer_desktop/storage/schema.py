@@ -6,12 +6,64 @@ and a database file of the previous version goes into ``tests/data/`` (``make_sc
 
 from __future__ import annotations
 
-from sqlite_utils import Database, Migrations
+from typing import TYPE_CHECKING, Callable, NamedTuple
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database, Migrations
 
 #: Written into the SQLite header (``PRAGMA application_id``): "PACR". A file without it is not ours.
 APPLICATION_ID = 0x50414352
 
-migrations = Migrations("pacer")
+
+class _Step(NamedTuple):
+    name: str
+    fn: Callable[[Database], None]
+    transactional: bool = True
+
+
+class LazyMigrations:
+    """Named migrations, registered as with sqlite-utils' ``Migrations`` (``@migrations(name=...)``)
+    and run by it: the ``sqlite_utils.Migrations`` is built on first use.
+
+    Importing sqlite_utils costs about 50 ms (it loads click, dateutil and pluggy), and opening a
+    database that is up to date needs only the names (the store reads sqlite-utils' own
+    ``_sqlite_migrations`` table with plain SQL); creating or upgrading a database loads it.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._migrations: list[_Step] = []
+        self._real: Migrations | None = None
+
+    def __call__(self, *, name: str, transactional: bool = True) -> Callable:
+        def register(fn: Callable[[Database], None]) -> Callable[[Database], None]:
+            if self._real is not None or any(m.name == name for m in self._migrations):
+                raise ValueError(f"migration {name!r} registered twice or after first use")
+            self._migrations.append(_Step(name, fn, transactional))
+            return fn
+        return register
+
+    @property
+    def real(self) -> Migrations:
+        if self._real is None:
+            from sqlite_utils import Migrations
+            real = Migrations(self.name)
+            for step in self._migrations:
+                real(name=step.name, transactional=step.transactional)(step.fn)
+            self._real = real
+        return self._real
+
+    def apply(self, db: Database) -> None:
+        self.real.apply(db)
+
+    def pending(self, db: Database) -> list:
+        return self.real.pending(db)
+
+    def applied(self, db: Database) -> list:
+        return self.real.applied(db)
+
+
+migrations = LazyMigrations("pacer")
 
 #: The append-only tables of ``0001_initial``, frozen: that migration is released and never changes.
 _INITIAL_APPEND_ONLY = (

@@ -28,11 +28,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
 from pydantic import BaseModel, ValidationError
-from sqlite_utils import Database
 
 from ..core.case import (Assessment, Case, CrsInputs, EligibilityInputs, Escalation, IcansInputs,
                          Medication, Patient, Temperature, Weight)
@@ -42,6 +41,9 @@ from . import schema
 from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPacerDatabase,
                      ReadOnlyDatabase, StorageError)
 from .location import default_db_path
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 __all__ = ["AcknowledgementRecord", "AppendOnlyViolation", "CorruptDatabase", "EntryRecord", "KINDS", "NewerDatabase",
            "NotAPacerDatabase", "PatientRecord", "ROLES", "ReadOnlyDatabase", "Store",
@@ -333,6 +335,7 @@ def _create(path: Path) -> bool:
     try:
         conn.execute("PRAGMA journal_mode = DELETE")
         conn.execute("PRAGMA synchronous = FULL")
+        from sqlite_utils import Database
         db = Database(conn, execute_plugins=False)
         conn.execute("BEGIN IMMEDIATE")
         conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
@@ -362,7 +365,7 @@ class Store:
         self.path = path
         self.keep_backups = keep_backups
         self._conn = conn
-        self.db = Database(conn, execute_plugins=False)
+        self._db: Database | None = None
         self._lock = threading.RLock()
         self._parts_cache: dict[int, tuple[tuple[int, int], dict]] = {}
 
@@ -383,7 +386,7 @@ class Store:
             raise StorageError(f"cannot open {path}: {exc}") from None
         store = cls(path, conn, keep_backups=keep_backups)
         try:
-            if schema.migrations.pending(store.db):
+            if store._migrations_pending():
                 if not created:
                     store.backup(tag="before-upgrade")
                 try:
@@ -403,6 +406,27 @@ class Store:
             store.close()
             raise
         return store
+
+    @property
+    def db(self) -> Database:
+        """The connection as a sqlite-utils ``Database`` (schema and migrations), made on first use:
+        importing sqlite_utils costs about 50 ms that opening an up-to-date database does not need."""
+        if self._db is None:
+            from sqlite_utils import Database
+            self._db = Database(self._conn, execute_plugins=False)
+        return self._db
+
+    def _migrations_pending(self) -> bool:
+        """Whether any of our migrations is not applied yet. Reads sqlite-utils' own record of applied
+        migrations with plain SQL (as :func:`_inspect` does), so sqlite_utils is loaded only when a
+        migration really has to run."""
+        with self._lock:
+            if not self._conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table'"
+                                      " AND name = '_sqlite_migrations'").fetchone():
+                return bool(schema.known_migration_names())
+            applied = {r[0] for r in self._conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (schema.migrations.name,))}
+        return bool(schema.known_migration_names() - applied)
 
     def close(self) -> None:
         with self._lock:
