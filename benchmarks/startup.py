@@ -40,10 +40,11 @@ from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
 from pacer_desktop.storage import Store, User
 from pacer_desktop.ui.main_window import MainWindow
-store = Store.open(None, keep_backups=0)
+store = Store.open(None)  # as the application opens it: today's backup is checked for (and already made)
 w = MainWindow(store, user=User("AB", "nurse", "bench"), ask_who=False)
 w.resize(1366, 768); w.show()
 assert w.state.patient_id is not None and w.state.result is not None, "patient not reopened"
+assert "Thirty Days" in w.header.title.text() and "Anakinra" in w.header.status.text(), "header not filled"
 QTimer.singleShot(0, app.quit)
 app.exec()
 store.close()
@@ -74,6 +75,7 @@ def build_patient(db: Path, settings: Path) -> int:
                 temperatures=tuple(temps), assessments=tuple(assessments), medications=tuple(meds))
     with Store.open(db, keep_backups=0) as store:
         pid = store.import_case(User("AB", "nurse", "bench"), case, mrn="BENCH-30", name="Thirty Days")
+        store.backup()  # today's backup exists, as on every start but the first of the day
     from PySide6.QtCore import QSettings
     s = QSettings(f"{settings}/pacer-desktop.ini", QSettings.Format.IniFormat)
     s.setValue(f"last_patient/{db}", pid)  # the window reopens the last patient
