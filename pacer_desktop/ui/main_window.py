@@ -73,6 +73,8 @@ class MainWindow(QMainWindow):
         self.who_dialog: WhoIsWorkingDialog | None = None
 
         self._actions()
+        from .printing import install as install_printing
+        self.printing = install_printing(self)
         self.patients.patient_chosen.connect(self.open_patient)
         self.patients.new_button.clicked.connect(self.new_patient)
         self.state.saved.connect(lambda text: self.statusBar().showMessage(f"✓ Saved: {text}", 15000))
@@ -170,7 +172,8 @@ class MainWindow(QMainWindow):
         self.ops.wait()  # never lose an entry: queued writes finish first
         QApplication.processEvents()
         self.idle.stop()
-        for dialog in (self.dialog, self.who_dialog, self.dose.dialog, self.grading.flowsheet.dialog):
+        for dialog in (self.dialog, self.who_dialog, self.dose.dialog, self.grading.flowsheet.dialog,
+                       self.printing.dialog):
             if dialog is not None:
                 dialog.done(0)
         super().closeEvent(event)
