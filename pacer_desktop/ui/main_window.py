@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget, QTabBar,
                                QVBoxLayout, QWidget)
 
 from ..storage import Store, StorageError, User
-from .dose import DoseScreen
-from .eligibility import EligibilityScreen
 from .grading import GradingScreen
 from .header import PatientHeader
 from .ops import StoreOps
 from .patient_state import Clock, PatientState, system_clock
 from .patients import NewPatientDialog, PatientList
 from .signin import IDLE_MS, IdleWatcher, WhoIsWorkingDialog
+
+if TYPE_CHECKING:
+    from .dose import DoseScreen
+    from .eligibility import EligibilityScreen
 
 SCREENS = ("Temperature && grading", "Dose && schedule", "Eligibility")
 
@@ -47,12 +51,12 @@ class MainWindow(QMainWindow):
         for i, title in enumerate(SCREENS):
             self.tabs.addTab(f"{title}  (Ctrl+{i + 1})")
         self.grading = GradingScreen(self.state)
-        self.dose = DoseScreen(self.state)
-        self.eligibility = EligibilityScreen(self.state)
+        self._screens: dict[int, QWidget] = {0: self.grading}
         self.stack = QStackedWidget()
-        for screen in (self.grading, self.dose, self.eligibility):
-            self.stack.addWidget(screen)
-        self.tabs.currentChanged.connect(self.stack.setCurrentIndex)
+        self.stack.addWidget(self.grading)
+        for _title in SCREENS[1:]:  # placeholders: the other screens are built when first shown
+            self.stack.addWidget(QWidget())
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(6, 0, 0, 0)
@@ -111,6 +115,37 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(index)
         if index == 0:
             self.grading.first_field().setFocus()
+
+    def _on_tab_changed(self, index: int) -> None:
+        self._screen(index)
+        self.stack.setCurrentIndex(index)
+
+    def _screen(self, index: int) -> QWidget:
+        """Screen ``index``, built on first use. Start-up builds only the screen it shows: the dose
+        and eligibility screens (their modules, widgets and first redraw) are built when first
+        shown or asked for, and from then on redraw on every change like the others."""
+        screen = self._screens.get(index)
+        if screen is None:
+            if index == 1:
+                from .dose import DoseScreen
+                screen = DoseScreen(self.state)
+            else:
+                from .eligibility import EligibilityScreen
+                screen = EligibilityScreen(self.state)
+            placeholder = self.stack.widget(index)
+            self.stack.insertWidget(index, screen)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self._screens[index] = screen
+        return screen
+
+    @property
+    def dose(self) -> DoseScreen:
+        return self._screen(1)
+
+    @property
+    def eligibility(self) -> EligibilityScreen:
+        return self._screen(2)
 
     def _focus_search(self) -> None:
         self.patients.search.setFocus()
@@ -172,7 +207,8 @@ class MainWindow(QMainWindow):
         self.ops.wait()  # never lose an entry: queued writes finish first
         QApplication.processEvents()
         self.idle.stop()
-        for dialog in (self.dialog, self.who_dialog, self.dose.dialog, self.grading.flowsheet.dialog,
+        for dialog in (self.dialog, self.who_dialog, getattr(self._screens.get(1), "dialog", None),
+                       self.grading.flowsheet.dialog,
                        self.printing.dialog):
             if dialog is not None:
                 dialog.done(0)

@@ -1,0 +1,58 @@
+"""Start-up builds only what it shows: the screen in front, not the dose and eligibility screens,
+which are built on first show and then follow every change like the others."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+ZONE = ZoneInfo("America/Chicago")
+NOW = datetime(2026, 11, 4, 12, 0, tzinfo=ZONE)
+
+
+def _patient(store, nurse) -> int:
+    pid = store.add_patient(nurse, mrn="S-1", name="Sam Start", date_of_birth=date(2016, 4, 12),
+                            sex_at_birth="female", developmental_delay=False,
+                            infusion_at=NOW - timedelta(days=3), timezone="America/Chicago")
+    store.add_weight(nurse, pid, at=NOW - timedelta(days=3, hours=1), kg=Decimal("23.4"))
+    return pid
+
+
+def test_the_window_opens_on_the_first_screen_and_builds_the_others_when_shown(qtbot, make_window, store, nurse):
+    from pacer_desktop.ui.dose import DoseScreen
+    from pacer_desktop.ui.eligibility import EligibilityScreen
+    pid = _patient(store, nurse)
+    w = make_window(NOW)
+    w.open_patient(pid)
+    assert "Sam Start" in w.header.title.text()
+    assert w.stack.currentWidget() is w.grading
+    assert not w.findChildren(DoseScreen) and not w.findChildren(EligibilityScreen)
+
+    w.show_screen(1)
+    assert w.stack.currentIndex() == 1 and w.stack.currentWidget() is w.dose
+    assert isinstance(w.dose, DoseScreen) and w.dose.isVisible()
+    assert w.dose.dose_label.text() == "Anakinra not started: persistent fever not met"
+    assert not w.findChildren(EligibilityScreen)
+
+    w.show_screen(2)
+    assert w.stack.currentWidget() is w.eligibility and w.eligibility.isVisible()
+    assert w.stack.count() == 3 and w.stack.widget(1) is w.dose and w.stack.widget(2) is w.eligibility
+    w.show_screen(0)
+    assert w.stack.currentWidget() is w.grading
+
+
+def test_a_screen_built_late_shows_the_current_patient_and_follows_changes(qtbot, make_window, store, nurse):
+    pid = _patient(store, nurse)
+    w = make_window(NOW)
+    w.open_patient(pid)
+    w.open_patient(None)
+    w.open_patient(pid)
+    w.show_screen(1)
+    assert w.dose.dose_label.text() == "Anakinra not started: persistent fever not met"
+    assert "hours apart" in w.dose.working.text()
+    before = w.dose.stop.text()
+    w.open_patient(None)
+    assert w.dose.dose_label.text() == "No patient selected"
+    w.open_patient(pid)
+    assert w.dose.stop.text() == before
