@@ -33,6 +33,25 @@ MOTOR = [("none", "no focal weakness"), ("deep_focal_weakness", "deep focal moto
 EDEMA = [("none", "no cerebral edema"), ("focal", "focal edema on imaging"),
          ("diffuse", "diffuse edema, posturing, CN VI palsy, papilledema or Cushing's triad")]
 
+#: Characters a choice in the assessment form is sized for; its list opens wide enough for every
+#: item. Sized for its longest item instead, the form needed scrolling sideways at 1366×768.
+CHOICE_CHARS = 18
+
+
+def fit_choice(choice: Choice) -> Choice:
+    """Let ``choice`` narrow to :data:`CHOICE_CHARS` (the chosen text also as tooltip), its open
+    list keeping the full width of its longest item."""
+    choice.setSizeAdjustPolicy(Choice.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    choice.setMinimumContentsLength(CHOICE_CHARS)
+    view = choice.view()
+    view.setMinimumWidth(view.sizeHintForColumn(0) + 2 * view.frameWidth() + 24)
+
+    def show_tip(_index: int = 0) -> None:
+        choice.setToolTip(choice.currentText())
+    choice.currentIndexChanged.connect(show_tip)
+    show_tip()
+    return choice
+
 
 class TemperatureEntry(QGroupBox):
     """Value, °C or °F (the other unit shown as typed), time defaulting to now."""
@@ -185,7 +204,9 @@ class AssessmentForm(QGroupBox):
             choice = Choice([(None, "—"), *[(n, f) for n, f in enumerate(CAPD_FREQUENCIES)]])
             choice.setObjectName(f"capd_{i + 1}")
             self.capd_items.append(choice)
-            capd_grid.addWidget(QLabel(f"{i + 1}. {text}"), i, 0)
+            item = QLabel(f"{i + 1}. {text}")
+            item.setWordWrap(True)
+            capd_grid.addWidget(item, i, 0)
             capd_grid.addWidget(choice, i, 1)
         self.capd_total = QLabel(objectName="capd_total")
         capd_grid.addWidget(self.capd_total, len(CAPD_ITEMS), 0, 1, 2)
@@ -223,8 +244,8 @@ class AssessmentForm(QGroupBox):
         icans_layout.setContentsMargins(0, 0, 0, 0)
         icans_layout.addRow(self.ice_box)
         icans_layout.addRow(self.capd_box)
-        icans_layout.addRow("", self.unable)
-        icans_layout.addRow("", self.sedated)
+        icans_layout.addRow(self.unable)
+        icans_layout.addRow(self.sedated)
         icans_layout.addRow("Consciousness", self.consciousness)
         icans_layout.addRow("Seizure", self.seizure)
         icans_layout.addRow("Motor", self.motor)
@@ -235,6 +256,9 @@ class AssessmentForm(QGroupBox):
         form.addRow(self.form_error)
         form.addRow("", self.save_button)
         self.setLayout(form)
+        for choice in (self.hypotension, self.oxygen, self.tool, self.consciousness, self.seizure, self.motor,
+                       self.edema):
+            fit_choice(choice)
 
         for w in (self.hypotension, self.oxygen, self.tool, self.consciousness, self.seizure, self.motor,
                   self.edema, *self.capd_items):

@@ -1,0 +1,32 @@
+"""Usable at 1366×768 (issue 4): the grading form needs no sideways scrolling to reach its fields
+and "Now" buttons, whichever ICANS tool (ICE or CAPD) it shows."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QScrollArea
+
+from pacer_desktop.core.caseio import parse_case
+from pacer_desktop.ui.widgets import TimeField
+
+from conftest import EXAMPLES
+
+
+@pytest.mark.parametrize("example, tool", [("01-", "capd"), ("02-", "ice")])
+def test_grading_form_fits_1366_by_768_without_horizontal_scrolling(qtbot, make_window, store, nurse, example, tool):
+    case = parse_case(next(EXAMPLES.glob(f"{example}*.case.json")).read_bytes())
+    pid = store.import_case(nurse, case, mrn="L-1", name="Layout Patient")
+    w = make_window(case.now)
+    assert (w.width(), w.height()) == (1366, 768)
+    w.open_patient(pid)
+    w.show_screen(0)
+    qtbot.waitUntil(lambda: w.grading.isVisible())
+    assert w.grading.assessment.tool_in_use() == tool
+    scroll = w.grading.findChild(QScrollArea)
+    assert scroll.horizontalScrollBar().maximum() == 0
+    assert scroll.widget().width() <= scroll.viewport().width()
+    viewport_right = scroll.viewport().width()
+    for field in w.grading.findChildren(TimeField):
+        right = field.now_button.mapTo(scroll.viewport(), QPoint(field.now_button.width(), 0)).x()
+        assert field.now_button.isVisible() and right <= viewport_right
