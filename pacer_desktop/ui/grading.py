@@ -421,6 +421,8 @@ class GradingScreen(QWidget):
         self._on_state_changed()
 
     def _on_state_changed(self) -> None:
+        for field in self.findChildren(TimeField):  # times shown in the selected patient's zone
+            field.follow_zone()
         r = self.state.result
         if r is None or r.persistent_fever_at is None:
             self.fever_banner.show_text("")

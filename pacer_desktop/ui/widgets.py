@@ -148,14 +148,20 @@ class TimeField(QWidget):
         self.set_value(self._now())
 
     def set_value(self, at: datetime) -> None:
-        t = at.astimezone(ZoneInfo(self._zone()))
+        self._shown_zone = self._zone()
+        t = at.astimezone(ZoneInfo(self._shown_zone))
         self.zone_label.setText(t.strftime("%Z"))
         self.edit.setDateTime(QDateTime(QDate(t.year, t.month, t.day), QTime(t.hour, t.minute)))
 
     def value(self) -> datetime:
-        """The instant shown, in the zone (fold 0 on a repeated hour)."""
+        """The instant shown, in the zone it is shown and labelled in (fold 0 on a repeated hour)."""
         d, t = self.edit.date(), self.edit.time()
-        return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=ZoneInfo(self._zone()))
+        return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=ZoneInfo(self._shown_zone))
+
+    def follow_zone(self) -> None:
+        """After the zone changed (another patient), show the same instant in the new zone."""
+        if self._zone() != self._shown_zone:
+            self.set_value(self.value())
 
 
 class Choice(QComboBox):

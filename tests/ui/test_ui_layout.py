@@ -30,3 +30,16 @@ def test_grading_form_fits_1366_by_768_without_horizontal_scrolling(qtbot, make_
     for field in w.grading.findChildren(TimeField):
         right = field.now_button.mapTo(scroll.viewport(), QPoint(field.now_button.width(), 0)).x()
         assert field.now_button.isVisible() and right <= viewport_right
+
+
+def test_entry_times_follow_the_selected_patients_zone(qtbot, make_window, store, nurse):
+    """The forms are built before a patient is chosen (in the workstation's or UTC's zone); once a
+    patient is chosen their times are shown, labelled and read in the patient's zone."""
+    case = parse_case(next(EXAMPLES.glob("01-*.case.json")).read_bytes())  # America/Chicago
+    pid = store.import_case(nurse, case, mrn="Z-1", name="Zone Patient")
+    w = make_window(case.now)
+    w.open_patient(pid)
+    for field in w.grading.findChildren(TimeField):
+        assert field.zone_label.text() == "CST"
+        assert field.edit.time().hour() == case.now.hour  # 08:00 in Chicago, not 14:00 UTC
+        assert field.value() == case.now
