@@ -106,6 +106,25 @@ def check_order_sheet(folder: Path) -> str:
     return f"an order sheet renders ({len(pdf) // 1024} KB, fonts embedded)"
 
 
+def check_print_preview(folder: Path) -> str:
+    """The window's print path: the order sheet rasterised by QtPdf and painted onto a QPrinter
+    (set to write a PDF file, so no printer is needed)."""
+    from PySide6.QtPrintSupport import QPrinter
+    from PySide6.QtWidgets import QApplication
+
+    from .ui.printing import print_pdf, rasterise
+    QApplication.instance() or QApplication(sys.argv[:1])
+    pdf = (folder / "order-sheet.pdf").read_bytes()
+    pages = rasterise(pdf)
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(folder / "printed.pdf"))
+    printed = print_pdf(pdf, printer)
+    if printed != len(pages) or not (folder / "printed.pdf").read_bytes().startswith(b"%PDF"):
+        raise AssertionError("the order sheet did not print to the PDF printer")
+    return f"print preview and printing through Qt ({len(pages)} page, QtPdf and QtPrintSupport)"
+
+
 def display_available() -> bool:
     return bool(os.environ.get("QT_QPA_PLATFORM") or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
                 or sys.platform in ("win32", "darwin"))
@@ -146,6 +165,7 @@ def run(out=sys.stdout) -> int:
             ("database", lambda: check_database(folder)),
             ("printing", lambda: check_order_sheet(folder)),
             ("window", (lambda: check_window(folder)) if display_available() else None),
+            ("preview", (lambda: check_print_preview(folder)) if display_available() else None),
         ]
         for name, check in checks:
             if check is None:

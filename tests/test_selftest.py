@@ -22,8 +22,9 @@ def test_self_test_passes_with_one_line_per_check(monkeypatch):
     out = io.StringIO()
     assert selftest.run(out) == 0
     lines = out.getvalue().splitlines()
-    assert [line.split()[0] for line in lines[:-1]] == ["ok"] * 5
-    assert [line.split()[1] for line in lines[:-1]] == ["protocol", "engine", "database", "printing", "window"]
+    assert [line.split()[0] for line in lines[:-1]] == ["ok"] * 6
+    assert [line.split()[1] for line in lines[:-1]] == ["protocol", "engine", "database", "printing", "window",
+                                                        "preview"]
     assert lines[-1] == "self-test passed"
 
 
