@@ -153,9 +153,9 @@ class MainWindow(QMainWindow):
 
     def open_patient(self, patient_id: int | None) -> None:
         self.state.select(patient_id)
-        if patient_id is not None:
-            self.settings.setValue(self._last_key(), patient_id)
-            self.settings.sync()
+        if patient_id is not None and str(self.settings.value(self._last_key())) != str(patient_id):
+            self.settings.setValue(self._last_key(), patient_id)  # a write and sync (~6 ms) only on change:
+            self.settings.sync()  # reopening the last patient at start changes nothing
         self.patients.refresh()
 
     def _last_key(self) -> str:

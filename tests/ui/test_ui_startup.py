@@ -56,3 +56,23 @@ def test_a_screen_built_late_shows_the_current_patient_and_follows_changes(qtbot
     assert w.dose.dose_label.text() == "No patient selected"
     w.open_patient(pid)
     assert w.dose.stop.text() == before
+
+
+def test_the_last_patient_is_remembered_and_reopening_it_writes_no_settings(qtbot, make_window, store, nurse,
+                                                                            tmp_path):
+    first = _patient(store, nurse)
+    second = store.add_patient(nurse, mrn="S-2", name="Sue Second", date_of_birth=date(2015, 1, 2),
+                               sex_at_birth="female", developmental_delay=False,
+                               infusion_at=NOW - timedelta(days=1), timezone="America/Chicago")
+    w = make_window(NOW)
+    for pid in (first, second, first):
+        w.open_patient(pid)
+    w.close()
+    ini = tmp_path / "settings" / "pacer-desktop.ini"
+    written = ini.stat().st_mtime_ns
+    again = make_window(NOW)
+    assert again.state.patient_id == first and "Sam Start" in again.header.title.text()
+    assert ini.stat().st_mtime_ns == written
+    again.open_patient(second)
+    assert ini.stat().st_mtime_ns != written
+    assert make_window(NOW).state.patient_id == second
