@@ -94,6 +94,10 @@ def main() -> int:
         entries = startup.build_patient(db, settings)
         env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
                "PACER_DB": str(db), "PACER_SETTINGS_DIR": str(settings), "PACER_EXIT_AFTER_SHOWN": "1"}
+        # From source with compiled modules, as benchmarks/startup.py: the warm-up run writes the
+        # bytecode cache even where PYTHONDONTWRITEBYTECODE is set (bundles carry theirs compiled).
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
         commands = {
             "frozen": [str(app_dir / "pacer-desktop")],
             "source": [str(Path(sys.executable).with_name("pacer-desktop"))],
