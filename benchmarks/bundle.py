@@ -104,8 +104,10 @@ def main() -> int:
             "bare": [str(bare_dir / "bare-window")],
         }
         times: dict[str, list[float]] = {name: [] for name in commands}
-        for cmd in commands.values():
-            sample(cmd, env)  # warm the file cache
+        for name, cmd in commands.items():  # warm the file cache; check the patient is on screen when timed
+            out = subprocess.run(cmd, check=True, env=env, capture_output=True, text=True, timeout=60).stdout
+            if name != "bare" and not ("Thirty Days" in out and "Anakinra" in out):
+                raise SystemExit(f"{name}: the reopened patient was not on screen when shown: {out!r}")
         for _ in range(args.runs):  # interleaved, so all three see the same machine state
             for name, cmd in commands.items():
                 times[name].append(sample(cmd, env))

@@ -1,7 +1,9 @@
 """Start the window: ``pacer-desktop`` with no command (``--db`` chooses the database).
 
 ``PACER_EXIT_AFTER_SHOWN=1`` makes the window quit as soon as it has been shown, without asking
-who is working: the start-up benchmarks time process start to window shown with it.
+who is working: the start-up benchmarks time process start to window shown with it. It prints the
+header's first line and status line as they were shown, so that a benchmark can check the patient
+was on screen.
 """
 
 from __future__ import annotations
@@ -31,7 +33,11 @@ def run(db_path: Path | str | None = None) -> int:
         window.show()
         if exit_after_shown:
             from PySide6.QtCore import QTimer
-            QTimer.singleShot(0, app.quit)
+
+            def report_and_quit() -> None:  # what was on screen when the benchmark's timer stops
+                print(f"shown: {window.header.title.text()} | {window.header.status.text()}", flush=True)
+                app.quit()
+            QTimer.singleShot(0, report_and_quit)
         return app.exec()
     finally:
         store.close()

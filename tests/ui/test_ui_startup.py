@@ -76,3 +76,17 @@ def test_the_last_patient_is_remembered_and_reopening_it_writes_no_settings(qtbo
     again.open_patient(second)
     assert ini.stat().st_mtime_ns != written
     assert make_window(NOW).state.patient_id == second
+
+
+def test_exit_after_shown_reports_the_patient_on_screen(qtbot, store, nurse, monkeypatch, capsys):
+    """PACER_EXIT_AFTER_SHOWN (the bundle benchmark) quits once shown, printing what the header showed."""
+    from pacer_desktop.ui.app import run
+    from pacer_desktop.ui.main_window import settings
+    pid = _patient(store, nurse)
+    s = settings()
+    s.setValue(f"last_patient/{store.path}", pid)
+    s.sync()
+    monkeypatch.setenv("PACER_EXIT_AFTER_SHOWN", "1")
+    assert run(store.path) == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith("shown: Sam Start   ·   MRN S-1 | ") and "Anakinra" in shown
