@@ -3,12 +3,13 @@
 PyInstaller's PySide6 hook collects every plugin of the modules in use. Some of them drag in Qt
 libraries this application never uses: the virtual-keyboard input plugin alone brings QML and
 Quick (about 30 MB). They are dropped here, after analysis, by their destination path.
+Qt Pdf (print preview and printing) and Qt Network, which it links to, are kept.
 """
 
 import re
 
 DROP = re.compile(
-    r"(libQt6(Qml|Quick|VirtualKeyboard|Pdf|Network|Wayland|WlShell|EglFs)\w*\.so"
+    r"(libQt6(Qml|Quick|VirtualKeyboard|Wayland|WlShell|EglFs)\w*\.so"
     r"|plugins/platforminputcontexts/libqtvirtualkeyboardplugin"
     r"|plugins/(networkinformation|tls|wayland-\w+|egldeviceintegrations|generic)/"
     r"|plugins/platformthemes/libqgtk3"
