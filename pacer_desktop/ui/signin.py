@@ -84,6 +84,7 @@ class IdleWatcher(QObject):
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.idle)
         self._app = app
+        self._watching = True
         app.focusWindowChanged.connect(self.watch_windows)
         if hasattr(app, "focusChanged"):  # QApplication: the focus moved between widgets
             app.focusChanged.connect(self.watch_windows)
@@ -101,10 +102,13 @@ class IdleWatcher(QObject):
         return False
 
     def stop(self) -> None:
+        """Stop watching (safe to call again: a window may be closed twice)."""
         self.timer.stop()
-        self._app.focusWindowChanged.disconnect(self.watch_windows)
-        if hasattr(self._app, "focusChanged"):
-            self._app.focusChanged.disconnect(self.watch_windows)
+        if self._watching:
+            self._watching = False
+            self._app.focusWindowChanged.disconnect(self.watch_windows)
+            if hasattr(self._app, "focusChanged"):
+                self._app.focusChanged.disconnect(self.watch_windows)
         for window in self._app.allWindows():
             window.removeEventFilter(self)
 

@@ -90,3 +90,14 @@ def test_exit_after_shown_reports_the_patient_on_screen(qtbot, store, nurse, mon
     assert run(store.path) == 0
     shown = capsys.readouterr().out
     assert shown.startswith("shown: Sam Start   ·   MRN S-1 | ") and "Anakinra" in shown
+
+
+def test_closing_the_window_twice_stops_the_idle_watcher_once(qtbot, make_window):
+    import warnings
+    w = make_window(NOW)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # PySide reports a failed disconnect as a warning
+        w.close()
+        w.close()
+        w.idle.stop()
+    assert not w.idle.timer.isActive()
