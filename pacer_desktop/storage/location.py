@@ -7,6 +7,22 @@ from pathlib import Path
 
 APP_NAME = "PACER Desktop"
 FILE_NAME = "pacer.sqlite3"
+DEFAULT_KEEP_BACKUPS = 14
+
+
+def keep_backups_setting() -> int:
+    """How many daily backups to keep: ``$PACER_KEEP_BACKUPS`` (0 turns them off), else 14."""
+    configured = os.environ.get("PACER_KEEP_BACKUPS", "").strip()
+    if not configured:
+        return DEFAULT_KEEP_BACKUPS
+    try:
+        value = int(configured)
+    except ValueError:
+        value = -1
+    if value < 0:
+        from .errors import StorageError
+        raise StorageError(f"PACER_KEEP_BACKUPS: {configured!r} is not a whole number of backups (0 or more)")
+    return value
 
 
 def default_db_path() -> Path:

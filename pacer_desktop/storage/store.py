@@ -40,7 +40,7 @@ from ..core.errors import CaseError, Problem
 from . import schema
 from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPacerDatabase,
                      ReadOnlyDatabase, StorageError)
-from .location import default_db_path
+from .location import default_db_path, keep_backups_setting
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -372,9 +372,14 @@ class Store:
     # lifecycle ------------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | None = None, *, keep_backups: int = 14) -> Store:
-        """Open (creating or upgrading) the database; refuses a foreign, newer or damaged file."""
+    def open(cls, path: Path | None = None, *, keep_backups: int | None = None) -> Store:
+        """Open (creating or upgrading) the database; refuses a foreign, newer or damaged file.
+
+        ``keep_backups`` defaults to the setting ``PACER_KEEP_BACKUPS`` (14 when unset).
+        """
         path = Path(path).expanduser() if path else default_db_path()
+        if keep_backups is None:
+            keep_backups = keep_backups_setting()
         created = False
         if not path.exists():
             created = _create(path)

@@ -236,3 +236,23 @@ def test_backups_on_open_at_most_daily_and_only_the_last_n_kept(db_path):
     for f in folder.iterdir():
         with Store.open(f, keep_backups=0) as copy:
             assert copy.patient_by_mrn("MRN001")
+
+
+def test_the_number_of_backups_kept_is_a_setting(db_path, monkeypatch):
+    """PACER_KEEP_BACKUPS sets how many copies stay; 0 turns the daily copy off; nonsense is refused."""
+    _filled(db_path, temperatures=1)
+    folder = db_path.parent / "backups"
+    monkeypatch.setenv("PACER_KEEP_BACKUPS", "2")
+    with Store.open() as s:
+        for _ in range(4):
+            s.backup()
+    assert len(list(folder.iterdir())) == 2
+    monkeypatch.setenv("PACER_KEEP_BACKUPS", "0")
+    for f in folder.iterdir():
+        f.unlink()
+    with Store.open():
+        pass
+    assert list(folder.iterdir()) == []
+    monkeypatch.setenv("PACER_KEEP_BACKUPS", "lots")
+    with pytest.raises(StorageError, match="PACER_KEEP_BACKUPS"):
+        Store.open()
