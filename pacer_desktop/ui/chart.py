@@ -11,6 +11,7 @@ from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from ..core.notation import plain_number
 from ..core.temperature import to_celsius
 from .patient_state import PatientState
 
@@ -142,8 +143,8 @@ class TemperatureChart(QWidget):
         peak = max((to_celsius(t.value, t.unit, s.protocol.temperature) for t in temps), default=None)
         self.caption.setText(
             f"{len(temps)} temperatures"
-            + (f", highest {peak} °C" if peak is not None else "")
-            + f"; {given} anakinra doses given (▲). Dashed red: {s.protocol.crs.fever_c} °C (CRS fever);"
+            + (f", highest {plain_number(peak)} °C" if peak is not None else "")
+            + f"; {given} anakinra {'dose' if given == 1 else 'doses'} given (▲). Dashed red: {s.protocol.crs.fever_c} °C (CRS fever);"
               f" dotted red: above {s.protocol.persistent_fever.reading_above_c} °C (protocol fever)."
               " Right axis: CRS grade (solid orange) and ICANS grade (dashed purple).")
 
