@@ -22,6 +22,12 @@ class DueDose:
         return None if self.working is None else self.working.mg
 
 
+def current_interval_h(escalated_at: datetime | None, now: datetime, rules: ScheduleRules) -> int:
+    """The interval in force at ``now``: every 6 h once escalated at or before now, else 12 h (§5)."""
+    escalated = escalated_at is not None and escalated_at <= now
+    return rules.escalated_interval_h if escalated else rules.interval_h
+
+
 def stop_time(resolved_at: datetime | None, infusion_at: datetime, rules: ScheduleRules) -> datetime | None:
     """``max(R + 48 h, infusion + 7 days)``; no stop time while not resolved (rules §6)."""
     if resolved_at is None:

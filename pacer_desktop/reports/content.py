@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from ..core import notation
+from ..core import notation, schedule
 from ..core.case import Case
 from ..core.protocol import Protocol
 from ..core.result import Dose, Result
@@ -103,8 +103,8 @@ def or_not_given(text: str | None) -> str:
 # ---- the order --------------------------------------------------------------------------
 
 def current_interval_h(result: Result, protocol: Protocol) -> int:
-    rules = protocol.schedule
-    return rules.escalated_interval_h if result.escalated_at is not None else rules.interval_h
+    """The interval in force when the case was evaluated (rules §5)."""
+    return schedule.current_interval_h(result.escalated_at, result.now, protocol.schedule)
 
 
 def order_sentence(dose: Dose, interval_h: int, protocol: Protocol) -> str:

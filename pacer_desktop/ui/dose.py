@@ -20,7 +20,8 @@ from .patient_state import PatientState
 from .widgets import finish_dialog, row_table, Banner, Choice, FieldMessages, TimeField, line_edit, on_enter, parse_decimal
 
 SCHEDULE_COLUMNS = ("Due", "Day", "Dose", "Volume", "Interval", "Weight used", "Status")
-STATUS_WORDS = {"given": "✓ given", "due": "● DUE NOW", "overdue": "‼ OVERDUE", "planned": "planned"}
+STATUS_WORDS = {"given": "✓ given", "due": "● DUE NOW", "overdue": "‼ OVERDUE", "planned": "planned",
+                "missed": "✗ not recorded as given"}
 
 
 class DoseScreen(QWidget):
@@ -110,7 +111,7 @@ class DoseScreen(QWidget):
             self.route.setText("")
         else:
             d = r.dose
-            interval = say.current_interval(r, now) or s.protocol.schedule.interval_h
+            interval = say.current_interval(r, now, s.protocol)
             self.dose_label.setText(f"Anakinra {notation.mg(d.mg)} {d.route} {notation.every_hours(interval)}"
                                     f" ({notation.ml(d.volume_ml)})")
             self.working.setText(d.working)

@@ -14,6 +14,7 @@ from .. import protocols
 from ..core import notation
 from ..core.protocol import Protocol
 from ..core.result import Result
+from ..core.schedule import current_interval_h
 from ..core.timeutil import completed_years
 
 ALERT_TEXT = {
@@ -93,7 +94,7 @@ class ScheduledDose:
     volume: str
     interval: str
     weight: str
-    status: str  # given / due / overdue / planned
+    status: str  # given / due / overdue / planned / missed (not given, and the stop time has passed)
     given_at: datetime | None
 
 
@@ -102,8 +103,10 @@ def schedule_rows(result: Result, given_times: list[datetime], now: datetime) ->
 
     Each recorded anakinra administration counts for the latest dose due at or before the
     administration time plus the protocol's administration window; each dose takes at most one.
-    A dose not given is due for that window after its due time, then overdue.
+    A dose not given is due for that window after its due time, then overdue; once the stop
+    time has passed, a dose never recorded as given is "missed" (no longer to be given).
     """
+    stopped = result.stop_at is not None and now >= result.stop_at
     window = administration_window(result)
     doses = list(result.doses)
     given: dict[int, datetime] = {}
@@ -117,6 +120,8 @@ def schedule_rows(result: Result, given_times: list[datetime], now: datetime) ->
             status = "given"
         elif d.due > now:
             status = "planned"
+        elif stopped:
+            status = "missed"
         elif now - d.due < window:
             status = "due"
         else:
@@ -137,9 +142,9 @@ def next_dose(rows: list[ScheduledDose]) -> ScheduledDose | None:
     return (due_now or outstanding or [None])[-1 if due_now else 0]
 
 
-def current_interval(result: Result, now: datetime) -> int | None:
-    upcoming = [d for d in result.doses if d.due >= now] or list(result.doses)
-    return upcoming[0].interval_h if upcoming else None
+def current_interval(result: Result, now: datetime, protocol: Protocol) -> int:
+    """Every 6 hours once escalated at or before now, else every 12 hours (rules §5)."""
+    return current_interval_h(result.escalated_at, now, protocol.schedule)
 
 
 def status_line(result: Result, rows: list[ScheduledDose], now: datetime, protocol: Protocol) -> str:
@@ -150,13 +155,17 @@ def status_line(result: Result, rows: list[ScheduledDose], now: datetime, protoc
     if result.dose is None:
         head = f"Anakinra: no dosing weight, record a weight (kg)"
     else:
-        interval = current_interval(result, now) or protocol.schedule.interval_h
+        interval = current_interval(result, now, protocol)
         head = (f"Anakinra {notation.mg(result.dose.mg)} {result.dose.route}"
                 f" {notation.every_hours(interval)}")
+    if result.stop_at is not None and now >= result.stop_at:
+        missed = sum(1 for r in rows if r.status == "missed")
+        text = f"{head} · course complete: may stop since {day_time(result.stop_at, zone)}"
+        if missed:
+            text += f" · {missed} {'dose' if missed == 1 else 'doses'} before then not recorded as given"
+        return text
     nxt = next_dose(rows)
     if nxt is None:
-        if result.stop_at is not None and now >= result.stop_at:
-            return f"{head} · course complete: may stop since {day_time(result.stop_at, zone)}"
         return f"{head} · no dose outstanding"
     if nxt.status == "planned":
         return f"{head} · next dose {clock(nxt.due, zone)}, in {duration(nxt.due - now)}"

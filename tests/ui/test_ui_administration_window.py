@@ -13,7 +13,7 @@ from pacer_desktop.core.caseio import parse_case
 from pacer_desktop.evaluation import evaluate_case
 from pacer_desktop.ui import presenters as say
 
-from conftest import EXAMPLES
+from tests.ui.uihelp import EXAMPLES
 
 ZONE = ZoneInfo("America/Chicago")
 FIRST_DUE = datetime(2026, 11, 4, 11, 0, tzinfo=ZONE)  # example 01: the first dose is due 4 Nov 11:00
@@ -63,3 +63,30 @@ def test_a_dose_given_early_counts_within_the_protocol_window(monkeypatch, minut
     given = FIRST_DUE - timedelta(minutes=given_before)
     rows = say.schedule_rows(_result(now), [given], now)
     assert (rows[0].status == "given") is counted
+
+
+# --- the interval in force and the state after the stop time (rules §5, §6) ---------------------
+
+def _example_02_at(now: datetime):
+    case = parse_case(next(EXAMPLES.glob("02-*.case.json")).read_bytes())
+    return evaluate_case(case, now), protocols.load()
+
+
+def test_status_line_says_every_6_hours_once_escalated_even_after_the_last_dose():
+    """Example 02 is escalated at 11 Nov 09:00; long after its stop time it is still every 6 hours."""
+    late = datetime(2026, 11, 21, 9, 0, tzinfo=ZONE)
+    result, protocol = _example_02_at(late)
+    rows = say.schedule_rows(result, [m.at for m in parse_case(
+        next(EXAMPLES.glob("02-*.case.json")).read_bytes()).medications if m.drug == "anakinra"], late)
+    line = say.status_line(result, rows, late, protocol)
+    assert line.startswith("Anakinra 100 mg IV every 6 hours · course complete: may stop since 17 Nov 09:00")
+    assert "OVERDUE" not in line
+    assert {r.status for r in rows} == {"given", "missed"}
+    assert line.endswith(f"{sum(r.status == 'missed' for r in rows)} doses before then not recorded as given")
+
+
+def test_before_escalation_the_interval_is_12_hours():
+    early = datetime(2026, 11, 11, 8, 0, tzinfo=ZONE)
+    result, protocol = _example_02_at(early)
+    assert say.current_interval(result, early, protocol) == 12
+    assert say.current_interval(result, datetime(2026, 11, 11, 9, 0, tzinfo=ZONE), protocol) == 6
