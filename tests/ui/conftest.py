@@ -6,13 +6,11 @@ import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
 
-import json  # noqa: E402
 from datetime import datetime  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "examples"
+from tests.ui.uihelp import Clock  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -33,16 +31,6 @@ def store(tmp_path):
 def nurse():
     from pacer_desktop.storage import User
     return User(initials="AB", role="nurse", workstation="ward-3")
-
-
-class Clock:
-    """A settable clock for the window (the rules judge 'now')."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -68,12 +56,3 @@ def make_window(qtbot, store, nurse):
         top.close()
         top.deleteLater()
     QApplication.processEvents()
-
-
-def wait_saved(qtbot, window) -> None:
-    """Saving runs off the GUI thread: wait for it to land and be delivered."""
-    qtbot.waitUntil(lambda: not window.ops.busy, timeout=10000)
-
-
-def example(name: str) -> dict:
-    return json.loads(next(EXAMPLES.glob(f"{name}*.case.json")).read_text())

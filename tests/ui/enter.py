@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import Qt
 
-from conftest import wait_saved
+from tests.ui.uihelp import wait_saved
 
 
 def press_enter(qtbot, widget) -> None:

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 
 from pacer_desktop.core.case import CrsInputs
 
-from conftest import wait_saved
+from tests.ui.uihelp import wait_saved
 
 ZONE = ZoneInfo("America/Chicago")
 INFUSION = datetime(2026, 11, 3, 10, 0, tzinfo=ZONE)

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from PySide6.QtCore import Qt
 
-from conftest import EXAMPLES, wait_saved
-from enter import type_into
+from tests.ui.uihelp import EXAMPLES, wait_saved
+from tests.ui.enter import type_into
 
 ZONE = ZoneInfo("America/Chicago")
 NOW = datetime(2026, 10, 20, 12, 0, tzinfo=ZONE)

@@ -7,8 +7,8 @@ from datetime import datetime
 
 import pytest
 
-from conftest import EXAMPLES, example
-from enter import enter_case
+from tests.ui.uihelp import EXAMPLES, example
+from tests.ui.enter import enter_case
 
 
 @pytest.mark.parametrize("name", ["01", "02"])

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QScrollArea
 from pacer_desktop.core.caseio import parse_case
 from pacer_desktop.ui.widgets import TimeField
 
-from conftest import EXAMPLES
+from tests.ui.uihelp import EXAMPLES
 
 
 @pytest.mark.parametrize("example, tool", [("01-", "capd"), ("02-", "ice")])

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
 
-from conftest import wait_saved
+from tests.ui.uihelp import wait_saved
 
 NOW = datetime(2026, 11, 6, 14, 0, tzinfo=UTC)
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDialog
 
 from pacer_desktop.core.caseio import parse_case
 
-from conftest import EXAMPLES, wait_saved
+from tests.ui.uihelp import EXAMPLES, wait_saved
 
 LETTER_PT = (612, 792)
 A4_PT = (595, 842)
