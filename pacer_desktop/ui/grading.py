@@ -21,7 +21,7 @@ from ..core.timeutil import completed_years
 from . import presenters as say
 from .flowsheet import Flowsheet
 from .patient_state import PatientState
-from .widgets import Banner, Choice, FieldMessages, TimeField, line_edit, on_enter, parse_decimal
+from .widgets import Banner, Choice, FieldMessages, TimeField, line_edit, on_enter, parse_decimal, required_decimal
 
 CONSCIOUSNESS = [("normal", "normal: awake and alert"), ("awakens_spontaneously", "awakens spontaneously"),
                  ("awakens_to_voice", "awakens to voice"),
@@ -101,12 +101,9 @@ class TemperatureEntry(QGroupBox):
 
     def submit(self) -> None:
         try:
-            value = parse_decimal(self.value.text())
-        except ValueError as exc:
-            self.messages.show([Problem("value", str(exc))])
-            return
-        if value is None:
-            self.messages.show([Problem("value", "Enter the temperature.")])
+            value = required_decimal(self.value.text(), "value", "Enter the temperature.")
+        except CaseError as exc:
+            self.messages.show(list(exc.problems))
             return
         self.messages.clear()
         at, unit = self.time.value(), self.unit.value()
@@ -142,12 +139,9 @@ class WeightEntry(QGroupBox):
 
     def submit(self) -> None:
         try:
-            kg = parse_decimal(self.kg.text())
-        except ValueError as exc:
-            self.messages.show([Problem("kg", str(exc))])
-            return
-        if kg is None:
-            self.messages.show([Problem("kg", "Enter the weight in kg.")])
+            kg = required_decimal(self.kg.text(), "kg", "Enter the weight in kg.")
+        except CaseError as exc:
+            self.messages.show(list(exc.problems))
             return
         self.messages.clear()
         at = self.time.value()

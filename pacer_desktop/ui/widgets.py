@@ -13,7 +13,7 @@ from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTime
 from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QTableWidget, QVBoxLayout, QWidget, QAbstractItemView)
 
-from ..core.errors import Problem
+from ..core.errors import CaseError, Problem
 
 
 @contextmanager
@@ -110,6 +110,17 @@ def parse_decimal(text: str) -> Decimal | None:
         raise ValueError(f"“{text}” is not a number") from None
     if not value.is_finite():
         raise ValueError(f"“{text}” is not a number")
+    return value
+
+
+def required_decimal(text: str, field: str, missing: str) -> Decimal:
+    """A number that must be entered; raises :class:`CaseError` naming ``field`` in plain words."""
+    try:
+        value = parse_decimal(text)
+    except ValueError as exc:
+        raise CaseError([Problem(field, str(exc))]) from None
+    if value is None:
+        raise CaseError([Problem(field, missing)])
     return value
 
 
