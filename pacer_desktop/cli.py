@@ -49,13 +49,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     else:
         from .evaluation import evaluate_text
         result = evaluate_text(_read_input(args.case))
-    print(json.dumps(result.model_dump(mode="json"), indent=1 if args.pretty else None, ensure_ascii=False))
+    from .core.result import to_json
+    print(json.dumps(to_json(result), indent=1 if args.pretty else None, ensure_ascii=False))
     return EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .core.case import Case
-    print(json.dumps(Case.model_json_schema(), indent=1))
+    from .core.caseio import json_schema
+    print(json.dumps(json_schema(), indent=1))
     return EXIT_OK
 
 

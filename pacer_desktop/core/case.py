@@ -1,21 +1,24 @@
 """The case: everything the engine needs about one patient (shared/spec/case-format.md).
 
-Frozen pydantic models, validated strictly (no silent type coercion, no unknown fields: a typo in
-a clinical field must be an error, not a silently missing value). Checks that need the protocol
-(plausible ranges, the tool in use) are in :mod:`pacer_desktop.core.validation`.
+Frozen dataclasses (:mod:`.structure` says why not pydantic models), validated strictly where
+they come in: case JSON by pydantic in :mod:`.caseio`, bedside entries by :func:`.structure.build`
+(no silent type coercion, no unknown fields: a typo in a clinical field must be an error, not a
+silently missing value). Checks that need the protocol (plausible ranges, the tool in use) are
+in the engine.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from .structure import STRICT, Aware, Finite, Ge, model
 
-Instant = AwareDatetime
-Score = Annotated[int, Field(ge=0)]
-Number = Annotated[Decimal, Field(allow_inf_nan=False)]
+Instant = Annotated[datetime, Aware()]
+Score = Annotated[int, Ge(0)]
+Number = Annotated[Decimal, Finite()]
 
 Hypotension = Literal["none", "no_vasopressor", "one_vasopressor", "multiple_vasopressors"]
 OxygenDevice = Literal[
@@ -46,34 +49,40 @@ PregnancyTest = Literal["negative", "positive"]
 NASAL_CANNULAS = ("nasal_cannula", "high_flow_nasal_cannula")
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
-
-
-class Patient(_Model):
+@model
+class Patient:
+    __pydantic_config__ = STRICT
     date_of_birth: date | None = None
     sex_at_birth: SexAtBirth | None = None
     developmental_delay: bool = False
 
 
-class Weight(_Model):
+@model
+class Weight:
+    __pydantic_config__ = STRICT
     at: Instant
     kg: Number
 
 
-class Temperature(_Model):
+@model
+class Temperature:
+    __pydantic_config__ = STRICT
     at: Instant
     value: Number
     unit: Literal["C", "F"]
 
 
-class CrsInputs(_Model):
+@model
+class CrsInputs:
+    __pydantic_config__ = STRICT
     hypotension: Hypotension
     oxygen_device: OxygenDevice
     oxygen_flow_l_min: Number | None = None
 
 
-class IcansInputs(_Model):
+@model
+class IcansInputs:
+    __pydantic_config__ = STRICT
     tool: IcansTool | None = None
     ice_score: Score | None = None
     capd_score: Score | None = None
@@ -85,26 +94,34 @@ class IcansInputs(_Model):
     sedated: bool = False
 
 
-class Assessment(_Model):
+@model
+class Assessment:
+    __pydantic_config__ = STRICT
     at: Instant
     crs: CrsInputs | None = None
     icans: IcansInputs | None = None
 
 
-class Medication(_Model):
+@model
+class Medication:
+    __pydantic_config__ = STRICT
     at: Instant
     drug: Drug
     dose_mg: Number | None = None
 
 
-class Escalation(_Model):
+@model
+class Escalation:
+    __pydantic_config__ = STRICT
     at: Instant
     by: str = ""
     reason: str = ""
 
 
-class EligibilityInputs(_Model):
+@model
+class EligibilityInputs:
     """Eligibility data; ``None`` is missing data, never a pass (clinical-rules §10)."""
+    __pydantic_config__ = STRICT
 
     assessed_on: date
     consent_signed_on: date | None = None
@@ -132,8 +149,10 @@ class EligibilityInputs(_Model):
     contraception_agreed: bool | None = None
 
 
-class Case(_Model):
+@model
+class Case:
     """One patient's case. ``now`` and ``timezone`` are filled in by the caller when absent."""
+    __pydantic_config__ = STRICT
 
     protocol: str | None = None
     timezone: str | None = None
@@ -149,8 +168,5 @@ class Case(_Model):
 
     def with_defaults(self, *, protocol: str, now: datetime, timezone: str) -> Case:
         """The case with absent ``protocol``, ``now`` and ``timezone`` filled in."""
-        return self.model_copy(update={
-            "protocol": self.protocol or protocol,
-            "now": self.now or now,
-            "timezone": self.timezone or timezone,
-        })
+        return dataclasses.replace(self, protocol=self.protocol or protocol, now=self.now or now,
+                                   timezone=self.timezone or timezone)

@@ -1,29 +1,46 @@
-"""Case JSON in, readable problems out: every problem names its field (case-format)."""
+"""Case JSON in, readable problems out: every problem names its field (case-format).
+
+pydantic validates case JSON here, over the core's dataclasses (the constraint markers in
+:mod:`.structure` tell it what to check). It is imported on first use, never at start-up: the
+window builds its models from stored rows and checks bedside entries with :func:`.structure.build`.
+"""
 
 from __future__ import annotations
 
-from pydantic import ValidationError
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from .case import Case
 from .errors import CaseError, Problem
+from .structure import StructureError, path_text
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter, ValidationError
 
 
 def field_path(loc: tuple) -> str:
     """``('temperatures', 3, 'value')`` → ``temperatures[3].value``."""
-    path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += f".{part}" if path else str(part)
-    return path or "case"
+    return path_text(loc) or "case"
+
+
+@cache
+def _adapter() -> TypeAdapter:
+    from pydantic import TypeAdapter
+    return TypeAdapter(Case)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON schema of a case file (``pacer-desktop schema``)."""
+    return _adapter().json_schema()
 
 
 def _describe(err: dict) -> str:
     kind, value = err["type"], err.get("input")
     if kind == "missing":
         return "required"
-    if kind == "extra_forbidden":
+    if kind in ("missing_keyword_only_argument", "missing_argument"):
+        return "required"
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):
         return "unknown field (check the spelling against `pacer-desktop schema`)"
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
@@ -36,20 +53,32 @@ def _describe(err: dict) -> str:
         return f"{value!r} is not a date like 2026-10-20"
     if kind == "json_invalid":
         return f"not valid JSON ({err.get('ctx', {}).get('error', err['msg'])})"
-    if kind in ("model_type", "model_attributes_type"):
+    if kind in ("model_type", "model_attributes_type", "dataclass_type", "dataclass_exact_type"):
         return "must be a JSON object"
     if kind == "finite_number":
         return "must be a finite number"
     return f"{err['msg'][0].lower()}{err['msg'][1:]} (got {value!r})" if "input" in err else err["msg"]
 
 
-def problems_from(exc: ValidationError) -> list[Problem]:
+def problems_from(exc: ValidationError | StructureError) -> list[Problem]:
+    if isinstance(exc, StructureError):
+        return [Problem(field_path(loc), text) for loc, text in exc.problems]
     return [Problem(field_path(err["loc"]), _describe(err)) for err in exc.errors()]
 
 
 def parse_case(text: str | bytes) -> Case:
     """Parse a case file's text; raises :class:`CaseError` listing every problem."""
+    from pydantic import ValidationError
     try:
-        return Case.model_validate_json(text)
+        return _adapter().validate_json(text)
     except ValidationError as exc:
+        raise CaseError(problems_from(exc)) from None
+
+
+def checked(cls: type, data: Any) -> Any:
+    """A bedside entry (a mapping or an instance) checked field by field; raises :class:`CaseError`."""
+    from .structure import build
+    try:
+        return build(cls, data)
+    except StructureError as exc:
         raise CaseError(problems_from(exc)) from None

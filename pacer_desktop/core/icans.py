@@ -7,6 +7,7 @@ from typing import Mapping, Sequence
 
 from .case import IcansInputs
 from .protocol import IcansRules
+from .structure import fields_of
 
 CAPD_ITEMS = (
     "Makes eye contact with the caregiver",
@@ -62,7 +63,7 @@ def tool_for(age_years: int | None, developmental_delay: bool, rules: IcansRules
 
 def ice_total(items: Mapping[str, int], rules: IcansRules) -> int:
     """Sum of the five ICE items, each checked against its maximum (0–10)."""
-    maxima = rules.ice_items.model_dump()
+    maxima = fields_of(rules.ice_items)
     if set(items) != set(maxima):
         raise ValueError(f"ICE needs exactly the items {', '.join(maxima)}")
     for name, points in items.items():

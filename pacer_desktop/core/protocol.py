@@ -11,56 +11,51 @@ import tomllib
 from decimal import Decimal
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
 from .case import CerebralEdema, Consciousness, Drug, Hypotension, Motor, OxygenDevice, Seizure
+from .structure import Finite, Ge, Gt, StructureError, build, fields_of, model, path_text
 
-PositiveDecimal = Annotated[Decimal, Field(gt=0)]
-NonNegativeInt = Annotated[int, Field(ge=0)]
-PositiveInt = Annotated[int, Field(gt=0)]
+PositiveDecimal = Annotated[Decimal, Finite(), Gt(0)]
+NonNegativeInt = Annotated[int, Ge(0)]
+PositiveInt = Annotated[int, Gt(0)]
 
 
 class ProtocolError(ValueError):
     """The protocol file cannot be used; the message names the field and the problem."""
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class TemperatureRules(_Frozen):
+@model
+class TemperatureRules:
     plausible_min_c: Decimal
     plausible_max_c: Decimal
     conversion_quantum_c: PositiveDecimal
     future_tolerance_min: NonNegativeInt
 
-    @model_validator(mode="after")
-    def _range(self) -> TemperatureRules:
+    def __post_init__(self) -> None:
         if self.plausible_min_c >= self.plausible_max_c:
             raise ValueError("plausible_min_c must be below plausible_max_c")
-        return self
 
 
-class PersistentFeverRules(_Frozen):
+@model
+class PersistentFeverRules:
     reading_above_c: Decimal
     min_separation_h: PositiveInt
     max_separation_h: PositiveInt
 
-    @model_validator(mode="after")
-    def _window(self) -> PersistentFeverRules:
+    def __post_init__(self) -> None:
         if self.min_separation_h > self.max_separation_h:
             raise ValueError("min_separation_h must not exceed max_separation_h")
-        return self
 
 
-class WeightRules(_Frozen):
+@model
+class WeightRules:
     plausible_min_kg: PositiveDecimal
     plausible_max_kg: PositiveDecimal
     stale_after_days: PositiveInt
     change_warning_fraction: PositiveDecimal
 
 
-class DoseRules(_Frozen):
+@model
+class DoseRules:
     drug: str
     mg_per_kg: PositiveDecimal
     rounding_increment_mg: PositiveDecimal
@@ -75,7 +70,8 @@ class DoseRules(_Frozen):
     volume_quantum_ml: PositiveDecimal
 
 
-class ScheduleRules(_Frozen):
+@model
+class ScheduleRules:
     interval_h: PositiveInt
     escalated_interval_h: PositiveInt
     horizon_without_stop_h: PositiveInt
@@ -84,14 +80,16 @@ class ScheduleRules(_Frozen):
     administration_window_min: PositiveInt
 
 
-class AlertRules(_Frozen):
+@model
+class AlertRules:
     persistence_after_start_h: NonNegativeInt
 
 
 OxygenClass = Literal["none", "low_flow", "high_flow", "positive_pressure"]
 
 
-class CrsRules(_Frozen):
+@model
+class CrsRules:
     fever_c: Decimal
     fever_lookback_h: PositiveInt
     low_flow_max_l_min: PositiveDecimal
@@ -102,15 +100,13 @@ class CrsRules(_Frozen):
     oxygen_grades: dict[OxygenClass, NonNegativeInt]
     oxygen_device_classes: dict[OxygenDevice, OxygenClass | Literal["by_flow"]]
 
-    @model_validator(mode="after")
-    def _complete(self) -> CrsRules:
+    def __post_init__(self) -> None:
         _check_keys("hypotension_grades", self.hypotension_grades, Hypotension)
         _check_keys("oxygen_grades", self.oxygen_grades, OxygenClass)
         _check_keys("oxygen_device_classes", self.oxygen_device_classes, OxygenDevice)
         unknown = set(self.waiver_drugs) - set(get_args(Drug))
         if unknown:
             raise ValueError(f"waiver_drugs has unknown drugs: {', '.join(sorted(unknown))}")
-        return self
 
 
 def _check_keys(name: str, table: dict, kind: object) -> None:
@@ -119,7 +115,8 @@ def _check_keys(name: str, table: dict, kind: object) -> None:
         raise ValueError(f"{name} lacks {', '.join(sorted(missing))}")
 
 
-class IceItems(_Frozen):
+@model
+class IceItems:
     orientation: PositiveInt
     naming: PositiveInt
     following_commands: PositiveInt
@@ -130,7 +127,8 @@ class IceItems(_Frozen):
 Band = tuple[NonNegativeInt, NonNegativeInt, NonNegativeInt]
 
 
-class IcansRules(_Frozen):
+@model
+class IcansRules:
     ice_min_age_years: PositiveInt
     ice_max: PositiveInt
     capd_max: PositiveInt
@@ -146,9 +144,8 @@ class IcansRules(_Frozen):
     cerebral_edema_grades: dict[CerebralEdema, NonNegativeInt]
     ice_items: IceItems
 
-    @model_validator(mode="after")
-    def _consistent(self) -> IcansRules:
-        if sum(self.ice_items.model_dump().values()) != self.ice_max:
+    def __post_init__(self) -> None:
+        if sum(fields_of(self.ice_items).values()) != self.ice_max:
             raise ValueError("ice_items must add up to ice_max")
         if self.capd_items * self.capd_item_max != self.capd_max:
             raise ValueError("capd_items × capd_item_max must equal capd_max")
@@ -158,7 +155,6 @@ class IcansRules(_Frozen):
         _check_keys("seizure_grades", self.seizure_grades, Seizure)
         _check_keys("motor_grades", self.motor_grades, Motor)
         _check_keys("cerebral_edema_grades", self.cerebral_edema_grades, CerebralEdema)
-        return self
 
 
 def _check_bands(name: str, bands: tuple[Band, ...], top: int) -> None:
@@ -167,14 +163,16 @@ def _check_bands(name: str, bands: tuple[Band, ...], top: int) -> None:
         raise ValueError(f"{name} must cover every score from 0 to {top} exactly once")
 
 
-class CreatinineRow(_Frozen):
+@model
+class CreatinineRow:
     age_from: NonNegativeInt
     age_below: PositiveInt | None = None
     male: PositiveDecimal
     female: PositiveDecimal
 
 
-class EligibilityRules(_Frozen):
+@model
+class EligibilityRules:
     age_min_years: NonNegativeInt
     age_max_years: PositiveInt
     age_note: str
@@ -192,18 +190,17 @@ class EligibilityRules(_Frozen):
     contraception_days_after_last_dose: PositiveInt
     creatinine: tuple[CreatinineRow, ...]
 
-    @model_validator(mode="after")
-    def _table(self) -> EligibilityRules:
+    def __post_init__(self) -> None:
         rows = self.creatinine
         for before, after in zip(rows, rows[1:]):
             if before.age_below != after.age_from:
                 raise ValueError("creatinine rows must be contiguous and in age order")
         if rows and rows[-1].age_below is not None:
             raise ValueError("the last creatinine row must have no upper age")
-        return self
 
 
-class Protocol(_Frozen):
+@model
+class Protocol:
     """One protocol version; ``sha256`` is the hash of the file's bytes."""
 
     id: str
@@ -230,11 +227,7 @@ def parse_protocol(data: bytes) -> Protocol:
         raise ProtocolError(f"protocol file is not valid TOML: {exc}") from None
     raw["sha256"] = hashlib.sha256(data).hexdigest()
     try:
-        return Protocol.model_validate(raw)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            where = ".".join(str(part) for part in err["loc"]) or "(file)"
-            message = err["msg"].removeprefix("Value error, ")
-            problems.append(f"{where}: {message}")
+        return build(Protocol, raw)
+    except StructureError as exc:
+        problems = [f"{path_text(loc) or '(file)'}: {text}" for loc, text in exc.problems]
         raise ProtocolError("invalid protocol file: " + "; ".join(problems)) from None

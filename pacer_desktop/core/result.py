@@ -6,28 +6,19 @@ Decimals written as JSON numbers (59, 0.4), never strings.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer
+from .structure import model
 
-
-def _number(value: Decimal) -> int | float:
-    integral = value.to_integral_value()
-    return int(integral) if value == integral else float(value)
+Num = Decimal
+Time = datetime
 
 
-Num = Annotated[Decimal, PlainSerializer(_number, return_type=int | float, when_used="json")]
-Time = Annotated[datetime, PlainSerializer(lambda t: t.isoformat(timespec="seconds"),
-                                           return_type=str, when_used="json")]
-
-
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class FeverReading(_Out):
+@model
+class FeverReading:
     at: Time
     value: Num
     unit: Literal["C", "F"]
@@ -35,7 +26,8 @@ class FeverReading(_Out):
     index: int
 
 
-class Dose(_Out):
+@model
+class Dose:
     weight_kg: Num
     weight_at: Time
     mg_per_kg: Num
@@ -48,7 +40,8 @@ class Dose(_Out):
     working: str
 
 
-class DueDose(_Out):
+@model
+class DueDose:
     due: Time
     mg: Num | None
     interval_h: int
@@ -58,7 +51,8 @@ class DueDose(_Out):
     day: int
 
 
-class AssessmentResult(_Out):
+@model
+class AssessmentResult:
     at: Time
     day: int | None
     crs_grade: int | None
@@ -72,26 +66,30 @@ class AssessmentResult(_Out):
     notes: tuple[str, ...]
 
 
-class DailyMax(_Out):
+@model
+class DailyMax:
     day: int
     crs_grade: int
     icans_grade: int
 
 
-class CriterionResult(_Out):
+@model
+class CriterionResult:
     id: str
     status: Literal["met", "not_met", "missing"]
     detail: str
 
 
-class EligibilityResult(_Out):
+@model
+class EligibilityResult:
     verdict: Literal["eligible", "not_eligible", "incomplete"]
     criteria: tuple[CriterionResult, ...]
     behind_verdict: tuple[str, ...]
     age_note: str
 
 
-class Result(_Out):
+@model
+class Result:
     application: str
     protocol: str
     protocol_sha256: str
@@ -112,3 +110,26 @@ class Result(_Out):
     #: ``daily_maximum`` (a dose was reduced to keep a 24-hour window within the maximum).
     notices: tuple[str, ...] = ()
     eligibility: EligibilityResult | None = None
+
+
+def _number(value: Decimal | int) -> int | float:
+    integral = value.to_integral_value() if isinstance(value, Decimal) else value
+    return int(integral) if value == integral else float(value)
+
+
+def to_json(value: Any) -> Any:
+    """A result (or any part of it) as JSON-ready data: mg, mL and kg as JSON numbers (59, 0.4),
+    times in ISO 8601 to the second, tuples as lists."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (Decimal, int)):
+        return _number(value)
+    if isinstance(value, float):
+        return _number(Decimal(repr(value)))
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return value

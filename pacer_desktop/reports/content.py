@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from ..core import notation, schedule
 from ..core.case import Case
 from ..core.protocol import Protocol
-from ..core.result import Dose, Result
+from ..core.result import Dose, Result, to_json
+from ..core.structure import to_data
 from ..core.timeutil import completed_years
 
 Paper = Literal["letter", "a4"]
@@ -208,8 +209,8 @@ def content_sha256(job: PrintJob) -> str:
     content = {
         "kind": job.kind,
         "patient": asdict(job.patient),
-        "case": job.case.model_dump(mode="json"),
-        "result": job.result.model_dump(mode="json"),
+        "case": to_data(job.case),
+        "result": to_json(job.result),
         "protocol_sha256": job.protocol.sha256,
     }
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))

@@ -15,6 +15,7 @@ shown with the offset it was entered with.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -31,12 +32,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
-from pydantic import BaseModel, ValidationError
-
 from ..core.case import (Assessment, Case, CrsInputs, EligibilityInputs, Escalation, IcansInputs,
-                         Medication, Patient, Temperature, Weight)
-from ..core.caseio import problems_from
+                         Medication, Temperature, Weight)
+from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
+from ..core.structure import fields_of, from_json, to_json
 from . import schema
 from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPacerDatabase,
                      ReadOnlyDatabase, StorageError)
@@ -212,27 +212,25 @@ class _Numbers:
 def case_json(case: Case, *, indent: int | None = None) -> str:
     """A case as case-file JSON with numbers written as JSON numbers, digit for digit."""
     numbers = _Numbers()
-    return numbers.dumps(numbers.plain(case.model_dump(mode="python")), indent)
+    return numbers.dumps(numbers.plain(_python_data(case)), indent)
 
 
-def _validated(model: type[BaseModel], data: Any) -> BaseModel:
-    if isinstance(data, model):
-        return data
-    if isinstance(data, BaseModel):
-        data = data.model_dump()
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise CaseError(problems_from(exc)) from None
+def _python_data(model: Any) -> Any:
+    """A model as nested dicts and lists, keeping Decimals, dates and times as they are."""
+    if hasattr(model, "__dataclass_fields__"):
+        return {k: _python_data(v) for k, v in fields_of(model).items()}
+    if isinstance(model, (list, tuple)):
+        return [_python_data(v) for v in model]
+    return model
 
 
-def _parsed(model: type[BaseModel], text: str | None, cache: dict) -> BaseModel | None:
+def _parsed(model: type, text: str | None, cache: dict) -> Any:
     """``model`` from stored JSON, parsed once per distinct text (most assessments repeat)."""
     if text is None:
         return None
     key = (model, text)
     if key not in cache:
-        cache[key] = model.model_validate_json(text)
+        cache[key] = from_json(model, text)
     return cache[key]
 
 
@@ -626,7 +624,7 @@ class Store:
             return None
         values = {**self._entry_values(kind, old), **replacement}
         if kind == "eligibility" and "inputs" not in replacement:
-            values = {"inputs": {**self._entry_values(kind, old)["inputs"].model_dump(), **replacement}}
+            values = {"inputs": {**fields_of(self._entry_values(kind, old)["inputs"]), **replacement}}
         return self._add(user, old["patient_id"], kind, values, replacing=entry_id, reason=reason)
 
     def _correct_patient(self, user: User, patient_id: int, reason: str, replacement: dict | None) -> int | None:
@@ -752,7 +750,7 @@ class Store:
         with self._lock:
             patient = self._patient(patient_id)
             case = self._case_from(self._details_of(patient), self._current_parts(patient_id))
-        return case.model_copy(update={"now": now}) if now is not None else case
+        return dataclasses.replace(case, now=now) if now is not None else case
 
     def export_case_json(self, patient_id: int, *, now: datetime | None = None, indent: int | None = None) -> str:
         """The patient's current rows as a case file (the same case as :meth:`case_for`).
@@ -785,9 +783,9 @@ class Store:
         def at(r: dict) -> str:
             return _instant(r["at"], r["at_offset_s"]).isoformat()
 
-        def inputs(model: type[BaseModel], text: str | None) -> Any:
+        def inputs(model: type, text: str | None) -> Any:
             parsed = _parsed(model, text, cache)
-            return None if parsed is None else n.plain(parsed.model_dump(mode="python"))
+            return None if parsed is None else n.plain(_python_data(parsed))
 
         case = {
             "protocol": patient.protocol, "timezone": patient.timezone,
@@ -1000,7 +998,7 @@ class Store:
         if self._rows("SELECT 1 FROM corrections WHERE kind = ? AND entry_id = ?", (kind, entry_id)):
             raise StorageError(f"{kind} {entry_id} was already corrected; correct its current version instead")
 
-    def _current_parts(self, patient_id: int) -> dict[str, list[tuple[int, BaseModel]]]:
+    def _current_parts(self, patient_id: int) -> dict[str, list[tuple[int, Any]]]:
         """The patient's current rows as engine models, by kind (a fresh dict of fresh lists).
 
         The last few patients' rows are kept while nothing was written: ``PRAGMA data_version``
@@ -1027,8 +1025,8 @@ class Store:
         self._parts_cache.pop(patient_id, None)
         self._parts_cache[patient_id] = (stamp, parts)
 
-    def _load_parts(self, patient_id: int) -> dict[str, list[tuple[int, BaseModel]]]:
-        parts: dict[str, list[tuple[int, BaseModel]]] = {}
+    def _load_parts(self, patient_id: int) -> dict[str, list[tuple[int, Any]]]:
+        parts: dict[str, list[tuple[int, Any]]] = {}
         for kind in ("weight", "temperature", "assessment", "medication", "escalation"):
             rows = self._rows(f"SELECT * FROM current_{KINDS[kind]} WHERE patient_id = ? ORDER BY at, id",
                               (patient_id,))
@@ -1044,7 +1042,7 @@ class Store:
         parts[kind] = [(i, m) for i, m in parts[kind] if i != entry_id]
 
     @staticmethod
-    def _place(parts: dict, kind: str, entry: BaseModel) -> None:
+    def _place(parts: dict, kind: str, entry: Any) -> None:
         parts[kind] = [*parts[kind], (0, entry)]  # last, so a problem's index names the new entry
 
     @staticmethod
@@ -1052,17 +1050,16 @@ class Store:
         def models(kind: str) -> tuple:
             return tuple(m for _, m in parts.get(kind, ()))
         eligibility = models("eligibility")
-        try:
-            return Case(
-                protocol=details["protocol"], timezone=details["timezone"],
-                patient=Patient(date_of_birth=details["date_of_birth"], sex_at_birth=details["sex_at_birth"],
-                                developmental_delay=bool(details["developmental_delay"])),
-                infusion_at=details["infusion_at"],
-                weights=models("weight"), temperatures=models("temperature"), assessments=models("assessment"),
-                medications=models("medication"), escalations=models("escalation"),
-                eligibility=eligibility[-1] if eligibility else None)
-        except ValidationError as exc:
-            raise CaseError(problems_from(exc)) from None
+        # The patient's own fields are checked here; the entries were checked when they were added.
+        head = checked(Case, {
+            "protocol": details["protocol"], "timezone": details["timezone"],
+            "patient": {"date_of_birth": details["date_of_birth"], "sex_at_birth": details["sex_at_birth"],
+                        "developmental_delay": bool(details["developmental_delay"])},
+            "infusion_at": details["infusion_at"]})
+        return dataclasses.replace(
+            head, weights=models("weight"), temperatures=models("temperature"), assessments=models("assessment"),
+            medications=models("medication"), escalations=models("escalation"),
+            eligibility=eligibility[-1] if eligibility else None)
 
     @staticmethod
     def _validate_case(case: Case, now: datetime, *, new: tuple[str, dict] | None = None) -> None:
@@ -1082,31 +1079,25 @@ class Store:
                              for p in exc.problems]) from None
 
     @staticmethod
-    def _entry_model(kind: str, values: dict) -> BaseModel:
+    def _entry_model(kind: str, values: dict) -> Any:
         if kind == "eligibility":
-            return _validated(EligibilityInputs, values.get("inputs"))
+            return checked(EligibilityInputs, values.get("inputs"))
         model = {"weight": Weight, "temperature": Temperature, "assessment": Assessment,
                  "medication": Medication, "escalation": Escalation}[kind]
-        data = dict(values)
-        if kind == "assessment":
-            if data.get("crs") is not None:
-                data["crs"] = _validated(CrsInputs, data["crs"])
-            if data.get("icans") is not None:
-                data["icans"] = _validated(IcansInputs, data["icans"])
-        return _validated(model, data)
+        return checked(model, dict(values))  # every field again, nested inputs too
 
     @staticmethod
     def _entry_row(kind: str, m: Any) -> dict:
         if kind == "eligibility":
-            return {"assessed_on": m.assessed_on.isoformat(), "inputs": m.model_dump_json()}
+            return {"assessed_on": m.assessed_on.isoformat(), "inputs": to_json(m)}
         row: dict = {"at": _utc_text(m.at), "at_offset_s": _offset_s(m.at)}
         if kind == "weight":
             row["kg"] = _dec(m.kg)
         elif kind == "temperature":
             row.update(value=_dec(m.value), unit=m.unit)
         elif kind == "assessment":
-            row.update(crs=m.crs.model_dump_json() if m.crs else None,
-                       icans=m.icans.model_dump_json() if m.icans else None)
+            row.update(crs=to_json(m.crs) if m.crs else None,
+                       icans=to_json(m.icans) if m.icans else None)
         elif kind == "medication":
             row.update(drug=m.drug, dose_mg=_dec(m.dose_mg))
         elif kind == "escalation":
@@ -1114,24 +1105,24 @@ class Store:
         return row
 
     @staticmethod
-    def _row_model(kind: str, r: dict, cache: dict | None = None) -> BaseModel:
+    def _row_model(kind: str, r: dict, cache: dict | None = None) -> Any:
         """The engine model of a stored row. Rows were validated on the way in, so they are built
-        without validating again (``model_construct``): loading a case is then a few ms."""
+        without checking every field again: loading a case is then a few ms."""
         if kind == "eligibility":
-            return EligibilityInputs.model_validate_json(r["inputs"])
+            return from_json(EligibilityInputs, r["inputs"])
         at = _instant(r["at"], r["at_offset_s"])
         if kind == "weight":
-            return Weight.model_construct(at=at, kg=Decimal(r["kg"]))
+            return Weight(at=at, kg=Decimal(r["kg"]))
         if kind == "temperature":
-            return Temperature.model_construct(at=at, value=Decimal(r["value"]), unit=r["unit"])
+            return Temperature(at=at, value=Decimal(r["value"]), unit=r["unit"])
         if kind == "assessment":
             cache = {} if cache is None else cache
-            return Assessment.model_construct(at=at, crs=_parsed(CrsInputs, r["crs"], cache),
+            return Assessment(at=at, crs=_parsed(CrsInputs, r["crs"], cache),
                                               icans=_parsed(IcansInputs, r["icans"], cache))
         if kind == "medication":
-            return Medication.model_construct(
+            return Medication(
                 at=at, drug=r["drug"], dose_mg=Decimal(r["dose_mg"]) if r["dose_mg"] is not None else None)
-        return Escalation.model_construct(at=at, by=r["by"] or "", reason=r["reason"] or "")
+        return Escalation(at=at, by=r["by"] or "", reason=r["reason"] or "")
 
     def _entry_values(self, kind: str, r: dict) -> dict:
         if kind == "patient":
@@ -1139,4 +1130,4 @@ class Store:
         if kind == "eligibility":
             return {"inputs": self._row_model(kind, r)}
         model = self._row_model(kind, r)
-        return {k: getattr(model, k) for k in type(model).model_fields}
+        return fields_of(model)

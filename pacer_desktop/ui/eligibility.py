@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGridLayout, QGroupBox, Q
 
 from ..core.case import EligibilityInputs
 from ..core.eligibility import CATEGORY_TEXT, CRITERIA, evaluate_eligibility
+from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
 from . import presenters as say
 from .patient_state import PatientState
@@ -209,7 +210,7 @@ class EligibilityScreen(QWidget):
             data["disease_categories"] = tuple(ticked) or None
         if problems:
             raise CaseError(problems)
-        return EligibilityInputs(**data)
+        return checked(EligibilityInputs, data)
 
     def _on_inputs_changed(self, *_args) -> None:
         s = self.state

@@ -14,7 +14,9 @@ from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGridLayout, QGroupBox, Q
 from ..core import notation
 from ..core.case import Assessment, CrsInputs, IcansInputs, NASAL_CANNULAS
 from ..core.crs import DEVICE_TEXT, HYPOTENSION_TEXT
+from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
+from ..core.structure import fields_of
 from ..core.icans import CAPD_FREQUENCIES, CAPD_ITEMS, ICE_ITEMS, capd_total, ice_total, tool_for
 from ..core.temperature import to_celsius
 from ..core.timeutil import completed_years
@@ -271,7 +273,7 @@ class AssessmentForm(QGroupBox):
     def _set_item_maxima(self) -> None:
         if self.state.protocol is None:
             return
-        maxima = self.state.protocol.icans.ice_items.model_dump()
+        maxima = fields_of(self.state.protocol.icans.ice_items)
         for key, spin in self.ice_items.items():
             spin.setMaximum(maxima[key])
             grid = self.ice_box.layout()
@@ -310,18 +312,18 @@ class AssessmentForm(QGroupBox):
             raise CaseError([Problem("oxygen_flow_l_min", str(exc))]) from None
         if self.oxygen.value() == "none" and flow is not None:
             flow = None  # room air has no flow
-        crs = CrsInputs(hypotension=self.hypotension.value(), oxygen_device=self.oxygen.value(),
-                        oxygen_flow_l_min=flow)
+        crs = checked(CrsInputs, dict(hypotension=self.hypotension.value(), oxygen_device=self.oxygen.value(),
+                                      oxygen_flow_l_min=flow))
         icans = None
         if self.icans_assessed.isChecked():
             ice, capd = self.scores()
             tool = self.tool_in_use()
-            icans = IcansInputs(
+            icans = checked(IcansInputs, dict(
                 tool=self.tool.value(), ice_score=ice if tool == "ice" else None,
                 capd_score=capd if tool == "capd" else None, unable_to_perform=self.unable.isChecked(),
                 consciousness=self.consciousness.value(), seizure=self.seizure.value(),
-                motor=self.motor.value(), cerebral_edema=self.edema.value(), sedated=self.sedated.isChecked())
-        return Assessment(at=self.time.value(), crs=crs, icans=icans)
+                motor=self.motor.value(), cerebral_edema=self.edema.value(), sedated=self.sedated.isChecked()))
+        return checked(Assessment, dict(at=self.time.value(), crs=crs, icans=icans))
 
     # ---- live grade ----------------------------------------------------------------------
     def _on_inputs_changed(self, *_args) -> None:
@@ -347,9 +349,6 @@ class AssessmentForm(QGroupBox):
         except CaseError as exc:
             self.grade.setText("Grade: not yet — " + "; ".join(p.message for p in exc.problems))
             self.notes.setText("")
-            return
-        except Exception as exc:  # noqa: BLE001 - pydantic refuses a half-filled form
-            self.grade.setText(f"Grade: not yet — {exc}")
             return
         row = [a for a in result.assessments if a.at == assessment.at][-1]
         lines = [row.crs_reason or "CRS not assessed"]

@@ -7,6 +7,7 @@ Screens take this object in ``__init__``, redraw on ``changed``, and send writes
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from typing import Any, Callable
 
@@ -87,7 +88,7 @@ class PatientState(QObject):
         """The result if ``additions`` (e.g. ``assessments=(a,)``) were added: live previews."""
         assert self.case is not None
         update = {name: tuple(getattr(self.case, name)) + tuple(items) for name, items in additions.items()}
-        return evaluate_case(self.case.model_copy(update=update), self.now())
+        return evaluate_case(dataclasses.replace(self.case, **update), self.now())
 
     def given_times(self) -> list[datetime]:
         """Recorded anakinra administrations (not planned doses)."""

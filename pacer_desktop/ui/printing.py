@@ -11,6 +11,7 @@ functions that use them, so none of them is loaded before the first print.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -277,7 +278,7 @@ class DocumentPrinter(QObject):
         patient = PatientHeader(name=record.name, mrn=record.mrn, date_of_birth=record.date_of_birth,
                                 sex_at_birth=record.sex_at_birth)
         try:
-            job = make_job(kind, s.case.model_copy(update={"now": now}), patient, printed_by=str(user),
+            job = make_job(kind, dataclasses.replace(s.case, now=now), patient, printed_by=str(user),
                            paper=paper, printed_at=now, now=now)
         except Exception as exc:  # noqa: BLE001 - stored data the engine refuses: say so
             return self._refuse(f"{document_title(kind)} cannot be made: {exc}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 
 import pytest
@@ -92,7 +93,7 @@ def test_same_job_same_bytes():
 
 def test_nothing_to_print_before_anakinra_starts():
     job = make_job(STANDARD, "order")
-    not_started = job.result.model_copy(update={"persistent_fever_at": None, "dose": None, "doses": ()})
+    not_started = dataclasses.replace(job.result, persistent_fever_at=None, dose=None, doses=())
     with pytest.raises(content.NothingToPrint, match="persistent fever is not met"):
         order_sheet(content.PrintJob(**{**job.__dict__, "result": not_started}))
 

@@ -8,6 +8,7 @@ import pytest
 
 from pacer_desktop.cli import main
 from pacer_desktop.core.caseio import parse_case
+from pacer_desktop.core.result import to_json
 from pacer_desktop.evaluation import evaluate_text
 from pacer_desktop.storage import Store
 from tests.paths import EXAMPLES
@@ -35,7 +36,7 @@ def test_export_after_import_evaluates_like_the_case_file(case_file, capsys):
     argv = ["export-case", "--mrn", mrn] + (["--now", now] if now else [])
     code, exported, err = _run(capsys, *argv)
     assert code == 0, err
-    assert evaluate_text(exported).model_dump(mode="json") == evaluate_text(case_file.read_bytes()).model_dump(mode="json")
+    assert to_json(evaluate_text(exported)) == to_json(evaluate_text(case_file.read_bytes()))
     with Store.open() as s:
         assert s.verify() == []
         assert {a["workstation"] for a in s.audit()} == {"pc-1"}
@@ -48,7 +49,7 @@ def test_evaluate_mrn_evaluates_the_stored_patient(capsys):
     assert code == 0, err
     stored = json.loads(out)
     exported = json.loads(_run(capsys, "export-case", "--mrn", "X1", "--now", stored["now"])[1])
-    again = evaluate_text(json.dumps(exported)).model_dump(mode="json")
+    again = to_json(evaluate_text(json.dumps(exported)))
     assert stored == again
 
 

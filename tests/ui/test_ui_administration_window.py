@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,9 +24,9 @@ FIRST_DUE = datetime(2026, 11, 4, 11, 0, tzinfo=ZONE)  # example 01: the first d
 def _result(now: datetime):
     case = parse_case(next(EXAMPLES.glob("01-*.case.json")).read_bytes())
     # Nothing given yet, so the first dose's status depends on the window alone.
-    case = case.model_copy(update={"medications": (), "now": now,
-                                   "temperatures": tuple(t for t in case.temperatures if t.at <= now),
-                                   "assessments": tuple(a for a in case.assessments if a.at <= now)})
+    case = dataclasses.replace(case, medications=(), now=now,
+                               temperatures=tuple(t for t in case.temperatures if t.at <= now),
+                               assessments=tuple(a for a in case.assessments if a.at <= now))
     return evaluate_case(case, now)
 
 
@@ -33,8 +35,8 @@ def _with_window(monkeypatch, minutes: int) -> None:
 
     def load(protocol_id: str = protocols.CURRENT):
         p = real(protocol_id)
-        schedule = p.schedule.model_copy(update={"administration_window_min": minutes})
-        return p.model_copy(update={"schedule": schedule})
+        schedule = dataclasses.replace(p.schedule, administration_window_min=minutes)
+        return dataclasses.replace(p, schedule=schedule)
     monkeypatch.setattr(protocols, "load", load)
 
 

@@ -101,3 +101,35 @@ def test_closing_the_window_twice_stops_the_idle_watcher_once(qtbot, make_window
         w.close()
         w.idle.stop()
     assert not w.idle.timer.isActive()
+
+
+def test_the_start_path_imports_neither_pydantic_nor_reportlab(tmp_path):
+    """Opening the store, reloading a stored patient, evaluating and showing the window, in a fresh
+    process: pydantic (case JSON only) and reportlab (printing only) stay unloaded, as they cost
+    over 100 ms of start-up between them."""
+    import os
+    import subprocess
+    import sys
+
+    from pacer_desktop.storage import Store, User
+    db = tmp_path / "start.sqlite3"
+    with Store.open(db, keep_backups=0) as store:
+        pid = _patient(store, User("AB", "nurse", "ws"))
+    code = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from pacer_desktop.storage import Store, User\n"
+        "from pacer_desktop.ui.main_window import MainWindow\n"
+        f"store = Store.open({str(db)!r}, keep_backups=0)\n"
+        "w = MainWindow(store, user=User('AB', 'nurse', 'ws'), ask_who=False)\n"
+        f"w.open_patient({pid})\n"
+        "w.show()\n"
+        "assert w.state.result is not None and 'Sam Start' in w.header.title.text()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'pydantic_core', 'reportlab')))\n"
+        "store.close()\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PACER_SETTINGS_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
