@@ -3,8 +3,10 @@ PySide6 window in the same run (goal: at most 2× the bare window). Writes bench
 
     .venv/bin/python benchmarks/startup.py [--runs 15]
 
-Each sample is a whole new process (interpreter start, imports, database open, evaluation, first
-paint) timed from the parent; the child quits as soon as the window has been shown and painted.
+Each sample is a whole new process timed from the parent: the bare window, and the real
+``pacer-desktop`` command (interpreter start, imports, database open with its daily-backup check,
+evaluation, window shown) with ``PACER_EXIT_AFTER_SHOWN=1``, which makes it quit as soon as its
+event loop runs with the window shown and prints what the header showed and when.
 """
 
 from __future__ import annotations
@@ -29,26 +31,12 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv[:1])
 w = QMainWindow(); w.resize(1366, 768); w.show()
-QTimer.singleShot(0, lambda: (print(time.time()), app.quit()))  # shown: the event loop runs
+QTimer.singleShot(0, lambda: (print(f"at: {time.time():.6f}"), app.quit()))  # shown: the event loop runs
 app.exec()
 """
 
-APP = """
-import sys, time
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-app = QApplication(sys.argv[:1])
-from pacer_desktop.storage import Store, User
-from pacer_desktop.ui.main_window import MainWindow
-store = Store.open(None)  # as the application opens it: today's backup is checked for (and already made)
-w = MainWindow(store, user=User("AB", "nurse", "bench"), ask_who=False)
-w.resize(1366, 768); w.show()
-assert w.state.patient_id is not None and w.state.result is not None, "patient not reopened"
-assert "Thirty Days" in w.header.title.text() and "Anakinra" in w.header.status.text(), "header not filled"
-QTimer.singleShot(0, lambda: (print(time.time()), app.quit()))  # shown: the event loop runs
-app.exec()
-store.close()
-"""
+#: The application as users start it: the ``pacer-desktop`` console script of this environment.
+APP = [str(Path(sys.executable).with_name("pacer-desktop"))]
 
 
 def build_patient(db: Path, settings: Path) -> int:
@@ -83,12 +71,16 @@ def build_patient(db: Path, settings: Path) -> int:
     return len(temps) + len(assessments) + len(meds) + 1
 
 
-def sample(code: str, env: dict) -> tuple[float, float]:
+def sample(command: str | list[str], env: dict) -> tuple[float, float]:
     """Seconds from process start to its exit, and to the moment it reported the window shown."""
+    args = [sys.executable, "-c", command] if isinstance(command, str) else command
     start, clock = time.perf_counter(), time.time()
-    out = subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=ROOT,
+    out = subprocess.run(args, check=True, env=env, cwd=ROOT,
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout
-    return time.perf_counter() - start, float(out.split()[-1]) - clock
+    if args is APP and not ("shown: Thirty Days" in out and "Anakinra" in out):
+        raise SystemExit(f"the patient was not on screen: {out!r}")
+    shown_at = next(float(line.split()[1]) for line in out.splitlines() if line.startswith("at: "))
+    return time.perf_counter() - start, shown_at - clock
 
 
 def main() -> int:
@@ -99,7 +91,7 @@ def main() -> int:
         db, settings = Path(tmp) / "bench.sqlite3", Path(tmp) / "settings"
         entries = build_patient(db, settings)
         env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-               "PACER_DB": str(db), "PACER_SETTINGS_DIR": str(settings)}
+               "PACER_DB": str(db), "PACER_SETTINGS_DIR": str(settings), "PACER_EXIT_AFTER_SHOWN": "1"}
         # Compiled modules, as on any installed system: the warm-up runs write the bytecode cache
         # (into a temporary folder, even where PYTHONDONTWRITEBYTECODE is set) and every sample reads it.
         # The third row repeats PACER with no cache for our own package (compiled on every start).
@@ -113,31 +105,33 @@ def main() -> int:
             bare.append(sample(BARE, env))
             app.append(sample(APP, env))
             app_no_cache.append(sample(APP, no_cache))
-    def cells(samples: list[tuple[float, float]]) -> tuple[float, str]:
+    def cells(samples: list[tuple[float, float]]) -> tuple[float, float, str]:
         exits, shown = [x for x, _ in samples], [y for _, y in samples]
-        return statistics.median(exits), (f"{statistics.median(exits):.3f} s | {min(exits):.3f} s |"
-                                          f" {max(exits):.3f} s | {statistics.median(shown):.3f} s |")
-    (mb, bare_cells), (ma, app_cells), (mn, no_cache_cells) = cells(bare), cells(app), cells(app_no_cache)
-    shown_ratio = statistics.median(y for _, y in app) / statistics.median(y for _, y in bare)
+        return (statistics.median(shown), statistics.median(exits),
+                f"{statistics.median(shown):.3f} s | {min(shown):.3f} s | {max(shown):.3f} s |"
+                f" {statistics.median(exits):.3f} s |")
+    (sb, xb, bare_cells), (sa, xa, app_cells), (sn, xn, no_cache_cells) = cells(bare), cells(app), cells(app_no_cache)
     rows = [
-        "| what | median | min | max | median to shown |", "|---|---|---|---|---|",
-        f"| bare PySide6 QMainWindow shown | {bare_cells}",
-        f"| PACER main window, 30-day patient ({entries} entries) loaded | {app_cells}",
-        f"| ratio (goal <= 2×) | {ma / mb:.2f}× | | | {shown_ratio:.2f}× |",
-        f"| PACER as above, our modules compiled on every start (no bytecode cache) | {no_cache_cells}",
-        f"| its ratio | {mn / mb:.2f}× | | | |",
+        "| what | to shown, median | min | max | to exit, median |", "|---|---|---|---|---|",
+        f"| bare PySide6 QMainWindow | {bare_cells}",
+        f"| `pacer-desktop`, 30-day patient ({entries} entries) reopened | {app_cells}",
+        f"| ratio (goal: to shown <= 2×) | {sa / sb:.2f}× | | | {xa / xb:.2f}× |",
+        f"| `pacer-desktop` as above, our modules compiled on every start (no bytecode cache) | {no_cache_cells}",
+        f"| its ratio | {sn / sb:.2f}× | | | {xn / xb:.2f}× |",
     ]
     text = "\n".join([
         "# Start-up: process start to main window shown", "",
         f"`.venv/bin/python benchmarks/startup.py --runs {args.runs}`, {datetime.now(UTC):%Y-%m-%d},"
         f" Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs,"
-        f" QT_QPA_PLATFORM={env['QT_QPA_PLATFORM']}. Each sample is a new process timed from the parent,"
-        " start to exit (\"to shown\": to the child's report that its event loop runs with the window shown,"
-        " before it quits and tears down); modules compiled (bytecode cache written by warm-up runs) unless said.",
+        f" QT_QPA_PLATFORM={env['QT_QPA_PLATFORM']}. Each sample is a new process timed from the parent."
+        " \"To shown\": until the child reports that its event loop runs with the window shown (for"
+        " `pacer-desktop`, with the patient's name and status line in the header, which the benchmark"
+        " checks). \"To exit\": until the process has ended. Modules compiled (bytecode cache written by"
+        " warm-up runs) unless said.",
         "", *rows, ""])
     (ROOT / "benchmarks" / "RESULTS-startup.md").write_text(text)
     print(text)
-    return 0 if ma <= 2 * mb else 1
+    return 0 if sa <= 2 * sb else 1
 
 
 if __name__ == "__main__":

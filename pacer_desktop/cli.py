@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_OK
         if args.command is None:  # no command: open the window (on the --db database, if given)
             from .ui.app import run
-            return run(args.db)
+            return run(args.db, fast_exit=True)
         return args.func(args)
     except KeyboardInterrupt:
         return 130

@@ -7,14 +7,12 @@ silently missing value). Checks that need the protocol (plausible ranges, the to
 in the engine.
 """
 
-from __future__ import annotations
-
 import dataclasses
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from .structure import STRICT, Aware, Finite, Ge, model
+from .structure import STRICT, Aware, Finite, Frozen, Ge, model
 
 Instant = Annotated[datetime, Aware()]
 Score = Annotated[int, Ge(0)]
@@ -50,7 +48,7 @@ NASAL_CANNULAS = ("nasal_cannula", "high_flow_nasal_cannula")
 
 
 @model
-class Patient:
+class Patient(Frozen):
     __pydantic_config__ = STRICT
     date_of_birth: date | None = None
     sex_at_birth: SexAtBirth | None = None
@@ -58,14 +56,14 @@ class Patient:
 
 
 @model
-class Weight:
+class Weight(Frozen):
     __pydantic_config__ = STRICT
     at: Instant
     kg: Number
 
 
 @model
-class Temperature:
+class Temperature(Frozen):
     __pydantic_config__ = STRICT
     at: Instant
     value: Number
@@ -73,7 +71,7 @@ class Temperature:
 
 
 @model
-class CrsInputs:
+class CrsInputs(Frozen):
     __pydantic_config__ = STRICT
     hypotension: Hypotension
     oxygen_device: OxygenDevice
@@ -81,7 +79,7 @@ class CrsInputs:
 
 
 @model
-class IcansInputs:
+class IcansInputs(Frozen):
     __pydantic_config__ = STRICT
     tool: IcansTool | None = None
     ice_score: Score | None = None
@@ -95,7 +93,7 @@ class IcansInputs:
 
 
 @model
-class Assessment:
+class Assessment(Frozen):
     __pydantic_config__ = STRICT
     at: Instant
     crs: CrsInputs | None = None
@@ -103,7 +101,7 @@ class Assessment:
 
 
 @model
-class Medication:
+class Medication(Frozen):
     __pydantic_config__ = STRICT
     at: Instant
     drug: Drug
@@ -111,7 +109,7 @@ class Medication:
 
 
 @model
-class Escalation:
+class Escalation(Frozen):
     __pydantic_config__ = STRICT
     at: Instant
     by: str = ""
@@ -119,7 +117,7 @@ class Escalation:
 
 
 @model
-class EligibilityInputs:
+class EligibilityInputs(Frozen):
     """Eligibility data; ``None`` is missing data, never a pass (clinical-rules §10)."""
     __pydantic_config__ = STRICT
 
@@ -150,7 +148,7 @@ class EligibilityInputs:
 
 
 @model
-class Case:
+class Case(Frozen):
     """One patient's case. ``now`` and ``timezone`` are filled in by the caller when absent."""
     __pydantic_config__ = STRICT
 
@@ -166,7 +164,7 @@ class Case:
     escalations: tuple[Escalation, ...] = ()
     eligibility: EligibilityInputs | None = None
 
-    def with_defaults(self, *, protocol: str, now: datetime, timezone: str) -> Case:
+    def with_defaults(self, *, protocol: str, now: datetime, timezone: str) -> "Case":
         """The case with absent ``protocol``, ``now`` and ``timezone`` filled in."""
         return dataclasses.replace(self, protocol=self.protocol or protocol, now=self.now or now,
                                    timezone=self.timezone or timezone)

@@ -4,15 +4,13 @@ The file's bytes are parsed here (pure); finding and reading the file is the cal
 (:mod:`pacer_desktop.protocols`). An invalid file raises :class:`ProtocolError` naming the field.
 """
 
-from __future__ import annotations
-
 import hashlib
 import tomllib
 from decimal import Decimal
 from typing import Annotated, Literal, get_args
 
 from .case import CerebralEdema, Consciousness, Drug, Hypotension, Motor, OxygenDevice, Seizure
-from .structure import Finite, Ge, Gt, StructureError, build, fields_of, model, path_text
+from .structure import Finite, Frozen, Ge, Gt, StructureError, build, fields_of, model, path_text
 
 PositiveDecimal = Annotated[Decimal, Finite(), Gt(0)]
 NonNegativeInt = Annotated[int, Ge(0)]
@@ -24,7 +22,7 @@ class ProtocolError(ValueError):
 
 
 @model
-class TemperatureRules:
+class TemperatureRules(Frozen):
     plausible_min_c: Decimal
     plausible_max_c: Decimal
     conversion_quantum_c: PositiveDecimal
@@ -36,7 +34,7 @@ class TemperatureRules:
 
 
 @model
-class PersistentFeverRules:
+class PersistentFeverRules(Frozen):
     reading_above_c: Decimal
     min_separation_h: PositiveInt
     max_separation_h: PositiveInt
@@ -47,7 +45,7 @@ class PersistentFeverRules:
 
 
 @model
-class WeightRules:
+class WeightRules(Frozen):
     plausible_min_kg: PositiveDecimal
     plausible_max_kg: PositiveDecimal
     stale_after_days: PositiveInt
@@ -55,7 +53,7 @@ class WeightRules:
 
 
 @model
-class DoseRules:
+class DoseRules(Frozen):
     drug: str
     mg_per_kg: PositiveDecimal
     rounding_increment_mg: PositiveDecimal
@@ -71,7 +69,7 @@ class DoseRules:
 
 
 @model
-class ScheduleRules:
+class ScheduleRules(Frozen):
     interval_h: PositiveInt
     escalated_interval_h: PositiveInt
     horizon_without_stop_h: PositiveInt
@@ -81,7 +79,7 @@ class ScheduleRules:
 
 
 @model
-class AlertRules:
+class AlertRules(Frozen):
     persistence_after_start_h: NonNegativeInt
 
 
@@ -89,7 +87,7 @@ OxygenClass = Literal["none", "low_flow", "high_flow", "positive_pressure"]
 
 
 @model
-class CrsRules:
+class CrsRules(Frozen):
     fever_c: Decimal
     fever_lookback_h: PositiveInt
     low_flow_max_l_min: PositiveDecimal
@@ -116,7 +114,7 @@ def _check_keys(name: str, table: dict, kind: object) -> None:
 
 
 @model
-class IceItems:
+class IceItems(Frozen):
     orientation: PositiveInt
     naming: PositiveInt
     following_commands: PositiveInt
@@ -128,7 +126,7 @@ Band = tuple[NonNegativeInt, NonNegativeInt, NonNegativeInt]
 
 
 @model
-class IcansRules:
+class IcansRules(Frozen):
     ice_min_age_years: PositiveInt
     ice_max: PositiveInt
     capd_max: PositiveInt
@@ -164,7 +162,7 @@ def _check_bands(name: str, bands: tuple[Band, ...], top: int) -> None:
 
 
 @model
-class CreatinineRow:
+class CreatinineRow(Frozen):
     age_from: NonNegativeInt
     age_below: PositiveInt | None = None
     male: PositiveDecimal
@@ -172,7 +170,7 @@ class CreatinineRow:
 
 
 @model
-class EligibilityRules:
+class EligibilityRules(Frozen):
     age_min_years: NonNegativeInt
     age_max_years: PositiveInt
     age_note: str
@@ -200,7 +198,7 @@ class EligibilityRules:
 
 
 @model
-class Protocol:
+class Protocol(Frozen):
     """One protocol version; ``sha256`` is the hash of the file's bytes."""
 
     id: str

@@ -4,21 +4,19 @@ Times are aware datetimes in the case's time zone, written to the second; mg, mL
 Decimals written as JSON numbers (59, 0.4), never strings.
 """
 
-from __future__ import annotations
-
 import dataclasses
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from .structure import model
+from .structure import Frozen, model
 
 Num = Decimal
 Time = datetime
 
 
 @model
-class FeverReading:
+class FeverReading(Frozen):
     at: Time
     value: Num
     unit: Literal["C", "F"]
@@ -27,7 +25,7 @@ class FeverReading:
 
 
 @model
-class Dose:
+class Dose(Frozen):
     weight_kg: Num
     weight_at: Time
     mg_per_kg: Num
@@ -41,7 +39,7 @@ class Dose:
 
 
 @model
-class DueDose:
+class DueDose(Frozen):
     due: Time
     mg: Num | None
     interval_h: int
@@ -52,7 +50,7 @@ class DueDose:
 
 
 @model
-class AssessmentResult:
+class AssessmentResult(Frozen):
     at: Time
     day: int | None
     crs_grade: int | None
@@ -67,21 +65,21 @@ class AssessmentResult:
 
 
 @model
-class DailyMax:
+class DailyMax(Frozen):
     day: int
     crs_grade: int
     icans_grade: int
 
 
 @model
-class CriterionResult:
+class CriterionResult(Frozen):
     id: str
     status: Literal["met", "not_met", "missing"]
     detail: str
 
 
 @model
-class EligibilityResult:
+class EligibilityResult(Frozen):
     verdict: Literal["eligible", "not_eligible", "incomplete"]
     criteria: tuple[CriterionResult, ...]
     behind_verdict: tuple[str, ...]
@@ -89,7 +87,7 @@ class EligibilityResult:
 
 
 @model
-class Result:
+class Result(Frozen):
     application: str
     protocol: str
     protocol_sha256: str

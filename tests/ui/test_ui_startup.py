@@ -133,3 +133,28 @@ def test_the_start_path_imports_neither_pydantic_nor_reportlab(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_command_opens_the_window_and_ends_at_once_when_closed(tmp_path):
+    """``pacer-desktop`` as users start it: it shows the reopened patient, then the process ends
+    with exit code 0 after the window closes (fast exit: queued writes land, the database closes)."""
+    import os
+    import subprocess
+    import sys
+
+    from pacer_desktop.storage import Store, User
+    db = tmp_path / "start.sqlite3"
+    with Store.open(db, keep_backups=0) as store:
+        pid = _patient(store, User("AB", "nurse", "ws"))
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PACER_SETTINGS_DIR": str(tmp_path),
+           "PACER_EXIT_AFTER_SHOWN": "1"}
+    from PySide6.QtCore import QSettings
+    ini = QSettings(f"{tmp_path}/pacer-desktop.ini", QSettings.Format.IniFormat)
+    ini.setValue(f"last_patient/{db}", pid)
+    ini.sync()
+    done = subprocess.run([sys.executable, "-m", "pacer_desktop.cli", "--db", str(db)], capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("shown: Sam Start") and lines[1].startswith("at: ")
+    assert "Traceback" not in done.stderr
