@@ -1,1 +1,13 @@
-"""Printed documents (reportlab, imported only when printing)."""
+"""Printed documents (reportlab, imported only when printing).
+
+``DOCUMENTS`` lives here, with no imports, so that the window can name the documents in its Print
+menu at start-up without loading the document code.
+"""
+
+#: kind → (title, module, function). The titles are what the print record and the CLI show.
+DOCUMENTS: dict[str, tuple[str, str, str]] = {
+    "order": ("Anakinra order sheet", "order_sheet", "order_sheet"),
+    "mar": ("Bedside administration record", "administration_record", "administration_record"),
+    "eligibility": ("Eligibility checklist", "eligibility_checklist", "eligibility_checklist"),
+    "grading": ("Daily grading summary", "grading_summary", "grading_summary"),
+}

@@ -137,8 +137,8 @@ def _storage():
 
 
 def _workstation() -> str:
-    import socket
-    return socket.gethostname() or "unknown workstation"
+    from ..storage.location import workstation_name
+    return workstation_name()
 
 
 def _login() -> str:

@@ -13,15 +13,8 @@ from pathlib import Path
 from ..core.case import Case
 from ..core.engine import evaluate
 from ..evaluation import prepare, protocol_for
+from . import DOCUMENTS
 from .content import DocumentKind, Paper, PatientHeader, PrintJob
-
-#: kind → (title, module, function). The titles are what the print record and the CLI show.
-DOCUMENTS: dict[str, tuple[str, str, str]] = {
-    "order": ("Anakinra order sheet", "order_sheet", "order_sheet"),
-    "mar": ("Bedside administration record", "administration_record", "administration_record"),
-    "eligibility": ("Eligibility checklist", "eligibility_checklist", "eligibility_checklist"),
-    "grading": ("Daily grading summary", "grading_summary", "grading_summary"),
-}
 
 #: How far ahead the downtime administration record lists doses (a property of the paper form).
 RECORD_HOURS = 72

@@ -7,9 +7,10 @@ The database is ``--db PATH`` (set into ``PACER_DB`` by the top-level parser) or
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 from pathlib import Path
+
+from .location import workstation_name
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 
@@ -24,7 +25,7 @@ def _open():
 
 def _user(args: argparse.Namespace):
     from .store import User
-    return User.parse(args.user, args.workstation or socket.gethostname() or "unknown")
+    return User.parse(args.user, args.workstation or workstation_name())
 
 
 def _parse_now(text: str | None):

@@ -71,6 +71,7 @@ class Flowsheet(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setResizeContentsPrecision(0)  # PRECISION-TEST
         self.correct_button = QPushButton("C&orrect…")
         self.error_button = QPushButton("Entered in &error…")
         self.correct_button.clicked.connect(lambda: self.open_correction(withdraw=False))

@@ -15,11 +15,14 @@ from .header import PatientHeader
 from .ops import StoreOps
 from .patient_state import Clock, PatientState, system_clock
 from .patients import NewPatientDialog, PatientList
+from .print_menu import install as install_print_menu
+from .print_menu import make_printer
 from .signin import IDLE_MS, IdleWatcher, WhoIsWorkingDialog
 
 if TYPE_CHECKING:
     from .dose import DoseScreen
     from .eligibility import EligibilityScreen
+    from .printing import DocumentPrinter
 
 SCREENS = ("Temperature && grading", "Dose && schedule", "Eligibility")
 
@@ -77,8 +80,8 @@ class MainWindow(QMainWindow):
         self.who_dialog: WhoIsWorkingDialog | None = None
 
         self._actions()
-        from .printing import install as install_printing
-        self.printing = install_printing(self)
+        self._printer: DocumentPrinter | None = None
+        install_print_menu(self)
         self.patients.patient_chosen.connect(self.open_patient)
         self.patients.new_button.clicked.connect(self.new_patient)
         self.state.saved.connect(lambda text: self.statusBar().showMessage(f"✓ Saved: {text}", 15000))
@@ -138,6 +141,13 @@ class MainWindow(QMainWindow):
             placeholder.deleteLater()
             self._screens[index] = screen
         return screen
+
+    @property
+    def printing(self) -> DocumentPrinter:
+        """Makes, previews, prints and saves documents; built (with its module) on first use."""
+        if self._printer is None:
+            self._printer = make_printer(self)
+        return self._printer
 
     @property
     def dose(self) -> DoseScreen:
@@ -209,7 +219,7 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         for dialog in (self.dialog, self.who_dialog, getattr(self._screens.get(1), "dialog", None),
                        self.grading.flowsheet.dialog,
-                       self.printing.dialog):
+                       self._printer and self._printer.dialog):
             if dialog is not None:
                 dialog.done(0)
         super().closeEvent(event)

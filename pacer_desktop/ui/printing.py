@@ -22,11 +22,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QLa
                                QScrollArea, QVBoxLayout, QWidget)
 
 from .patient_state import PatientState
+from .print_menu import document_title
 
-#: Document kinds in menu order, with their menu words (the titles are the reports' own).
-KINDS = ("order", "mar", "eligibility", "grading")
-#: The document Ctrl+P prints from each screen, by screen index (grading, dose, eligibility).
-NATURAL_DOCUMENT = ("grading", "order", "eligibility")
 PAPERS = (("letter", "Letter"), ("a4", "A4"))
 
 #: Resolution of the preview pages (a page fits a 1366×768 screen's width at this size).
@@ -34,11 +31,6 @@ PREVIEW_DPI = 96
 #: A page is rendered whole at the printer's resolution up to this; above it (PDF output at
 #: 1200 dpi) the page image would take over 500 MB, so it is drawn scaled up by the painter.
 MAX_PRINT_DPI = 600
-
-
-def document_title(kind: str) -> str:
-    from ..reports.documents import DOCUMENTS
-    return DOCUMENTS[kind][0]
 
 
 class PrintFailed(RuntimeError):
@@ -397,25 +389,3 @@ def _set_paper(printer, paper: str) -> None:
     from PySide6.QtGui import QPageSize
     size = QPageSize.PageSizeId.A4 if paper == "a4" else QPageSize.PageSizeId.Letter
     printer.setPageSize(QPageSize(size))
-
-
-def install(window) -> DocumentPrinter:
-    """Give the main window its Print menu (every document) and Ctrl+P (this screen's document:
-    the grading summary, the order sheet or the eligibility checklist)."""
-    from PySide6.QtGui import QAction, QKeySequence
-    printer = DocumentPrinter(window.state, window)
-    menu = window.menuBar().addMenu("&Print")
-    menu.setObjectName("print_menu")
-    natural = QAction("Print this screen's document…", window, objectName="print_natural")
-    natural.setShortcut(QKeySequence.StandardKey.Print)
-    natural.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    natural.triggered.connect(lambda: printer.preview(NATURAL_DOCUMENT[window.tabs.currentIndex()]))
-    menu.addAction(natural)
-    menu.addSeparator()
-    for kind in KINDS:
-        action = QAction(f"{document_title(kind)}…", window, objectName=f"print_{kind}")
-        action.triggered.connect(lambda _checked=False, kind=kind: printer.preview(kind))
-        menu.addAction(action)
-    printer.done.connect(lambda text: window.statusBar().showMessage(f"✓ {text}", 15000))
-    printer.problem.connect(lambda text: window.statusBar().showMessage(f"⚠ {text}", 15000))
-    return printer

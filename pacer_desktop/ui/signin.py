@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import socket
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ..core.errors import Problem
 from ..storage import User
+from ..storage.location import workstation_name
 from .widgets import Choice, FieldMessages, on_enter
 
 ROLES = ("nurse", "prescriber", "pharmacist", "research")
 IDLE_MS = 15 * 60 * 1000
-
-
-def workstation_name() -> str:
-    return socket.gethostname() or "unknown workstation"
 
 
 class WhoIsWorkingDialog(QDialog):
