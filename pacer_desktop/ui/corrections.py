@@ -322,6 +322,9 @@ class AssessmentCorrection(CorrectionDialog):
 
     def values(self) -> dict:
         a = self.fields.inputs()
+        # What the rules refuse (a nasal cannula without its flow, a missing ICE score) is shown
+        # next to its field with the other messages, before anything is sent to storage.
+        self.state.evaluate_with(assessments=(a,), replacing=self.fields.replacing)
         return {"crs": a.crs, "icans": a.icans}
 
     def show_problems(self, problems) -> None:
