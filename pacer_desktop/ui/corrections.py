@@ -296,6 +296,7 @@ class AssessmentCorrection(CorrectionDialog):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the inputs, which it scrolls to
         form.addRow(self.scroll)
         for label in (self.fields.grade, self.fields.notes):  # the grade stays in view while scrolling
             self.fields.form.takeRow(label)

@@ -294,6 +294,31 @@ def test_keyboard_tab_follows_the_form_and_escape_cancels(qtbot, bedside, store,
     assert rows(store, "SELECT * FROM corrections") == [] and len(rows(store, "SELECT * FROM temperatures")) == 1
 
 
+def tab_chain(dialog) -> list:
+    """The inputs Tab visits, in order (the focus chain, less what Tab skips)."""
+    chain, widget = [], dialog.nextInFocusChain()
+    while widget is not dialog:
+        if (widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisible() and widget.isEnabled()
+                and widget.objectName() != "qt_spinbox_lineedit"):  # a spin box's own text field
+            chain.append(widget)
+        widget = widget.nextInFocusChain()
+    return chain
+
+
+def test_assessment_dialog_tab_order_follows_the_form(qtbot, bedside, store, nurse):
+    w, pid = bedside()
+    store.add_assessment(nurse, pid, at=at(9), crs=CrsInputs(hypotension="none", oxygen_device="nasal_cannula",
+                                                            oxygen_flow_l_min=Decimal("2")),
+                         icans=IcansInputs(capd_score=0))
+    w.state.reload()
+    d, _ = open_correct(qtbot, w, "assessment")
+    f = d.fields
+    assert tab_chain(d)[:-2] == [f.time.edit, f.crs_assessed, f.hypotension, f.oxygen, f.flow, f.icans_assessed,
+                                 f.tool, f.capd_score, f.unable, f.sedated, f.consciousness, f.seizure, f.motor,
+                                 f.edema, d.reason]
+    assert tab_chain(d)[-1] is d.ok
+
+
 def test_eligibility_is_corrected_on_its_screen_with_a_reason(qtbot, bedside, store, nurse):
     w, pid = bedside()
     store.add_eligibility(nurse, pid, EligibilityInputs(assessed_on=date(2026, 10, 20), alt_u_l=Decimal("600")))
