@@ -61,7 +61,9 @@ CRITERION_FIELDS = {
 
 
 class EligibilityScreen(QWidget):
-    """Screen 3 (Ctrl+3)."""
+    """Screen 3 (Ctrl+3). Saving records a new assessment; a stored one is corrected here too
+    (:meth:`start_correction`, from the flowsheet): the form shows it, and saving supersedes it
+    with the reason given, the old one kept in the record."""
 
     def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +73,22 @@ class EligibilityScreen(QWidget):
         self.form_error = QLabel()
         self.messages = FieldMessages(self.form_error)
         self.assessed_on = line_edit("YYYY-MM-DD", "assessed_on")
+        self.correcting = None  # the flowsheet entry being corrected, or None
+        self.correction_box = QGroupBox("Correcting a stored eligibility assessment")
+        self.correction_box.setObjectName("eligibility_correction")
+        self.correction_was = QLabel(objectName="correction_was")
+        self.correction_was.setWordWrap(True)
+        self.correction_reason = line_edit("Why (required), e.g. typing error", "correction_reason")
+        self.cancel_correction_button = QPushButton("Cancel correction")
+        self.cancel_correction_button.clicked.connect(self.end_correction)
+        reason_row = QHBoxLayout()
+        reason_row.addWidget(self.correction_reason, 1)
+        reason_row.addWidget(self.cancel_correction_button)
+        correction_form = QFormLayout(self.correction_box)
+        correction_form.addRow(self.correction_was)
+        correction_form.addRow("Reason for the correction", reason_row)
+        correction_form.addRow("", self.messages.label_for("correction_reason"))
+        self.correction_box.hide()
         self.inputs: dict[str, QWidget] = {}
         self.status: dict[str, QLabel] = {}
         self.detail: dict[str, QLabel] = {}
@@ -106,6 +124,7 @@ class EligibilityScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.verdict)
+        layout.addWidget(self.correction_box)
         layout.addWidget(scroll, 1)
         layout.addLayout(bottom)
         self.assessed_on.textChanged.connect(self._on_inputs_changed)
@@ -244,8 +263,37 @@ class EligibilityScreen(QWidget):
             self._on_inputs_changed()
             return
         self._loaded_for = s.patient_id
+        self._leave_correction()
         stored = s.case.eligibility if s.case is not None else None
         self.load(stored)
+
+    # ---- correcting a stored assessment ----------------------------------------------------
+    def start_correction(self, entry) -> None:
+        """Show the stored assessment ``entry`` (a flowsheet entry) to correct it, with a reason."""
+        self.correcting = entry
+        zone = self.state.zone
+        inputs = entry.values["inputs"]
+        self.correction_was.setText(
+            f"The assessment of {inputs.assessed_on.isoformat()}, entered by {entry.entered_by} ({entry.role})"
+            f" {say.day_time(entry.at or entry.entered_at, zone)}. Change what was wrong below, give the"
+            " reason and save: it replaces the stored one, which stays in the record, struck through.")
+        self.correction_reason.clear()
+        self.save_button.setText("&Save correction")
+        self.correction_box.show()
+        self.load(inputs)
+        self.correction_reason.setFocus()
+
+    def end_correction(self) -> None:
+        """Leave correcting; the form shows the assessment in force again."""
+        self._leave_correction()
+        s = self.state
+        self.load(s.case.eligibility if s.case is not None else None)
+
+    def _leave_correction(self) -> None:
+        self.correcting = None
+        self.correction_reason.clear()
+        self.correction_box.hide()
+        self.save_button.setText("&Save eligibility assessment")
 
     def load(self, e: EligibilityInputs | None) -> None:
         widgets = [self.assessed_on, *self.inputs.values(), *self.categories.values()]
@@ -277,6 +325,9 @@ class EligibilityScreen(QWidget):
         except CaseError as exc:
             self.messages.show(exc.problems)
             return
+        if self.correcting is not None:
+            self._submit_correction(inputs)
+            return
         self.save_button.setEnabled(False)
 
         def done(_v) -> None:
@@ -288,6 +339,32 @@ class EligibilityScreen(QWidget):
 
         self.state.save(lambda store, user, pid: store.add_eligibility(user, pid, inputs),
                         "Eligibility assessment saved", on_problems=problems, on_saved=done)
+
+    def _submit_correction(self, inputs: EligibilityInputs) -> None:
+        reason = self.correction_reason.text().strip()
+        problems = []
+        if not reason:
+            problems.append(Problem("correction_reason", "Give the reason for the correction."))
+        if inputs == self.correcting.values["inputs"]:
+            problems.append(Problem("", "Nothing was changed: change an entry, or use 'Entered in error'"
+                                        " on the flowsheet to withdraw the assessment."))
+        if problems:
+            self.messages.show(problems)
+            return
+        entry_id = self.correcting.id
+        self.save_button.setEnabled(False)
+
+        def done(_v) -> None:
+            self.save_button.setEnabled(True)
+            self.end_correction()
+
+        def back(found) -> None:
+            self.save_button.setEnabled(True)
+            self.messages.show(found)
+
+        self.state.save(lambda store, user, _pid: store.correct(user, "eligibility", entry_id, reason=reason,
+                                                                replacement={"inputs": inputs}),
+                        "Eligibility assessment corrected", on_problems=back, on_saved=done)
 
 
 

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
 
 from ..core import notation
 from ..core.crs import DEVICE_TEXT, HYPOTENSION_TEXT
-from ..core.errors import Problem
 from . import presenters as say
 from .patient_state import PatientState
-from .widgets import finish_dialog, row_table, FieldMessages, TimeField, on_enter, parse_decimal
+from .widgets import row_table
 
 KIND_TEXT = {"weight": "weight (kg)", "temperature": "temperature", "assessment": "CRS/ICANS assessment",
              "medication": "medication given", "escalation": "escalation", "eligibility": "eligibility",
@@ -23,7 +21,7 @@ KIND_TEXT = {"weight": "weight (kg)", "temperature": "temperature", "assessment"
 COLUMNS = ("Time", "Entry", "Value", "Entered by", "Status")
 
 
-def _kind(kind: str) -> str:
+def kind_text(kind: str) -> str:
     return KIND_TEXT.get(kind, kind)
 
 
@@ -62,7 +60,13 @@ def describe(kind: str, values: dict) -> str:
 
 
 class Flowsheet(QWidget):
-    """All entries, newest first, with corrections; select one to correct it."""
+    """All entries, newest first, with corrections; select one to correct it or withdraw it.
+
+    An eligibility assessment is corrected on the eligibility screen (its checklist is the form):
+    Correct then emits ``eligibility_correction`` with the entry, and the window opens that screen.
+    """
+
+    eligibility_correction = Signal(object)
 
     def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,7 +80,7 @@ class Flowsheet(QWidget):
         self.error_button = QPushButton("Entered in &error…")
         self.correct_button.clicked.connect(lambda: self.open_correction(withdraw=False))
         self.error_button.clicked.connect(lambda: self.open_correction(withdraw=True))
-        self.dialog: CorrectionDialog | None = None
+        self.dialog: QDialog | None = None
         buttons = QHBoxLayout()
         buttons.addWidget(QLabel("Select an entry, then:"))
         buttons.addWidget(self.correct_button)
@@ -86,6 +90,7 @@ class Flowsheet(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.table.itemSelectionChanged.connect(self._on_selection_changed)
+        self.table.itemActivated.connect(lambda _item: self.open_correction(withdraw=False))
         state.changed.connect(self._on_state_changed)
         self._on_state_changed()
 
@@ -101,11 +106,13 @@ class Flowsheet(QWidget):
             else:
                 status = "current"
             at = e.at if isinstance(e.at, datetime) else None
-            cells = (say.day_time(at, zone) if at else str(e.at or ""), _kind(e.kind),
-                     describe(e.kind, e.values), f"{e.entered_by} · {say.day_time(e.entered_at, zone)}"
+            cells = (say.day_time(at, zone) if at else str(e.at or ""), kind_text(e.kind),
+                     self._graded(e) + describe(e.kind, e.values),
+                     f"{e.entered_by} · {say.day_time(e.entered_at, zone)}"
                      if isinstance(e.entered_at, datetime) else str(e.entered_by), status)
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                item.setToolTip(text)
                 if not e.current:
                     font = QFont(item.font())
                     font.setStrikeOut(True)
@@ -113,6 +120,19 @@ class Flowsheet(QWidget):
                     item.setForeground(Qt.GlobalColor.darkGray)
                 self.table.setItem(row, col, item)
         self._on_selection_changed()
+
+    def _graded(self, e) -> str:
+        """``CRS grade 3, ICANS grade 0 · `` for a current assessment: the grades it gives."""
+        r = self.state.result
+        if r is None or e.kind != "assessment" or not e.current:
+            return ""
+        rows = [a for a in r.assessments if a.at == e.at]
+        if not rows:
+            return ""
+        a = rows[-1]
+        grades = [f"{name} grade {grade}" for name, grade in (("CRS", a.crs_grade), ("ICANS", a.icans_grade))
+                  if grade is not None]
+        return f"{', '.join(grades)} · " if grades else ""
 
     def selected(self):
         rows = self.table.selectionModel().selectedRows()
@@ -123,79 +143,22 @@ class Flowsheet(QWidget):
     def _on_selection_changed(self) -> None:
         e = self.selected()
         live = e is not None and e.current
-        self.correct_button.setEnabled(live and e.kind != "eligibility")
+        self.correct_button.setEnabled(live)
         self.error_button.setEnabled(live)
+        self.correct_button.setToolTip(
+            "Opens the Eligibility screen with this assessment, to correct it there"
+            if live and e.kind == "eligibility" else "Correct the selected entry, with a reason")
 
     def open_correction(self, *, withdraw: bool) -> None:
         entry = self.selected()
-        if entry is None:
+        if entry is None or not entry.current:
             return
-        self.dialog = CorrectionDialog(self.state, entry, withdraw=withdraw, parent=self)
+        if entry.kind == "eligibility" and not withdraw:
+            self.eligibility_correction.emit(entry)
+            return
+        # Imported here: the dialogs reuse the grading screen's inputs, and that module imports this one.
+        from .corrections import correction_dialog
+        if self.dialog is not None:
+            self.dialog.deleteLater()  # a closed dialog stops following the patient's changes
+        self.dialog = correction_dialog(self.state, entry, withdraw=withdraw, parent=self)
         self.dialog.open()
-
-
-class CorrectionDialog(QDialog):
-    """A reason, and for a correction the corrected values; stored through ``store.correct``."""
-
-    def __init__(self, state: PatientState, entry, *, withdraw: bool, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.state, self.entry, self.withdraw = state, entry, withdraw
-        self.setWindowTitle("Entered in error" if withdraw else "Correct an entry")
-        self.reason = QLineEdit(objectName="reason")
-        self.reason.setPlaceholderText("Why (required), e.g. wrong patient, typing error")
-        self.form_error = QLabel()
-        self.messages = FieldMessages(self.form_error)
-        form = QFormLayout()
-        form.addRow(QLabel(f"<b>{_kind(entry.kind)}</b> of {say.day_time(entry.at, state.zone)}:"
-                           f" {describe(entry.kind, entry.values)}"))
-        self.fields: dict[str, QWidget] = {}
-        if not withdraw:
-            self.time = TimeField(lambda: state.zone, state.now)
-            if isinstance(entry.at, datetime):
-                self.time.set_value(entry.at)
-            form.addRow("Time", self.time)
-            form.addRow("", self.messages.label_for("at"))
-            for key, value in (entry.values or {}).items():
-                if key == "at" or not isinstance(value, (str, Decimal, int)) or key in ("by", "unit", "drug"):
-                    continue
-                edit = QLineEdit("" if value is None else notation.plain_number(value)
-                                 if isinstance(value, Decimal) else str(value), objectName=f"correct_{key}")
-                self.fields[key] = edit
-                form.addRow(key.replace("_", " "), edit)
-                form.addRow("", self.messages.label_for(key))
-        form.addRow("Reason", self.reason)
-        form.addRow("", self.messages.label_for("reason"))
-        self.ok = finish_dialog(self, form, self.form_error,
-                                "Mark entered in error" if withdraw else "Save correction", self.submit)
-
-    def replacement(self) -> dict:
-        values = dict(self.entry.values or {})
-        out: dict = {}
-        for key, original in values.items():
-            if key in self.fields:
-                text = self.fields[key].text()
-                out[key] = parse_decimal(text) if isinstance(original, Decimal) else text.strip()
-        out["at"] = self.time.value()
-        return out
-
-    def submit(self) -> None:
-        reason = self.reason.text().strip()
-        if not reason:
-            self.messages.show([Problem("reason", "Give the reason for the correction.")])
-            return
-        try:
-            replacement = None if self.withdraw else self.replacement()
-        except ValueError as exc:
-            self.messages.show([Problem("", str(exc))])
-            return
-        self.ok.setEnabled(False)
-        kind, entry_id = self.entry.kind, self.entry.id
-
-        def problems(found) -> None:
-            self.ok.setEnabled(True)
-            self.messages.show(found)
-
-        text = "Entry marked entered in error" if self.withdraw else "Correction saved"
-        self.state.save(lambda store, user, _pid: store.correct(user, kind, entry_id, reason=reason,
-                                                                replacement=replacement),
-                        text, on_problems=problems, on_saved=lambda _v: self.accept())

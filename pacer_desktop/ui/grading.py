@@ -23,7 +23,8 @@ from ..core.timeutil import completed_years
 from . import presenters as say
 from .flowsheet import Flowsheet
 from .patient_state import PatientState
-from .widgets import Banner, Choice, FieldMessages, TimeField, line_edit, on_enter, parse_decimal, required_decimal
+from .widgets import (Banner, Choice, FieldMessages, TimeField, line_edit, on_enter, parse_decimal, required_decimal,
+                      signals_blocked)
 
 CONSCIOUSNESS = [("normal", "normal: awake and alert"), ("awakens_spontaneously", "awakens spontaneously"),
                  ("awakens_to_voice", "awakens to voice"),
@@ -55,35 +56,33 @@ def fit_choice(choice: Choice) -> Choice:
     return choice
 
 
-class TemperatureEntry(QGroupBox):
-    """Value, °C or °F (the other unit shown as typed), time defaulting to now."""
+def align_labels(*forms: QFormLayout) -> None:
+    """Give the labels of ``forms`` (nested one in another) one width, so their fields line up."""
+    labels = [item.widget() for f in forms for row in range(f.rowCount())
+              if (item := f.itemAt(row, QFormLayout.ItemRole.LabelRole)) is not None and item.widget()]
+    width = max((label.sizeHint().width() for label in labels), default=0)
+    for label in labels:
+        label.setMinimumWidth(width)
+
+
+class TemperatureReading(QWidget):
+    """A temperature as typed: value, °C or °F, and the value in the other unit beside them.
+    The entry form records one; a correction of a stored temperature shows it (flowsheet)."""
 
     def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
-        super().__init__("Temperature", parent)
+        super().__init__(parent)
         self.state = state
         self.value = line_edit("e.g. 38.7", "temperature_value")
         self.unit = Choice([("C", "°C"), ("F", "°F")])
         self.unit.setObjectName("temperature_unit")
         self.converted = QLabel(objectName="temperature_converted")
-        self.time = TimeField(lambda: state.zone, state.now)
-        self.save_button = QPushButton("Record temperature")
-        self.form_error = QLabel()
-        self.messages = FieldMessages(self.form_error)
-        row = QHBoxLayout()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.value, 1)
         row.addWidget(self.unit)
         row.addWidget(self.converted, 2)
-        form = QFormLayout(self)
-        form.addRow("Temperature", row)
-        form.addRow("", self.messages.label_for("value"))
-        form.addRow("Taken at", self.time)
-        form.addRow("", self.messages.label_for("at"))
-        form.addRow(self.form_error)
-        form.addRow("", self.save_button)
         self.value.textChanged.connect(self._on_value_changed)
         self.unit.currentIndexChanged.connect(self._on_value_changed)
-        self.save_button.clicked.connect(self.submit)
-        on_enter(self, self.submit)
 
     def _on_value_changed(self, *_args) -> None:
         try:
@@ -100,6 +99,29 @@ class TemperatureEntry(QGroupBox):
         else:
             f = (value * 9 / 5 + 32).quantize(Decimal("0.1"))
             self.converted.setText(f"= {notation.plain_number(f)} °F")
+
+
+class TemperatureEntry(QGroupBox):
+    """Value, °C or °F (the other unit shown as typed), time defaulting to now."""
+
+    def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
+        super().__init__("Temperature", parent)
+        self.state = state
+        self.reading = TemperatureReading(state)
+        self.value, self.unit, self.converted = self.reading.value, self.reading.unit, self.reading.converted
+        self.time = TimeField(lambda: state.zone, state.now)
+        self.save_button = QPushButton("Record temperature")
+        self.form_error = QLabel()
+        self.messages = FieldMessages(self.form_error)
+        form = QFormLayout(self)
+        form.addRow("Temperature", self.reading)
+        form.addRow("", self.messages.label_for("value"))
+        form.addRow("Taken at", self.time)
+        form.addRow("", self.messages.label_for("at"))
+        form.addRow(self.form_error)
+        form.addRow("", self.save_button)
+        self.save_button.clicked.connect(self.submit)
+        on_enter(self, self.submit)
 
     def submit(self) -> None:
         try:
@@ -156,16 +178,26 @@ class WeightEntry(QGroupBox):
                         f"Weight {notation.kg(kg)} recorded", on_problems=self.messages.show, on_saved=saved)
 
 
-class AssessmentForm(QGroupBox):
-    """CRS inputs and ICANS with the ICE or CAPD form; the grade computed live and explained."""
+class AssessmentFields(QGroupBox):
+    """CRS inputs and ICANS with the ICE or CAPD form; the grade computed live and explained.
 
-    def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
-        super().__init__("CRS and ICANS assessment", parent)
+    The grading screen records new assessments with it (:class:`AssessmentForm`). A correction
+    shows a stored assessment in it (``stored=True``, then :meth:`load`): storage keeps the ICE and
+    CAPD totals, not the items, so those are asked as totals, and CRS may be left unassessed.
+    """
+
+    def __init__(self, state: PatientState, title: str, *, stored: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
         self.state = state
+        self.stored = stored
+        self.replacing: Assessment | None = None  # the stored assessment shown (see load)
         self.form_error = QLabel()
         self.messages = FieldMessages(self.form_error)
         self.time = TimeField(lambda: state.zone, state.now)
         # CRS
+        self.crs_assessed = QCheckBox("CRS assessed at this time")
+        self.crs_assessed.setChecked(True)
         self.hypotension = Choice([(k, v) for k, v in HYPOTENSION_TEXT.items()])
         self.hypotension.setObjectName("hypotension")
         self.oxygen = Choice([(k, v) for k, v in DEVICE_TEXT.items()])
@@ -179,34 +211,16 @@ class AssessmentForm(QGroupBox):
         self.tool.setObjectName("icans_tool")
         self.tool_note = QLabel()
         self.ice_items: dict[str, QSpinBox] = {}
-        self.ice_box = QGroupBox("ICE score (0–10)")
-        ice_grid = QGridLayout(self.ice_box)
-        for row, (key, text) in enumerate(ICE_ITEMS.items()):
-            spin = QSpinBox(objectName=f"ice_{key}")
-            spin.setRange(-1, 10)
-            spin.setSpecialValueText("—")
-            spin.setValue(-1)
-            self.ice_items[key] = spin
-            ice_grid.addWidget(QLabel(text), row, 0)
-            ice_grid.addWidget(spin, row, 1)
-            ice_grid.addWidget(QLabel(), row, 2)
-        self.ice_total = QLabel(objectName="ice_total")
-        ice_grid.addWidget(self.ice_total, len(ICE_ITEMS), 0, 1, 3)
-        ice_grid.addWidget(self.messages.label_for("ice_score"), len(ICE_ITEMS) + 1, 0, 1, 3)
-        self.capd_box = QGroupBox("CAPD: over the shift, how often does the child… (0–32)")
-        capd_grid = QGridLayout(self.capd_box)
         self.capd_items: list[Choice] = []
-        for i, text in enumerate(CAPD_ITEMS):
-            choice = Choice([(None, "—"), *[(n, f) for n, f in enumerate(CAPD_FREQUENCIES)]])
-            choice.setObjectName(f"capd_{i + 1}")
-            self.capd_items.append(choice)
-            item = QLabel(f"{i + 1}. {text}")
-            item.setWordWrap(True)
-            capd_grid.addWidget(item, i, 0)
-            capd_grid.addWidget(choice, i, 1)
-        self.capd_total = QLabel(objectName="capd_total")
-        capd_grid.addWidget(self.capd_total, len(CAPD_ITEMS), 0, 1, 2)
-        capd_grid.addWidget(self.messages.label_for("capd_score"), len(CAPD_ITEMS) + 1, 0, 1, 2)
+        if stored:  # one number each: a row of the form, not a box of items
+            self.ice_box, self.capd_box = QWidget(), QWidget()
+            self.ice_score = self._total_score(self.ice_box, "ICE score (0–10)", "ice_score", 10)
+            self.capd_score = self._total_score(self.capd_box, "CAPD score (0–32)", "capd_score", 32)
+        else:
+            self.ice_box = QGroupBox("ICE score (0–10)")
+            self.capd_box = QGroupBox("CAPD: over the shift, how often does the child… (0–32)")
+            self._ice_items()
+            self._capd_items()
         self.unable = QCheckBox("Unable to perform the assessment (unarousable)")
         self.sedated = QCheckBox("Sedated (consciousness and inability not counted as ICANS)")
         self.consciousness = Choice(CONSCIOUSNESS)
@@ -221,20 +235,25 @@ class AssessmentForm(QGroupBox):
         self.grade.setStyleSheet("font-size: 11pt; font-weight: bold;")
         self.notes = QLabel(objectName="grade_notes")
         self.notes.setWordWrap(True)
-        self.save_button = QPushButton("Record assessment")
 
         form = QFormLayout()
-        form.addRow("Assessed at", self.time)
-        form.addRow("", self.messages.label_for("at"))
-        form.addRow(QLabel("<b>CRS</b>"))
-        form.addRow("Hypotension", self.hypotension)
-        form.addRow("Oxygen", self.oxygen)
-        form.addRow("Oxygen flow (L/min)", self.flow)
-        form.addRow("", self.messages.label_for("oxygen_flow_l_min"))
-        form.addRow(QLabel("<b>ICANS</b>"))
-        form.addRow("", self.icans_assessed)
-        form.addRow("Tool", self.tool)
-        form.addRow("", self.tool_note)
+        # A stored assessment is shown in two columns (CRS, ICANS) to fit a dialog at 1366×768.
+        time_form = QFormLayout() if stored else form
+        time_form.addRow("Assessed at", self.time)
+        time_form.addRow("", self.messages.label_for("at"))
+        crs_form = QFormLayout() if stored else form
+        crs_form.addRow(QLabel("<b>CRS</b>"))
+        if stored:
+            crs_form.addRow("", self.crs_assessed)
+        crs_form.addRow("Hypotension", self.hypotension)
+        crs_form.addRow("Oxygen", self.oxygen)
+        crs_form.addRow("Oxygen flow (L/min)", self.flow)
+        crs_form.addRow("", self.messages.label_for("oxygen_flow_l_min"))
+        icans_form = QFormLayout() if stored else form
+        icans_form.addRow(QLabel("<b>ICANS</b>"))
+        icans_form.addRow("", self.icans_assessed)
+        icans_form.addRow("Tool", self.tool)
+        icans_form.addRow("", self.tool_note)
         self.icans_widgets = QWidget()
         icans_layout = QFormLayout(self.icans_widgets)
         icans_layout.setContentsMargins(0, 0, 0, 0)
@@ -246,12 +265,24 @@ class AssessmentForm(QGroupBox):
         icans_layout.addRow("Seizure", self.seizure)
         icans_layout.addRow("Motor", self.motor)
         icans_layout.addRow("Raised ICP / cerebral edema", self.edema)
-        form.addRow(self.icans_widgets)
+        icans_form.addRow(self.icans_widgets)
         form.addRow(self.grade)
         form.addRow(self.notes)
         form.addRow(self.form_error)
-        form.addRow("", self.save_button)
-        self.setLayout(form)
+        self.form = form
+        if stored:
+            columns = QHBoxLayout()
+            columns.addLayout(crs_form, 1)
+            columns.addSpacing(12)
+            columns.addLayout(icans_form, 1)
+            outer = QVBoxLayout(self)
+            outer.addLayout(time_form)
+            outer.addLayout(columns)
+            outer.addLayout(form)
+            align_labels(time_form, crs_form)
+            align_labels(icans_form, icans_layout, self.ice_box.layout(), self.capd_box.layout())
+        else:
+            self.setLayout(form)
         for choice in (self.hypotension, self.oxygen, self.tool, self.consciousness, self.seizure, self.motor,
                        self.edema):
             fit_choice(choice)
@@ -259,16 +290,58 @@ class AssessmentForm(QGroupBox):
         for w in (self.hypotension, self.oxygen, self.tool, self.consciousness, self.seizure, self.motor,
                   self.edema, *self.capd_items):
             w.currentIndexChanged.connect(self._on_inputs_changed)
-        for spin in self.ice_items.values():
+        for spin in (*self.ice_items.values(), *self._totals()):
             spin.valueChanged.connect(self._on_inputs_changed)
-        for box in (self.unable, self.sedated, self.icans_assessed):
+        for box in (self.unable, self.sedated, self.icans_assessed, self.crs_assessed):
             box.toggled.connect(self._on_inputs_changed)
         self.flow.textChanged.connect(self._on_inputs_changed)
         self.time.edit.dateTimeChanged.connect(self._on_inputs_changed)
-        self.save_button.clicked.connect(self.submit)
-        on_enter(self, self.submit)
         state.changed.connect(self._on_inputs_changed)
         self._set_item_maxima()
+
+    def _ice_items(self) -> None:
+        ice_grid = QGridLayout(self.ice_box)
+        for row, (key, text) in enumerate(ICE_ITEMS.items()):
+            spin = QSpinBox(objectName=f"ice_{key}")
+            spin.setRange(-1, 10)
+            spin.setSpecialValueText("—")
+            spin.setValue(-1)
+            self.ice_items[key] = spin
+            ice_grid.addWidget(QLabel(text), row, 0)
+            ice_grid.addWidget(spin, row, 1)
+            ice_grid.addWidget(QLabel(), row, 2)
+        self.ice_total = QLabel(objectName="ice_total")
+        ice_grid.addWidget(self.ice_total, len(ICE_ITEMS), 0, 1, 3)
+        ice_grid.addWidget(self.messages.label_for("ice_score"), len(ICE_ITEMS) + 1, 0, 1, 3)
+
+    def _capd_items(self) -> None:
+        capd_grid = QGridLayout(self.capd_box)
+        for i, text in enumerate(CAPD_ITEMS):
+            choice = Choice([(None, "—"), *[(n, f) for n, f in enumerate(CAPD_FREQUENCIES)]])
+            choice.setObjectName(f"capd_{i + 1}")
+            self.capd_items.append(choice)
+            item = QLabel(f"{i + 1}. {text}")
+            item.setWordWrap(True)
+            capd_grid.addWidget(item, i, 0)
+            capd_grid.addWidget(choice, i, 1)
+        self.capd_total = QLabel(objectName="capd_total")
+        capd_grid.addWidget(self.capd_total, len(CAPD_ITEMS), 0, 1, 2)
+        capd_grid.addWidget(self.messages.label_for("capd_score"), len(CAPD_ITEMS) + 1, 0, 1, 2)
+
+    def _total_score(self, box: QGroupBox, label: str, key: str, maximum: int) -> QSpinBox:
+        """A stored total (ICE or CAPD): blank ("—") is not entered, never zero."""
+        spin = QSpinBox(objectName=key)
+        spin.setRange(-1, maximum)
+        spin.setSpecialValueText("—")
+        spin.setValue(-1)
+        grid = QFormLayout(box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addRow(label, spin)
+        grid.addRow(self.messages.label_for(key))
+        return spin
+
+    def _totals(self) -> tuple[QSpinBox, ...]:
+        return (self.ice_score, self.capd_score) if self.stored else ()
 
     def _set_item_maxima(self) -> None:
         if self.state.protocol is None:
@@ -294,6 +367,8 @@ class AssessmentForm(QGroupBox):
         return self.tool.value() or self.default_tool()
 
     def scores(self) -> tuple[int | None, int | None]:
+        if self.stored:
+            return tuple(v if v >= 0 else None for v in (s.value() for s in self._totals()))
         rules = self.state.protocol.icans
         ice = capd = None
         values = {k: s.value() for k, s in self.ice_items.items()}
@@ -313,7 +388,7 @@ class AssessmentForm(QGroupBox):
         if self.oxygen.value() == "none" and flow is not None:
             flow = None  # room air has no flow
         crs = checked(CrsInputs, dict(hypotension=self.hypotension.value(), oxygen_device=self.oxygen.value(),
-                                      oxygen_flow_l_min=flow))
+                                      oxygen_flow_l_min=flow)) if self.crs_assessed.isChecked() else None
         icans = None
         if self.icans_assessed.isChecked():
             ice, capd = self.scores()
@@ -338,14 +413,19 @@ class AssessmentForm(QGroupBox):
         self.ice_box.setVisible(tool == "ice")
         self.capd_box.setVisible(tool == "capd")
         self.icans_widgets.setEnabled(self.icans_assessed.isChecked())
-        self.flow.setEnabled(self.oxygen.value() != "none")
-        ice, capd = self.scores()
-        self.ice_total.setText(f"ICE total: {ice} of 10" if ice is not None else "ICE total: answer every item")
-        self.capd_total.setText(f"CAPD total: {capd} of 32" if capd is not None else "CAPD total: answer all 8 items")
+        crs = self.crs_assessed.isChecked()
+        for w in (self.hypotension, self.oxygen):
+            w.setEnabled(crs)
+        self.flow.setEnabled(crs and self.oxygen.value() != "none")
+        if not self.stored:
+            ice, capd = self.scores()
+            self.ice_total.setText(f"ICE total: {ice} of 10" if ice is not None else "ICE total: answer every item")
+            self.capd_total.setText(f"CAPD total: {capd} of 32" if capd is not None
+                                    else "CAPD total: answer all 8 items")
         self.messages.clear()
         try:
             assessment = self.inputs()
-            result = self.state.evaluate_with(assessments=(assessment,))
+            result = self.state.evaluate_with(assessments=(assessment,), replacing=self.replacing)
         except CaseError as exc:
             self.grade.setText("Grade: not yet — " + "; ".join(p.message for p in exc.problems))
             self.notes.setText("")
@@ -355,6 +435,45 @@ class AssessmentForm(QGroupBox):
         lines.append(row.icans_reason or "ICANS not assessed (the last grade carries forward)")
         self.grade.setText("\n".join(lines))
         self.notes.setText("\n".join(row.notes))
+
+    def load(self, assessment: Assessment) -> None:
+        """Show the stored ``assessment``; the live grade is then worked out with it replaced."""
+        crs, icans = assessment.crs, assessment.icans
+        widgets = (self.crs_assessed, self.hypotension, self.oxygen, self.flow, self.icans_assessed, self.tool,
+                   *self._totals(), self.unable, self.sedated, self.consciousness, self.seizure, self.motor,
+                   self.edema)
+        with signals_blocked(*widgets, self.time.edit):
+            self.replacing = assessment
+            self.time.set_value(assessment.at)
+            self.crs_assessed.setChecked(crs is not None)
+            if crs is not None:
+                self.hypotension.set_value(crs.hypotension)
+                self.oxygen.set_value(crs.oxygen_device)
+                flow = crs.oxygen_flow_l_min
+                self.flow.setText("" if flow is None else notation.plain_number(flow))
+            self.icans_assessed.setChecked(icans is not None)
+            if icans is not None:
+                self.tool.set_value(icans.tool)
+                for spin, score in zip(self._totals(), (icans.ice_score, icans.capd_score)):
+                    spin.setValue(-1 if score is None else score)
+                self.unable.setChecked(icans.unable_to_perform)
+                self.sedated.setChecked(icans.sedated)
+                self.consciousness.set_value(icans.consciousness)
+                self.seizure.set_value(icans.seizure)
+                self.motor.set_value(icans.motor)
+                self.edema.set_value(icans.cerebral_edema)
+        self._on_inputs_changed()
+
+
+class AssessmentForm(AssessmentFields):
+    """The grading screen's assessment: the fields, and a button that records a new assessment."""
+
+    def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
+        super().__init__(state, "CRS and ICANS assessment", parent=parent)
+        self.save_button = QPushButton("Record assessment")
+        self.form.addRow("", self.save_button)
+        self.save_button.clicked.connect(self.submit)
+        on_enter(self, self.submit)
 
     def submit(self) -> None:
         try:

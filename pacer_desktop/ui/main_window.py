@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self._printer: DocumentPrinter | None = None
         install_print_menu(self)
         self.patients.patient_chosen.connect(self.open_patient)
+        self.grading.flowsheet.eligibility_correction.connect(self.correct_eligibility)
         self.patients.new_button.clicked.connect(self.new_patient)
         self.state.saved.connect(lambda text: self.statusBar().showMessage(f"✓ Saved: {text}", 15000))
         self.state.failed.connect(self._on_failed)
@@ -156,6 +157,11 @@ class MainWindow(QMainWindow):
     @property
     def eligibility(self) -> EligibilityScreen:
         return self._screen(2)
+
+    def correct_eligibility(self, entry) -> None:
+        """Correct a stored eligibility assessment on the eligibility screen (the flowsheet asks)."""
+        self.show_screen(2)
+        self.eligibility.start_correction(entry)
 
     def _focus_search(self) -> None:
         self.patients.search.setFocus()

@@ -84,10 +84,12 @@ class PatientState(QObject):
             self.error = "; ".join(str(p) for p in exc.problems)
         self.changed.emit()
 
-    def evaluate_with(self, **additions: tuple) -> Result:
-        """The result if ``additions`` (e.g. ``assessments=(a,)``) were added: live previews."""
+    def evaluate_with(self, *, replacing: object | None = None, **additions: tuple) -> Result:
+        """The result if ``additions`` (e.g. ``assessments=(a,)``) were added: live previews. A
+        correction's preview names the stored entry it ``replacing``, which is then left out."""
         assert self.case is not None
-        update = {name: tuple(getattr(self.case, name)) + tuple(items) for name, items in additions.items()}
+        update = {name: tuple(_without(getattr(self.case, name), replacing)) + tuple(items)
+                  for name, items in additions.items()}
         return evaluate_case(dataclasses.replace(self.case, **update), self.now())
 
     def given_times(self) -> list[datetime]:
@@ -132,3 +134,11 @@ class PatientState(QObject):
 
         self.ops.run(lambda store: work(store, user, pid), on_success=succeeded, on_failure=failed)
         return True
+
+
+def _without(entries: tuple, entry: object | None) -> list:
+    """``entries`` less the first one equal to ``entry`` (entries compare by their fields)."""
+    kept = list(entries)
+    if entry is not None and entry in kept:
+        kept.remove(entry)
+    return kept

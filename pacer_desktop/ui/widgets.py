@@ -47,6 +47,10 @@ class FieldMessages:
         self._labels[key] = label
         return label
 
+    def has(self, key: str) -> bool:
+        """Whether a field ``key`` has its own message label here."""
+        return key in self._labels
+
     def clear(self) -> None:
         for label in [*self._labels.values(), self._form]:
             label.clear()

@@ -195,8 +195,8 @@ def test_correct_and_withdraw_entries_from_the_flowsheet(qtbot, bedside, store):
     sheet.table.selectRow(row)
     qtbot.mouseClick(sheet.correct_button, Qt.MouseButton.LeftButton)
     d = sheet.dialog
-    type_into(qtbot, d.fields["value"], "38.9")
-    qtbot.keyClick(d.fields["value"], Qt.Key.Key_Return)  # no reason yet: refused
+    type_into(qtbot, d.reading.value, "38.9")
+    qtbot.keyClick(d.reading.value, Qt.Key.Key_Return)  # no reason yet: refused
     wait_saved(qtbot, w)
     assert "reason" in d.messages.text()
     qtbot.keyClicks(d.reason, "typing error")
