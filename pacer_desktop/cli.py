@@ -101,18 +101,34 @@ COMMAND_MODULES = (
 )
 
 
+def window_request(argv: list[str]) -> tuple[bool, str | None]:
+    """Whether ``argv`` just opens the window (nothing, or ``--db PATH``), and the database given.
+
+    Recognised before the full parser is built: building it imports every command's module,
+    about 12 ms of the window's start-up. Anything else goes to the full parser."""
+    if not argv:
+        return True, None
+    if len(argv) == 2 and argv[0] == "--db" and argv[1] and not argv[1].startswith("-"):
+        return True, argv[1]
+    if len(argv) == 1 and argv[0].startswith("--db=") and len(argv[0]) > len("--db="):
+        return True, argv[0][len("--db="):]
+    return False, None
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.db:
-        os.environ["PACER_DB"] = str(Path(args.db).expanduser().absolute())
+    argv = sys.argv[1:] if argv is None else argv
+    window, db = window_request(argv)
+    args = None if window else build_parser().parse_args(argv)
+    db = db if window else args.db
+    if db:
+        os.environ["PACER_DB"] = db = str(Path(db).expanduser().absolute())
     try:
-        if args.version:
+        if args is not None and args.version:
             print(_version_text())
             return EXIT_OK
-        if args.command is None:  # no command: open the window (on the --db database, if given)
+        if args is None or args.command is None:  # no command: open the window (on the --db database, if given)
             from .ui.app import run
-            return run(args.db, fast_exit=True)
+            return run(db, fast_exit=True)
         return args.func(args)
     except KeyboardInterrupt:
         return 130

@@ -35,3 +35,19 @@ def test_every_command_has_help(command, capsys):
         main([command, "--help"])
     assert done.value.code == 0
     assert "usage: pacer-desktop" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, expected", [
+    ([], (True, None)),
+    (["--db", "ward.sqlite3"], (True, "ward.sqlite3")),
+    (["--db=ward.sqlite3"], (True, "ward.sqlite3")),
+    (["--db"], (False, None)),             # the full parser says what is missing
+    (["--db", "--version"], (False, None)),
+    (["--version"], (False, None)),
+    (["evaluate", "case.json"], (False, None)),
+    (["--db", "x.sqlite3", "list-patients"], (False, None)),
+])
+def test_only_a_bare_start_or_db_skips_the_full_parser(argv, expected):
+    """The window opens without building every command's parser; anything else is parsed in full."""
+    from pacer_desktop.cli import window_request
+    assert window_request(argv) == expected
