@@ -366,6 +366,10 @@ class Store:
         self._db: Database | None = None
         self._lock = threading.RLock()
         self._parts_cache: dict[int, tuple[tuple[int, int], dict]] = {}
+        #: Engine models of stored rows by (kind, row id). Rows are never changed (append-only),
+        #: so an entry is read into its model once: the flowsheet and the case share it.
+        self._models: dict[tuple[str, int], Any] = {}
+        self._models_version: int | None = None
 
     # lifecycle ------------------------------------------------------------------------------------
 
@@ -720,6 +724,7 @@ class Store:
     def entries(self, patient_id: int, kind: str | None = None, include_superseded: bool = True) -> list[EntryRecord]:
         """The flowsheet: every entry of the patient (or of one kind), oldest first."""
         kinds = [kind] if kind else [k for k in KINDS if k != "patient"]
+        self._check_models()
         out: list[EntryRecord] = []
         for k in kinds:
             if k not in KINDS:
@@ -939,6 +944,7 @@ class Store:
             with self._lock:
                 src.backup(self._conn)
                 self._parts_cache.clear()
+                self._models.clear()
         finally:
             src.close()
         with self._lock:
@@ -1008,6 +1014,7 @@ class Store:
             stamp = (self._conn.execute("PRAGMA data_version").fetchone()[0], self._conn.total_changes)
             hit = self._parts_cache.get(patient_id)
             if hit is None or hit[0] != stamp:
+                self._check_models()
                 hit = (stamp, self._load_parts(patient_id))
                 self._parts_cache.pop(patient_id, None)
                 while len(self._parts_cache) >= 8:
@@ -1031,10 +1038,10 @@ class Store:
             rows = self._rows(f"SELECT * FROM current_{KINDS[kind]} WHERE patient_id = ? ORDER BY at, id",
                               (patient_id,))
             cache: dict = {}
-            parts[kind] = [(r["id"], self._row_model(kind, r, cache)) for r in rows]
+            parts[kind] = [(r["id"], self._model_of(kind, r, cache)) for r in rows]
         rows = self._rows("SELECT * FROM current_eligibility WHERE patient_id = ? ORDER BY assessed_on, id",
                           (patient_id,))
-        parts["eligibility"] = [(r["id"], self._row_model("eligibility", r)) for r in rows]
+        parts["eligibility"] = [(r["id"], self._model_of("eligibility", r)) for r in rows]
         return parts
 
     @staticmethod
@@ -1104,6 +1111,22 @@ class Store:
             row.update(by=m.by, reason=m.reason)
         return row
 
+    def _check_models(self) -> None:
+        """Forget the models when another connection has committed: a restore there would give
+        old row ids new contents."""
+        with self._lock:
+            version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+            if version != self._models_version:
+                self._models.clear()
+                self._models_version = version
+
+    def _model_of(self, kind: str, r: dict, cache: dict | None = None) -> Any:
+        key = (kind, r["id"])
+        model = self._models.get(key)
+        if model is None:
+            model = self._models[key] = self._row_model(kind, r, cache)
+        return model
+
     @staticmethod
     def _row_model(kind: str, r: dict, cache: dict | None = None) -> Any:
         """The engine model of a stored row. Rows were validated on the way in, so they are built
@@ -1128,6 +1151,6 @@ class Store:
         if kind == "patient":
             return self._details_of(self._patient_record(r, withdrawn=False))
         if kind == "eligibility":
-            return {"inputs": self._row_model(kind, r)}
-        model = self._row_model(kind, r)
+            return {"inputs": self._model_of(kind, r)}
+        model = self._model_of(kind, r)
         return fields_of(model)

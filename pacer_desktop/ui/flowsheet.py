@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+                               QTableView, QVBoxLayout, QWidget)
 
 from ..core import notation
 from ..core.crs import DEVICE_TEXT, HYPOTENSION_TEXT
 from . import presenters as say
 from .patient_state import PatientState
-from .widgets import row_table
 
 KIND_TEXT = {"weight": "weight (kg)", "temperature": "temperature", "assessment": "CRS/ICANS assessment",
              "medication": "medication given", "escalation": "escalation", "eligibility": "eligibility",
@@ -59,6 +58,52 @@ def describe(kind: str, values: dict) -> str:
     return ", ".join(f"{k} {val}" for k, val in v.items() if k != "at")
 
 
+class FlowsheetModel(QAbstractTableModel):
+    """The entries as table rows. A row's words are made when Qt first asks for them (the rows on
+    screen), not for every entry at once: a 30-day patient has some 250 entries."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.entries: list = []
+        self._cells: dict[int, tuple[str, ...]] = {}
+        self._describe = lambda e: ("",) * len(COLUMNS)
+        self._struck = QFont()
+        self._struck.setStrikeOut(True)
+        self._grey = QColor(Qt.GlobalColor.darkGray)
+
+    def reset(self, entries: list, describe_row) -> None:
+        self.beginResetModel()
+        self.entries, self._describe, self._cells = entries, describe_row, {}
+        self.endResetModel()
+
+    def cells(self, row: int) -> tuple[str, ...]:
+        if row not in self._cells:
+            self._cells[row] = self._describe(self.entries[row])
+        return self._cells[row]
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.cells(index.row())[index.column()]
+        if not self.entries[index.row()].current:  # superseded or withdrawn: struck through, grey
+            if role == Qt.ItemDataRole.FontRole:
+                return self._struck
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return self._grey
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+
 class Flowsheet(QWidget):
     """All entries, newest first, with corrections; select one to correct it or withdraw it.
 
@@ -71,11 +116,18 @@ class Flowsheet(QWidget):
     def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
-        self.table = row_table(COLUMNS, "flowsheet")
+        self.model = FlowsheetModel(self)
+        self.rows: list = []
+        self.table = QTableView(objectName="flowsheet")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setResizeContentsPrecision(0)  # PRECISION-TEST
+        header.setResizeContentsPrecision(0)  # columns fit the rows on screen, not all of them
         self.correct_button = QPushButton("C&orrect…")
         self.error_button = QPushButton("Entered in &error…")
         self.correct_button.clicked.connect(lambda: self.open_correction(withdraw=False))
@@ -89,37 +141,34 @@ class Flowsheet(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
-        self.table.itemSelectionChanged.connect(self._on_selection_changed)
-        self.table.itemActivated.connect(lambda _item: self.open_correction(withdraw=False))
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._on_selection_changed())
+        self.table.activated.connect(lambda _index: self.open_correction(withdraw=False))
         state.changed.connect(self._on_state_changed)
         self._on_state_changed()
 
     def _on_state_changed(self) -> None:
         entries = sorted(self.state.entries, key=lambda e: (e.at or e.entered_at, e.id), reverse=True)
-        zone = self.state.zone
-        self.table.setRowCount(len(entries))
         self.rows = entries
-        for row, e in enumerate(entries):
-            if not e.current:
-                status = (f"CORRECTED by {e.corrected_by}: {e.correction_reason}" if e.superseded_by
-                          else f"ENTERED IN ERROR ({e.corrected_by}): {e.correction_reason}")
-            else:
-                status = "current"
-            at = e.at if isinstance(e.at, datetime) else None
-            cells = (say.day_time(at, zone) if at else str(e.at or ""), kind_text(e.kind),
-                     self._graded(e) + describe(e.kind, e.values),
-                     f"{e.entered_by} · {say.day_time(e.entered_at, zone)}"
-                     if isinstance(e.entered_at, datetime) else str(e.entered_by), status)
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                if not e.current:
-                    font = QFont(item.font())
-                    font.setStrikeOut(True)
-                    item.setFont(font)
-                    item.setForeground(Qt.GlobalColor.darkGray)
-                self.table.setItem(row, col, item)
+        self.model.reset(entries, self._cells)
         self._on_selection_changed()
+
+    def _cells(self, e) -> tuple[str, ...]:
+        """One entry's row: time, kind, value (with the grades it gives), who and when, status."""
+        zone = self.state.zone
+        if not e.current:
+            status = (f"CORRECTED by {e.corrected_by}: {e.correction_reason}" if e.superseded_by
+                      else f"ENTERED IN ERROR ({e.corrected_by}): {e.correction_reason}")
+        else:
+            status = "current"
+        at = e.at if isinstance(e.at, datetime) else None
+        return (say.day_time(at, zone) if at else str(e.at or ""), kind_text(e.kind),
+                self._graded(e) + describe(e.kind, e.values),
+                f"{e.entered_by} · {say.day_time(e.entered_at, zone)}"
+                if isinstance(e.entered_at, datetime) else str(e.entered_by), status)
+
+    def cell_text(self, row: int, column: int) -> str:
+        """What the flowsheet shows in ``row``, ``column`` (tests and the screenshots read it)."""
+        return self.model.cells(row)[column]
 
     def _graded(self, e) -> str:
         """``CRS grade 3, ICANS grade 0 · `` for a current assessment: the grades it gives."""

@@ -256,3 +256,22 @@ def test_the_number_of_backups_kept_is_a_setting(db_path, monkeypatch):
     monkeypatch.setenv("PACER_KEEP_BACKUPS", "lots")
     with pytest.raises(StorageError, match="PACER_KEEP_BACKUPS"):
         Store.open()
+
+
+def test_an_open_store_rereads_rows_after_a_restore_by_another_connection(tmp_path):
+    """Stored rows are read into models once (they never change), but a restore gives old row
+    ids new contents: a store that stays open must then show the restored entries, not its memory."""
+    other = tmp_path / "other.sqlite3"
+    with Store.open(other, keep_backups=0) as s:  # row 1 of its temperatures is 39.5 °C
+        s.add_temperature(NURSE, add_patient(s), at=hours_ago(2), value=Decimal("39.5"), unit="C")
+        backup = s.backup(tmp_path / "backups")
+    here = tmp_path / "here.sqlite3"
+    with Store.open(here, keep_backups=0) as open_all_day:  # row 1 here is 37.2 °C
+        pid = add_patient(open_all_day)
+        open_all_day.add_temperature(NURSE, pid, at=hours_ago(2), value=Decimal("37.2"), unit="C")
+        assert [e.values["value"] for e in open_all_day.entries(pid, "temperature")] == [Decimal("37.2")]
+        assert open_all_day.case_for(pid).temperatures[0].value == Decimal("37.2")
+        with Store.open(here, keep_backups=0) as restorer:
+            restorer.restore_from(NURSE, backup)
+        assert [e.values["value"] for e in open_all_day.entries(pid, "temperature")] == [Decimal("39.5")]
+        assert open_all_day.case_for(pid).temperatures[0].value == Decimal("39.5")

@@ -207,8 +207,8 @@ def test_correct_and_withdraw_entries_from_the_flowsheet(qtbot, bedside, store):
     new = next(e for e in temps if str(e.values["value"]) == "38.9")
     assert old.superseded_by == new.id and old.correction_reason == "typing error"
     row = next(i for i, e in enumerate(sheet.rows) if e.id == old.id and e.kind == "temperature")
-    assert sheet.table.item(row, 4).text() == "CORRECTED by AB: typing error"
-    assert sheet.table.item(row, 2).font().strikeOut()
+    assert sheet.cell_text(row, 4) == "CORRECTED by AB: typing error"
+    assert sheet.model.data(sheet.model.index(row, 2), Qt.ItemDataRole.FontRole).strikeOut()
     row = next(i for i, e in enumerate(sheet.rows) if e.id == new.id and e.kind == "temperature")
     sheet.table.selectRow(row)
     sheet.open_correction(withdraw=True)
@@ -216,7 +216,7 @@ def test_correct_and_withdraw_entries_from_the_flowsheet(qtbot, bedside, store):
     qtbot.keyClick(sheet.dialog.reason, Qt.Key.Key_Return)
     wait_saved(qtbot, w)
     assert [str(t.value) for t in store.case_for(pid).temperatures] == ["38.7"]
-    assert "ENTERED IN ERROR" in " ".join(sheet.table.item(r, 4).text() for r in range(sheet.table.rowCount()))
+    assert "ENTERED IN ERROR" in " ".join(sheet.cell_text(r, 4) for r in range(sheet.model.rowCount()))
 
 
 def test_shortcuts_switch_screens_and_focus_the_temperature(qtbot, bedside):

@@ -61,9 +61,9 @@ def select(qtbot, sheet, kind: str):
     """Click the current entry of ``kind`` on the flowsheet; returns it."""
     row = next(i for i, e in enumerate(sheet.rows) if e.kind == kind and e.current)
     table = sheet.table
-    table.scrollToItem(table.item(row, 1))
+    table.scrollTo(sheet.model.index(row, 1))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton,
-                     pos=table.visualItemRect(table.item(row, 1)).center())
+                     pos=table.visualRect(sheet.model.index(row, 1)).center())
     assert sheet.selected() is sheet.rows[row]
     return sheet.rows[row]
 
@@ -92,7 +92,7 @@ def error(dialog, field: str) -> QLabel:
 def flowsheet_status(w, entry_id: int, kind: str) -> str:
     sheet = w.grading.flowsheet
     row = next(i for i, e in enumerate(sheet.rows) if e.id == entry_id and e.kind == kind)
-    return sheet.table.item(row, 4).text()
+    return sheet.cell_text(row, 4)
 
 
 def test_temperature_corrected_from_fahrenheit_to_celsius(qtbot, bedside, store):
@@ -175,7 +175,7 @@ def test_assessment_crs_correction_changes_the_grade_shown(qtbot, bedside, store
         ("assessment", old["id"], new["id"], "on noradrenaline since 08:30")
     assert w.state.result.assessments[-1].crs_grade == 3
     row = next(i for i, e in enumerate(sheet.rows) if e.kind == "assessment" and e.current)
-    assert sheet.table.item(row, 2).text().startswith("CRS grade 3, ICANS grade 0 · CRS: one vasopressor")
+    assert sheet.cell_text(row, 2).startswith("CRS grade 3, ICANS grade 0 · CRS: one vasopressor")
 
 
 def test_escalation_reason_corrected_who_decided_kept(qtbot, bedside, store, nurse):
