@@ -156,11 +156,18 @@ def _literal_text(options: tuple) -> str:
 
 @cache
 def _fields(cls: type) -> tuple[tuple[str, Any, bool], ...]:
-    """(name, annotation, required) for each field of a model class."""
-    hints = typing.get_type_hints(cls, include_extras=True)
+    """(name, annotation, required) for each field of a model class.
+
+    The model modules do not postpone annotations, so a field's type is already the object;
+    resolving strings (``typing.get_type_hints``) is the fallback."""
+    fields = dataclasses.fields(cls)
+    if any(isinstance(f.type, str) for f in fields):
+        hints = typing.get_type_hints(cls, include_extras=True)
+    else:
+        hints = {f.name: f.type for f in fields}
     return tuple((f.name, hints[f.name],
                   f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
-                 for f in dataclasses.fields(cls))
+                 for f in fields)
 
 
 def build(cls: type, data: Any, loc: tuple = ()) -> Any:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -224,14 +225,24 @@ def _python_data(model: Any) -> Any:
     return model
 
 
-def _parsed(model: type, text: str | None, cache: dict) -> Any:
-    """``model`` from stored JSON, parsed once per distinct text (most assessments repeat)."""
+def _parsed(model: type, text: str | None, cache: dict | None = None) -> Any:
+    """``model`` from stored JSON, parsed once per distinct text (most assessments repeat).
+
+    ``cache`` holds the parses of one export; otherwise they are kept for the process (the
+    models are immutable, and the same few CRS and ICANS inputs recur across patients)."""
     if text is None:
         return None
+    if cache is None:
+        return _parsed_once(model, text)
     key = (model, text)
     if key not in cache:
         cache[key] = from_json(model, text)
     return cache[key]
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_once(model: type, text: str) -> Any:
+    return from_json(model, text)
 
 
 # -- opening --------------------------------------------------------------------------------------
@@ -1037,8 +1048,7 @@ class Store:
         for kind in ("weight", "temperature", "assessment", "medication", "escalation"):
             rows = self._rows(f"SELECT * FROM current_{KINDS[kind]} WHERE patient_id = ? ORDER BY at, id",
                               (patient_id,))
-            cache: dict = {}
-            parts[kind] = [(r["id"], self._model_of(kind, r, cache)) for r in rows]
+            parts[kind] = [(r["id"], self._model_of(kind, r)) for r in rows]
         rows = self._rows("SELECT * FROM current_eligibility WHERE patient_id = ? ORDER BY assessed_on, id",
                           (patient_id,))
         parts["eligibility"] = [(r["id"], self._model_of("eligibility", r)) for r in rows]
@@ -1120,15 +1130,15 @@ class Store:
                 self._models.clear()
                 self._models_version = version
 
-    def _model_of(self, kind: str, r: dict, cache: dict | None = None) -> Any:
+    def _model_of(self, kind: str, r: dict) -> Any:
         key = (kind, r["id"])
         model = self._models.get(key)
         if model is None:
-            model = self._models[key] = self._row_model(kind, r, cache)
+            model = self._models[key] = self._row_model(kind, r)
         return model
 
     @staticmethod
-    def _row_model(kind: str, r: dict, cache: dict | None = None) -> Any:
+    def _row_model(kind: str, r: dict) -> Any:
         """The engine model of a stored row. Rows were validated on the way in, so they are built
         without checking every field again: loading a case is then a few ms."""
         if kind == "eligibility":
@@ -1139,9 +1149,7 @@ class Store:
         if kind == "temperature":
             return Temperature(at=at, value=Decimal(r["value"]), unit=r["unit"])
         if kind == "assessment":
-            cache = {} if cache is None else cache
-            return Assessment(at=at, crs=_parsed(CrsInputs, r["crs"], cache),
-                                              icans=_parsed(IcansInputs, r["icans"], cache))
+            return Assessment(at=at, crs=_parsed(CrsInputs, r["crs"]), icans=_parsed(IcansInputs, r["icans"]))
         if kind == "medication":
             return Medication(
                 at=at, drug=r["drug"], dose_mg=Decimal(r["dose_mg"]) if r["dose_mg"] is not None else None)
