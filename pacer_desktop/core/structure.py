@@ -30,11 +30,31 @@ class Frozen:
     """Base of every model: frozen, compared and hashed by value, shown with its fields.
 
     Generic methods here, rather than generated per class by ``dataclass(frozen=True, eq=True)``:
-    dataclasses compile six methods for each class, and with some forty models that was about
-    25 ms of the window's start-up. Each class still gets a compiled ``__init__``.
+    dataclasses compile up to six methods for each class, and with some forty models that was
+    about 25 ms of the window's start-up. The classes are still dataclasses (``fields``,
+    ``replace`` and pydantic's validation of case JSON work on them).
     """
 
     __slots__ = ()
+    _init_fields: tuple[tuple[str, Any, Any], ...] = ()  # (name, default, default factory), by model()
+
+    def __init__(self, **values: Any) -> None:
+        """Keyword-only, like ``dataclass(kw_only=True)``: every field given or defaulted."""
+        own = self.__dict__
+        for name, default, factory in self._init_fields:
+            if name in values:
+                own[name] = values.pop(name)
+            elif default is not dataclasses.MISSING:
+                own[name] = default
+            elif factory is not dataclasses.MISSING:
+                own[name] = factory()
+            else:
+                raise TypeError(f"{type(self).__name__}() missing keyword argument {name!r}")
+        if values:
+            raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments {', '.join(values)}")
+        post_init = getattr(self, "__post_init__", None)
+        if post_init is not None:
+            post_init()
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name in self.__dict__:  # each field is set once, by __init__
@@ -62,7 +82,9 @@ class Frozen:
 
 def model(cls: type) -> type:
     """A frozen keyword-only dataclass; ``cls`` must derive from :class:`Frozen`."""
-    return dataclasses.dataclass(cls, kw_only=True, eq=False, repr=False, match_args=False)
+    cls = dataclasses.dataclass(cls, init=False, eq=False, repr=False, match_args=False)
+    cls._init_fields = tuple((f.name, f.default, f.default_factory) for f in dataclasses.fields(cls))
+    return cls
 
 #: Read by pydantic when it validates case JSON: strict types and no unknown fields (caseio).
 STRICT = {"strict": True, "extra": "forbid"}
