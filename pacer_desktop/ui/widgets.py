@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTime
+from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTime, QTimeZone
 from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QTableWidget, QVBoxLayout, QWidget, QAbstractItemView)
 
@@ -144,7 +144,12 @@ class TimeField(QWidget):
     def __init__(self, zone: Callable[[], str], now: Callable[[], datetime], parent: QWidget | None = None):
         super().__init__(parent)
         self._zone, self._now = zone, now
+        # The editor holds the patient's wall-clock time as a UTC QDateTime: read as the
+        # workstation's local time, a time that does not exist there (a spring-forward hour)
+        # would be silently moved by an hour. The zone is applied in Python (zoneinfo), as the
+        # engine applies it.
         self.edit = QDateTimeEdit()
+        self.edit.setTimeZone(QTimeZone.utc())
         self.edit.setDisplayFormat("dd MMM yyyy HH:mm")
         self.edit.setCalendarPopup(False)
         self.now_button = QPushButton("Now")
@@ -166,7 +171,7 @@ class TimeField(QWidget):
         self._shown_zone = self._zone()
         t = at.astimezone(ZoneInfo(self._shown_zone))
         self.zone_label.setText(t.strftime("%Z"))
-        self.edit.setDateTime(QDateTime(QDate(t.year, t.month, t.day), QTime(t.hour, t.minute)))
+        self.edit.setDateTime(QDateTime(QDate(t.year, t.month, t.day), QTime(t.hour, t.minute), QTimeZone.utc()))
 
     def value(self) -> datetime:
         """The instant shown, in the zone it is shown and labelled in (fold 0 on a repeated hour)."""

@@ -43,3 +43,30 @@ def test_entry_times_follow_the_selected_patients_zone(qtbot, make_window, store
         assert field.zone_label.text() == "CST"
         assert field.edit.time().hour() == case.now.hour  # 08:00 in Chicago, not 14:00 UTC
         assert field.value() == case.now
+
+
+def test_a_time_missing_from_the_workstations_zone_is_kept_as_typed(tmp_path):
+    """A patient in London, a workstation in Chicago: 8 Mar 2026 02:30 exists in London but falls
+    in Chicago's spring-forward gap. The time field must keep 02:30 London, not move it an hour
+    (it did while the editor held the workstation's local time)."""
+    import os
+    import subprocess
+    import sys
+    code = (
+        "from datetime import datetime\n"
+        "from zoneinfo import ZoneInfo\n"
+        "from PySide6.QtCore import QDate, QTime\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from pacer_desktop.ui.widgets import TimeField\n"
+        "london = ZoneInfo('Europe/London')\n"
+        "f = TimeField(lambda: 'Europe/London', lambda: datetime(2026, 3, 7, 12, 0, tzinfo=london))\n"
+        "f.set_value(datetime(2026, 3, 8, 2, 30, tzinfo=london))\n"
+        "print(f.value().isoformat())\n"
+        "f.edit.setDate(QDate(2026, 3, 8)); f.edit.setTime(QTime(2, 45))  # typed over\n"
+        "print(f.value().isoformat())\n"
+    )
+    env = {**os.environ, "TZ": "America/Chicago", "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["2026-03-08T02:30:00+00:00", "2026-03-08T02:45:00+00:00"]
