@@ -60,21 +60,23 @@ def size_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink()) / 1e6
 
 
-def sample(cmd: list[str], env: dict) -> float:
-    """Seconds from start to exit. The wait blocks until the exit: ``subprocess.run(timeout=...)``
-    polls with sleeps of up to 50 ms, which rounded every sample up to a 50 ms step."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def sample(cmd: list[str], env: dict) -> tuple[float, float]:
+    """Seconds from start to the window shown (the ``at:`` line the process prints), and to exit.
+    The wait blocks until the exit: ``subprocess.run(timeout=...)`` polls with sleeps of up to
+    50 ms, which rounded every sample up to a 50 ms step."""
+    start, clock = time.perf_counter(), time.time()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     watchdog = threading.Timer(60, proc.kill)
     watchdog.start()
     try:
-        code = proc.wait()
+        out, _ = proc.communicate()
     finally:
         watchdog.cancel()
     elapsed = time.perf_counter() - start
-    if code != 0:
-        raise subprocess.CalledProcessError(code, cmd)
-    return elapsed
+    if proc.returncode != 0:
+        raise subprocess.CalledProcessError(proc.returncode, cmd)
+    shown_at = next(float(line.split()[1]) for line in out.splitlines() if line.startswith("at: "))
+    return shown_at - clock, elapsed
 
 
 def main() -> int:
@@ -115,7 +117,7 @@ def main() -> int:
             "source": [str(Path(sys.executable).with_name("pacer-desktop"))],
             "bare": [str(bare_dir / "bare-window")],
         }
-        times: dict[str, list[float]] = {name: [] for name in commands}
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         for name, cmd in commands.items():  # warm the file cache; check the patient is on screen when timed
             out = subprocess.run(cmd, check=True, env=env, capture_output=True, text=True, timeout=60).stdout
             if name != "bare" and not ("Thirty Days" in out and "Anakinra" in out):
@@ -127,22 +129,28 @@ def main() -> int:
         if args.keep is None:
             shutil.rmtree(out, ignore_errors=True)
 
-    med = {name: statistics.median(values) for name, values in times.items()}
+    shown = {name: [x for x, _ in values] for name, values in times.items()}
+    exits = {name: [y for _, y in values] for name, values in times.items()}
+    med = {name: statistics.median(values) for name, values in shown.items()}
+    med_exit = {name: statistics.median(values) for name, values in exits.items()}
     start_ratio, size_ratio = med["frozen"] / med["bare"], sizes["frozen"] / sizes["bare"]
+
+    def row(label: str, name: str, size: str = "") -> str:
+        return (f"| {label} | {med[name]:.3f} s | {min(shown[name]):.3f} s | {max(shown[name]):.3f} s |"
+                f" {med_exit[name]:.3f} s | {size} |")
     text = "\n".join([
         "# Bundle: start-up and size against a bare PySide6 bundle", "",
         f"`.venv/bin/python benchmarks/bundle.py --runs {args.runs}`, {datetime.now(UTC):%Y-%m-%d},"
         f" Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs,"
-        f" QT_QPA_PLATFORM={env['QT_QPA_PLATFORM']}; process start to window shown, a 30-day patient"
-        f" ({entries} entries) reopened.", "",
-        "| what | median start | min | max | size |", "|---|---|---|---|---|",
-        f"| PACER Desktop, frozen (onedir) | {med['frozen']:.3f} s | {min(times['frozen']):.3f} s |"
-        f" {max(times['frozen']):.3f} s | {sizes['frozen']:.0f} MB |",
-        f"| PACER Desktop, from source | {med['source']:.3f} s | {min(times['source']):.3f} s |"
-        f" {max(times['source']):.3f} s | |",
-        f"| bare PySide6 hello window, frozen the same way | {med['bare']:.3f} s | {min(times['bare']):.3f} s |"
-        f" {max(times['bare']):.3f} s | {sizes['bare']:.0f} MB |",
-        f"| frozen / bare (goal <= 1.3×) | {start_ratio:.2f}× | | | {size_ratio:.2f}× |", ""])
+        f" QT_QPA_PLATFORM={env['QT_QPA_PLATFORM']}; process start to window shown (the process's own"
+        f" report, with the patient's header checked), and to exit; a 30-day patient ({entries} entries)"
+        " reopened.", "",
+        "| what | to shown, median | min | max | to exit, median | size |", "|---|---|---|---|---|---|",
+        row("PACER Desktop, frozen (onedir)", "frozen", f"{sizes['frozen']:.0f} MB"),
+        row("PACER Desktop, from source", "source"),
+        row("bare PySide6 hello window, frozen the same way", "bare", f"{sizes['bare']:.0f} MB"),
+        f"| frozen / bare (goal <= 1.3×) | {start_ratio:.2f}× | | | {med_exit['frozen'] / med_exit['bare']:.2f}× |"
+        f" {size_ratio:.2f}× |", ""])
     (ROOT / "benchmarks" / "RESULTS-bundle.md").write_text(text)
     print(text)
     return 0 if start_ratio <= 1.3 and size_ratio <= 1.3 else 1
