@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import get_args
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem,
+from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout,
+                               QHeaderView, QLabel, QLineEdit, QPushButton, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
 from ..core import notation
@@ -17,7 +17,7 @@ from ..core.case import Drug, Escalation
 from ..core.errors import CaseError, Problem
 from . import presenters as say
 from .patient_state import PatientState
-from .widgets import finish_dialog, row_table, Banner, Choice, FieldMessages, TimeField, line_edit, on_enter, parse_decimal
+from .widgets import finish_dialog, row_table, Banner, Choice, FieldMessages, TimeField, line_edit, parse_decimal
 
 SCHEDULE_COLUMNS = ("Due", "Day", "Dose", "Volume", "Interval", "Weight used", "Status")
 STATUS_WORDS = {"given": "✓ given", "due": "● DUE NOW", "overdue": "‼ OVERDUE", "planned": "planned",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -12,7 +11,7 @@ from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGridLayout, QGroupBox, Q
                                QWidget)
 
 from ..core import notation
-from ..core.case import Assessment, CrsInputs, IcansInputs, NASAL_CANNULAS
+from ..core.case import Assessment, CrsInputs, IcansInputs
 from ..core.crs import DEVICE_TEXT, HYPOTENSION_TEXT
 from ..core.caseio import checked
 from ..core.errors import CaseError, Problem

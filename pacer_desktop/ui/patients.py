@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
 from .. import protocols
 from ..evaluation import workstation_zone
 from .patient_state import PatientState
-from .widgets import finish_dialog, Choice, FieldMessages, TimeField, on_enter, parse_date
+from .widgets import finish_dialog, Choice, FieldMessages, TimeField, parse_date
 
 
 class PatientList(QWidget):

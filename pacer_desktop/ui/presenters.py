@@ -153,7 +153,7 @@ def status_line(result: Result, rows: list[ScheduledDose], now: datetime, protoc
         return "Anakinra not started: persistent fever not met"
     zone = result.timezone
     if result.dose is None:
-        head = f"Anakinra: no dosing weight, record a weight (kg)"
+        head = "Anakinra: no dosing weight, record a weight (kg)"
     else:
         interval = current_interval(result, now, protocol)
         head = (f"Anakinra {notation.mg(result.dose.mg)} {result.dose.route}"

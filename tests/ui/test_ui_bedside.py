@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.ui.uihelp import wait_saved
-from tests.ui.enter import assessment, dose_given, escalate, fill_assessment, temperature, type_into, weight
+from tests.ui.enter import assessment, escalate, fill_assessment, temperature, type_into, weight
 
 ZONE = ZoneInfo("America/Chicago")
 INFUSION = datetime(2026, 11, 3, 10, 0, tzinfo=ZONE)

@@ -5,7 +5,6 @@ tests replace ``make_print_dialog`` and ``ask_save_path``."""
 from __future__ import annotations
 
 import io
-from datetime import datetime
 from pathlib import Path
 
 import pytest
