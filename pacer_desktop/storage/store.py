@@ -799,9 +799,14 @@ class Store:
         def at(r: dict) -> str:
             return _instant(r["at"], r["at_offset_s"]).isoformat()
 
+        written: dict = {}  # the same few CRS and ICANS texts recur: each is written out once
+
         def inputs(model: type, text: str | None) -> Any:
-            parsed = _parsed(model, text, cache)
-            return None if parsed is None else n.plain(_python_data(parsed))
+            if text is None:
+                return None
+            if (model, text) not in written:
+                written[model, text] = n.plain(_python_data(_parsed(model, text, cache)))
+            return written[model, text]
 
         case = {
             "protocol": patient.protocol, "timezone": patient.timezone,
