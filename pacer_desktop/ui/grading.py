@@ -100,27 +100,41 @@ class TemperatureReading(QWidget):
             self.converted.setText(f"= {notation.plain_number(f)} °F")
 
 
-class TemperatureEntry(QGroupBox):
-    """Value, °C or °F (the other unit shown as typed), time defaulting to now."""
+class ReadingEntry(QGroupBox):
+    """One measured value with its time (defaulting to now) and a save button; Enter saves.
+    The temperature and weight forms."""
 
-    def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
-        super().__init__("Temperature", parent)
+    def __init__(self, state: PatientState, title: str, label: str, value: QWidget, value_key: str,
+                 time_label: str, button: str, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
         self.state = state
-        self.reading = TemperatureReading(state)
-        self.value, self.unit, self.converted = self.reading.value, self.reading.unit, self.reading.converted
         self.time = TimeField(lambda: state.zone, state.now)
-        self.save_button = QPushButton("Record temperature")
+        self.save_button = QPushButton(button)
         self.form_error = QLabel()
         self.messages = FieldMessages(self.form_error)
         form = QFormLayout(self)
-        form.addRow("Temperature", self.reading)
-        form.addRow("", self.messages.label_for("value"))
-        form.addRow("Taken at", self.time)
+        form.addRow(label, value)
+        form.addRow("", self.messages.label_for(value_key))
+        form.addRow(time_label, self.time)
         form.addRow("", self.messages.label_for("at"))
         form.addRow(self.form_error)
         form.addRow("", self.save_button)
         self.save_button.clicked.connect(self.submit)
         on_enter(self, self.submit)
+
+    def submit(self) -> None:
+        raise NotImplementedError
+
+
+class TemperatureEntry(ReadingEntry):
+    """Value, °C or °F (the other unit shown as typed), time defaulting to now."""
+
+    def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
+        reading = TemperatureReading(state)
+        super().__init__(state, "Temperature", "Temperature", reading, "value", "Taken at", "Record temperature",
+                         parent)
+        self.reading = reading
+        self.value, self.unit, self.converted = reading.value, reading.unit, reading.converted
 
     def submit(self) -> None:
         try:
@@ -141,24 +155,13 @@ class TemperatureEntry(QGroupBox):
                         f"Temperature {shown} recorded", on_problems=self.messages.show, on_saved=saved)
 
 
-class WeightEntry(QGroupBox):
+class WeightEntry(ReadingEntry):
+    """Weight in kg, time defaulting to now."""
+
     def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
-        super().__init__("Weight", parent)
-        self.state = state
-        self.kg = line_edit("e.g. 23.4", "weight_kg")
-        self.time = TimeField(lambda: state.zone, state.now)
-        self.save_button = QPushButton("Record weight")
-        self.form_error = QLabel()
-        self.messages = FieldMessages(self.form_error)
-        form = QFormLayout(self)
-        form.addRow("Weight (kg)", self.kg)
-        form.addRow("", self.messages.label_for("kg"))
-        form.addRow("Weighed at", self.time)
-        form.addRow("", self.messages.label_for("at"))
-        form.addRow(self.form_error)
-        form.addRow("", self.save_button)
-        self.save_button.clicked.connect(self.submit)
-        on_enter(self, self.submit)
+        kg = line_edit("e.g. 23.4", "weight_kg")
+        super().__init__(state, "Weight", "Weight (kg)", kg, "kg", "Weighed at", "Record weight", parent)
+        self.kg = kg
 
     def submit(self) -> None:
         try:
