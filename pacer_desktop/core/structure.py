@@ -206,6 +206,9 @@ def build(cls: type, data: Any, loc: tuple = ()) -> Any:
 
 _FAIL = object()
 
+#: What a time or date must look like, by type (the words of the case-file messages).
+_TIMES = {datetime: "is not an ISO 8601 date and time with a UTC offset", date: "is not a date like 2026-10-20"}
+
 
 def _convert(tp: Any, value: Any, loc: tuple, problems: list) -> Any:  # noqa: C901 - one branch per kind
     origin = get_origin(tp)
@@ -334,25 +337,16 @@ def _scalar(tp: Any, value: Any, loc: tuple, problems: list) -> Any:
             return value
         problems.append((loc, f"must be text (got {_shown(value)})"))
         return _FAIL
-    if tp is datetime:
+    if tp in _TIMES:  # a datetime or a date: the object itself, or ISO 8601 text
+        exact = type(value) is tp or (tp is datetime and isinstance(value, datetime))
+        if exact:
+            return value
         if isinstance(value, str):
             try:
-                return datetime.fromisoformat(value)
+                return tp.fromisoformat(value)
             except ValueError:
                 pass
-        elif isinstance(value, datetime):
-            return value
-        problems.append((loc, f"{_shown(value)} is not an ISO 8601 date and time with a UTC offset"))
-        return _FAIL
-    if tp is date:
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        elif isinstance(value, date) and not isinstance(value, datetime):
-            return value
-        problems.append((loc, f"{_shown(value)} is not a date like 2026-10-20"))
+        problems.append((loc, f"{_shown(value)} {_TIMES[tp]}"))
         return _FAIL
     raise TypeError(f"no conversion for {tp!r}")  # a programming error, not bad input
 
