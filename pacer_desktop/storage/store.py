@@ -385,10 +385,13 @@ class Store:
     # lifecycle ------------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | None = None, *, keep_backups: int | None = None) -> Store:
+    def open(cls, path: Path | None = None, *, keep_backups: int | None = None,
+             daily_backup: bool = True) -> Store:
         """Open (creating or upgrading) the database; refuses a foreign, newer or damaged file.
 
         ``keep_backups`` defaults to the setting ``PACER_KEEP_BACKUPS`` (14 when unset).
+        ``daily_backup=False`` leaves today's copy to the caller (:meth:`daily_backup`): the window
+        makes it on a background thread, because copying a large file takes seconds.
         """
         path = Path(path).expanduser() if path else default_db_path()
         if keep_backups is None:
@@ -418,8 +421,8 @@ class Store:
                 if check != ["ok"]:
                     raise CorruptDatabase(f"{path} failed its integrity check after the upgrade"
                                           f" ({check[0]}); restore the backup in {store.backups_dir}")
-            if not created and keep_backups > 0:
-                store._daily_backup()
+            if not created and daily_backup:
+                store.daily_backup()
         except BaseException:
             store.close()
             raise
@@ -921,14 +924,21 @@ class Store:
         return dest
 
     def _copy_to(self, dest: Path) -> None:
+        """A consistent copy of what is committed, read through a connection of its own.
+
+        The copy is one backup step, so one read transaction: with the database in WAL mode,
+        writes (from this store or another process) go on meanwhile and are simply not in it.
+        """
         tmp = dest.with_name(dest.name + ".partial")
+        source = sqlite3.connect(f"file:{quote(str(self.path.absolute()))}?mode=ro", uri=True,
+                                 timeout=BUSY_TIMEOUT_S, check_same_thread=False)
         target = sqlite3.connect(str(tmp))
         try:
-            with self._lock:
-                self._conn.backup(target)
+            source.backup(target)
             target.execute("PRAGMA journal_mode = DELETE")
         finally:
             target.close()
+            source.close()
         with tmp.open("rb") as f:
             os.fsync(f.fileno())
         os.replace(tmp, dest)
@@ -939,11 +949,16 @@ class Store:
             return []
         return sorted(self.backups_dir.glob(f"{self.path.stem}-*.sqlite3"))
 
-    def _daily_backup(self) -> None:
+    def daily_backup(self) -> Path | None:
+        """A copy into the backups folder unless the newest is less than a day old (or copies are
+        turned off); returns the new file. Safe from any thread, and it never holds up the store's
+        reads and writes (:meth:`_copy_to`)."""
+        if self.keep_backups <= 0:
+            return None
         files = self._backup_files()
         if files and time.time() - files[-1].stat().st_mtime < BACKUP_EVERY.total_seconds():
-            return
-        self.backup()
+            return None
+        return self.backup()
 
     def restore_from(self, user: User, source: Path) -> Path:
         """Replace the contents with the backup ``source``; the current contents are first copied

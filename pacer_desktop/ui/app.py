@@ -28,7 +28,7 @@ def run(db_path: Path | str | None = None, *, fast_exit: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("PACER Desktop")
     try:
-        store = Store.open(Path(db_path) if db_path else None)
+        store = Store.open(Path(db_path) if db_path else None, daily_backup=False)
     except StorageError as exc:
         QMessageBox.critical(None, "PACER Desktop cannot open its database", str(exc))
         return 1
@@ -37,6 +37,7 @@ def run(db_path: Path | str | None = None, *, fast_exit: bool = False) -> int:
         window = MainWindow(store, ask_who=not exit_after_shown)
         window.resize(1366, 768)
         window.show()
+        window.back_up_daily()  # off the GUI thread: a large database takes seconds to copy
         if exit_after_shown:
             from PySide6.QtCore import QTimer
 

@@ -74,6 +74,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self.user_label = QLabel(objectName="user_label")
         self.busy_label = QLabel()
+        self.backup_label = QLabel(objectName="backup_label")  # stays until a copy succeeds
+        self.statusBar().addPermanentWidget(self.backup_label)
         self.statusBar().addPermanentWidget(self.busy_label)
         self.statusBar().addPermanentWidget(self.user_label)
         self.dialog = None
@@ -95,6 +97,9 @@ class MainWindow(QMainWindow):
         self.minute = QTimer(self)  # the status line counts down
         self.minute.timeout.connect(self._tick)
         self.minute.start(30_000)
+        self.hourly = QTimer(self)  # a window left open for days still makes its daily copy
+        self.hourly.timeout.connect(self.back_up_daily)
+        self.hourly.start(3_600_000)
         self.reopen_last()
         if user is None and ask_who:
             QTimer.singleShot(0, lambda: self.ask_who())
@@ -215,12 +220,25 @@ class MainWindow(QMainWindow):
         box.open()
         self._failure_box = box
 
+    def back_up_daily(self) -> None:
+        """The database's daily copy (storage backups), made on a background thread: copying a
+        large file takes seconds, and entries go on being saved meanwhile."""
+        def done(path) -> None:
+            self.backup_label.setText("")
+            if path is not None:
+                self.statusBar().showMessage(f"✓ Today's backup of the database was made: {path.name}", 15000)
+
+        def failed(exc: BaseException) -> None:  # entries are safe; the copy is what is missing
+            self.backup_label.setText("⚠ Today's backup failed (entries are still saved): tell IT")
+            self.backup_label.setToolTip(f"Copying the database into {self.store.backups_dir} failed: {exc}")
+        self.ops.run_in_background(lambda store: store.daily_backup(), on_success=done, on_failure=failed)
+
     def _tick(self) -> None:
         if self.state.patient_id is not None and not self.ops.busy:
             self.state.reload()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
-        self.ops.wait()  # never lose an entry: queued writes finish first
+        self.ops.wait(background=False)  # never lose an entry: queued writes finish first
         QApplication.processEvents()
         self.idle.stop()
         for dialog in (self.dialog, self.who_dialog, getattr(self._screens.get(1), "dialog", None),

@@ -70,6 +70,11 @@ class StoreOps(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)   # one writer: writes land in the order asked
         self._pending: set[_Relay] = set()
+        # Long jobs that only read (the daily backup) have a thread of their own, so that they
+        # never hold up a write and do not show as "saving…".
+        self._background = QThreadPool(self)
+        self._background.setMaxThreadCount(1)
+        self._background_relays: set[_Relay] = set()
 
     @property
     def busy(self) -> bool:
@@ -84,12 +89,22 @@ class StoreOps(QObject):
             self.busy_changed.emit(True)
         self._pool.start(_Work(self, work, relay))
 
+    def run_in_background(self, work: Callable[[Store], Any], *, on_success: Callable[[Any], None],
+                          on_failure: Callable[[BaseException], None]) -> None:
+        """As :meth:`run`, on the background thread: for reading jobs that may take seconds."""
+        relays = self._background_relays
+        relay = _Relay(on_success, on_failure, lambda r: (relays.discard(r), r.deleteLater()))
+        relays.add(relay)
+        self._background.start(_Work(self, work, relay))
+
     def _finished(self, relay: _Relay) -> None:
         self._pending.discard(relay)
         relay.deleteLater()
         if not self._pending:
             self.busy_changed.emit(False)
 
-    def wait(self, msecs: int = -1) -> bool:
-        """Block until queued writes are done (shutdown); their results still arrive as events."""
-        return self._pool.waitForDone(msecs)
+    def wait(self, msecs: int = -1, *, background: bool = True) -> bool:
+        """Block until queued writes (and background jobs, unless ``background=False``) are done,
+        before the database closes; their results still arrive as events."""
+        writes_done = self._pool.waitForDone(msecs)
+        return writes_done and (not background or self._background.waitForDone(msecs))

@@ -6,6 +6,7 @@ import os
 import shutil
 import sqlite3
 import stat
+import threading
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -236,6 +237,30 @@ def test_backups_on_open_at_most_daily_and_only_the_last_n_kept(db_path):
     for f in folder.iterdir():
         with Store.open(f, keep_backups=0) as copy:
             assert copy.patient_by_mrn("MRN001")
+
+
+def test_the_daily_copy_can_wait_and_does_not_hold_up_writes(db_path):
+    """The window opens without the copy and makes it on another thread (daily_backup=False):
+    entries saved meanwhile land in the database, and the copy is a consistent, openable file."""
+    _filled(db_path, temperatures=40)
+    folder = db_path.parent / "backups"
+    with Store.open(keep_backups=3, daily_backup=False) as s:
+        assert not folder.exists()  # nothing copied while the database was opened
+        pid = s.patient_by_mrn("MRN001").id
+        made: list[Path | None] = []
+        copier = threading.Thread(target=lambda: made.append(s.daily_backup()))
+        copier.start()
+        for i in range(20):  # the bedside goes on saving while the copy is made
+            s.add_temperature(NURSE, pid, at=hours_ago(5 - i / 10), value=Decimal("38.1"), unit="C")
+        copier.join()
+        assert s.daily_backup() is None  # one copy a day
+        assert len(s.case_for(pid).temperatures) == 60
+    assert made[0] is not None and made[0].parent == folder
+    assert [p.name for p in folder.iterdir()] == [made[0].name]  # no partial file left behind
+    with Store.open(made[0], keep_backups=0) as copy:
+        copied = len(copy.case_for(copy.patient_by_mrn("MRN001").id).temperatures)
+        assert 40 <= copied <= 60
+        assert copy.verify() == []
 
 
 def test_the_number_of_backups_kept_is_a_setting(db_path, monkeypatch):

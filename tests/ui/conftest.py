@@ -14,6 +14,13 @@ from tests.ui.uihelp import Clock  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
+def _no_quit_when_windows_close(qapp):
+    """A test's windows closing (or a window of ``app.run`` being deleted) must not post a quit
+    to the one application every test shares: it would end the next test's event loops at once."""
+    qapp.setQuitOnLastWindowClosed(False)
+
+
+@pytest.fixture(autouse=True)
 def _private_db_and_settings(tmp_path, monkeypatch):
     monkeypatch.setenv("PACER_DB", str(tmp_path / "pacer.sqlite3"))
     monkeypatch.setenv("PACER_SETTINGS_DIR", str(tmp_path / "settings"))

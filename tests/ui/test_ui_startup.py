@@ -158,3 +158,27 @@ def test_the_command_opens_the_window_and_ends_at_once_when_closed(tmp_path):
     lines = done.stdout.splitlines()
     assert lines[0].startswith("shown: Sam Start") and lines[1].startswith("at: ")
     assert "Traceback" not in done.stderr
+    # the daily copy, made on a background thread after the window was shown, was finished first
+    assert [f.suffix for f in (tmp_path / "backups").iterdir()] == [".sqlite3"]
+
+
+def test_the_daily_backup_runs_off_the_gui_thread_and_a_failure_stays_on_screen(qtbot, make_window, store,
+                                                                                 monkeypatch):
+    """The copy is made on the background thread; if it fails, the status bar says so until a
+    copy succeeds (entries are unaffected), with the reason in the tooltip."""
+    import threading
+    threads = []
+    copy = store.daily_backup
+    monkeypatch.setattr(store, "daily_backup", lambda: (threads.append(threading.get_ident()), copy())[1])
+    w = make_window(NOW)
+    blocker = store.backups_dir
+    blocker.write_text("not a folder")  # the copy cannot be made
+    w.back_up_daily()
+    qtbot.waitUntil(lambda: "backup failed" in w.backup_label.text())
+    assert "tell IT" in w.backup_label.text() and str(blocker) in w.backup_label.toolTip()
+    blocker.unlink()
+    w.back_up_daily()
+    qtbot.waitUntil(lambda: w.statusBar().currentMessage().startswith("✓ Today's backup"))
+    assert w.backup_label.text() == ""
+    assert len(list(blocker.glob("*.sqlite3"))) == 1
+    assert len(threads) == 2 and threading.get_ident() not in threads
