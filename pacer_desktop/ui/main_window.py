@@ -202,9 +202,24 @@ class MainWindow(QMainWindow):
         if self.who_dialog is not None and self.who_dialog.isVisible():
             return
         self.state.set_user(None)
+        was_in = QApplication.focusWidget()
         self.who_dialog = WhoIsWorkingDialog(self, reason=reason)
         self.who_dialog.signed_in.connect(self.state.set_user)
+        self.who_dialog.accepted.connect(lambda: self._back_to_work(was_in))
         self.who_dialog.open()
+
+    def _back_to_work(self, was_in: QWidget | None) -> None:
+        """After signing in, the keyboard goes on where it was (after an idle sign-out), or else to
+        where entry starts: the temperature of the patient on screen, or the patient search."""
+        from shiboken6 import isValid
+        if was_in is not None and isValid(was_in) and was_in.isVisible():
+            target = was_in  # a field of this window or of a dialog left open
+        elif self.state.patient_id is not None and self.stack.currentIndex() == 0:
+            target = self.grading.first_field()
+        else:
+            target = self.patients.search
+        target.window().activateWindow()  # not every window manager gives focus back by itself
+        target.setFocus()
 
     def _on_idle(self) -> None:
         self.ask_who("No activity for 15 minutes: you were signed out. Who is working now?")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from tests.ui.uihelp import EXAMPLES, wait_saved
 from tests.ui.enter import type_into
@@ -99,10 +100,35 @@ def test_who_is_working_at_start_and_after_idle(qtbot, make_window, store):
     qtbot.keyClick(d.initials, Qt.Key.Key_Return)
     assert (w.state.user.initials, w.state.user.role) == ("CD", "pharmacist")
     assert "CD (pharmacist)" in w.user_label.text()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.patients.search)  # no patient open: the search
     qtbot.waitUntil(lambda: w.state.user is None, timeout=3000)  # 15 minutes idle, here 0.2 s
     assert w.who_dialog.isVisible() and "No activity" in w.user_label.text() + w.who_dialog.findChildren(
         __import__("PySide6.QtWidgets", fromlist=["QLabel"]).QLabel)[0].text()
 
+
+
+def test_after_signing_in_the_keyboard_goes_on_where_it_was(qtbot, make_window, store, nurse):
+    """At start the cursor is in the temperature of the patient on screen; after an idle sign-out
+    it returns to the field the nurse was in, so typing goes on without a click."""
+    pid = store.add_patient(nurse, mrn="F-1", name="Fay Focus", date_of_birth=date(2016, 4, 12),
+                            sex_at_birth="female", developmental_delay=False,
+                            infusion_at=NOW - timedelta(days=2), timezone="America/Chicago")
+    from pacer_desktop.ui.main_window import settings
+    s = settings()
+    s.setValue(f"last_patient/{store.path}", pid)
+    s.sync()
+    w = make_window(NOW, user=None)
+    qtbot.waitUntil(lambda: w.who_dialog is not None and w.who_dialog.isVisible())
+    type_into(qtbot, w.who_dialog.initials, "ab")
+    qtbot.keyClick(w.who_dialog.initials, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.grading.temperature.value)
+    w.grading.weight.kg.setFocus()
+    w.ask_who("No activity for 15 minutes: you were signed out. Who is working now?")
+    qtbot.waitUntil(lambda: w.who_dialog.isVisible())
+    type_into(qtbot, w.who_dialog.initials, "cd")
+    qtbot.keyClick(w.who_dialog.initials, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.grading.weight.kg)
+    assert w.state.user.initials == "CD"
 
 
 def test_typing_or_clicking_in_any_window_keeps_the_user_signed_in(qtbot, make_window):
