@@ -65,11 +65,13 @@ def cmd_export_case(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def evaluate_stored(mrn: str):
-    """The result for a stored patient, evaluated now (``pacer-desktop evaluate --mrn``)."""
+def evaluate_stored(mrn: str, now: str | None = None):
+    """The result for a stored patient (``pacer-desktop evaluate --mrn [--now TIME]``), evaluated
+    at ``now`` (an ISO 8601 time with its offset) or else at the present time."""
     from ..evaluation import evaluate_case
+    at = _parse_now(now)
     with _open() as store:
-        case = store.case_for(store.patient_by_mrn(mrn).id)
+        case = store.case_for(store.patient_by_mrn(mrn).id, now=at)
     return evaluate_case(case)
 
 

@@ -53,6 +53,24 @@ def test_evaluate_mrn_evaluates_the_stored_patient(capsys):
     assert stored == again
 
 
+def test_evaluate_mrn_at_a_given_time_matches_the_case_file(capsys):
+    """``evaluate --mrn X --now T`` answers as the case file with ``now`` T does: a pharmacist can
+    check what the rules said at a past moment (every example, at its own ``now``)."""
+    for case_file in CASES:
+        data = json.loads(case_file.read_text())
+        if not data.get("now"):
+            continue
+        mrn = case_file.name.split(".")[0]
+        assert _run(capsys, "import-case", str(case_file), "--mrn", mrn, "--name", "A", "--user", "AB:nurse")[0] == 0
+        code, out, err = _run(capsys, "evaluate", "--mrn", mrn, "--now", data["now"])
+        assert code == 0, err
+        assert json.loads(out) == to_json(evaluate_text(case_file.read_bytes()))
+    code, out, err = _run(capsys, "evaluate", "--mrn", mrn, "--now", "2026-11-04 07:00")
+    assert code == 2 and "--now" in err and "UTC offset" in err and "Traceback" not in err
+    code, out, err = _run(capsys, "evaluate", str(CASES[0]), "--now", "2026-11-04T07:00:00Z")
+    assert code == 2 and "--now goes with --mrn" in err
+
+
 def test_an_invalid_case_is_not_imported(capsys, db_path):
     text = json.loads(CASES[0].read_text())
     text["temperatures"][0]["value"] = 55
