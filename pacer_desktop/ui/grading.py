@@ -541,14 +541,8 @@ class GradingScreen(QWidget):
         if r is None or r.persistent_fever_at is None:
             self.fever_banner.show_text("")
             return
-        text = say.fever_banner(r)
         rows = say.schedule_rows(r, self.state.given_times(), self.state.now())
-        if say.first_dose_due_now(rows) and r.dose is not None:
-            text += (f" The first dose is DUE NOW: {notation.mg(r.dose.mg)} {r.dose.route}"
-                     f" ({notation.ml(r.dose.volume_ml)}).")
-            self.fever_banner.show_text(text, "alarm")
-        else:
-            self.fever_banner.show_text(text, "warn")
+        self.fever_banner.show_text(*say.fever_banner(r, rows))
 
     def first_field(self) -> QWidget:
         return self.temperature.value

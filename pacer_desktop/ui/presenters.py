@@ -207,10 +207,12 @@ def acknowledged_by(ack, zone: str | ZoneInfo) -> str:
     return f"{text}: {ack.note}" if ack.note else text
 
 
-def fever_banner(result: Result) -> str:
-    """Names the two readings behind persistent fever (clinical-rules §3)."""
+def fever_banner(result: Result, rows: list[ScheduledDose]) -> tuple[str, str]:
+    """The banner of persistent fever (clinical-rules §3) and its kind: it names the two readings,
+    and says what is to be done. Alarm while the first dose is due now; once it has been given, a
+    plain note of when the course started, so that a fever met days ago is not read as current."""
     if result.persistent_fever_at is None or len(result.persistent_fever_readings) < 2:
-        return ""
+        return "", "info"
     zone = result.timezone
     parts = []
     for r in result.persistent_fever_readings:
@@ -218,9 +220,18 @@ def fever_banner(result: Result) -> str:
         if r.unit == "F":
             shown += f" ({notation.celsius(r.temp_c)})"
         parts.append(f"{shown} at {day_time(r.at, zone)}")
-    return (f"PERSISTENT FEVER since {day_time(result.persistent_fever_at, zone)}: "
-            f"{parts[0]} and {parts[1]}. First anakinra dose due at"
-            f" {day_time(result.persistent_fever_at, zone)}.")
+    onset, readings = day_time(result.persistent_fever_at, zone), f"{parts[0]} and {parts[1]}"
+    first = rows[0] if rows else None
+    if first is not None and first.status == "given" and first.given_at is not None:
+        return (f"Persistent fever met at {onset} ({readings}); the first anakinra dose was given at"
+                f" {day_time(first.given_at, zone)}.", "info")
+    text = f"PERSISTENT FEVER since {onset}: {readings}."
+    if first_dose_due_now(rows) and result.dose is not None:
+        return (f"{text} The first dose is DUE NOW: {notation.mg(result.dose.mg)} {result.dose.route}"
+                f" ({notation.ml(result.dose.volume_ml)}).", "alarm")
+    if first is not None and first.status == "missed":
+        return f"{text} The first anakinra dose, due at {onset}, was never recorded as given.", "warn"
+    return f"{text} First anakinra dose due at {onset}.", "warn"
 
 
 def first_dose_due_now(rows: list[ScheduledDose]) -> bool:

@@ -92,3 +92,18 @@ def test_before_escalation_the_interval_is_12_hours():
     result, protocol = _example_02_at(early)
     assert say.current_interval(result, early, protocol) == 12
     assert say.current_interval(result, datetime(2026, 11, 11, 9, 0, tzinfo=ZONE), protocol) == 6
+
+
+@pytest.mark.parametrize("after, kind, words", [
+    (timedelta(minutes=5), "alarm", "The first dose is DUE NOW: "),
+    (timedelta(hours=3), "alarm", "The first dose is DUE NOW: "),
+    (timedelta(days=20), "warn", "The first anakinra dose, due at 4 Nov 11:00, was never recorded as given."),
+])
+def test_the_fever_banner_calls_for_the_first_dose_until_it_is_given(after, kind, words):
+    """Due or overdue: an alarm naming the dose. Once the stop time has passed with no dose recorded,
+    a warning that it never was (not a call to give it now); given, a plain note (test_ui_bedside)."""
+    now = FIRST_DUE + after
+    result = _result(now)
+    text, shown_as = say.fever_banner(result, say.schedule_rows(result, [], now))
+    assert text.startswith("PERSISTENT FEVER since 4 Nov 11:00: ")
+    assert (shown_as, words in text) == (kind, True)

@@ -150,6 +150,11 @@ def test_record_doses_escalate_and_reach_the_stop_rule(qtbot, bedside, store):
     wait_saved(qtbot, w)
     assert w.dose.table.item(0, 6).text() == "✓ given 4 Nov 11:10"
     assert "next dose 23:00, in 11 h 55 min" in w.header.status.text()
+    # the fever banner no longer calls for the first dose: it says when the course started
+    assert w.grading.fever_banner.text() == (
+        "Persistent fever met at 4 Nov 11:00 (38.7 °C at 4 Nov 07:00 and 38.9 °C at 4 Nov 11:00);"
+        " the first anakinra dose was given at 4 Nov 11:10.")
+    assert w.grading.fever_banner._kind == "info"
     [given] = store.entries(pid, "medication")
     assert (given.values["drug"], str(given.values["dose_mg"]), given.entered_by) == ("anakinra", "59", "AB")
     # CRS progresses: the prompt to consider escalation stays until acknowledged, by whom
