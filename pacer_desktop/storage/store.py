@@ -911,7 +911,9 @@ class Store:
     def backup(self, dest_dir: Path | None = None, *, tag: str = "") -> Path:
         """Copy the database with SQLite's backup API; returns the new file.
 
-        Into the default folder, the oldest copies beyond ``keep_backups`` are removed.
+        Into the default folder, the oldest copies beyond ``keep_backups`` are removed, and so is
+        what a copy cut short (the process killed) left behind, once it is a day old: no copy
+        takes that long, so it is no longer being written.
         """
         folder = Path(dest_dir) if dest_dir else self.backups_dir
         folder.mkdir(parents=True, exist_ok=True)
@@ -921,6 +923,10 @@ class Store:
         if dest_dir is None and self.keep_backups > 0:
             for old in self._backup_files()[:-self.keep_backups]:
                 old.unlink(missing_ok=True)
+            for cut_short in folder.glob(f"{self.path.stem}-*.sqlite3.partial"):
+                with contextlib.suppress(OSError):
+                    if time.time() - cut_short.stat().st_mtime > BACKUP_EVERY.total_seconds():
+                        cut_short.unlink()
         return dest
 
     def _copy_to(self, dest: Path) -> None:

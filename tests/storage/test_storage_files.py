@@ -229,10 +229,17 @@ def test_backups_on_open_at_most_daily_and_only_the_last_n_kept(db_path):
     day_ago = time.time() - 25 * 3600
     for f in folder.iterdir():
         os.utime(f, (day_ago, day_ago))
+    cut_short = [folder / f"{db_path.stem}-20260101T000000000000Z.sqlite3.partial",  # a killed copy, a day old
+                 folder / f"{db_path.stem}-20260102T000000000000Z.sqlite3.partial"]  # perhaps still being written
+    for f in cut_short:
+        f.write_bytes(b"half a copy")
+    os.utime(cut_short[0], (day_ago, day_ago))
     with Store.open(keep_backups=3) as s:
-        assert len(list(folder.iterdir())) == 2
+        assert len(list(folder.glob("*.sqlite3"))) == 2
         for _ in range(4):
             s.backup()
+    assert [f.exists() for f in cut_short] == [False, True]
+    cut_short[1].unlink()
     assert len(list(folder.iterdir())) == 3
     for f in folder.iterdir():
         with Store.open(f, keep_backups=0) as copy:
