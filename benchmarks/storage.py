@@ -137,7 +137,7 @@ def main() -> int:
     Store.open(path, keep_backups=0).close()  # header check, quick_check, migrations
     open_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    with Store.open(path, keep_backups=1) as s:  # plus the daily backup copy
+    with Store.open(path, keep_backups=1):  # plus the daily backup copy
         open_backup_s = time.perf_counter() - t0
 
     p95 = lambda xs: sorted(xs)[int(0.95 * (len(xs) - 1))]  # noqa: E731

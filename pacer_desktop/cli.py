@@ -7,12 +7,15 @@ one-line message (set PACER_DEBUG=1 for the traceback).
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse  # imported by build_parser: the window's start never needs it
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 
@@ -63,6 +66,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
     parser = argparse.ArgumentParser(
         prog="pacer-desktop",
         description="PACER Desktop: bedside calculator for pre-emptive anakinra after CD19 CAR T-cell therapy.",

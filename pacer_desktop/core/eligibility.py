@@ -8,7 +8,6 @@ if a measurement was entered, else missing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Literal
@@ -16,6 +15,7 @@ from typing import Literal
 from .case import EligibilityInputs, Patient
 from .notation import plain_number as num
 from .protocol import EligibilityRules
+from .structure import Frozen, model
 from .timeutil import completed_years
 
 Status = Literal["met", "not_met", "missing"]
@@ -45,15 +45,15 @@ CATEGORY_TEXT = {
 }
 
 
-@dataclass(frozen=True)
-class Criterion:
+@model(positional=True)
+class Criterion(Frozen):
     id: str
     status: Status
     detail: str
 
 
-@dataclass(frozen=True)
-class Eligibility:
+@model(positional=True)
+class Eligibility(Frozen):
     verdict: Literal["eligible", "not_eligible", "incomplete"]
     criteria: tuple[Criterion, ...]
     reasons: tuple[str, ...]  # the criteria behind the verdict

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .structure import Frozen, model
 
 
-@dataclass(frozen=True)
-class Problem:
+@model(positional=True)
+class Problem(Frozen):
     field: str
     message: str
 

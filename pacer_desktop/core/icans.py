@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from .case import IcansInputs
 from .protocol import IcansRules
-from .structure import fields_of
+from .structure import Frozen, fields_of, model
 
 CAPD_ITEMS = (
     "Makes eye contact with the caregiver",
@@ -43,8 +42,8 @@ DOMAIN_TEXT = {
 }
 
 
-@dataclass(frozen=True)
-class IcansGrade:
+@model(positional=True)
+class IcansGrade(Frozen):
     grade: int
     tool: str
     tool_overridden: bool

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from .dose import DoseWorking, WeightHistory, calculate_dose, volume_ml
 from .protocol import DoseRules, ScheduleRules
+from .structure import Frozen, model
 from .timeutil import hours
 
 
-@dataclass(frozen=True)
-class DueDose:
+@model(positional=True)
+class DueDose(Frozen):
     due: datetime
     interval_h: int
     working: DoseWorking | None  # None: no weight recorded at or before the due time

@@ -37,9 +37,23 @@ class Frozen:
 
     __slots__ = ()
     _init_fields: tuple[tuple[str, Any, Any], ...] = ()  # (name, default, default factory), by model()
+    _compared: tuple[str, ...] = ()  # the fields __eq__ compares, by model()
+    _hashed: tuple[str, ...] = ()  # the fields __hash__ hashes, by model()
+    _positional = False  # model(positional=True): fields may also be given in order
 
-    def __init__(self, **values: Any) -> None:
-        """Keyword-only, like ``dataclass(kw_only=True)``: every field given or defaulted."""
+    def __init__(self, *args: Any, **values: Any) -> None:
+        """Keyword-only, like ``dataclass(kw_only=True)``, unless the model is ``positional``:
+        every field given or defaulted."""
+        if args:
+            if not self._positional:
+                raise TypeError(f"{type(self).__name__}() takes keyword arguments only")
+            if len(args) > len(self._init_fields):
+                raise TypeError(f"{type(self).__name__}() takes {len(self._init_fields)} arguments,"
+                                f" {len(args)} given")
+            for (name, _default, _factory), value in zip(self._init_fields, args):
+                if name in values:
+                    raise TypeError(f"{type(self).__name__}() got multiple values for {name!r}")
+                values[name] = value
         own = self.__dict__
         for name, default, factory in self._init_fields:
             if name in values:
@@ -49,7 +63,7 @@ class Frozen:
             elif factory is not dataclasses.MISSING:
                 own[name] = factory()
             else:
-                raise TypeError(f"{type(self).__name__}() missing keyword argument {name!r}")
+                raise TypeError(f"{type(self).__name__}() missing argument {name!r}")
         if values:
             raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments {', '.join(values)}")
         post_init = getattr(self, "__post_init__", None)
@@ -64,27 +78,35 @@ class Frozen:
     def __delattr__(self, name: str) -> None:
         raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
 
-    def _values(self) -> tuple:
-        return tuple(self.__dict__[f] for f in self.__dataclass_fields__)
+    def _values(self, names: tuple[str, ...]) -> tuple:
+        return tuple(self.__dict__[f] for f in names)
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return self._values() == other._values()
+        return self._values(self._compared) == other._values(self._compared)
 
     def __hash__(self) -> int:
-        return hash((self.__class__, self._values()))
+        return hash((self.__class__, self._values(self._hashed)))
 
     def __repr__(self) -> str:
         inside = ", ".join(f"{f}={self.__dict__[f]!r}" for f in self.__dataclass_fields__)
         return f"{self.__class__.__name__}({inside})"
 
 
-def model(cls: type) -> type:
-    """A frozen keyword-only dataclass; ``cls`` must derive from :class:`Frozen`."""
-    cls = dataclasses.dataclass(cls, init=False, eq=False, repr=False, match_args=False)
-    cls._init_fields = tuple((f.name, f.default, f.default_factory) for f in dataclasses.fields(cls))
-    return cls
+def model(cls: type | None = None, *, positional: bool = False) -> Any:
+    """A frozen dataclass, keyword-only unless ``positional``; ``cls`` must derive from :class:`Frozen`.
+    Use as ``@model`` or ``@model(positional=True)``. Fields declared with ``field(compare=False)``
+    or ``field(hash=False)`` are left out of comparing or hashing, as in a dataclass."""
+    def make(cls: type) -> type:
+        cls = dataclasses.dataclass(cls, init=False, eq=False, repr=False, match_args=False)
+        fields = dataclasses.fields(cls)
+        cls._init_fields = tuple((f.name, f.default, f.default_factory) for f in fields)
+        cls._compared = tuple(f.name for f in fields if f.compare)
+        cls._hashed = tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash))
+        cls._positional = positional
+        return cls
+    return make if cls is None else make(cls)
 
 #: Read by pydantic when it validates case JSON: strict types and no unknown fields (caseio).
 STRICT = {"strict": True, "extra": "forbid"}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal, NamedTuple, Sequence
 
 from .protocol import PersistentFeverRules, TemperatureRules
+from .structure import Frozen, model
 from .timeutil import hours
 
 
@@ -26,8 +26,8 @@ class Reading(NamedTuple):
     index: int
 
 
-@dataclass(frozen=True)
-class PersistentFever:
+@model(positional=True)
+class PersistentFever(Frozen):
     """Persistent fever met at ``at`` (the anakinra start), by the readings ``first`` and ``second``."""
 
     at: datetime

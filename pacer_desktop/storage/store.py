@@ -26,7 +26,7 @@ import stat
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -37,7 +37,7 @@ from ..core.case import (Assessment, Case, CrsInputs, EligibilityInputs, Escalat
                          Medication, Temperature, Weight)
 from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
-from ..core.structure import fields_of, from_json, to_json
+from ..core.structure import Frozen, fields_of, from_json, model, to_json
 from . import schema
 from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPacerDatabase,
                      ReadOnlyDatabase, StorageError)
@@ -69,8 +69,8 @@ _GENESIS = "0" * 64
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-@dataclass(frozen=True)
-class User:
+@model(positional=True)
+class User(Frozen):
     """Who is writing: initials, role and the workstation's name (attribution of every row)."""
 
     initials: str
@@ -97,8 +97,8 @@ class User:
         return f"{self.initials} ({self.role})"
 
 
-@dataclass(frozen=True)
-class PatientRecord:
+@model(positional=True)
+class PatientRecord(Frozen):
     id: int
     mrn: str
     name: str
@@ -112,8 +112,8 @@ class PatientRecord:
     withdrawn: bool = False
 
 
-@dataclass(frozen=True)
-class EntryRecord:
+@model(positional=True)
+class EntryRecord(Frozen):
     """One row of the flowsheet. ``correction_reason`` is set when the row is no longer current:
     ``superseded_by`` then names its replacement, or is None when it was withdrawn."""
 
@@ -136,8 +136,8 @@ class EntryRecord:
         return self.correction_reason is None
 
 
-@dataclass(frozen=True)
-class AcknowledgementRecord:
+@model(positional=True)
+class AcknowledgementRecord(Frozen):
     """Someone acknowledged a prompt (e.g. ``consider_escalation``) as judged on the assessment at
     ``assessment_at`` (None: judged before any assessment); a later assessment raises it anew."""
 

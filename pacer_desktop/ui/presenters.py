@@ -6,7 +6,6 @@ dose-status rules without a window (napari keeps logic out of its views the same
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,6 +14,7 @@ from ..core import notation
 from ..core.protocol import Protocol
 from ..core.result import Result
 from ..core.schedule import current_interval_h
+from ..core.structure import Frozen, model
 from ..core.timeutil import completed_years
 
 ALERT_TEXT = {
@@ -84,8 +84,8 @@ def administration_window(result: Result) -> timedelta:
     return timedelta(minutes=protocols.load(result.protocol).schedule.administration_window_min)
 
 
-@dataclass(frozen=True)
-class ScheduledDose:
+@model(positional=True)
+class ScheduledDose(Frozen):
     """One row of the schedule table."""
 
     due: datetime

@@ -72,3 +72,37 @@ def test_stored_json_round_trips_and_old_pydantic_json_still_loads():
     assert from_json(IcansInputs, to_json(icans)) == icans
     crs = from_json(CrsInputs, '{"hypotension":"none","oxygen_device":"nasal_cannula","oxygen_flow_l_min":"2.5"}')
     assert crs.oxygen_flow_l_min == Decimal("2.5")  # pydantic wrote Decimals as strings
+
+
+def test_models_are_frozen_compared_by_value_and_keyword_only_unless_positional():
+    from dataclasses import FrozenInstanceError, field, replace
+
+    from pacer_desktop.core.structure import Frozen, model
+
+    @model
+    class Named(Frozen):
+        a: int
+        b: str = "x"
+
+    @model(positional=True)
+    class Row(Frozen):
+        id: int
+        values: dict = field(hash=False)
+        note: str = ""
+
+    assert Named(a=1) == Named(a=1, b="x") and Named(a=1) != Named(a=2)
+    with pytest.raises(TypeError, match="keyword arguments only"):
+        Named(1)
+    with pytest.raises(TypeError, match="missing argument 'a'"):
+        Named(b="y")
+    with pytest.raises(FrozenInstanceError):
+        Named(a=1).a = 2  # type: ignore[misc]
+    assert Row(1, {"k": 1}) == Row(id=1, values={"k": 1}, note="")
+    assert Row(1, {"k": 1}) != Row(1, {"k": 2})  # compared by every field, as a dataclass would
+    assert hash(Row(1, {"k": 1})) == hash(Row(1, {"k": 2}))  # hashed without the dict
+    with pytest.raises(TypeError, match="multiple values for 'id'"):
+        Row(1, {}, id=2)
+    with pytest.raises(TypeError, match="takes 3 arguments, 4 given"):
+        Row(1, {}, "", "extra")
+    assert replace(Row(1, {}), note="n") == Row(1, {}, "n")
+    assert repr(Row(1, {})) == "Row(id=1, values={}, note='')"

@@ -135,6 +135,21 @@ def test_the_start_path_imports_neither_pydantic_nor_reportlab(tmp_path):
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_the_window_command_loads_the_engine_and_storage_before_qt():
+    """PySide6 reads the source of each module imported after it (about 10 ms of every start for
+    the engine and storage): ``pacer_desktop.ui.app`` loads them before Qt, and Qt only in run()."""
+    import subprocess
+    import sys
+
+    code = ("import sys, pacer_desktop.ui.app\n"
+            "print(sorted(m for m in ('pacer_desktop.core.engine', 'pacer_desktop.storage.store',"
+            " 'pacer_desktop.ui.presenters', 'PySide6') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["['pacer_desktop.core.engine',", "'pacer_desktop.storage.store',",
+                                   "'pacer_desktop.ui.presenters']"]
+
+
 def test_the_command_opens_the_window_and_ends_at_once_when_closed(tmp_path):
     """``pacer-desktop`` as users start it: it shows the reopened patient, then the process ends
     with exit code 0 after the window closes (fast exit: queued writes land, the database closes)."""
