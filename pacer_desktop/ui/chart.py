@@ -1,6 +1,7 @@
 """Temperature since the infusion, the 38.0 and 38.5 °C lines, anakinra doses and grades.
 
-QtCharts is imported when the chart is first shown, never at start-up.
+This module and QtCharts are imported when the chart is first shown (grading.ChartTab), never at
+start-up.
 """
 
 from __future__ import annotations
@@ -18,23 +19,6 @@ from .patient_state import PatientState
 
 def _ms(at: datetime) -> float:
     return at.timestamp() * 1000
-
-
-class ChartTab(QWidget):
-    """Placeholder until shown; then builds a :class:`TemperatureChart`."""
-
-    def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.state = state
-        self.chart: TemperatureChart | None = None
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
-        if self.chart is None:
-            self.chart = TemperatureChart(self.state)
-            self._layout.addWidget(self.chart)
-        super().showEvent(event)
 
 
 class TemperatureChart(QWidget):

@@ -494,6 +494,25 @@ class AssessmentForm(AssessmentFields):
             f"Assessment recorded: {what}", on_problems=self.messages.show, on_saved=saved)
 
 
+class ChartTab(QWidget):
+    """The chart's tab: empty until first shown, then a :class:`chart.TemperatureChart` (that
+    module and QtCharts load then, not at start-up)."""
+
+    def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.chart: QWidget | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self.chart is None:
+            from .chart import TemperatureChart
+            self.chart = TemperatureChart(self.state)
+            self._layout.addWidget(self.chart)
+        super().showEvent(event)
+
+
 class GradingScreen(QWidget):
     """Screen 1 (Ctrl+1): entry on the left; flowsheet and chart on the right."""
 
@@ -519,7 +538,6 @@ class GradingScreen(QWidget):
         self.flowsheet = Flowsheet(state)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.flowsheet, "&Flowsheet")
-        from .chart import ChartTab
         self.chart = ChartTab(state)
         self.tabs.addTab(self.chart, "&Chart")
         splitter = QSplitter()
