@@ -1,0 +1,123 @@
+"""Start-up in instructions, not seconds: where the window's start goes, free of machine noise.
+
+Wall-clock start-up on a shared 2-core VM moves by 10 % or more from run to run (the CPU's speed
+changes under us), which hides changes of a few milliseconds. Valgrind's callgrind counts the
+instructions a process executes; the count repeats to within 0.1 %. This script counts them for
+the bare PySide6 window of ``startup.py`` and for the window's start cut off after each of its
+stages (the same 30-day patient), and writes benchmarks/RESULTS-startup-instructions.md.
+
+    .venv/bin/python benchmarks/startup_instructions.py      # needs valgrind (apt install valgrind)
+
+Instructions are a proxy: they leave out waiting for the disk and the cost of cache misses, so the
+ratio here is close to, not the same as, the wall-clock ratio of ``startup.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from startup import BARE, build_patient  # noqa: E402 - the same bare window and patient
+
+#: The window's start, as ui/app.py runs it, stopped (os._exit) after stage STAGE.
+STAGED = """
+import os, sys
+STAGE = int(os.environ["STAGE"])
+def stop(n):
+    if STAGE == n:
+        sys.stdout.flush(); os._exit(0)
+stop(0)
+import pacer_desktop.cli, pacer_desktop.ui.app  # engine, storage, presenters: before Qt, as run() has them
+stop(1)
+from PySide6.QtWidgets import QApplication
+stop(2)
+from PySide6.QtCore import Qt, QTimer  # the Qt namespace: its ~100 enums are built on first use
+stop(3)
+import pacer_desktop.ui.main_window as mw
+stop(4)
+app = QApplication(sys.argv[:1])
+from pacer_desktop.storage import Store
+store = Store.open(None, daily_backup=False)
+stop(5)
+if STAGE == 6:
+    mw.MainWindow.reopen_last = lambda self: None
+w = mw.MainWindow(store, ask_who=False)
+stop(6)
+stop(7)
+w.resize(1366, 768); w.show()
+stop(8)
+QTimer.singleShot(0, lambda: (sys.stdout.flush(), os._exit(0)))
+app.exec()
+"""
+
+STAGES = [
+    (0, "Python and site (the bare window pays this too)"),
+    (1, "our engine, storage and presenters, and the standard library they need"),
+    (2, "PySide6 QtWidgets imported (the bare window pays most of this)"),
+    (3, "the `Qt` namespace (its enums)"),
+    (4, "the window's own modules"),
+    (5, "QApplication and the database opened"),
+    (6, "the window built, no patient yet"),
+    (7, "the last patient reopened: read, evaluated, shown in every widget"),
+    (8, "show()"),
+    (9, "event loop running (window shown)"),
+]
+
+BARE_EXIT = BARE.replace("app.quit()))", "sys.stdout.flush(), __import__('os')._exit(0)))")
+
+
+def instructions(code: str, env: dict) -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/out", sys.executable, "-c", code],
+            env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    return int(re.search(r"Collected : (\d+)", done.stderr).group(1))
+
+
+def main() -> int:
+    if shutil.which("valgrind") is None:
+        print("valgrind is not installed (apt install valgrind)", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        db, settings = Path(tmp) / "bench.sqlite3", Path(tmp) / "settings"
+        entries = build_patient(db, settings)
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PACER_DB": str(db),
+               "PACER_SETTINGS_DIR": str(settings), "PYTHONPYCACHEPREFIX": str(Path(tmp) / "pycache")}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # compiled modules, as on any installed system
+        subprocess.run([sys.executable, "-c", STAGED], env={**env, "STAGE": "9"}, cwd=ROOT, check=True)
+        jobs = [("bare", BARE_EXIT, env)] + [(n, STAGED, {**env, "STAGE": str(n)}) for n, _ in STAGES]
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            counts = dict(zip([j[0] for j in jobs], pool.map(lambda j: instructions(j[1], j[2]), jobs)))
+    bare, full = counts["bare"], counts[9]
+    rows = ["| stage | instructions to here | this stage |", "|---|---|---|"]
+    previous = 0
+    for n, what in STAGES:
+        rows.append(f"| {what} | {counts[n] / 1e6:,.0f} M | {(counts[n] - previous) / 1e6:+,.0f} M |")
+        previous = counts[n]
+    text = "\n".join([
+        "# Start-up in instructions (callgrind)", "",
+        f"`.venv/bin/python benchmarks/startup_instructions.py`, {datetime.now(UTC):%Y-%m-%d}, Python"
+        f" {platform.python_version()}, QT_QPA_PLATFORM=offscreen, a 30-day patient ({entries} entries)."
+        " Instructions executed by the whole process up to each point (counts repeat to within 0.1 %;"
+        " stages cut off with os._exit, so no teardown is counted).", "",
+        f"- bare PySide6 window, to its event loop: {bare / 1e6:,.0f} M",
+        f"- PACER Desktop, to its event loop with the patient shown: {full / 1e6:,.0f} M",
+        f"- ratio: {full / bare:.2f}× (goal of issue 4, in seconds: at most 2×)", "",
+        *rows, ""])
+    (ROOT / "benchmarks" / "RESULTS-startup-instructions.md").write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
