@@ -2,6 +2,7 @@
 
 No trailing zeros (``5 mg``, never ``5.0 mg``), always a leading zero (``0.4 mL``), units and
 intervals in words (``every 12 hours``, never ``q12h``), ``mL`` never ``cc``, weight in kg only.
+Dates name their month in English letters (``4 Nov``), so 4/11 and 11/4 cannot be confused.
 """
 
 from __future__ import annotations
@@ -9,6 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .protocol import DoseRules
+
+#: Month names for dates on screen and paper. Not ``strftime("%b")``: that follows the
+#: workstation's locale (Qt sets it from the environment), which would mix languages.
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def plain_number(value: Decimal | int | float) -> str:

@@ -27,8 +27,6 @@ DocumentKind = Literal["order", "mar", "eligibility", "grading"]
 #: Printed where a field of the header is unknown, so a blank is never mistaken for a value.
 NOT_GIVEN = "not given"
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
 
 @dataclass(frozen=True)
 class PatientHeader:
@@ -68,7 +66,7 @@ def local_date(day: date | None) -> str:
     """``4 Nov 2026``: month in letters, so 4/11 and 11/4 cannot be confused."""
     if day is None:
         return NOT_GIVEN
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {notation.MONTHS[day.month - 1]} {day.year}"
 
 
 def local_time(at: datetime | None, zone: ZoneInfo) -> str:

@@ -45,15 +45,18 @@ def local(at: datetime, zone: str | ZoneInfo) -> datetime:
 
 def clock(at: datetime | None, zone: str | ZoneInfo) -> str:
     """``23:00`` in the zone."""
-    return "—" if at is None else local(at, zone).strftime("%H:%M")
+    if at is None:
+        return "—"
+    t = local(at, zone)
+    return f"{t.hour:02d}:{t.minute:02d}"
 
 
 def day_time(at: datetime | None, zone: str | ZoneInfo) -> str:
     """``10 Nov 10:00`` in the zone."""
     if at is None:
         return "—"
-    t = local(at, zone)
-    return f"{t.day} {t:%b %H:%M}"
+    t = local(at, zone)  # no strftime: see notation.MONTHS
+    return f"{t.day} {notation.MONTHS[t.month - 1]} {t.hour:02d}:{t.minute:02d}"
 
 
 def duration(span: timedelta) -> str:

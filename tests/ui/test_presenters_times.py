@@ -1,0 +1,24 @@
+"""Times on screen: the month in English letters, 24-hour clock, in the patient's zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from pacer_desktop.ui import presenters as say
+
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+def test_day_time_names_the_month_in_letters(month):
+    at = datetime(2026, month, 4, 9, 5, tzinfo=UTC)
+    assert say.day_time(at, "UTC") == f"4 {MONTHS[month - 1]} 09:05"
+
+
+def test_day_time_and_clock_are_in_the_patient_s_zone():
+    at = datetime(2026, 11, 1, 3, 30, tzinfo=UTC)  # 22:30 the evening before in Chicago
+    assert say.day_time(at, "America/Chicago") == "31 Oct 22:30"
+    assert say.clock(at, "America/Chicago") == "22:30"
+    assert say.clock(None, "UTC") == say.day_time(None, "UTC") == "—"
