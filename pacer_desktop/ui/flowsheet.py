@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QFont, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableView, QVBoxLayout, QWidget)
 
@@ -18,6 +18,7 @@ KIND_TEXT = {"weight": "weight (kg)", "temperature": "temperature", "assessment"
              "medication": "medication given", "escalation": "escalation", "eligibility": "eligibility",
              "patient": "patient details"}
 COLUMNS = ("Time", "Entry", "Value", "Entered by", "Status")
+LONG_COLUMNS = (2, 4)  # value (with its grades) and status (with a correction's reason)
 
 
 def kind_text(kind: str) -> str:
@@ -58,50 +59,40 @@ def describe(kind: str, values: dict) -> str:
     return ", ".join(f"{k} {val}" for k, val in v.items() if k != "at")
 
 
-class FlowsheetModel(QAbstractTableModel):
-    """The entries as table rows. A row's words are made when Qt first asks for them (the rows on
-    screen), not for every entry at once: a 30-day patient has some 250 entries."""
+class FlowsheetModel(QStandardItemModel):
+    """The entries as table rows, one item per cell, kept by Qt.
+
+    Qt draws and sizes the table without calling back into Python (a model written in Python
+    is asked for eight roles of every cell on every redraw), and the column titles live in Qt
+    too: a Python ``headerData`` is handed PySide's ``Qt.Orientation``, which builds PySide's
+    whole ``Qt`` namespace at start-up (see ``widgets.set_by_name``).
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(0, len(COLUMNS), parent)
+        self.setHorizontalHeaderLabels(COLUMNS)
         self.entries: list = []
-        self._cells: dict[int, tuple[str, ...]] = {}
-        self._describe = lambda e: ("",) * len(COLUMNS)
         self._struck = QFont()
         self._struck.setStrikeOut(True)
-        self._grey = QColor(Qt.GlobalColor.darkGray)
+        # Superseded and withdrawn entries: struck through, in the palette's grey for disabled text.
+        self._grey = QPalette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
 
     def reset(self, entries: list, describe_row) -> None:
-        self.beginResetModel()
-        self.entries, self._describe, self._cells = entries, describe_row, {}
-        self.endResetModel()
+        self.entries = entries
+        self.setRowCount(0)
+        for entry in entries:
+            texts = describe_row(entry)
+            row = [QStandardItem(text) for text in texts]
+            for column in LONG_COLUMNS:  # the whole text, where a narrow column cuts it short
+                row[column].setToolTip(texts[column])
+            if not entry.current:
+                for item in row:
+                    item.setFont(self._struck)
+                    item.setForeground(self._grey)
+            self.appendRow(row)  # not editable: the table has no edit triggers; corrections have dialogs
 
     def cells(self, row: int) -> tuple[str, ...]:
-        if row not in self._cells:
-            self._cells[row] = self._describe(self.entries[row])
-        return self._cells[row]
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self.cells(index.row())[index.column()]
-        if not self.entries[index.row()].current:  # superseded or withdrawn: struck through, grey
-            if role == Qt.ItemDataRole.FontRole:
-                return self._struck
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return self._grey
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+        return tuple(self.item(row, column).text() for column in range(len(COLUMNS)))
 
 
 class Flowsheet(QWidget):
@@ -118,6 +109,7 @@ class Flowsheet(QWidget):
         self.state = state
         self.model = FlowsheetModel(self)
         self.rows: list = []
+        self._grades: dict = {}
         self.table = QTableView(objectName="flowsheet")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -149,6 +141,8 @@ class Flowsheet(QWidget):
     def _on_state_changed(self) -> None:
         entries = sorted(self.state.entries, key=lambda e: (e.at or e.entered_at, e.id), reverse=True)
         self.rows = entries
+        r = self.state.result  # the graded assessments by time (the last one at a time counts)
+        self._grades = {a.at: a for a in r.assessments} if r is not None else {}
         self.model.reset(entries, self._cells)
         self._on_selection_changed()
 
@@ -172,13 +166,9 @@ class Flowsheet(QWidget):
 
     def _graded(self, e) -> str:
         """``CRS grade 3, ICANS grade 0 · `` for a current assessment: the grades it gives."""
-        r = self.state.result
-        if r is None or e.kind != "assessment" or not e.current:
+        a = self._grades.get(e.at) if e.kind == "assessment" and e.current else None
+        if a is None:
             return ""
-        rows = [a for a in r.assessments if a.at == e.at]
-        if not rows:
-            return ""
-        a = rows[-1]
         grades = [f"{name} grade {grade}" for name, grade in (("CRS", a.crs_grade), ("ICANS", a.icans_grade))
                   if grade is not None]
         return f"{', '.join(grades)} · " if grades else ""

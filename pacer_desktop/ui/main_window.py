@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget, QTabBar,
                                QVBoxLayout, QWidget)
@@ -105,17 +105,18 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, lambda: self.ask_who())
 
     def _actions(self) -> None:
+        # Window-wide shortcuts (an action's default context). ``setShortcuts``, not ``setShortcut``:
+        # PySide's choice between the overloads of the latter builds its Qt namespace at start-up
+        # (see widgets.set_by_name).
         for i in range(3):
             action = QAction(SCREENS[i].replace("&&", "&"), self)
-            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setShortcuts([QKeySequence(f"Ctrl+{i + 1}")])
             action.triggered.connect(lambda _c=False, i=i: self.show_screen(i))
             self.addAction(action)
         for keys, slot in (("Ctrl+N", self.new_patient), ("Ctrl+F", self._focus_search),
                            ("Ctrl+L", lambda: self.ask_who("Signed out. Who is working now?"))):
             action = QAction(self)
-            action.setShortcut(QKeySequence(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setShortcuts([QKeySequence(keys)])
             action.triggered.connect(slot)
             self.addAction(action)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
@@ -26,6 +26,7 @@ class PatientList(QWidget):
         self.search.setObjectName("patient_search")
         self.list = QListWidget()
         self.list.setObjectName("patient_list")
+        self.ids: list[int] = []  # the patient of each row of the list
         self.new_button = QPushButton("&New patient…")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -44,9 +45,10 @@ class PatientList(QWidget):
         current = self.state.patient_id
         self.list.blockSignals(True)
         self.list.clear()
+        self.ids = []
         for p in self.state.store.patients(self.search.text().strip()):
             item = QListWidgetItem(f"{p.name}\nMRN {p.mrn} · born {p.date_of_birth or '—'}")
-            item.setData(Qt.ItemDataRole.UserRole, p.id)
+            self.ids.append(p.id)
             self.list.addItem(item)
             if p.id == current:
                 self.list.setCurrentItem(item)
@@ -62,7 +64,7 @@ class PatientList(QWidget):
 
     def _on_item_activated(self, item: QListWidgetItem | None) -> None:
         if item is not None:
-            pid = item.data(Qt.ItemDataRole.UserRole)
+            pid = self.ids[self.list.row(item)]
             if pid != self.state.patient_id:
                 self.patient_chosen.emit(pid)
 

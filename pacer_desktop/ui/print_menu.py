@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 if TYPE_CHECKING:
@@ -32,8 +31,7 @@ def install(window: MainWindow) -> None:
     menu = window.menuBar().addMenu("&Print")
     menu.setObjectName("print_menu")
     natural = QAction("Print this screen's document…", window, objectName="print_natural")
-    natural.setShortcut(QKeySequence.StandardKey.Print)
-    natural.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    natural.setShortcuts(QKeySequence.StandardKey.Print)  # window-wide; not setShortcut: see MainWindow._actions
     natural.triggered.connect(lambda: window.printing.preview(NATURAL_DOCUMENT[window.tabs.currentIndex()]))
     menu.addAction(natural)
     menu.addSeparator()

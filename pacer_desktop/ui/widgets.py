@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTime, QTimeZone
+from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, QTime, QTimeZone
 from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QTableWidget, QVBoxLayout, QWidget, QAbstractItemView)
 
@@ -25,6 +25,20 @@ def signals_blocked(*objects: QObject) -> Iterator[None]:
     finally:
         for o, was in zip(objects, previous):
             o.blockSignals(was)
+
+
+def set_by_name(widget: QObject, **properties: str) -> None:
+    """Set Qt enum properties by their Qt names: ``set_by_name(button, focusPolicy="ClickFocus")``.
+
+    The window's start-up path names no ``Qt.…`` enum: the first use of PySide's ``Qt`` namespace
+    builds all of its ~100 Python enums, about 20 ms (a tenth of the start; see
+    benchmarks/RESULTS-startup-instructions.md). Qt's property system takes the names instead. A
+    wrong name raises here, at once, and tests/ui/test_ui_startup.py checks that no ``Qt`` enum is
+    built before the window is shown.
+    """
+    for name, value in properties.items():
+        if not widget.setProperty(name, value):
+            raise ValueError(f"{type(widget).__name__}.{name} cannot be set to {value!r}")
 
 
 def field_key(field: str) -> str:
@@ -91,7 +105,10 @@ class _EnterSaves(QObject):
         widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if (event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if event.type() != QEvent.Type.KeyPress:
+            return False
+        from PySide6.QtCore import Qt  # at the first key press, not at start-up (see set_by_name)
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                 and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
             self._action()
             return True
@@ -154,7 +171,7 @@ class TimeField(QWidget):
         self.edit.setCalendarPopup(False)
         self.now_button = QPushButton("Now")
         self.now_button.setToolTip("Set the time to now")
-        self.now_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        set_by_name(self.now_button, focusPolicy="ClickFocus")  # Tab goes on to the next field
         self.now_button.clicked.connect(self.set_now)
         self.zone_label = QLabel()
         layout = QHBoxLayout(self)
@@ -217,7 +234,7 @@ class Banner(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_by_name(self, textInteractionFlags="TextSelectableByMouse")
         self.hide()
 
     def show_text(self, text: str, kind: str = "info") -> None:
