@@ -13,6 +13,7 @@ from ..core import notation
 from ..core.crs import DEVICE_TEXT, HYPOTENSION_TEXT
 from . import presenters as say
 from .patient_state import PatientState
+from .widgets import set_by_name
 
 KIND_TEXT = {"weight": "weight (kg)", "temperature": "temperature", "assessment": "CRS/ICANS assessment",
              "medication": "medication given", "escalation": "escalation", "eligibility": "eligibility",
@@ -120,6 +121,8 @@ class Flowsheet(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setResizeContentsPrecision(0)  # columns fit the rows on screen, not all of them
+        # Titles over the start of their text: a wide column (a correction's reason) keeps its title in view.
+        set_by_name(header, defaultAlignment="AlignLeft|AlignVCenter")
         self.correct_button = QPushButton("C&orrect…")
         self.error_button = QPushButton("Entered in &error…")
         self.correct_button.clicked.connect(lambda: self.open_correction(withdraw=False))

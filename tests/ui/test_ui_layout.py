@@ -70,3 +70,30 @@ def test_a_time_missing_from_the_workstations_zone_is_kept_as_typed(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["2026-03-08T02:30:00+00:00", "2026-03-08T02:45:00+00:00"]
+
+
+def test_every_flowsheet_title_is_in_view_beside_a_long_correction_reason(qtbot, make_window, store, nurse):
+    """A correction's reason makes the Status column wider than the pane; its title still shows,
+    because titles sit over the start of their column, and the whole reason is in the tooltip."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from PySide6.QtCore import Qt
+    case = parse_case(next(EXAMPLES.glob("01-*.case.json")).read_bytes())
+    pid = store.import_case(nurse, case, mrn="L-2", name="Layout Patient")
+    reason = "typed the reading of the patient in the next bed; checked with the charge nurse"
+    wrong = store.add_temperature(nurse, pid, at=case.now - timedelta(minutes=5), value=Decimal("39.9"), unit="C")
+    store.correct(nurse, "temperature", wrong, reason=reason, replacement={"value": Decimal("36.9")})
+    w = make_window(case.now)
+    w.open_patient(pid)
+    qtbot.waitUntil(lambda: w.grading.flowsheet.isVisible())
+    table = w.grading.flowsheet.table
+    header = table.horizontalHeader()
+    assert header.defaultAlignment() == Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+    viewport = table.viewport().width()
+    for column in range(header.count()):
+        title = header.fontMetrics().horizontalAdvance(header.model().headerData(column, Qt.Orientation.Horizontal))
+        assert header.sectionViewportPosition(column) + title < viewport, column
+    sheet = w.grading.flowsheet
+    row = next(r for r in range(sheet.model.rowCount()) if sheet.cell_text(r, 4).startswith("CORRECTED"))
+    assert sheet.model.item(row, 4).toolTip() == f"CORRECTED by {nurse.initials}: {reason}"
