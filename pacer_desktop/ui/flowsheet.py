@@ -72,14 +72,12 @@ class FlowsheetModel(QStandardItemModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(0, len(COLUMNS), parent)
         self.setHorizontalHeaderLabels(COLUMNS)
-        self.entries: list = []
         self._struck = QFont()
         self._struck.setStrikeOut(True)
         # Superseded and withdrawn entries: struck through, in the palette's grey for disabled text.
         self._grey = QPalette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
 
     def reset(self, entries: list, describe_row) -> None:
-        self.entries = entries
         self.setRowCount(0)
         for entry in entries:
             texts = describe_row(entry)
