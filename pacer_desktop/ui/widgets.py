@@ -288,4 +288,6 @@ def row_table(columns: tuple[str, ...], name: str) -> QTableWidget:
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().hide()
+    # Titles over the start of their column, like the cells below them and the flowsheet's titles.
+    set_by_name(table.horizontalHeader(), defaultAlignment="AlignLeft|AlignVCenter")
     return table

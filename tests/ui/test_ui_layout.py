@@ -97,3 +97,22 @@ def test_every_flowsheet_title_is_in_view_beside_a_long_correction_reason(qtbot,
     sheet = w.grading.flowsheet
     row = next(r for r in range(sheet.model.rowCount()) if sheet.cell_text(r, 4).startswith("CORRECTED"))
     assert sheet.model.item(row, 4).toolTip() == f"CORRECTED by {nurse.initials}: {reason}"
+
+
+def test_every_table_s_titles_sit_over_the_start_of_their_columns(qtbot, make_window, store, nurse):
+    """The schedule, like the flowsheet, puts its titles where its cells' text starts: a centred
+    title over left-aligned times and doses reads as belonging to the column beside it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QHeaderView
+    case = parse_case(next(EXAMPLES.glob("02-*.case.json")).read_bytes())
+    pid = store.import_case(nurse, case, mrn="L-3", name="Layout Patient")
+    w = make_window(case.now)
+    w.open_patient(pid)
+    w.show_screen(1)
+    qtbot.waitUntil(lambda: w.dose.table.isVisible())
+    assert w.dose.table.rowCount() > 0
+    headers = [h for h in w.findChildren(QHeaderView) if h.orientation() == Qt.Orientation.Horizontal]
+    assert {h.parent().objectName() for h in headers} >= {"schedule", "flowsheet"}
+    for header in headers:
+        assert header.defaultAlignment() == Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, \
+            header.parent().objectName()
