@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from .dose import DoseWorking, WeightHistory, calculate_dose, volume_ml
 from .protocol import DoseRules, ScheduleRules
 from .structure import Frozen, model
-from .timeutil import hours
+from .timeutil import hours, instant
 
 
 @model(positional=True)
@@ -30,11 +30,12 @@ def current_interval_h(escalated_at: datetime | None, now: datetime, rules: Sche
 
 
 def stop_time(resolved_at: datetime | None, infusion_at: datetime, rules: ScheduleRules) -> datetime | None:
-    """``max(R + 48 h, infusion + 7 days)``; no stop time while not resolved (rules §6)."""
+    """``max(R + 48 h, infusion + 7 days)``, in elapsed time whatever zone the times carry; no
+    stop time while not resolved (rules §6)."""
     if resolved_at is None:
         return None
-    return max(resolved_at + hours(rules.stop_after_resolution_h),
-               infusion_at + timedelta(days=rules.stop_not_before_day))
+    return max(instant(resolved_at) + hours(rules.stop_after_resolution_h),
+               instant(infusion_at) + timedelta(days=rules.stop_not_before_day))
 
 
 def due_times(
@@ -45,8 +46,12 @@ def due_times(
 
     Every 12 h from the start; after an escalation at E, with L the last dose due at or before E,
     the next dose is due at ``max(E, L + 6 h)`` and every 6 h after. Doses due before E are
-    labelled 12, doses at or after E are labelled 6 (case-format). Arithmetic is on instants.
+    labelled 12, doses at or after E are labelled 6 (case-format). Arithmetic is on instants
+    (UTC), whatever zone the times carry.
     """
+    start, until = instant(start), instant(until)
+    escalated_at = instant(escalated_at) if escalated_at is not None else None
+
     def within(t: datetime) -> bool:
         return t <= until if inclusive else t < until
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -22,6 +22,13 @@ def completed_years(born: date, on: date) -> int:
 
 def hours(n: int | float) -> timedelta:
     return timedelta(hours=n)
+
+
+def instant(at: datetime) -> datetime:
+    """``at`` in UTC, for arithmetic on instants (rules, notation). Python adds a timedelta to a
+    datetime in a named zone (``ZoneInfo``) on its wall clock: 48 hours after noon on the day before
+    a daylight-saving change is noon two days later, 47 or 49 elapsed hours. In UTC it is 48."""
+    return at.astimezone(UTC)
 
 
 def iso_local(at: datetime, tz: ZoneInfo) -> str:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from reportlab.platypus import Paragraph, Spacer
 
 from ..core import notation
+from ..core.timeutil import instant
 from . import content as c
 from .documents import DOCUMENTS, RECORD_HOURS
 from .pdf import BODY, HEADING, MARGIN, PAGE_SIZES, SMALL, WARNING, build, grid, p, patient_grid, register_fonts
@@ -26,7 +27,7 @@ def administration_record(job: c.PrintJob) -> bytes:
     register_fonts()
     content_hash = c.content_sha256(job)
     width = PAGE_SIZES[job.paper][0] - 2 * MARGIN
-    start, end = r.now, r.now + timedelta(hours=RECORD_HOURS)
+    start, end = r.now, instant(r.now) + timedelta(hours=RECORD_HOURS)  # elapsed hours, across a clock change too
     due = [d for d in r.doses if start <= d.due < end]
 
     story = [patient_grid(job.patient, job, width, c.age_text(job.patient, job)), Spacer(1, 4)]

@@ -143,6 +143,40 @@ def test_intervals_are_elapsed_hours_across_daylight_saving(start, expected):
     assert [d.due.isoformat() for d in r.doses][:3] == expected
 
 
+
+@pytest.mark.parametrize("resolved, before_r, stop, last_dose", [
+    # resolved at noon CDT on 31 Oct; 48 elapsed hours later is 11:00 CST on 2 Nov, not noon (49 h):
+    # the dose at R + 48.5 h (11:30 CST) falls after the stop and is not given
+    ("2026-10-31T12:00:00-05:00", 35.5, "2026-11-02T11:00:00-06:00", "2026-11-01T23:30:00-06:00"),
+    # resolved at noon CST on 7 Mar; 48 elapsed hours later is 13:00 CDT on 9 Mar, not noon (47 h):
+    # the dose at R + 47.5 h (12:30 CDT) falls before the stop and is given
+    ("2026-03-07T12:00:00-06:00", 36.5, "2026-03-09T13:00:00-05:00", "2026-03-09T12:30:00-05:00"),
+])
+def test_stop_is_48_elapsed_hours_after_resolution_across_daylight_saving(resolved, before_r, stop, last_dose):
+    """Rules §6 on instants: R + 48 h is 48 elapsed hours, the case's zone changing its clocks or not."""
+    start = shift(resolved, hours=-before_r)  # the first dose; then every 12 elapsed hours
+    c = case(now=shift(resolved, hours=60), infusion_at=shift(resolved, hours=-24 * 7),
+             weights=[{"at": shift(start, hours=-40), "kg": 20}],
+             temperatures=[temp(shift(start, hours=-4), 38.6), temp(start, 38.6)],
+             assessments=[assessment(resolved, crs(), icans())])
+    r = evaluate(c)
+    assert r.resolved_at.isoformat() == resolved
+    assert r.stop_at.isoformat() == stop
+    assert r.doses[-1].due.isoformat() == last_dose
+    assert r.stop_at.astimezone(UTC) - r.resolved_at.astimezone(UTC) == 48 * H
+
+
+def test_stop_time_is_elapsed_whatever_zone_its_inputs_carry():
+    """A resolution time in the case's named zone (as results carry it) is moved on the time line,
+    not on the clock: Python adds hours to a ``ZoneInfo`` datetime on its wall clock."""
+    from pacer_desktop.core.schedule import stop_time
+    chicago = ZoneInfo("America/Chicago")
+    resolved = datetime(2026, 10, 31, 12, tzinfo=chicago)
+    stop = stop_time(resolved, resolved - 10 * 24 * H, P.schedule)
+    assert stop - resolved.astimezone(UTC) == 48 * H
+    assert stop.astimezone(chicago).hour == 11
+
+
 # --- properties ----------------------------------------------------------------------------
 
 START = datetime(2026, 3, 1, 14, tzinfo=UTC)

@@ -92,3 +92,22 @@ def test_records_name_protocol_and_printer(kind, path):
 def test_nothing_to_print():
     with pytest.raises(content.NothingToPrint, match="eligibility"):
         render(make_job(STANDARD, "eligibility"))
+
+
+def test_administration_record_covers_72_elapsed_hours_across_a_clock_change():
+    """Chicago's clocks go back at 02:00 on 1 Nov 2026: 72 hours from 08:00 CDT on 31 Oct end at
+    07:00 CST on 3 Nov (a wall-clock 08:00 would be 73 hours and print a dose too many)."""
+    import json
+
+    from tests.core.casebuild import case, shift, temp
+    start = "2026-10-30T08:30:00-05:00"  # then every 12 elapsed hours: 20:30 CDT, ..., 07:30 and 19:30 CST
+    c = case(now="2026-10-31T08:00:00-05:00", infusion_at="2026-10-28T10:00:00-05:00",
+             weights=[{"at": "2026-10-27T09:00:00-05:00", "kg": 23.4}],
+             temperatures=[temp(shift(start, hours=-4), 38.7), temp(start, 38.9)])
+    parsed = parse_case(json.dumps(c).encode())
+    header = content.PatientHeader("Ada Example", "MRN0012345", parsed.patient.date_of_birth, parsed.patient.sex_at_birth)
+    job = make_print_job("mar", parsed, header, printed_by="AB (nurse)", paper="letter", printed_at=PRINTED_AT)
+    text = flat(pdf_text(render(job)))
+    assert "Doses due 31 Oct 2026 08:00 to 3 Nov 2026 07:00 (72 hours)" in text
+    assert "2 Nov 2026 19:30 day" in text and "3 Nov 2026 07:30 day" not in text  # 07:30 CST is 72.5 h on
+    assert text.count("59 mg 0.4 mL") == 6
