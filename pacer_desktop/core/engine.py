@@ -7,7 +7,9 @@ reads a clock or a file.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from dataclasses import replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .. import __version__
@@ -23,7 +25,7 @@ from .result import (AssessmentResult, CriterionResult, DailyMax, Dose, DueDose,
                      FeverReading, Result)
 from .schedule import build_schedule, stop_time
 from .temperature import PersistentFever, Reading, find_persistent_fever, to_celsius
-from .timeutil import completed_years, hours, local_date, post_infusion_day
+from .timeutil import completed_years, hours, instant, local_date, post_infusion_day
 
 
 def resolve_zone(name: str | None) -> ZoneInfo:
@@ -97,11 +99,17 @@ class _Evaluation:
                     f"{shown} is outside {notation.plain_number(t_min)}–{notation.plain_number(t_max)} °C"))
             readings.append(Reading(t.at, temp_c, i))
         w_min, w_max = p.weight.plausible_min_kg, p.weight.plausible_max_kg
+        weighed: dict[datetime, Decimal] = {}
         for i, w in enumerate(c.weights):
             if not w_min <= w.kg <= w_max:
                 self.problems.append(Problem(f"weights[{i}].kg",
                     f"{notation.kg(w.kg)} is outside {notation.plain_number(w_min)}–{notation.kg(w_max)}"))
             self._future(f"weights[{i}].at", w.at)
+            other = weighed.setdefault(instant(w.at), w.kg)
+            if other != w.kg:  # §4 doses from "the most recent weight": two at one instant leave it to list order
+                self.problems.append(Problem(f"weights[{i}].at",
+                    f"{notation.kg(other)} is already recorded at {self.local(w.at).isoformat(timespec='minutes')};"
+                    " two different weights at the same time leave the dose undecided: correct the wrong one"))
         for i, a in enumerate(c.assessments):
             self._future(f"assessments[{i}].at", a.at)
             self._validate_crs(i, a)
@@ -285,10 +293,31 @@ class _Evaluation:
                 notes.extend(ig.notes)
                 current_icans = ig.grade
             day = post_infusion_day(a.at, c.infusion_at, self.tz) if c.infusion_at else None
+            if out and instant(out[-1].at) == instant(a.at):  # the same instant as the one before: see below
+                current_crs = max(current_crs, out[-1].current_crs_grade)
+                current_icans = max(current_icans, out[-1].current_icans_grade)
             out.append(AssessmentResult(
                 at=self.local(a.at), day=day, crs_grade=crs_grade, fever_waived=waived, crs_reason=crs_reason,
                 icans_grade=icans_grade, icans_tool=icans_tool, icans_reason=icans_reason,
                 current_crs_grade=current_crs, current_icans_grade=current_icans, notes=tuple(notes)))
+        return self._worst_at_each_instant(out)
+
+    @staticmethod
+    def _worst_at_each_instant(rows: list[AssessmentResult]) -> list[AssessmentResult]:
+        """Assessments at the same instant share the worst of their grades as the current grade.
+
+        §6 and §7 take "the latest assessment at or before t"; two at one instant (a CRS and an
+        ICANS assessment entered for the same minute, or two entries of one examination) have no
+        latest between them. The input order must not decide, and the safe reading is the worse
+        grade: CRS or ICANS is not resolved, and a prompt is not missed, while either says so.
+        The loop above carries the running maximum through a group; this gives every row of the
+        group the group's final value."""
+        out = list(rows)
+        for i in reversed(range(len(out) - 1)):
+            later = out[i + 1]
+            if instant(out[i].at) == instant(later.at):  # in UTC: a repeated hour's 01:30s are an hour apart
+                out[i] = replace(out[i], current_crs_grade=later.current_crs_grade,
+                                 current_icans_grade=later.current_icans_grade)
         return out
 
     def _resolution(self, graded: list[AssessmentResult], start: datetime | None) -> datetime | None:
@@ -304,22 +333,26 @@ class _Evaluation:
         return resolved
 
     def _prompts(self, graded: list[AssessmentResult], start: datetime, escalated_at: datetime | None) -> set[str]:
-        """``consider_escalation`` and ``standard_of_care`` at now (§7)."""
-        crs_rows = [a for a in graded if a.crs_grade is not None and a.at <= self.now]
-        if start > self.now or not crs_rows:
+        """``consider_escalation`` and ``standard_of_care`` at now (§7), judged on the latest
+        assessment at or before now and its current CRS grade: an assessment of ICANS alone
+        carries the last CRS grade forward, as it does for resolution (§6), so CRS that
+        persists 24 hours after the start is not hidden by a later neurological check."""
+        rows = [a for a in graded if a.at <= self.now]
+        if start > self.now or not rows:
             return set()
-        latest = crs_rows[-1]
+        latest = rows[-1]
 
-        def grade_at(t: datetime) -> int:
-            before = [a.crs_grade for a in crs_rows if a.at <= t]
+        def grade_at(t: datetime) -> int:  # "the grade at time t" (§7): 0 before any assessment
+            before = [a.current_crs_grade for a in rows if a.at <= t]
             return before[-1] if before else 0
 
+        grade = latest.current_crs_grade
         if escalated_at is None or escalated_at > self.now:  # not yet escalated at now
-            progression = latest.crs_grade > grade_at(start)
-            persistence = (latest.at - start >= hours(self.p.alerts.persistence_after_start_h)
-                           and latest.crs_grade >= 1)
+            progression = grade > grade_at(start)
+            persistence = (instant(latest.at) - instant(start) >= hours(self.p.alerts.persistence_after_start_h)
+                           and grade >= 1)
             return {"consider_escalation"} if progression or persistence else set()
-        return {"standard_of_care"} if latest.crs_grade > grade_at(escalated_at) else set()
+        return {"standard_of_care"} if grade > grade_at(escalated_at) else set()
 
     def _daily_max(self, graded: list[AssessmentResult]) -> tuple[DailyMax, ...]:
         """Highest assessed grade of each day 0 … day of now, at most day 30 (§1)."""

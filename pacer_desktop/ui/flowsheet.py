@@ -142,8 +142,12 @@ class Flowsheet(QWidget):
     def _on_state_changed(self) -> None:
         entries = sorted(self.state.entries, key=lambda e: (e.at or e.entered_at, e.id), reverse=True)
         self.rows = entries
-        r = self.state.result  # the graded assessments by time (the last one at a time counts)
-        self._grades = {a.at: a for a in r.assessments} if r is not None else {}
+        r = self.state.result
+        # Each current assessment with its grades: the result lists them in time order, and those
+        # at one instant in the order the case has them, which is the store's (time, then id).
+        assessed = sorted((e for e in entries if e.kind == "assessment" and e.current), key=lambda e: (e.at, e.id))
+        self._grades = ({e.id: a for e, a in zip(assessed, r.assessments)}
+                        if r is not None and len(assessed) == len(r.assessments) else {})
         self.model.reset(entries, self._cells)
         self._on_selection_changed()
 
@@ -167,7 +171,7 @@ class Flowsheet(QWidget):
 
     def _graded(self, e) -> str:
         """``CRS grade 3, ICANS grade 0 · `` for a current assessment: the grades it gives."""
-        a = self._grades.get(e.at) if e.kind == "assessment" and e.current else None
+        a = self._grades.get(e.id) if e.kind == "assessment" and e.current else None
         if a is None:
             return ""
         grades = [f"{name} grade {grade}" for name, grade in (("CRS", a.crs_grade), ("ICANS", a.icans_grade))

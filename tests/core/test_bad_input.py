@@ -40,6 +40,9 @@ BAD = {
                     "weights[0].kg: 0 kg is outside 3–200 kg"),
     "weight 500 kg": (case(weights=[{"at": "2026-11-02T09:00:00-06:00", "kg": 500}]),
                       "weights[0].kg: 500 kg is outside 3–200 kg"),
+    "two weights at one instant": (  # rules §4: "the most recent weight" would be whichever is listed last
+        case(weights=[{"at": "2026-11-02T09:00:00-06:00", "kg": 20}, {"at": "2026-11-02T15:00:00Z", "kg": 30}]),
+        "weights[1].at: 20 kg is already recorded at 2026-11-02T09:00-06:00"),
     "reading after now + 5 min": (
         case(now="2026-11-06T08:00:00-06:00", temperatures=[temp("2026-11-06T08:06:00-06:00", 37)]),
         "temperatures[0].at: 2026-11-06T08:06-06:00 is later than now (2026-11-06T08:00-06:00) + 5 minutes"),

@@ -189,3 +189,44 @@ def test_at_the_bedside_every_entry_after_now_is_refused():
     with pytest.raises(CaseError) as err:
         evaluate_case(c, bedside=True)
     assert err.value.problems[0].field == "assessments[0].at"
+
+
+def test_persistence_counts_the_crs_grade_an_icans_only_assessment_carries():
+    """§7 judges the latest assessment; one of ICANS alone carries the last CRS grade forward (as
+    for resolution, §6). Start 11:00 with CRS 1; CRS assessed again at 23 h, then a neuro check
+    of ICANS alone at 25 h: the CRS grade it carries decides the persistence prompt."""
+    def alerts(crs_again_at):
+        c = case(now="2026-11-05T13:00:00-06:00", temperatures=FEVER,
+                 assessments=[assessment("2026-11-04T11:00:00-06:00", crs(), None),
+                              assessment(crs_again_at, crs(), None),
+                              assessment("2026-11-05T12:00:00-06:00", None, icans())])  # 25 h, ICANS only
+        return evaluate(c).alerts
+    assert "consider_escalation" in alerts("2026-11-05T10:00:00-06:00")  # fever 23 h before: CRS 1, carried
+    assert "consider_escalation" not in alerts("2026-11-05T11:30:00-06:00")  # no fever in 24 h: CRS 0
+
+
+@pytest.mark.parametrize("worse_first", [True, False])
+def test_assessments_at_one_instant_count_the_worse_grade_whatever_their_order(worse_first):
+    """Two assessments at the same instant have no "latest" between them (§6, §7): the list order
+    must not decide, and the worse grade is current. CRS 2 beside CRS 1 at 20:00, after CRS 1
+    at the start: progression, whichever is listed last."""
+    same = "2026-11-04T20:00:00-06:00"
+    pair = [assessment(same, crs("no_vasopressor"), None), assessment(same, crs(), None)]
+    c = case(now="2026-11-04T21:00:00-06:00", temperatures=FEVER,
+             assessments=[assessment("2026-11-04T11:00:00-06:00", crs(), None),
+                          *(pair if worse_first else pair[::-1])])
+    r = evaluate(c)
+    assert [a.crs_grade for a in r.assessments[1:]] == ([2, 1] if worse_first else [1, 2])  # each its own grade
+    assert r.alerts == ("consider_escalation",)
+
+
+@pytest.mark.parametrize("worse_first", [True, False])
+def test_icans_at_one_instant_blocks_resolution_whatever_the_order(worse_first):
+    """ICANS 1 (ICE 8) and a CRS and ICANS 0 at one instant: ICANS is not resolved there, nor by a
+    later assessment of CRS alone, which carries ICANS forward (§6)."""
+    same = "2026-11-06T12:00:00-06:00"
+    pair = [assessment(same, None, icans(ice_score=8)), assessment(same, crs(), icans())]
+    c = case(now="2026-11-09T08:00:00-06:00", temperatures=FEVER,
+             assessments=[*(pair if worse_first else pair[::-1]),
+                          assessment("2026-11-06T18:00:00-06:00", crs(), None)])  # ICANS 1 carried forward
+    assert evaluate(c).resolved_at is None

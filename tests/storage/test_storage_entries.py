@@ -70,6 +70,19 @@ def test_an_invalid_entry_is_refused_and_nothing_is_stored(store):
     assert store.entries(pid) == [] and len(store.audit()) == before
 
 
+def test_a_second_weight_at_the_same_time_is_refused_unless_it_is_the_same(store):
+    """Two different weights at one instant would leave the dose to the order of the list (rules §4)."""
+    pid = add_patient(store)
+    at = hours_ago(2)
+    store.add_weight(NURSE, pid, at=at, kg=Decimal("23.4"))
+    with pytest.raises(CaseError) as err:
+        store.add_weight(NURSE, pid, at=at, kg=Decimal("32.4"))
+    assert err.value.problems[0].field == "at"
+    assert "23.4 kg is already recorded" in err.value.problems[0].message
+    assert [e.values["kg"] for e in store.entries(pid)] == [Decimal("23.4")]
+    store.add_weight(NURSE, pid, at=at, kg=Decimal("23.4"))  # the same weight twice decides nothing differently
+
+
 def test_a_nasal_cannula_without_flow_names_the_field(store):
     pid = add_patient(store)
     with pytest.raises(CaseError) as err:

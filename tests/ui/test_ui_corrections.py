@@ -360,3 +360,18 @@ def test_cancelling_an_eligibility_correction_stores_nothing(qtbot, bedside, sto
     qtbot.mouseClick(s.cancel_correction_button, Qt.MouseButton.LeftButton)
     assert not s.correction_box.isVisible() and s.inputs["alt_u_l"].text() == "600"
     assert rows(store, "SELECT * FROM corrections") == [] and len(rows(store, "SELECT * FROM eligibility")) == 1
+
+
+def test_two_assessments_at_one_time_each_show_their_own_grades(qtbot, bedside, store, nurse):
+    """A CRS check and an ICANS check entered for the same minute: each flowsheet row shows the
+    grade its own inputs give, not the other's (the grades were once looked up by time)."""
+    w, pid = bedside()
+    assert not temperature(qtbot, w, at(7), "38.7")
+    first = store.add_assessment(nurse, pid, at=at(9), crs=CrsInputs(hypotension="one_vasopressor",
+                                                                    oxygen_device="none"), icans=None)
+    second = store.add_assessment(nurse, pid, at=at(9), crs=None, icans=IcansInputs(capd_score=0))
+    w.state.reload()
+    sheet = w.grading.flowsheet
+    text = {e.id: sheet.cell_text(i, 2) for i, e in enumerate(sheet.rows) if e.kind == "assessment"}
+    assert text[first].startswith("CRS grade 3 · CRS: one vasopressor")
+    assert text[second].startswith("ICANS grade 0 · ICANS: CAPD 0")
