@@ -263,27 +263,40 @@ def _product(e: EligibilityInputs, r: EligibilityRules) -> Criterion:
 
 
 def _pregnancy(e: EligibilityInputs) -> Criterion:
+    """§10: not of child-bearing potential, or a negative test. A positive test fails whatever
+    else is entered: a pregnant patient is of child-bearing potential, so a "no" beside it is a
+    data error, and the safe result is not_met (not eligible), never met or merely missing.
+    Potential not entered stays missing even beside a negative test: it is what says whether
+    the test is needed at all (the safest reading; the rule's wording alone would give met)."""
+    test = e.pregnancy_test
+    if test == "positive":
+        return Criterion("pregnancy", "not_met", "pregnancy test positive" + (
+            " (recorded as not of child-bearing potential: check)" if e.childbearing_potential is False else ""))
     if e.childbearing_potential is None:
         return Criterion("pregnancy", "missing", "child-bearing potential not entered")
     if not e.childbearing_potential:
         return Criterion("pregnancy", "met", "not of child-bearing potential")
-    test = e.pregnancy_test
     if test is None:
         return Criterion("pregnancy", "missing", "child-bearing potential; pregnancy test not entered")
-    return Criterion("pregnancy", "met" if test == "negative" else "not_met", f"pregnancy test {test}")
+    return Criterion("pregnancy", "met", f"pregnancy test {test}")
 
 
 def _contraception(e: EligibilityInputs, r: EligibilityRules) -> Criterion:
-    if e.reproductive_potential is None:
-        return Criterion("contraception", "missing", "reproductive potential not entered")
-    if not e.reproductive_potential:
-        return Criterion("contraception", "met", "no reproductive potential")
+    """§10: no reproductive potential, or agreed to contraception. A refusal fails unless "no
+    reproductive potential" is entered (an entered part that fails, §10); potential not entered
+    stays missing beside an agreement, as for pregnancy."""
     agreed = e.contraception_agreed
     days = r.contraception_days_after_last_dose
+    if e.reproductive_potential is False:
+        return Criterion("contraception", "met", "no reproductive potential")
+    if agreed is False:
+        return Criterion("contraception", "not_met",
+                         f"has not agreed to contraception through {days} days after the last dose")
+    if e.reproductive_potential is None:
+        return Criterion("contraception", "missing", "reproductive potential not entered")
     if agreed is None:
         return Criterion("contraception", "missing", "agreement to contraception not entered")
-    return Criterion("contraception", "met" if agreed else "not_met",
-                     f"agreed to contraception through {days} days after the last anakinra dose" if agreed
-                     else f"has not agreed to contraception through {days} days after the last dose")
+    return Criterion("contraception", "met",
+                     f"agreed to contraception through {days} days after the last anakinra dose")
 
 

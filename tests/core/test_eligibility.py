@@ -163,6 +163,8 @@ def test_product(product, expected):
 @pytest.mark.parametrize("potential, test, expected", [
     (False, None, "met"), (True, "negative", "met"), (True, "positive", "not_met"),
     (True, None, "missing"), (None, "negative", "missing"),
+    # a positive test fails whatever else is entered (a pregnant patient has child-bearing potential)
+    (None, "positive", "not_met"), (False, "positive", "not_met"),
 ])
 def test_pregnancy(potential, test, expected):
     assert status("pregnancy", childbearing_potential=potential, pregnancy_test=test) == expected
@@ -170,6 +172,7 @@ def test_pregnancy(potential, test, expected):
 
 @pytest.mark.parametrize("potential, agreed, expected", [
     (False, None, "met"), (True, True, "met"), (True, False, "not_met"), (True, None, "missing"), (None, True, "missing"),
+    (None, False, "not_met"), (False, False, "met"),  # a refusal fails unless "no reproductive potential"
 ])
 def test_contraception(potential, agreed, expected):
     assert status("contraception", reproductive_potential=potential, contraception_agreed=agreed) == expected
