@@ -217,12 +217,23 @@ def _creatinine(e: EligibilityInputs, age: int | None, patient: Patient, r: Elig
     value = e.creatinine_mg_dl
     if value is None:
         return Criterion("creatinine", "missing", "creatinine not entered")
+    # Age or sex not entered: a value above every maximum it could be held to fails all the same
+    # (§10: an entered part that fails); otherwise the missing part is named.
     if age is None:
+        highest = max(max(row.male, row.female) for row in r.creatinine)
+        if value > highest:
+            return Criterion("creatinine", "not_met", f"creatinine {num(value)} mg/dL, above the maximum for"
+                             f" every age (highest {num(highest)} mg/dL); date of birth not entered")
         return Criterion("creatinine", "missing", f"creatinine {num(value)} mg/dL; date of birth not entered")
     limit = creatinine_max(age, patient.sex_at_birth, r)
     if limit is None:
-        why = "sex at birth not entered" if age >= r.creatinine[0].age_from else "no maximum for this age"
-        return Criterion("creatinine", "missing", f"creatinine {num(value)} mg/dL; {why}")
+        if age < r.creatinine[0].age_from:
+            return Criterion("creatinine", "missing", f"creatinine {num(value)} mg/dL; no maximum for this age")
+        highest = max(creatinine_max(age, sex, r) for sex in ("male", "female"))
+        if value > highest:
+            return Criterion("creatinine", "not_met", f"creatinine {num(value)} mg/dL, above the maximum for"
+                             f" {age} years of either sex (highest {num(highest)} mg/dL); sex at birth not entered")
+        return Criterion("creatinine", "missing", f"creatinine {num(value)} mg/dL; sex at birth not entered")
     who = f"{patient.sex_at_birth + ', ' if patient.sex_at_birth else ''}{age} years"
     return Criterion("creatinine", "met" if value <= limit else "not_met",
                      f"creatinine {num(value)} mg/dL (maximum {num(limit)} mg/dL for {who})")

@@ -129,8 +129,11 @@ def test_cardiac_either_measure_or_documentation(sf, ef, documented, expected):
     ("2010-01-01", "male", 1.7, "met"), ("2001-01-01", "male", 1.71, "not_met"),        # 16 y, 25 y
     ("2010-01-01", "female", 1.4, "met"), ("2010-01-01", "female", 1.41, "not_met"),
     ("2010-01-01", None, 1.0, "missing"),  # 16 y: the limit depends on sex
+    ("2010-01-01", None, 1.7, "missing"),  # within the male limit: sex decides
+    ("2010-01-01", None, 1.71, "not_met"),  # above the limit of either sex: fails, sex or not
     ("2016-01-01", None, 1.0, "met"),      # 10 y: the same limit for both
     (None, "male", 0.5, "missing"),
+    (None, "male", 1.7, "missing"), (None, "male", 1.71, "not_met"),  # above every age's maximum
 ])
 def test_creatinine_by_age_and_sex(dob, sex, value, expected):
     assert status("creatinine", dob=dob, sex=sex, creatinine_mg_dl=value) == expected
