@@ -20,6 +20,11 @@ KIND_TEXT = {"weight": "weight (kg)", "temperature": "temperature", "assessment"
              "patient": "patient details"}
 COLUMNS = ("Time", "Entry", "Value", "Entered by", "Status")
 LONG_COLUMNS = (2, 4)  # value (with its grades) and status (with a correction's reason)
+STATUS = 4
+#: The status column is at most about this many characters wide: a correction's reason wraps and
+#: is cut there (whole in the tooltip), so the table fits its pane at 1366×768 and "Entered by"
+#: stays in view beside it.
+STATUS_MAX_CHARS = 14
 
 
 def kind_text(kind: str) -> str:
@@ -78,6 +83,19 @@ class FlowsheetModel(QStandardItemModel):
         self._grey = QPalette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
 
     def reset(self, entries: list, describe_row) -> None:
+        """All rows anew, as one model reset: views lay the table out once, and a table with its
+        columns sized to their contents measures the new rows (filled row by row in view, the
+        columns kept the widths of the rows before, and a patient opened from the list showed
+        "5 No…" for a time)."""
+        self.beginResetModel()
+        was_blocked = self.blockSignals(True)  # no per-row signals inside the reset
+        try:
+            self._fill(entries, describe_row)
+        finally:
+            self.blockSignals(was_blocked)
+            self.endResetModel()
+
+    def _fill(self, entries: list, describe_row) -> None:
         self.setRowCount(0)
         for entry in entries:
             texts = describe_row(entry)
@@ -118,6 +136,7 @@ class Flowsheet(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(STATUS, QHeaderView.ResizeMode.Interactive)  # fitted, up to a cap: _fit_status
         header.setResizeContentsPrecision(0)  # columns fit the rows on screen, not all of them
         # Titles over the start of their text: a wide column (a correction's reason) keeps its title in view.
         set_by_name(header, defaultAlignment="AlignLeft|AlignVCenter")
@@ -149,7 +168,16 @@ class Flowsheet(QWidget):
         self._grades = ({e.id: a for e, a in zip(assessed, r.assessments)}
                         if r is not None and len(assessed) == len(r.assessments) else {})
         self.model.reset(entries, self._cells)
+        self._fit_status()
         self._on_selection_changed()
+
+    def _fit_status(self) -> None:
+        """The status column fits its text on screen, up to STATUS_MAX_CHARS characters."""
+        self.table.resizeColumnToContents(STATUS)
+        cap = self.table.fontMetrics().averageCharWidth() * STATUS_MAX_CHARS
+        header = self.table.horizontalHeader()
+        if header.sectionSize(STATUS) > cap:
+            header.resizeSection(STATUS, cap)
 
     def _cells(self, e) -> tuple[str, ...]:
         """One entry's row: time, kind, value (with the grades it gives), who and when, status."""

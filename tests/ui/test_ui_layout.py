@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QScrollArea
+from PySide6.QtWidgets import QApplication, QScrollArea
 
 from pacer_desktop.core.caseio import parse_case
 from pacer_desktop.ui.widgets import TimeField
@@ -73,8 +73,9 @@ def test_a_time_missing_from_the_workstations_zone_is_kept_as_typed(tmp_path):
 
 
 def test_every_flowsheet_title_is_in_view_beside_a_long_correction_reason(qtbot, make_window, store, nurse):
-    """A correction's reason makes the Status column wider than the pane; its title still shows,
-    because titles sit over the start of their column, and the whole reason is in the tooltip."""
+    """A correction's reason is longer than the pane is wide: the Status column stops at about
+    14 characters, so every title and column stays in view with no sideways scrolling, and the
+    whole reason is in the tooltip."""
     from datetime import timedelta
     from decimal import Decimal
 
@@ -95,6 +96,7 @@ def test_every_flowsheet_title_is_in_view_beside_a_long_correction_reason(qtbot,
         title = header.fontMetrics().horizontalAdvance(header.model().headerData(column, Qt.Orientation.Horizontal))
         assert header.sectionViewportPosition(column) + title < viewport, column
     sheet = w.grading.flowsheet
+    assert table.horizontalScrollBar().maximum() == 0  # nothing to scroll sideways to: the reason is cut short
     row = next(r for r in range(sheet.model.rowCount()) if sheet.cell_text(r, 4).startswith("CORRECTED"))
     assert sheet.model.item(row, 4).toolTip() == f"CORRECTED by {nurse.initials}: {reason}"
 
@@ -116,3 +118,34 @@ def test_every_table_s_titles_sit_over_the_start_of_their_columns(qtbot, make_wi
     for header in headers:
         assert header.defaultAlignment() == Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, \
             header.parent().objectName()
+
+
+def test_flowsheet_columns_fit_a_patient_opened_from_the_list(qtbot, make_window, store, nurse):
+    """The usual way in: the window is up, the nurse picks a patient. Every fitted column is as
+    wide as its text on screen needs (they once kept the empty table's widths: "5 No…", "te…"),
+    and so is each again after a new entry."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from PySide6.QtCore import Qt
+    case = parse_case(next(EXAMPLES.glob("01-*.case.json")).read_bytes())
+    pid = store.import_case(nurse, case, mrn="L-4", name="Layout Patient")
+    w = make_window(case.now)
+    qtbot.waitExposed(w)
+    table = w.grading.flowsheet.table
+    header = table.horizontalHeader()
+
+    def fitted() -> list[int]:  # the columns sized to their contents, whose text does not fit
+        return [c for c in range(header.count()) if c != 2 and header.sectionSize(c) < table.sizeHintForColumn(c)]
+
+    w.open_patient(pid)
+    qtbot.waitUntil(lambda: table.model().rowCount() > 0)
+    QApplication.processEvents()
+    assert fitted() == []
+    assert header.sectionSize(0) >= header.fontMetrics().horizontalAdvance(table.model().index(0, 0).data()), \
+        header.sectionSize(0)
+    store.add_temperature(nurse, pid, at=case.now - timedelta(minutes=1), value=Decimal("37.2"), unit="C")
+    w.state.reload()
+    QApplication.processEvents()
+    assert fitted() == []
+    assert table.model().index(0, 1).data(Qt.ItemDataRole.DisplayRole) == "temperature"
