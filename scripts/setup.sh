@@ -42,7 +42,10 @@ if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv"
   "$PYTHON" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
-echo "setup: installing PACER Desktop and its test tools into .venv"
-.venv/bin/python -m pip install --quiet -e ".[test]"
+echo "setup: installing the locked packages (requirements/lock.txt) into .venv"
+# Hash mode: the same source always installs the same packages, byte for byte. pip refuses an
+# editable project in hash mode, so the project goes in afterwards, without dependencies and with
+# the locked setuptools (no build isolation, so nothing unlocked is fetched to build it).
+.venv/bin/python -m pip install --quiet --require-hashes -r requirements/lock.txt
+.venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
 echo "setup: done"
