@@ -20,7 +20,7 @@ from pacer_desktop.core.caseio import parse_case  # noqa: E402
 from pacer_desktop.storage import Store, User  # noqa: E402
 from pacer_desktop.storage.schema import schema_version  # noqa: E402
 
-EXAMPLE = ROOT.parent / "shared" / "examples" / "01-standard-course.case.json"
+EXAMPLE = ROOT / "resources" / "examples" / "01-standard-course.case.json"
 MRN = "SCHEMA-SAMPLE"
 
 

@@ -12,8 +12,8 @@ from pypdf import PdfReader
 from pacer_desktop.core.caseio import parse_case
 from pacer_desktop.evaluation import evaluate_case, prepare, protocol_for
 from pacer_desktop.reports.content import PatientHeader, PrintJob
+from tests.paths import EXAMPLES
 
-EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "examples"
 STANDARD = EXAMPLES / "01-standard-course.case.json"
 ESCALATED = EXAMPLES / "02-escalation-capped-dose.case.json"
 ELIGIBILITY = EXAMPLES / "03-eligibility-creatinine.case.json"
