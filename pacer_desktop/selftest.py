@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -126,6 +127,51 @@ def check_print_preview(folder: Path) -> str:
     return f"print preview and printing through Qt ({len(pages)} page, QtPdf and QtPrintSupport)"
 
 
+WIDGET_CALLS = 20_000
+
+
+def widget_calls_child(calls: int = WIDGET_CALLS) -> int:
+    """Make ``calls`` Qt calls that return nothing and print how far ``None``'s reference count moved.
+
+    Runs in a child process: a faulty Qt binding (PySide6 6.12.0 on Python 3.11 drops a reference
+    to ``None`` on each such call) aborts the process with ``none_dealloc`` after a few thousand,
+    which the parent then reports instead of dying itself.
+    """
+    from PySide6.QtWidgets import QApplication, QLabel
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    label = QLabel("x")
+    before = sys.getrefcount(None)
+    for i in range(calls):
+        label.setText("a" if i % 2 else "b")
+        label.hide()
+    drift = before - sys.getrefcount(None)
+    print(f"drift {drift}")
+    del label, app
+    return 0
+
+
+def _child_command() -> list[str]:
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "self-test", "--widget-calls-child"]
+    return [sys.executable, "-m", "pacer_desktop", "self-test", "--widget-calls-child"]
+
+
+def check_long_run() -> str:
+    """A long run of widget calls does not crash and does not leak references to ``None``."""
+    done = subprocess.run(_child_command(), capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")})
+    drift = next((line.split()[1] for line in done.stdout.splitlines() if line.startswith("drift ")), None)
+    if done.returncode != 0 or drift is None:
+        said = done.stderr.strip().splitlines() or ["no message"]
+        last = next((line for line in said if line.startswith("Fatal Python error")), said[-1])
+        raise AssertionError(f"{2 * WIDGET_CALLS} Qt calls ended the process (exit {done.returncode}: {last}); "
+                             "this Qt binding is faulty, install the locked PySide6 version")
+    if abs(int(drift)) > 100:
+        raise AssertionError(f"{2 * WIDGET_CALLS} Qt calls moved None's reference count by {drift}; "
+                             "this Qt binding is faulty and would crash in a long shift")
+    return f"{2 * WIDGET_CALLS} Qt calls in a child process, None's reference count steady (drift {drift})"
+
+
 def display_available() -> bool:
     return bool(os.environ.get("QT_QPA_PLATFORM") or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
                 or sys.platform in ("win32", "darwin"))
@@ -167,6 +213,7 @@ def run(out=sys.stdout) -> int:
             ("printing", lambda: check_order_sheet(folder)),
             ("window", (lambda: check_window(folder)) if display_available() else None),
             ("preview", (lambda: check_print_preview(folder)) if display_available() else None),
+            ("long-run", check_long_run),
         ]
         for name, check in checks:
             if check is None:
@@ -189,4 +236,5 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Check this installation: example cases through the engine, a temporary "
                                    "database, an order sheet, and the window when a display is available. "
                                    "Prints one line per check; exits 1 if any check fails.")
-    p.set_defaults(func=lambda args: run())
+    p.add_argument("--widget-calls-child", action="store_true", help=argparse.SUPPRESS)
+    p.set_defaults(func=lambda args: widget_calls_child() if args.widget_calls_child else run())

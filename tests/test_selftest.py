@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 
 import pytest
 
@@ -25,9 +26,9 @@ def test_self_test_passes_with_one_line_per_check(monkeypatch):
     out = io.StringIO()
     assert selftest.run(out) == 0
     lines = out.getvalue().splitlines()
-    assert [line.split()[0] for line in lines[:-1]] == ["ok"] * 6
+    assert [line.split()[0] for line in lines[:-1]] == ["ok"] * 7
     assert [line.split()[1] for line in lines[:-1]] == ["protocol", "engine", "database", "printing", "window",
-                                                        "preview"]
+                                                        "preview", "long-run"]
     assert lines[-1] == "self-test passed"
 
 
@@ -40,3 +41,23 @@ def test_a_failing_check_fails_the_self_test(monkeypatch):
     text = out.getvalue()
     assert "FAIL  engine    AssertionError: 01-standard-course" in text
     assert text.rstrip().endswith("self-test FAILED: 1 check(s)")
+
+
+def test_the_long_run_check_reports_a_binding_that_aborts(monkeypatch):
+    """A faulty Qt binding aborts the child ("Fatal Python error: none_dealloc"); the parent says so."""
+    code = "import sys; sys.stderr.write('Fatal Python error: none_dealloc\\n'); sys.stderr.flush(); import os; os.abort()"
+    monkeypatch.setattr(selftest, "_child_command", lambda: [sys.executable, "-c", code])
+    with pytest.raises(AssertionError, match=r"ended the process .*none_dealloc.*faulty"):
+        selftest.check_long_run()
+
+
+def test_the_long_run_check_reports_a_drifting_reference_count(monkeypatch):
+    monkeypatch.setattr(selftest, "_child_command", lambda: [sys.executable, "-c", "print('drift 40000')"])
+    with pytest.raises(AssertionError, match="moved None's reference count by 40000"):
+        selftest.check_long_run()
+
+
+def test_the_long_run_child_makes_its_calls_with_a_steady_count(capsys, qapp):
+    assert selftest.widget_calls_child(2_000) == 0
+    drift = int(capsys.readouterr().out.split()[1])
+    assert abs(drift) <= 100
