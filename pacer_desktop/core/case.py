@@ -32,7 +32,7 @@ Motor = Literal["none", "deep_focal_weakness"]
 CerebralEdema = Literal["none", "focal", "diffuse"]
 Drug = Literal[
     "anakinra", "tocilizumab", "siltuximab", "dexamethasone", "methylprednisolone",
-    "hydrocortisone", "prednisone", "acetaminophen", "paracetamol", "ibuprofen",
+    "hydrocortisone", "prednisone", "prednisolone", "acetaminophen", "paracetamol", "ibuprofen",
 ]
 SexAtBirth = Literal["male", "female"]
 DiseaseCategory = Literal[
@@ -43,6 +43,8 @@ HsctIneligibilityReason = Literal[
     "declined_after_discussion",
 ]
 PregnancyTest = Literal["negative", "positive"]
+DoseOutcomeKind = Literal["held", "refused", "omitted"]  # rules §5a rev 2
+LineNumber = Annotated[int, Ge(1)]
 
 NASAL_CANNULAS = ("nasal_cannula", "high_flow_nasal_cannula")
 
@@ -106,10 +108,32 @@ class Medication(Frozen):
     at: Instant
     drug: Drug
     dose_mg: Number | None = None
+    for_line: LineNumber | None = None  # rules §5a rev 2: the schedule line an anakinra dose was given for
+    reason: str | None = None  # why a dose was given outside the administration window
+
+
+@model
+class DoseOutcome(Frozen):
+    """A schedule line closed without a dose: held, refused or omitted (rules §5a rev 2)."""
+    __pydantic_config__ = STRICT
+    line: LineNumber
+    outcome: DoseOutcomeKind
+    at: Instant
+    by: str
+    reason: str
 
 
 @model
 class Escalation(Frozen):
+    __pydantic_config__ = STRICT
+    at: Instant
+    by: str = ""
+    reason: str = ""
+
+
+@model
+class Restart(Frozen):
+    """A clinician's decision to start a new course after the stop time (rules §6 rev 2)."""
     __pydantic_config__ = STRICT
     at: Instant
     by: str = ""
@@ -162,6 +186,8 @@ class Case(Frozen):
     assessments: tuple[Assessment, ...] = ()
     medications: tuple[Medication, ...] = ()
     escalations: tuple[Escalation, ...] = ()
+    restarts: tuple[Restart, ...] = ()
+    dose_outcomes: tuple[DoseOutcome, ...] = ()
     eligibility: EligibilityInputs | None = None
 
     def with_defaults(self, *, protocol: str, now: datetime, timezone: str) -> "Case":

@@ -81,6 +81,19 @@ class ScheduleRules(Frozen):
 @model
 class AlertRules(Frozen):
     persistence_after_start_h: NonNegativeInt
+    dose_above_calculated_fraction: PositiveDecimal  # §4 rev 2: a recorded dose this far above its line's
+
+
+@model
+class MedicationRules(Frozen):
+    """Typing-error guards (§4 rev 2): the most mg per administration that can be recorded, per drug.
+
+    Set well above any real dose: a recorded administration is a fact and is kept even when it is
+    wrong (it raises an alert instead); only an amount no one could have typed on purpose is refused."""
+    max_recordable_mg: dict[Drug, PositiveDecimal]
+
+    def __post_init__(self) -> None:
+        _check_keys("max_recordable_mg", self.max_recordable_mg, Drug)
 
 
 OxygenClass = Literal["none", "low_flow", "high_flow", "positive_pressure"]
@@ -211,6 +224,7 @@ class Protocol(Frozen):
     dose: DoseRules
     schedule: ScheduleRules
     alerts: AlertRules
+    medications: MedicationRules
     crs: CrsRules
     icans: IcansRules
     eligibility: EligibilityRules
