@@ -190,12 +190,19 @@ class DoseScreen(QWidget):
     def open_record_dose(self, other: bool = False) -> None:
         selected = self.table.selectionModel().selectedRows() if not other else []
         row = self.rows[selected[0].row()] if selected else None
-        self.dialog = RecordDoseDialog(self.state, row, other=other, parent=self)
-        self.dialog.open()
+        self._open(RecordDoseDialog(self.state, row, other=other, parent=self))
 
     def open_escalation(self) -> None:
-        self.dialog = EscalationDialog(self.state, parent=self)
-        self.dialog.open()
+        self._open(EscalationDialog(self.state, parent=self))
+
+    def _open(self, dialog: QDialog) -> None:
+        """Show ``dialog``, deleting the one opened before it: each is a child of this screen, and
+        without this every dialog opened in a shift would stay in memory. The latest stays until
+        the next opens, so its messages can still be read after it closes."""
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+        self.dialog = dialog
+        dialog.open()
 
 
 class RecordDoseDialog(QDialog):

@@ -15,7 +15,6 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
 
-@pytest.mark.xfail(strict=True, reason="cancelled dose dialogs are never deleted")
 def test_cancelled_dose_dialogs_do_not_pile_up(qtbot, make_window, store, nurse):
     now = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)
     pid = store.add_patient(nurse, mrn="D-1", name="Dee Dialog", date_of_birth=None, sex_at_birth="female",
