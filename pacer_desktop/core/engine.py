@@ -7,7 +7,7 @@ reads a clock or a file.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -21,9 +21,11 @@ from .eligibility import evaluate_eligibility
 from .errors import CaseError, Problem
 from .icans import grade_icans, tool_for
 from .protocol import Protocol
-from .result import (AssessmentResult, CriterionResult, DailyMax, Dose, DueDose, EligibilityResult,
-                     FeverReading, Result)
-from .schedule import build_schedule, stop_time
+from .result import (AssessmentResult, Course, CriterionResult, DailyMax, Dose, DueDose, EligibilityResult,
+                     FeverReading, Result, UnscheduledDose)
+from .schedule import (Administration, Closure, CoursePlan, Line, LineProblem, apply_daily_maximum, plan_lines,
+                       stop_time, with_status)
+from .structure import to_json
 from .temperature import PersistentFever, Reading, find_persistent_fever, to_celsius
 from .timeutil import completed_years, hours, instant, local_date, post_infusion_day
 
@@ -40,31 +42,55 @@ def resolve_zone(name: str | None) -> ZoneInfo:
 def evaluate(case: Case, protocol: Protocol, *, bedside: bool = False, horizon_h: int | None = None) -> Result:
     """Evaluate a case under a protocol. Raises :class:`CaseError` for invalid input.
 
-    Only temperatures later than now + 5 minutes are refused (rules §2); other entries after
-    ``now`` are allowed in a case file and simply not yet counted where the rules say "at or
-    before now" (§4 dose, §7 alerts). ``bedside=True`` refuses every entry later than now + 5
-    minutes, as the window and storage do: at the bedside a future time is a typing error.
-    ``horizon_h`` lists doses further ahead than the protocol's now + 24 h while there is no stop
-    time (the 72-hour downtime record); it changes no rule.
+    Every entry later than now + 5 minutes is an input error, in a case file as at the bedside
+    (rules §2 rev 2); ``bedside`` is kept for callers and changes nothing. ``horizon_h`` lists
+    doses further ahead than the protocol's now + 24 h while there is no stop time (the 72-hour
+    downtime record); it changes no rule.
     """
     if case.now is None or case.timezone is None:
         raise ValueError("evaluate needs now and timezone: call Case.with_defaults first")
     if case.protocol not in (None, protocol.id):
         raise CaseError([Problem("protocol", f"{case.protocol!r} is not the loaded protocol {protocol.id!r}")])
     tz = resolve_zone(case.timezone)
-    return _Evaluation(case, protocol, tz, bedside, horizon_h).run()
+    return _Evaluation(case, protocol, tz, horizon_h).run()
+
+
+@dataclass
+class _Group:
+    """The assessments at one instant: the highest CRS and ICANS grade among those that assessed
+    each (None: not assessed at that instant) — "the grade at t" of rules §7 rev 2."""
+
+    at: datetime
+    crs: int | None
+    icans: int | None
+
+
+@dataclass
+class _Course:
+    """One course while it is worked out (rules §6): its start, escalation, resolution and stop."""
+
+    number: int
+    begin: datetime
+    first_due: datetime
+    by: str | None = None
+    reason: str | None = None
+    escalated_at: datetime | None = None
+    resolved_at: datetime | None = None
+    stop: datetime | None = None
 
 
 class _Evaluation:
     """One evaluation's working state; built and thrown away inside :func:`evaluate`."""
 
-    def __init__(self, case: Case, protocol: Protocol, tz: ZoneInfo, bedside: bool = False,
-                 horizon_h: int | None = None) -> None:
-        self.case, self.p, self.tz, self.bedside = case, protocol, tz, bedside
+    def __init__(self, case: Case, protocol: Protocol, tz: ZoneInfo, horizon_h: int | None = None) -> None:
+        self.case, self.p, self.tz = case, protocol, tz
         self.horizon = hours(max(horizon_h or 0, protocol.schedule.horizon_without_stop_h))
-        self.now: datetime = case.now
+        self.now: datetime = instant(case.now)
         self.problems: list[Problem] = []
+        # rules §2: an entry up to 5 minutes after now counts as taken at now; later ones are errors
         self.latest_allowed = self.now + timedelta(minutes=protocol.temperature.future_tolerance_min)
+        self.seen = self.latest_allowed  # "at or before now", for entries
+        self.window = timedelta(minutes=protocol.schedule.administration_window_min)
         self._tools: dict = {}
 
     def local(self, at: datetime | None) -> datetime | None:
@@ -72,8 +98,8 @@ class _Evaluation:
 
     # ---- validation (clinical-rules §2, §4, §5, §8, §9) ---------------------------------
     def _future(self, field: str, at: datetime) -> None:
-        """Entries other than temperatures: refused after now + 5 min only at the bedside."""
-        if self.bedside and at > self.latest_allowed:
+        """Every entry later than now + 5 minutes is an input error (rules §2 rev 2)."""
+        if at > self.latest_allowed:
             self._too_late(field, at)
 
     def _too_late(self, field: str, at: datetime) -> None:
@@ -114,18 +140,54 @@ class _Evaluation:
             self._future(f"assessments[{i}].at", a.at)
             self._validate_crs(i, a)
             self._validate_icans(i, a)
-        for i, m in enumerate(c.medications):
-            self._future(f"medications[{i}].at", m.at)
-            if m.dose_mg is not None and m.dose_mg <= 0:
-                self.problems.append(Problem(f"medications[{i}].dose_mg", "must be more than 0 mg"))
+        self._validate_medications()
         for i, e in enumerate(c.escalations):
             self._future(f"escalations[{i}].at", e.at)
+        for i, r in enumerate(c.restarts):
+            self._future(f"restarts[{i}].at", r.at)
+        self._validate_outcomes()
         dob = c.patient.date_of_birth
         if dob is not None and dob > local_date(self.now, self.tz):
             self.problems.append(Problem("patient.date_of_birth", f"{dob.isoformat()} is in the future"))
         if c.eligibility is not None:
             self._validate_eligibility()
         return readings
+
+    def _validate_medications(self) -> None:
+        """Recorded amounts are facts, kept even when wrong; only an amount no one could have typed
+        on purpose is refused (rules §4 rev 2). Two anakinra doses at one instant: one is a duplicate."""
+        guards = self.p.medications.max_recordable_mg
+        anakinra_at: dict[datetime, int] = {}
+        for i, m in enumerate(self.case.medications):
+            self._future(f"medications[{i}].at", m.at)
+            field = f"medications[{i}].dose_mg"
+            if m.dose_mg is not None and m.dose_mg <= 0:
+                self.problems.append(Problem(field, "must be more than 0 mg"))
+            elif m.dose_mg is not None and m.dose_mg > guards[m.drug]:
+                self.problems.append(Problem(field, f"{notation.mg(m.dose_mg)} of {m.drug} is more than can be"
+                                                    f" recorded ({notation.mg(guards[m.drug])}): check the amount typed"))
+            if m.for_line is not None and m.drug != self.p.dose.drug:
+                self.problems.append(Problem(f"medications[{i}].for_line",
+                                             f"only {self.p.dose.drug} doses are given for a schedule line"))
+            if m.drug == self.p.dose.drug:
+                other = anakinra_at.setdefault(instant(m.at), i)
+                if other != i:
+                    self.problems.append(Problem(f"medications[{i}].at",
+                        f"medications[{other}] records {m.drug} at the same time"
+                        f" ({self.local(m.at).isoformat(timespec='minutes')}): one is a duplicate"))
+
+    def _validate_outcomes(self) -> None:
+        """Held, refused or omitted: who, when and why, once per line (rules §5a rev 2)."""
+        seen: dict[int, int] = {}
+        for i, o in enumerate(self.case.dose_outcomes):
+            self._future(f"dose_outcomes[{i}].at", o.at)
+            for name in ("by", "reason"):
+                if not getattr(o, name).strip():
+                    self.problems.append(Problem(f"dose_outcomes[{i}].{name}", f"required ({o.outcome}: who and why)"))
+            other = seen.setdefault(o.line, i)
+            if other != i:
+                self.problems.append(Problem(f"dose_outcomes[{i}].line",
+                                             f"line {o.line} already has an outcome (dose_outcomes[{other}])"))
 
     def _validate_crs(self, i: int, a) -> None:
         crs = a.crs
@@ -148,6 +210,14 @@ class _Evaluation:
         if icans.capd_score is not None and icans.capd_score > rules.capd_max:
             self.problems.append(Problem(f"{base}.capd_score", f"{icans.capd_score} is outside 0–{rules.capd_max}"))
         tool = icans.tool or self._default_tool(a.at)
+        if tool == "ice" and icans.unable_to_perform and not icans.sedated and icans.consciousness != "unarousable":
+            # rules §9 rev 2: for ICE, unable to perform means unarousable (grade 4)
+            shown = icans.consciousness.replace("_", " ")
+            self.problems.append(Problem(f"{base}.unable_to_perform",
+                f"'unable to perform' the ICE means unarousable, but consciousness is '{shown}': an awake"
+                " patient who cannot answer (e.g. global aphasia) scores ICE 0"))
+            self.problems.append(Problem(f"{base}.consciousness",
+                f"'{shown}' does not go with 'unable to perform' the ICE: enter unarousable, or the ICE score"))
         if tool is None:
             self.problems.append(Problem("patient.date_of_birth",
                 f"required to choose the ICANS tool for {base} (or give icans.tool)"))
@@ -189,53 +259,207 @@ class _Evaluation:
     # ---- the rules ---------------------------------------------------------------------
     def run(self) -> Result:
         c, p = self.case, self.p
-        readings = self._validate()
+        # Time order, ties broken by value, so that the order of listing never decides (§7 rev 2).
+        readings = sorted(self._validate(), key=lambda r: (instant(r.at), r.temp_c))
+        if self.problems:  # the rules below assume valid entries
+            raise CaseError(self.problems)
         fever = find_persistent_fever(readings, c.infusion_at, p.persistent_fever)  # §3
-        start = fever.at if fever else None
-        escalations = sorted(c.escalations, key=lambda e: e.at)
-        for i, e in enumerate(c.escalations):  # §5: an escalation before the start is an input error
-            if start is None:
-                self.problems.append(Problem(f"escalations[{i}].at",
-                    "anakinra has not started (persistent fever not met), so it cannot be escalated"))
-            elif e.at < start:
-                self.problems.append(Problem(f"escalations[{i}].at",
-                    f"escalation at {self.local(e.at).isoformat(timespec='minutes')} is before the anakinra start"
-                    f" {self.local(start).isoformat(timespec='minutes')}"))
+        start = instant(fever.at) if fever else None
+        graded = self._grade_assessments(readings, fever)
+        groups = _groups(graded)
+        febrile = sorted({instant(r.at) for r in readings if r.temp_c >= p.crs.fever_c
+                          and (c.infusion_at is None or r.at >= c.infusion_at)})
+        courses = self._courses(start, groups, febrile)
+        administrations = [Administration(instant(m.at), m.dose_mg, i, m.for_line)
+                           for i, m in enumerate(c.medications) if m.drug == p.dose.drug]
+        closures = {o.line: Closure(o.outcome, instant(o.at), o.by, o.reason, i)
+                    for i, o in enumerate(c.dose_outcomes)}
+        lines: list[Line] = []
+        unscheduled: list[Administration] = []
+        weights = WeightHistory([WeightEntry(instant(w.at), w.kg) for w in c.weights])
+        if courses and not self.problems:
+            plans = [CoursePlan(co.number, co.first_due, co.escalated_at, co.stop, self.now + self.horizon)
+                     for co in courses]
+            try:
+                lines, unscheduled = plan_lines(plans, administrations, closures, weights, p.schedule, p.dose)
+            except LineProblem as exc:
+                self.problems.append(Problem(exc.field, exc.message))
+        elif c.dose_outcomes and not self.problems:
+            self.problems.append(Problem("dose_outcomes[0].line", "anakinra has not started: there is no line to close"))
         if self.problems:
             raise CaseError(self.problems)
-        escalated_at = escalations[0].at if escalations and start else None  # only the first counts
 
-        weights = WeightHistory([WeightEntry(w.at, w.kg) for w in c.weights])
-        graded = self._grade_assessments(readings, fever)
-        resolved_at = self._resolution(graded, start)  # §6
-        stop = stop_time(resolved_at, c.infusion_at, p.schedule) if start else None
-
-        doses, dose, alerts, notices = (), None, set(), set()
-        if start is not None:
-            until = stop or self.now + self.horizon
-            schedule = build_schedule(start, escalated_at, until, stop is None, weights, p.schedule, p.dose)
-            doses = tuple(self._due_dose(d) for d in schedule)
-            current = weights.at(self.now)
+        dose, alerts, notices = None, set(), set()
+        if courses:
+            latest = courses[-1]
+            lines, over = apply_daily_maximum(lines, administrations, self.now, p.dose)  # §4 rev 2
+            stopped = {co.number: co.stop is not None and co.stop <= self.now for co in courses}
+            lines = with_status(lines, self.now, self.window, stopped)  # §5a
+            running = latest.begin <= self.seen and not stopped[latest.number]
+            current = weights.at(self.seen)
             if current is not None:
                 working = calculate_dose(current, p.dose)
                 dose = self._dose(working)
-                if working.capped:
-                    alerts.add("dose_capped")
-                alerts.update(weight_warnings(weights, self.now, p.weight))
-            if current is None or any(d.working is None for d in schedule):
+                if running:  # §4 rev 2: the dose warnings concern a running course
+                    if working.capped:
+                        alerts.add("dose_capped")
+                    alerts.update(weight_warnings(weights, self.now, p.weight))
+            if current is None or any(line.working is None for line in lines):
                 notices.add("weight_missing")
-            if any(d.daily_cap_reduced for d in schedule):
+            if over:
                 notices.add("daily_maximum")
-            alerts.update(self._prompts(graded, start, escalated_at))
+            if unscheduled:
+                notices.add("unscheduled_dose")
+            alerts.update(self._given_alerts(lines, administrations))
+            if running:
+                alerts.update(self._prompts(groups, febrile, latest))  # §7
+            elif stopped[latest.number] and self._recurred(groups, febrile, latest.stop):
+                alerts.add("recurrence_after_stop")  # §6 rev 2
+        latest = courses[-1] if courses else None
         return Result(
-            application=f"pacer-desktop {__version__}", protocol=p.id, protocol_sha256=p.sha256, timezone=c.timezone, now=self.local(self.now),
+            application=f"pacer-desktop {__version__}", protocol=p.id, protocol_sha256=p.sha256, timezone=c.timezone,
+            now=self.local(c.now),
             persistent_fever_at=self.local(start),
             persistent_fever_readings=self._fever_readings(fever),
-            dose=dose, escalated_at=self.local(escalated_at), doses=doses,
-            resolved_at=self.local(resolved_at), stop_at=self.local(stop),
+            dose=dose, escalated_at=self.local(latest.escalated_at if latest else None),
+            doses=tuple(self._due_dose(line) for line in lines),
+            resolved_at=self.local(latest.resolved_at if latest else None),
+            stop_at=self.local(latest.stop if latest else None),
             assessments=tuple(graded), daily_max=self._daily_max(graded),
             alerts=tuple(sorted(alerts)), notices=tuple(sorted(notices)), eligibility=self._eligibility(),
+            courses=tuple(self._course(co) for co in courses),
+            unscheduled_doses=tuple(UnscheduledDose(at=self.local(a.at), mg=a.mg) for a in unscheduled),
         )
+
+    # ---- courses, resolution and the stop (§5, §6) ---------------------------------------
+    def _courses(self, start: datetime | None, groups: list[_Group], febrile: list[datetime]) -> list[_Course]:
+        """The first course from persistent fever, then one per valid restart; each with its
+        escalation, resolution and stop time. Restarts and escalations that fit no course are
+        input errors (§5, §6 rev 2)."""
+        c, p = self.case, self.p
+        restarts = sorted(enumerate(c.restarts), key=lambda ir: (instant(ir[1].at), ir[1].by, ir[1].reason))
+        for i, r in restarts:
+            for name in ("by", "reason"):
+                if not getattr(r, name).strip():
+                    self.problems.append(Problem(f"restarts[{i}].{name}", "required (a restart is a clinician's"
+                                                                          " decision: who and why)"))
+        if start is None:
+            for i, _r in restarts:
+                self.problems.append(Problem(f"restarts[{i}].at",
+                    "anakinra has not started (persistent fever not met), so it cannot be restarted"))
+            for i, _e in enumerate(c.escalations):
+                self.problems.append(Problem(f"escalations[{i}].at",
+                    "anakinra has not started (persistent fever not met), so it cannot be escalated"))
+            return []
+        courses = [_Course(1, start, start)]
+        gap = hours(p.schedule.restart_after_last_dose_h)
+        given = sorted(instant(m.at) for m in c.medications if m.drug == p.dose.drug)
+        for i, r in [(None, None)] + restarts:
+            co = courses[-1]
+            if i is not None:
+                at = instant(r.at)
+                if at < start:
+                    self.problems.append(Problem(f"restarts[{i}].at",
+                        f"restart at {self._when(at)} is before the anakinra start {self._when(start)}"))
+                    continue
+                if co.stop is None or at < co.stop:
+                    why = ("no stop time yet" if co.stop is None else f"its stop time is {self._when(co.stop)}")
+                    self.problems.append(Problem(f"restarts[{i}].at",
+                        f"anakinra is still running at {self._when(at)} ({why}): a restart follows a stop"))
+                    continue
+                last = [t for t in given if t <= at]
+                co = _Course(len(courses) + 1, at, max([at] + ([last[-1] + gap] if last else [])),
+                             by=r.by, reason=r.reason)
+                courses.append(co)
+            co.resolved_at, co.stop = self._resolution(co.begin, groups, febrile)
+        for i, e in sorted(enumerate(c.escalations), key=lambda ie: instant(ie[1].at)):
+            at = instant(e.at)
+            owner = next((co for co in courses if co.begin <= at and (co.stop is None or at < co.stop)), None)
+            if at < start:
+                self.problems.append(Problem(f"escalations[{i}].at",
+                    f"escalation at {self._when(at)} is before the anakinra start {self._when(start)}"))
+            elif owner is None:
+                self.problems.append(Problem(f"escalations[{i}].at",
+                    f"anakinra stopped before {self._when(at)}: record a restart to start a new course"))
+            elif owner.escalated_at is None:  # §5: only the first escalation of a course counts
+                owner.escalated_at = at
+        return courses
+
+    def _resolution(self, begin: datetime, groups: list[_Group], febrile: list[datetime]) -> tuple[datetime | None, datetime | None]:
+        """R and the stop time of a course beginning at ``begin`` (§6, §6 rev 2).
+
+        Entries are judged in time order from the start: the CRS and ICANS grades at R must come
+        from assessments at or after the start that assessed each; a later assessment above 0, or
+        a temperature >= 38.0 °C (taken as CRS grade 1 at that time), undoes R; entries at or after
+        the stop time never move R or the stop."""
+        infusion = self.case.infusion_at
+        events: dict[datetime, list] = {}
+        for g in groups:
+            if g.at >= begin:
+                events.setdefault(g.at, [None, False])[0] = g
+        for t in febrile:
+            if t >= begin:
+                events.setdefault(t, [None, False])[1] = True
+        resolved = crs = icans = None
+        for t in sorted(events):
+            group, fever = events[t]
+            if resolved is not None and t >= stop_time(resolved, infusion, self.p.schedule):
+                break
+            if group is not None and group.crs is not None:
+                crs = group.crs
+            if group is not None and group.icans is not None:
+                icans = group.icans
+            if fever:
+                crs = max(crs or 0, self.p.crs.fever_only_grade)
+            if fever or (group is not None and ((group.crs or 0) > 0 or (group.icans or 0) > 0)):
+                resolved = None
+            elif group is not None and resolved is None and crs == 0 and icans == 0:
+                resolved = t
+        return resolved, stop_time(resolved, infusion, self.p.schedule)
+
+    def _recurred(self, groups: list[_Group], febrile: list[datetime], stop: datetime) -> bool:
+        """A CRS or ICANS grade >= 1, or a temperature >= 38.0 °C, at or after a reached stop (§6 rev 2)."""
+        return (any(stop <= g.at <= self.seen and ((g.crs or 0) >= 1 or (g.icans or 0) >= 1) for g in groups)
+                or any(stop <= t <= self.seen for t in febrile))
+
+    def _course(self, co: _Course) -> Course:
+        return Course(number=co.number, started_at=self.local(co.begin), first_due=self.local(co.first_due),
+                      restart_by=co.by, restart_reason=co.reason, escalated_at=self.local(co.escalated_at),
+                      resolved_at=self.local(co.resolved_at), stop_at=self.local(co.stop))
+
+    def _when(self, at: datetime) -> str:
+        return self.local(at).isoformat(timespec="minutes")
+
+    # ---- alerts (§4, §7) ---------------------------------------------------------------
+    def _given_alerts(self, lines: list[Line], administrations: list[Administration]) -> set[str]:
+        """``dose_above_maximum`` and ``dose_above_calculated`` for recorded doses (§4 rev 2)."""
+        alerts = set()
+        if any(a.mg is not None and a.mg > self.p.dose.max_mg for a in administrations):
+            alerts.add("dose_above_maximum")
+        allowed = 1 + self.p.alerts.dose_above_calculated_fraction
+        if any(line.given is not None and line.given.mg is not None and line.working is not None
+               and line.given.mg > line.working.mg * allowed for line in lines):
+            alerts.add("dose_above_calculated")
+        return alerts
+
+    def _prompts(self, groups: list[_Group], febrile: list[datetime], co: _Course) -> set[str]:
+        """``consider_escalation`` and ``standard_of_care`` at now for a running course (§7, §7 rev 2)."""
+        seen = [g for g in groups if g.at <= self.seen]
+
+        def crs_at(t: datetime) -> int:  # "the grade at time t": CRS-assessed entries only, 0 before any
+            graded = [g.crs for g in seen if g.at <= t and g.crs is not None]
+            return graded[-1] if graded else 0
+
+        floor = self.p.crs.fever_only_grade  # persistent fever is CRS grade 1
+        now_grade = crs_at(self.seen)
+        if co.escalated_at is None or co.escalated_at > self.seen:
+            after = hours(self.p.alerts.persistence_after_start_h)
+            latest = seen[-1].at if seen else None
+            progression = now_grade > max(floor, crs_at(co.begin))
+            persistence = latest is not None and latest - co.begin >= after and now_grade >= floor
+            feverish = any(co.begin + after <= t <= self.seen and (latest is None or t > latest) for t in febrile)
+            return {"consider_escalation"} if progression or persistence or feverish else set()
+        return {"standard_of_care"} if now_grade > max(floor, crs_at(co.escalated_at)) else set()
 
     def _fever_readings(self, fever: PersistentFever | None) -> tuple[FeverReading, ...]:
         if fever is None:
@@ -251,25 +475,37 @@ class _Evaluation:
                     calculated_mg=w.calculated_mg, rounded_mg=w.rounded_mg, mg=w.mg, capped=w.capped,
                     volume_ml=w.volume_ml, route=w.route, working=w.working_text(self.p.dose))
 
-    def _due_dose(self, d) -> DueDose:
-        w = d.working
-        return DueDose(due=self.local(d.due), mg=w.mg if w else None, interval_h=d.interval_h,
+    def _due_dose(self, line: Line) -> DueDose:
+        w, given, closure = line.working, line.given, line.closure
+        return DueDose(due=self.local(line.due), mg=w.mg if w else None, interval_h=line.interval_h,
                        volume_ml=w.volume_ml if w else None, weight_kg=w.weight_kg if w else None,
                        weight_at=self.local(w.weight_at) if w else None,
-                       day=post_infusion_day(d.due, self.case.infusion_at, self.tz))
+                       day=post_infusion_day(line.due, self.case.infusion_at, self.tz),
+                       line=line.number, course=line.course, status=line.status,
+                       given_at=self.local(given.at) if given else None, given_mg=given.mg if given else None,
+                       outcome_by=closure.by if closure else None, outcome_at=self.local(closure.at) if closure else None,
+                       outcome_reason=closure.reason if closure else None,
+                       retimed_after_line=line.retimed_after_line, lowered_from_mg=line.lowered_from_mg)
 
     def _grade_assessments(self, readings: list[Reading], fever: PersistentFever | None) -> list[AssessmentResult]:
-        """CRS (§8) and ICANS (§9) at each assessment, in time order, with carried-forward grades."""
+        """CRS (§8) and ICANS (§9) at each assessment, in time order, with the grades current at
+        each (§7 rev 2). CRS follows the infusion: readings, medications and assessments before it
+        never count as CRS fever, set its onset or waive fever (§8 rev 2)."""
         c, p = self.case, self.p
+        infusion = c.infusion_at
+
+        def after_infusion(at: datetime) -> bool:
+            return infusion is None or at >= infusion
+
         # Instants as POSIX seconds for the searches: exact for clinical times, and far cheaper
         # to compare than aware datetimes in a 30-day case.
-        febrile = sorted(r.at.timestamp() for r in readings if r.temp_c >= p.crs.fever_c)
-        waiver_times = sorted(m.at.timestamp() for m in c.medications if m.drug in p.crs.waiver_drugs)
+        febrile = sorted(r.at.timestamp() for r in readings if r.temp_c >= p.crs.fever_c and after_infusion(r.at))
+        waiver_times = sorted(m.at.timestamp() for m in c.medications
+                              if m.drug in p.crs.waiver_drugs and after_infusion(m.at))
         lookback = hours(p.crs.fever_lookback_h).total_seconds()
         onset = fever.at.timestamp() if fever else None  # §8: CRS onset = persistent fever or grade >= 1
-        current_crs = current_icans = 0
         out = []
-        for a in sorted(c.assessments, key=lambda a: a.at):
+        for index, a in sorted(enumerate(c.assessments), key=lambda ia: _assessment_order(ia[1])):
             crs_grade = waived = crs_reason = None
             icans_grade = icans_tool = icans_reason = None
             notes: list[str] = []
@@ -284,75 +520,18 @@ class _Evaluation:
                 g = grade_crs(a.crs, has_fever, waived, p.crs)
                 crs_grade, crs_reason = g.grade, g.reason
                 notes.extend(g.notes)
-                if g.grade >= 1 and (onset is None or ts < onset):
+                if g.grade >= 1 and (onset is None or ts < onset) and after_infusion(a.at):
                     onset = ts
-                current_crs = g.grade
             if a.icans is not None:
                 ig = grade_icans(a.icans, self._default_tool(a.at), p.icans)
                 icans_grade, icans_tool, icans_reason = ig.grade, ig.tool, ig.reason
                 notes.extend(ig.notes)
-                current_icans = ig.grade
             day = post_infusion_day(a.at, c.infusion_at, self.tz) if c.infusion_at else None
-            if out and instant(out[-1].at) == instant(a.at):  # the same instant as the one before: see below
-                current_crs = max(current_crs, out[-1].current_crs_grade)
-                current_icans = max(current_icans, out[-1].current_icans_grade)
             out.append(AssessmentResult(
                 at=self.local(a.at), day=day, crs_grade=crs_grade, fever_waived=waived, crs_reason=crs_reason,
                 icans_grade=icans_grade, icans_tool=icans_tool, icans_reason=icans_reason,
-                current_crs_grade=current_crs, current_icans_grade=current_icans, notes=tuple(notes)))
-        return self._worst_at_each_instant(out)
-
-    @staticmethod
-    def _worst_at_each_instant(rows: list[AssessmentResult]) -> list[AssessmentResult]:
-        """Assessments at the same instant share the worst of their grades as the current grade.
-
-        §6 and §7 take "the latest assessment at or before t"; two at one instant (a CRS and an
-        ICANS assessment entered for the same minute, or two entries of one examination) have no
-        latest between them. The input order must not decide, and the safe reading is the worse
-        grade: CRS or ICANS is not resolved, and a prompt is not missed, while either says so.
-        The loop above carries the running maximum through a group; this gives every row of the
-        group the group's final value."""
-        out = list(rows)
-        for i in reversed(range(len(out) - 1)):
-            later = out[i + 1]
-            if instant(out[i].at) == instant(later.at):  # in UTC: a repeated hour's 01:30s are an hour apart
-                out[i] = replace(out[i], current_crs_grade=later.current_crs_grade,
-                                 current_icans_grade=later.current_icans_grade)
-        return out
-
-    def _resolution(self, graded: list[AssessmentResult], start: datetime | None) -> datetime | None:
-        """First assessment at or after the start with current CRS and ICANS 0 and none higher later (§6)."""
-        if start is None:
-            return None
-        resolved = None
-        for a in reversed(graded):  # walk back while every later assessment is 0
-            if (a.crs_grade or 0) > 0 or (a.icans_grade or 0) > 0:
-                break
-            if a.at >= start and a.current_crs_grade == 0 and a.current_icans_grade == 0:
-                resolved = a.at
-        return resolved
-
-    def _prompts(self, graded: list[AssessmentResult], start: datetime, escalated_at: datetime | None) -> set[str]:
-        """``consider_escalation`` and ``standard_of_care`` at now (§7), judged on the latest
-        assessment at or before now and its current CRS grade: an assessment of ICANS alone
-        carries the last CRS grade forward, as it does for resolution (§6), so CRS that
-        persists 24 hours after the start is not hidden by a later neurological check."""
-        rows = [a for a in graded if a.at <= self.now]
-        if start > self.now or not rows:
-            return set()
-        latest = rows[-1]
-
-        def grade_at(t: datetime) -> int:  # "the grade at time t" (§7): 0 before any assessment
-            before = [a.current_crs_grade for a in rows if a.at <= t]
-            return before[-1] if before else 0
-
-        grade = latest.current_crs_grade
-        if escalated_at is None or escalated_at > self.now:  # not yet escalated at now
-            progression = grade > grade_at(start)
-            persistence = (instant(latest.at) - instant(start) >= hours(self.p.alerts.persistence_after_start_h)
-                           and grade >= 1)
-            return {"consider_escalation"} if progression or persistence else set()
-        return {"standard_of_care"} if grade > grade_at(escalated_at) else set()
+                current_crs_grade=0, current_icans_grade=0, notes=tuple(notes), index=index))
+        return _with_current_grades(out)
 
     def _daily_max(self, graded: list[AssessmentResult]) -> tuple[DailyMax, ...]:
         """Highest assessed grade of each day 0 … day of now, at most day 30 (§1)."""
@@ -381,3 +560,32 @@ class _Evaluation:
 
 def _any_between(times: list[float], lo: float, hi: float) -> bool:
     return bisect_left(times, lo) < bisect_right(times, hi)
+
+
+def _assessment_order(a) -> tuple:
+    """Time order; at one instant, by content, so the order of listing never decides (§7 rev 2)."""
+    return instant(a.at), to_json(a)
+
+
+def _with_current_grades(rows: list[AssessmentResult]) -> list[AssessmentResult]:
+    """Each row with "the grade at t" (§7 rev 2): CRS from the latest CRS-assessed instant at or
+    before it, ICANS likewise, the highest among assessments at that instant; 0 before any."""
+    current, crs, icans = {}, 0, 0
+    for g in _groups(rows):
+        crs = crs if g.crs is None else g.crs
+        icans = icans if g.icans is None else g.icans
+        current[g.at] = crs, icans
+    return [replace(r, current_crs_grade=current[instant(r.at)][0], current_icans_grade=current[instant(r.at)][1])
+            for r in rows]
+
+
+def _groups(rows: list[AssessmentResult]) -> list[_Group]:
+    """Assessments grouped by instant, with the highest grade of each syndrome assessed there."""
+    by_instant: dict[datetime, _Group] = {}
+    for r in rows:
+        g = by_instant.setdefault(instant(r.at), _Group(instant(r.at), None, None))
+        if r.crs_grade is not None:
+            g.crs = max(g.crs if g.crs is not None else 0, r.crs_grade)
+        if r.icans_grade is not None:
+            g.icans = max(g.icans if g.icans is not None else 0, r.icans_grade)
+    return [by_instant[t] for t in sorted(by_instant)]

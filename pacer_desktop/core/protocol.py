@@ -76,6 +76,7 @@ class ScheduleRules(Frozen):
     stop_after_resolution_h: NonNegativeInt
     stop_not_before_day: NonNegativeInt
     administration_window_min: PositiveInt
+    restart_after_last_dose_h: NonNegativeInt
 
 
 @model

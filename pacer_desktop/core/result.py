@@ -40,6 +40,7 @@ class Dose(Frozen):
 
 @model
 class DueDose(Frozen):
+    """One line of the schedule (rules §5a): its dose, and what happened to it by ``now``."""
     due: Time
     mg: Num | None
     interval_h: int
@@ -47,6 +48,36 @@ class DueDose(Frozen):
     weight_kg: Num | None
     weight_at: Time | None
     day: int
+    line: int = 0
+    course: int = 1
+    given_at: Time | None = None
+    given_mg: Num | None = None
+    status: Literal["given", "held", "refused", "omitted", "missed", "overdue", "due", "planned"] = "planned"
+    outcome_by: str | None = None  # held, refused or omitted: who, when and why
+    outcome_at: Time | None = None
+    outcome_reason: str | None = None
+    retimed_after_line: int | None = None  # due later or sooner because that line's dose was given outside the window
+    lowered_from_mg: Num | None = None  # lowered so that its 24-hour window stays within the maximum (§4)
+
+
+@model
+class Course(Frozen):
+    """One course of anakinra (rules §6): from persistent fever, or from a clinician's restart."""
+    number: int
+    started_at: Time
+    first_due: Time
+    restart_by: str | None
+    restart_reason: str | None
+    escalated_at: Time | None
+    resolved_at: Time | None
+    stop_at: Time | None
+
+
+@model
+class UnscheduledDose(Frozen):
+    """An anakinra administration that fits no line (rules §5a): kept, and counted for §4."""
+    at: Time
+    mg: Num | None
 
 
 @model
@@ -62,6 +93,7 @@ class AssessmentResult(Frozen):
     current_crs_grade: int
     current_icans_grade: int
     notes: tuple[str, ...]
+    index: int = 0  # the assessment's place in the case's list (rows at one instant are in a fixed order)
 
 
 @model
@@ -104,10 +136,13 @@ class Result(Frozen):
     daily_max: tuple[DailyMax, ...]
     alerts: tuple[str, ...]
     #: Problems outside the case-format alert codes that must still be shown: ``weight_missing``
-    #: (a dose is due with no weight at or before it; its mg is left blank, never guessed) and
-    #: ``daily_maximum`` (a dose was reduced to keep a 24-hour window within the maximum).
+    #: (a dose is due with no weight at or before it; its mg is left blank, never guessed),
+    #: ``daily_maximum`` (a 24-hour window reached the maximum: a line lowered, or doses given
+    #: over it) and ``unscheduled_dose`` (an administration fits no line).
     notices: tuple[str, ...] = ()
     eligibility: EligibilityResult | None = None
+    courses: tuple[Course, ...] = ()
+    unscheduled_doses: tuple[UnscheduledDose, ...] = ()
 
 
 def _number(value: Decimal | int) -> int | float:

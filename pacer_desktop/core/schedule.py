@@ -1,9 +1,17 @@
-"""The anakinra schedule: start, escalation re-anchoring, the stop rule (clinical-rules §5, §6)."""
+"""The anakinra schedule as lines: due times, what was given for each, the daily maximum, and
+each line's status at "now" (clinical-rules §4, §5, §5a, §6).
+
+A *course* runs from its first dose until its stop time (§6; a restart begins a new course). Its
+lines are due every 12 hours, every 6 hours after an escalation, and a dose given outside the
+administration window re-times the lines after it (§5a). Lines are numbered across the whole case.
+Arithmetic is on instants (UTC), whatever zone the times carry.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from .dose import DoseWorking, WeightHistory, calculate_dose, volume_ml
 from .protocol import DoseRules, ScheduleRules
@@ -12,15 +20,65 @@ from .timeutil import hours, instant
 
 
 @model(positional=True)
-class DueDose(Frozen):
+class Administration(Frozen):
+    """A recorded anakinra administration; ``index`` is its place in the case's medications."""
+
+    at: datetime
+    mg: Decimal | None
+    index: int
+    for_line: int | None = None
+
+
+@model(positional=True)
+class Closure(Frozen):
+    """A line closed without a dose (held, refused, omitted); ``index`` is its place in dose_outcomes."""
+
+    outcome: str
+    at: datetime
+    by: str
+    reason: str
+    index: int
+
+
+@model(positional=True)
+class CoursePlan(Frozen):
+    """What the lines of one course are built from."""
+
+    number: int
+    first_due: datetime
+    escalated_at: datetime | None
+    stop_at: datetime | None  # lines are due while due < stop
+    until: datetime  # without a stop time: the last instant listed (inclusive)
+
+
+@model(positional=True)
+class Line(Frozen):
+    number: int
+    course: int
     due: datetime
     interval_h: int
     working: DoseWorking | None  # None: no weight recorded at or before the due time
-    daily_cap_reduced: bool = False
+    given: Administration | None = None
+    closure: Closure | None = None
+    retimed_after_line: int | None = None  # this line moved because that line's dose was given outside the window
+    lowered_from_mg: Decimal | None = None  # §4: planned lower to keep a 24-hour window within the maximum
+    status: str = "planned"
 
     @property
-    def mg(self):
+    def mg(self) -> Decimal | None:
         return None if self.working is None else self.working.mg
+
+    @property
+    def closed(self) -> bool:
+        return self.given is not None or self.closure is not None
+
+
+class LineProblem(ValueError):
+    """An administration or outcome that names a line wrongly: ``field`` names the case field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
 
 
 def current_interval_h(escalated_at: datetime | None, now: datetime, rules: ScheduleRules) -> int:
@@ -30,74 +88,173 @@ def current_interval_h(escalated_at: datetime | None, now: datetime, rules: Sche
 
 
 def stop_time(resolved_at: datetime | None, infusion_at: datetime, rules: ScheduleRules) -> datetime | None:
-    """``max(R + 48 h, infusion + 7 days)``, in elapsed time whatever zone the times carry; no
-    stop time while not resolved (rules §6)."""
+    """``max(R + 48 h, infusion + 7 × 24 h)`` in elapsed time; no stop time while not resolved (§6)."""
     if resolved_at is None:
         return None
     return max(instant(resolved_at) + hours(rules.stop_after_resolution_h),
-               instant(infusion_at) + timedelta(days=rules.stop_not_before_day))
+               instant(infusion_at) + timedelta(days=rules.stop_not_before_day))  # days of 24 elapsed hours: on instants
 
 
-def due_times(
-    start: datetime, escalated_at: datetime | None, until: datetime, inclusive: bool,
-    rules: ScheduleRules,
-) -> list[tuple[datetime, int]]:
-    """Due instants with their interval label, from ``start`` up to ``until`` (rules §5).
+class _Matcher:
+    """Pairs lines with administrations in line order, by the four steps of §5a."""
 
-    Every 12 h from the start; after an escalation at E, with L the last dose due at or before E,
-    the next dose is due at ``max(E, L + 6 h)`` and every 6 h after. Doses due before E are
-    labelled 12, doses at or after E are labelled 6 (case-format). Arithmetic is on instants
-    (UTC), whatever zone the times carry.
+    def __init__(self, administrations: list[Administration], window: timedelta) -> None:
+        self.window = window
+        self.named = {}
+        for a in administrations:
+            if a.for_line is not None:
+                if a.for_line in self.named:
+                    raise LineProblem(f"medications[{a.index}].for_line",
+                                      f"line {a.for_line} already has a dose recorded (correct that entry instead)")
+                self.named[a.for_line] = a
+        self.free = sorted((a for a in administrations if a.for_line is None), key=lambda a: a.at)
+        self.taken: set[int] = set()
+
+    def _first(self, lo: datetime, hi: datetime, *, lo_open: bool = False, hi_open: bool = False):
+        for a in self.free:
+            if a.index in self.taken:
+                continue
+            after_lo = a.at > lo if lo_open else a.at >= lo
+            before_hi = a.at < hi if hi_open else a.at <= hi
+            if after_lo and before_hi:
+                return a
+            if a.at > hi:
+                return None
+        return None
+
+    def take(self, number: int, due: datetime, interval: timedelta, previous: Line | None) -> Administration | None:
+        w = self.window
+        found = self.named.pop(number, None)  # 1. the administration that names this line
+        if found is None:  # 2. within the window
+            found = self._first(due - w, due + w)
+        if found is None:  # 3. late: before the window of the next line as it would be on time
+            found = self._first(due + w, due + interval - w, lo_open=True, hi_open=True)
+        if found is None and previous is not None and previous.closed:  # 4. early
+            after = previous.given.at if previous.given is not None else previous.due
+            found = self._first(after, due - w, lo_open=True, hi_open=True)
+        if found is not None:
+            self.taken.add(found.index)
+        return found
+
+    def left_over_named(self) -> list[Administration]:
+        return list(self.named.values())
+
+
+def plan_lines(courses: list[CoursePlan], administrations: list[Administration], closures: dict[int, Closure],
+               weights: WeightHistory, rules: ScheduleRules, dose_rules: DoseRules | None) -> tuple[list[Line], list[Administration]]:
+    """Every course's lines with their administrations, and the administrations no line took (§5, §5a).
+
+    Raises :class:`LineProblem` when an administration or outcome names a line that does not
+    exist or is already closed.
     """
-    start, until = instant(start), instant(until)
-    escalated_at = instant(escalated_at) if escalated_at is not None else None
-
-    def within(t: datetime) -> bool:
-        return t <= until if inclusive else t < until
-
+    window = timedelta(minutes=rules.administration_window_min)
     slow, fast = hours(rules.interval_h), hours(rules.escalated_interval_h)
-    due: list[tuple[datetime, int]] = []
-    t = start
-    while within(t) and (escalated_at is None or t <= escalated_at):
-        due.append((t, rules.interval_h))
-        t += slow
-    if escalated_at is None:
-        return due
-    last = due[-1][0] if due else start  # L: the last dose due at or before E
-    t = max(escalated_at, last + fast)
-    if due and due[-1][0] == escalated_at:
-        due[-1] = (escalated_at, rules.escalated_interval_h)  # the dose at E stands, labelled 6
-    while within(t):
-        due.append((t, rules.escalated_interval_h))
-        t += fast
-    return due
+    matcher = _Matcher(administrations, window)
+    recorded = sorted(administrations, key=lambda a: a.at)
+    lines: list[Line] = []
+    for course in courses:
+        stop = instant(course.stop_at) if course.stop_at is not None else None
+        until = instant(course.until)
+        escalated = instant(course.escalated_at) if course.escalated_at is not None else None
+
+        def within(t: datetime) -> bool:
+            return t < stop if stop is not None else t <= until
+
+        t = instant(course.first_due)
+        anchored = escalated is not None and t >= escalated  # escalated at or before the first dose
+        retimed_after = None
+        while within(t):
+            fast_now = escalated is not None and t >= escalated
+            interval = fast if fast_now else slow
+            number = len(lines) + 1
+            previous = lines[-1] if lines else None
+            closure = closures.get(number)
+            given = None if closure is not None else matcher.take(number, t, interval, previous)
+            if closure is not None and number in matcher.named:
+                a = matcher.named.pop(number)
+                raise LineProblem(f"medications[{a.index}].for_line",
+                                  f"line {number} is recorded as {closure.outcome}; a line has a dose or an outcome, not both")
+            weight = weights.at(t)
+            lines.append(Line(number=number, course=course.number, due=t, interval_h=int(interval / hours(1)),
+                              working=calculate_dose(weight, dose_rules) if weight else None, given=given,
+                              closure=closure, retimed_after_line=retimed_after))
+            base, retimed_after = t, None
+            if given is not None and abs(given.at - t) > window:  # §5a: re-times what follows
+                base, retimed_after = given.at, number
+            following = base + interval
+            if escalated is not None and not anchored and following > escalated:
+                # §5: this is L, the last dose due at or before E; the next is due at
+                # max(E, L + 6 h, A + 6 h − window), A the last administration at or before E.
+                last = [a.at for a in recorded if a.at <= escalated]
+                following = max([escalated, t + fast] + ([last[-1] + fast - window] if last else []))
+                retimed_after = None  # moved by the escalation, shown as such
+                anchored = True
+            t = following
+    for number, closure in closures.items():
+        if number > len(lines):
+            raise LineProblem(f"dose_outcomes[{closure.index}].line", f"there is no line {number} in the schedule")
+    for a in matcher.left_over_named():
+        raise LineProblem(f"medications[{a.index}].for_line", f"there is no line {a.for_line} in the schedule")
+    unscheduled = [a for a in recorded if a.for_line is None and a.index not in matcher.taken]
+    return lines, unscheduled
 
 
-def build_schedule(
-    start: datetime, escalated_at: datetime | None, until: datetime, inclusive: bool,
-    weights: WeightHistory, schedule_rules: ScheduleRules, dose_rules: DoseRules,
-) -> list[DueDose]:
-    """Each due dose with the dose from the latest weight at or before its due time.
+def apply_daily_maximum(lines: list[Line], administrations: list[Administration], now: datetime,
+                        rules: DoseRules) -> tuple[list[Line], bool]:
+    """Lower open lines due after now so that no window ``(t − 24 h, t]`` passes the maximum (§4 rev 2).
 
-    The rolling 24-hour maximum is checked on the way (rules §4): a dose that would take the
-    doses due in the 24 hours up to and including it above the maximum is reduced to what is
-    left, and flagged. With pacer-1 numbers (100 mg, every 6 h at most) it never binds.
+    Windows count the recorded administrations and the open lines due after now. Returns the lines
+    and whether the maximum was reached (a line lowered, or the recorded doses alone over it).
     """
-    window = hours(dose_rules.max_mg_window_h)
-    doses: list[DueDose] = []
-    for due, interval in due_times(start, escalated_at, until, inclusive, schedule_rules):
-        weight = weights.at(due)
-        working = calculate_dose(weight, dose_rules) if weight else None
-        reduced = False
-        if working is not None:
-            given = sum((d.mg for d in doses if d.mg is not None and due - d.due < window), start=0)
-            room = max(dose_rules.max_mg_per_24h - given, 0)
-            if working.mg > room:
-                working = _reduce(working, room, dose_rules)
-                reduced = True
-        doses.append(DueDose(due=due, interval_h=interval, working=working, daily_cap_reduced=reduced))
-    return doses
+    span, most = hours(rules.max_mg_window_h), rules.max_mg_per_24h
+    given = [(a.at, a.mg) for a in administrations if a.mg is not None]
+    over = any(sum((mg for at, mg in given if end - span < at <= end), start=Decimal(0)) > most for end, _ in given)
+    planned: list[tuple[datetime, Decimal]] = []
+    out = []
+    for line in lines:
+        if line.closed or line.due <= now or line.working is None:
+            out.append(line)
+            continue
+        start = line.due - span
+        used = sum((mg for at, mg in given + planned if start < at <= line.due), start=Decimal(0))
+        room = max(most - used, Decimal(0))
+        if line.working.mg > room:
+            working = replace(line.working, mg=room, capped=True, volume_ml=volume_ml(room, rules))
+            line = replace(line, working=working, lowered_from_mg=line.working.mg)
+            over = True
+        planned.append((line.due, line.working.mg))
+        out.append(line)
+    return out, over
 
 
-def _reduce(working: DoseWorking, mg, rules: DoseRules) -> DoseWorking:
-    return replace(working, mg=mg, capped=True, volume_ml=volume_ml(mg, rules))
+def with_status(lines: list[Line], now: datetime, window: timedelta, stopped: dict[int, bool]) -> list[Line]:
+    """Each line's status at now (§5a): given, held, refused, omitted; an open line is missed once a
+    later line is due at or before now (or once its course's stop time is reached: no dose is
+    caught up after a stop), overdue when due more than the window before now, due within its
+    window, planned when later. So at most one line is overdue."""
+    out = []
+    latest_due = max((i for i, line in enumerate(lines) if line.due <= now), default=-1)
+    for i, line in enumerate(lines):
+        if line.given is not None:
+            status = "given"
+        elif line.closure is not None:
+            status = line.closure.outcome
+        elif i < latest_due or stopped.get(line.course, False):
+            status = "missed"
+        elif line.due < now - window:
+            status = "overdue"
+        elif line.due - window <= now:
+            status = "due"
+        else:
+            status = "planned"
+        out.append(replace(line, status=status))
+    return out
+
+
+def due_times(start: datetime, escalated_at: datetime | None, until: datetime, inclusive: bool,
+              rules: ScheduleRules) -> list[tuple[datetime, int]]:
+    """Due instants with their interval label for one course with nothing given yet (§5)."""
+    course = CoursePlan(number=1, first_due=start, escalated_at=escalated_at,
+                        stop_at=None if inclusive else until, until=until)
+    lines, _ = plan_lines([course], [], {}, WeightHistory([]), rules, None)  # no weight: no dose needed
+    return [(line.due, line.interval_h) for line in lines]

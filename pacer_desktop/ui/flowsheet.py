@@ -162,10 +162,10 @@ class Flowsheet(QWidget):
         entries = sorted(self.state.entries, key=lambda e: (e.at or e.entered_at, e.id), reverse=True)
         self.rows = entries
         r = self.state.result
-        # Each current assessment with its grades: the result lists them in time order, and those
-        # at one instant in the order the case has them, which is the store's (time, then id).
+        # Each current assessment with its grades: each graded row names its place in the case,
+        # whose assessments are the store's current ones in (time, id) order.
         assessed = sorted((e for e in entries if e.kind == "assessment" and e.current), key=lambda e: (e.at, e.id))
-        self._grades = ({e.id: a for e, a in zip(assessed, r.assessments)}
+        self._grades = ({assessed[a.index].id: a for a in r.assessments}
                         if r is not None and len(assessed) == len(r.assessments) else {})
         self.model.reset(entries, self._cells)
         self._fit_status()

@@ -172,23 +172,23 @@ def test_daily_max_uses_assessed_grades_only():
     assert days == {0: (0, 0), 1: (1, 1), 2: (0, 0), 3: (0, 0)}
 
 
-def test_alerts_ignore_assessments_after_now():
-    """§7: alerts are judged on the latest assessment at or before now; later ones are allowed in a case file."""
+def test_an_assessment_after_now_is_an_input_error_in_a_case_file_too():
+    """§2 rev 2 (replaces the reading that later assessments were allowed in a case file)."""
     c = case(now="2026-11-04T20:00:00-06:00", temperatures=FEVER,
              assessments=[assessment("2026-11-04T11:00:00-06:00", crs(), None),
                           assessment("2026-11-04T23:00:00-06:00", crs("no_vasopressor"), None)])
-    r = evaluate(c)
-    assert r.alerts == ()
-    assert [a.crs_grade for a in r.assessments] == [1, 2]
+    with pytest.raises(CaseError) as err:
+        evaluate(c)
+    assert [p.field for p in err.value.problems] == ["assessments[1].at"]
 
 
-def test_at_the_bedside_every_entry_after_now_is_refused():
+def test_at_the_bedside_and_in_a_file_every_entry_after_now_is_refused():
     c = parse_case(json.dumps(case(now="2026-11-04T20:00:00-06:00", temperatures=FEVER,
                                    assessments=[assessment("2026-11-04T20:06:00-06:00", crs(), None)])))
-    evaluate_case(c)
-    with pytest.raises(CaseError) as err:
-        evaluate_case(c, bedside=True)
-    assert err.value.problems[0].field == "assessments[0].at"
+    for bedside in (False, True):
+        with pytest.raises(CaseError) as err:
+            evaluate_case(c, bedside=bedside)
+        assert err.value.problems[0].field == "assessments[0].at"
 
 
 def test_persistence_counts_the_crs_grade_an_icans_only_assessment_carries():
@@ -216,7 +216,7 @@ def test_assessments_at_one_instant_count_the_worse_grade_whatever_their_order(w
              assessments=[assessment("2026-11-04T11:00:00-06:00", crs(), None),
                           *(pair if worse_first else pair[::-1])])
     r = evaluate(c)
-    assert [a.crs_grade for a in r.assessments[1:]] == ([2, 1] if worse_first else [1, 2])  # each its own grade
+    assert [a.crs_grade for a in r.assessments[1:]] == [2, 1]  # each its own grade, in one order (§7 rev 2)
     assert r.alerts == ("consider_escalation",)
 
 

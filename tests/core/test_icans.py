@@ -101,7 +101,8 @@ def test_a_missing_score_is_an_input_error_not_a_zero():
 
 
 def test_a_missing_score_is_fine_when_sedated_or_unable():
-    for kw in ({"sedated": True}, {"unable_to_perform": True}):
+    # §9 rev 2: for ICE, unable to perform goes with an unarousable patient
+    for kw in ({"sedated": True}, {"unable_to_perform": True, "consciousness": "unarousable"}):
         evaluate(case(assessments=[assessment("2026-11-04T08:00:00-06:00", None, icans(ice_score=None, **kw))]))
 
 

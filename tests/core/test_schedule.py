@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pacer_desktop import protocols
 from pacer_desktop.core.dose import WeightEntry, WeightHistory
 from pacer_desktop.core.errors import CaseError
-from pacer_desktop.core.schedule import build_schedule, due_times
+from pacer_desktop.core.schedule import CoursePlan, apply_daily_maximum, due_times, plan_lines
 from tests.core.casebuild import assessment, case, crs, evaluate, icans, shift, temp
 
 P = protocols.load()
@@ -190,7 +190,9 @@ START = datetime(2026, 3, 1, 14, tzinfo=UTC)
 def test_intervals_exact_and_no_24_hour_window_above_400_mg(escalate_after_min, days, weights):
     escalated = START + timedelta(minutes=escalate_after_min) if escalate_after_min is not None else None
     history = WeightHistory([WeightEntry(START + timedelta(minutes=m), kg) for m, kg in weights])
-    doses = build_schedule(START, escalated, START + timedelta(days=days), False, history, P.schedule, P.dose)
+    end = START + timedelta(days=days)
+    lines, _ = plan_lines([CoursePlan(1, START, escalated, end, end)], [], {}, history, P.schedule, P.dose)
+    doses, _ = apply_daily_maximum(lines, [], START - H, P.dose)  # all planned: nothing given yet
     dues = [d.due for d in doses]
     for before, after in zip(dues, dues[1:]):
         gap = after - before
