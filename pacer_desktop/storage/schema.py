@@ -72,7 +72,7 @@ _INITIAL_APPEND_ONLY = (
 )
 
 #: Every table whose rows may never change once written (triggers enforce it); the log stays last.
-APPEND_ONLY_TABLES = (*_INITIAL_APPEND_ONLY[:-1], "acknowledgements", "audit_log")
+APPEND_ONLY_TABLES = (*_INITIAL_APPEND_ONLY[:-1], "acknowledgements", "dose_outcomes", "restarts", "audit_log")
 
 #: Tables whose rows are recorded in the audit log (everything but the log itself).
 AUDITED_TABLES = APPEND_ONLY_TABLES[:-1]
@@ -154,6 +154,25 @@ def acknowledgements(db: Database) -> None:
     _table(db, "acknowledgements", {"alert": str, "assessment_at": str, "assessment_offset_s": int,
                                     "note": str}, timed=False)
     _append_only_triggers(db, "acknowledgements")
+
+
+#: Columns added to a released table by a later migration. A row written before was hashed into
+#: the audit log without them, and reads them as NULL: verification hashes it as written.
+ADDED_COLUMNS = {"medications": ("for_line", "reason")}
+
+
+@migrations(name="0003_lines_and_restarts")
+def lines_and_restarts(db: Database) -> None:
+    """Rules revision 2: a dose is given for a schedule line (§5a), a line may be closed as held,
+    refused or omitted, and a clinician may restart anakinra after its stop time (§6)."""
+    db["medications"].add_column("for_line", int)
+    db["medications"].add_column("reason", str)
+    _table(db, "dose_outcomes", {"line": int, "outcome": str, "by": str, "reason": str})
+    _table(db, "restarts", {"by": str, "reason": str})
+    for kind, table in (("dose_outcome", "dose_outcomes"), ("restart", "restarts")):
+        _append_only_triggers(db, table)
+        db.execute(f"CREATE VIEW current_{table} AS SELECT * FROM {table} WHERE id NOT IN "
+                   f"(SELECT entry_id FROM corrections WHERE kind = '{kind}')")
 
 
 def schema_version() -> int:

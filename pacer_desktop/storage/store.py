@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
-from ..core.case import (Assessment, Case, CrsInputs, EligibilityInputs, Escalation, IcansInputs,
-                         Medication, Temperature, Weight)
+from ..core.case import (Assessment, Case, CrsInputs, DoseOutcome, EligibilityInputs, Escalation, IcansInputs,
+                         Medication, Restart, Temperature, Weight)
 from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
 from ..core.structure import Frozen, fields_of, from_json, model, to_json
@@ -56,12 +56,13 @@ ROLES: tuple[str, ...] = ("nurse", "prescriber", "pharmacist", "research")
 #: Entry kinds and their tables (``patient`` is special: see :meth:`Store.correct`).
 KINDS: dict[str, str] = {
     "weight": "weights", "temperature": "temperatures", "assessment": "assessments",
-    "medication": "medications", "escalation": "escalations", "eligibility": "eligibility",
-    "patient": "patient_versions",
+    "medication": "medications", "escalation": "escalations", "dose_outcome": "dose_outcomes",
+    "restart": "restarts", "eligibility": "eligibility", "patient": "patient_versions",
 }
 #: The case list each kind feeds.
 _CASE_LIST = {"weight": "weights", "temperature": "temperatures", "assessment": "assessments",
-              "medication": "medications", "escalation": "escalations"}
+              "medication": "medications", "escalation": "escalations", "dose_outcome": "dose_outcomes",
+              "restart": "restarts"}
 
 BUSY_TIMEOUT_S = 30.0
 BACKUP_EVERY = timedelta(hours=24)
@@ -176,6 +177,14 @@ def _dec(value: Decimal | None) -> str | None:
 
 def _canonical(row: dict) -> str:
     return json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _as_first_written(table: str, row: dict) -> dict:
+    """``row`` without the columns a later migration added, when they are empty (schema.ADDED_COLUMNS)."""
+    added = schema.ADDED_COLUMNS.get(table, ())
+    if any(row.get(name) is not None for name in added):
+        return row
+    return {k: v for k, v in row.items() if k not in added}
 
 
 def _sha256(text: str) -> str:
@@ -552,8 +561,21 @@ class Store:
         return self._add(user, patient_id, "assessment", {"at": at, "crs": crs, "icans": icans})
 
     def add_medication(self, user: User, patient_id: int, *, at: datetime, drug: str,
-                       dose_mg: Decimal | None) -> int:
-        return self._add(user, patient_id, "medication", {"at": at, "drug": drug, "dose_mg": dose_mg})
+                       dose_mg: Decimal | None, for_line: int | None = None, reason: str | None = None) -> int:
+        """Record a medication given; an anakinra dose may name the schedule line it was given for
+        and why it was given outside the administration window (rules §5a)."""
+        return self._add(user, patient_id, "medication", {"at": at, "drug": drug, "dose_mg": dose_mg,
+                                                          "for_line": for_line, "reason": reason or None})
+
+    def add_dose_outcome(self, user: User, patient_id: int, *, line: int, outcome: str, at: datetime,
+                         reason: str, by: str | None = None) -> int:
+        """Close a schedule line without a dose: held, refused or omitted, with why (rules §5a)."""
+        return self._add(user, patient_id, "dose_outcome", {"line": line, "outcome": outcome, "at": at,
+                                                            "by": by or str(user), "reason": reason})
+
+    def add_restart(self, user: User, patient_id: int, *, at: datetime, reason: str, by: str | None = None) -> int:
+        """Record a clinician's decision to restart anakinra after its stop time (rules §6 rev 2)."""
+        return self._add(user, patient_id, "restart", {"at": at, "by": by or str(user), "reason": reason})
 
     def add_escalation(self, user: User, patient_id: int, *, at: datetime, reason: str,
                        by: str | None = None) -> int:
@@ -602,7 +624,8 @@ class Store:
                          "add patient details")
             for kind, items in (("weight", case.weights), ("temperature", case.temperatures),
                                 ("assessment", case.assessments), ("medication", case.medications),
-                                ("escalation", case.escalations)):
+                                ("escalation", case.escalations), ("dose_outcome", case.dose_outcomes),
+                                ("restart", case.restarts)):
                 for item in items:
                     self._insert(user, KINDS[kind], {"patient_id": patient_id, **self._entry_row(kind, item)},
                                  f"add {kind}")
@@ -822,10 +845,16 @@ class Store:
                              for r in rows["temperature"]],
             "assessments": [{"at": at(r), "crs": inputs(CrsInputs, r["crs"]), "icans": inputs(IcansInputs, r["icans"])}
                             for r in rows["assessment"]],
-            "medications": [{"at": at(r), "drug": r["drug"], "dose_mg": n.number(r["dose_mg"])}
+            "medications": [{"at": at(r), "drug": r["drug"], "dose_mg": n.number(r["dose_mg"]),
+                             **({"for_line": r["for_line"]} if r.get("for_line") is not None else {}),
+                             **({"reason": r["reason"]} if r.get("reason") else {})}
                             for r in rows["medication"]],
             "escalations": [{"at": at(r), "by": r["by"] or "", "reason": r["reason"] or ""}
                             for r in rows["escalation"]],
+            "restarts": [{"at": at(r), "by": r["by"] or "", "reason": r["reason"] or ""}
+                         for r in rows["restart"]],
+            "dose_outcomes": [{"line": r["line"], "outcome": r["outcome"], "at": at(r), "by": r["by"] or "",
+                               "reason": r["reason"] or ""} for r in rows["dose_outcome"]],
             "eligibility": inputs(EligibilityInputs, eligibility),
         }
         return n.dumps(case, indent)
@@ -896,7 +925,7 @@ class Store:
             want = recorded.pop(row["id"], None)
             if want is None:
                 problems.append(f"{table} row {row['id']}: not in the audit log (added outside PACER)")
-            elif _sha256(_canonical(row)) != want:
+            elif _sha256(_canonical(row)) != want and _sha256(_canonical(_as_first_written(table, row))) != want:
                 problems.append(f"{table} row {row['id']}: differs from what was recorded (changed outside PACER)")
         for row_id in sorted(recorded):
             problems.append(f"{table} row {row_id}: recorded in the audit log but missing (deleted outside PACER)")
@@ -1071,7 +1100,7 @@ class Store:
 
     def _load_parts(self, patient_id: int) -> dict[str, list[tuple[int, Any]]]:
         parts: dict[str, list[tuple[int, Any]]] = {}
-        for kind in ("weight", "temperature", "assessment", "medication", "escalation"):
+        for kind in _CASE_LIST:
             rows = self._rows(f"SELECT * FROM current_{KINDS[kind]} WHERE patient_id = ? ORDER BY at, id",
                               (patient_id,))
             parts[kind] = [(r["id"], self._model_of(kind, r)) for r in rows]
@@ -1102,6 +1131,7 @@ class Store:
         return dataclasses.replace(
             head, weights=models("weight"), temperatures=models("temperature"), assessments=models("assessment"),
             medications=models("medication"), escalations=models("escalation"),
+            restarts=models("restart"), dose_outcomes=models("dose_outcome"),
             eligibility=eligibility[-1] if eligibility else None)
 
     @staticmethod
@@ -1126,7 +1156,8 @@ class Store:
         if kind == "eligibility":
             return checked(EligibilityInputs, values.get("inputs"))
         model = {"weight": Weight, "temperature": Temperature, "assessment": Assessment,
-                 "medication": Medication, "escalation": Escalation}[kind]
+                 "medication": Medication, "escalation": Escalation, "dose_outcome": DoseOutcome,
+                 "restart": Restart}[kind]
         return checked(model, dict(values))  # every field again, nested inputs too
 
     @staticmethod
@@ -1142,9 +1173,11 @@ class Store:
             row.update(crs=to_json(m.crs) if m.crs else None,
                        icans=to_json(m.icans) if m.icans else None)
         elif kind == "medication":
-            row.update(drug=m.drug, dose_mg=_dec(m.dose_mg))
-        elif kind == "escalation":
+            row.update(drug=m.drug, dose_mg=_dec(m.dose_mg), for_line=m.for_line, reason=m.reason)
+        elif kind in ("escalation", "restart"):
             row.update(by=m.by, reason=m.reason)
+        elif kind == "dose_outcome":
+            row.update(line=m.line, outcome=m.outcome, by=m.by, reason=m.reason)
         return row
 
     def _check_models(self) -> None:
@@ -1178,7 +1211,12 @@ class Store:
             return Assessment(at=at, crs=_parsed(CrsInputs, r["crs"]), icans=_parsed(IcansInputs, r["icans"]))
         if kind == "medication":
             return Medication(
-                at=at, drug=r["drug"], dose_mg=Decimal(r["dose_mg"]) if r["dose_mg"] is not None else None)
+                at=at, drug=r["drug"], dose_mg=Decimal(r["dose_mg"]) if r["dose_mg"] is not None else None,
+                for_line=r.get("for_line"), reason=r.get("reason"))
+        if kind == "dose_outcome":
+            return DoseOutcome(line=r["line"], outcome=r["outcome"], at=at, by=r["by"] or "", reason=r["reason"] or "")
+        if kind == "restart":
+            return Restart(at=at, by=r["by"] or "", reason=r["reason"] or "")
         return Escalation(at=at, by=r["by"] or "", reason=r["reason"] or "")
 
     def _entry_values(self, kind: str, r: dict) -> dict:

@@ -4,7 +4,7 @@ Run once when a schema version is released (``python tests/data/make_schema_file
 the file; it is never regenerated afterwards, so the upgrade tests keep opening the bytes that
 version of the application wrote. The rows are the first worked example, imported with
 ``import-case``, plus one correction, one printed document and one eligibility assessment; from
-schema 2 on, one acknowledged prompt.
+schema 2 on, one acknowledged prompt; from schema 3 on, one line held (rules §5a).
 """
 
 from __future__ import annotations
@@ -31,7 +31,10 @@ def main() -> Path:
     user = User("ZZ", "research", "schema-file-maker")
     with Store.open(out, keep_backups=0) as store:
         pid = store.import_case(user, parse_case(EXAMPLE.read_bytes()), mrn=MRN, name="Sample Patient")
-        first = store.entries(pid, "temperature")[0]
+        from pacer_desktop.evaluation import evaluate_case
+        line = next(d for d in evaluate_case(store.case_for(pid)).doses if d.given_at is None)
+        store.add_dose_outcome(user, pid, line=line.line, outcome="held", at=line.due, reason="sample")
+        first = store.entries(pid, "temperature")[-1]
         store.correct(user, "temperature", first.id, reason="entered in error")
         store.record_document(user, pid, kind="order_sheet", content_sha256="00" * 32, protocol="pacer-1")
         store.add_weight(user, pid, at=first.at, kg=Decimal("23.5"))

@@ -96,8 +96,8 @@ def test_schema_1_is_upgraded_with_the_acknowledgements_migration(tmp_path):
     copy = tmp_path / "old.sqlite3"
     shutil.copyfile(DATA / "pacer-schema-1.sqlite3", copy)
     with Store.open(copy) as s:
-        assert [m.name for m in schema.migrations.applied(s.db)] == ["0001_initial", "0002_acknowledgements"]
-        assert s.db.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version() == 2
+        assert [m.name for m in schema.migrations.applied(s.db)] == ["0001_initial", "0002_acknowledgements", "0003_lines_and_restarts"]
+        assert s.db.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version() == 3
         assert s.verify() == []  # the new table's triggers are there; the old rows and chain intact
         patient = s.patient_by_mrn("SCHEMA-SAMPLE")
         assert s.acknowledgements(patient.id) == []
@@ -114,12 +114,23 @@ def test_the_released_schema_2_file_opens_with_its_acknowledgement(tmp_path):
     copy = tmp_path / "v2.sqlite3"
     shutil.copyfile(DATA / "pacer-schema-2.sqlite3", copy)
     with Store.open(copy) as s:
-        assert [m.name for m in schema.migrations.applied(s.db)] == ["0001_initial", "0002_acknowledgements"]
+        assert [m.name for m in schema.migrations.applied(s.db)] == ["0001_initial", "0002_acknowledgements", "0003_lines_and_restarts"]
         assert s.verify() == []
         patient = s.patient_by_mrn("SCHEMA-SAMPLE")
         [ack] = s.acknowledgements(patient.id)
         assert (ack.alert, ack.note, ack.entered_by, ack.role) == ("consider_escalation", "sample", "ZZ", "research")
         assert ack.assessment_at is not None
+    assert len(list((tmp_path / "backups").glob("*before-upgrade*"))) == 1  # schema 3 added after it
+
+
+def test_the_released_schema_3_file_opens_with_its_held_line(tmp_path):
+    copy = tmp_path / "v3.sqlite3"
+    shutil.copyfile(DATA / "pacer-schema-3.sqlite3", copy)
+    with Store.open(copy) as s:
+        assert s.verify() == []
+        patient = s.patient_by_mrn("SCHEMA-SAMPLE")
+        [held] = s.case_for(patient.id).dose_outcomes
+        assert (held.outcome, held.reason) == ("held", "sample")
     assert not list((tmp_path / "backups").glob("*before-upgrade*"))  # nothing to upgrade
 
 
