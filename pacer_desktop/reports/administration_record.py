@@ -1,4 +1,5 @@
-"""The bedside administration record for downtime: every due dose of the next 72 hours, precomputed."""
+"""The bedside administration record for downtime: every line of the schedule from 24 hours back to
+72 hours ahead, with what is recorded for each (clinical-rules §5a), and blank rows to fill in."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from .pdf import BODY, HEADING, MARGIN, PAGE_SIZES, SMALL, WARNING, build, grid,
 TITLE = DOCUMENTS["mar"][0]
 #: Blank temperature lines: one every 4 hours over the record's 72 hours (a layout choice).
 TEMPERATURE_LINES = RECORD_HOURS // 4
+#: Lines already due that the record repeats, so paper and screen show the same recent lines.
+LOOK_BACK_HOURS = 24
 
 
 def administration_record(job: c.PrintJob) -> bytes:
@@ -28,7 +31,8 @@ def administration_record(job: c.PrintJob) -> bytes:
     content_hash = c.content_sha256(job)
     width = PAGE_SIZES[job.paper][0] - 2 * MARGIN
     start, end = r.now, instant(r.now) + timedelta(hours=RECORD_HOURS)  # elapsed hours, across a clock change too
-    due = [d for d in r.doses if start <= d.due < end]
+    since = instant(r.now) - timedelta(hours=LOOK_BACK_HOURS)
+    due = [d for d in r.doses if since <= d.due < end]
 
     story = [patient_grid(job.patient, job, width, c.age_text(job.patient, job)), Spacer(1, 4)]
     if r.dose is not None:
@@ -39,7 +43,8 @@ def administration_record(job: c.PrintJob) -> bytes:
                     f" {c.daily_maximum_sentence(job.protocol)}", BODY)]
     story += [p(t, WARNING) for t in c.warning_sentences(job)]
     story += [
-        Paragraph(f"Doses due {job.time(start)} to {job.time(end)} ({RECORD_HOURS} hours)", HEADING),
+        Paragraph(f"Doses due {job.time(start)} to {job.time(end)} ({RECORD_HOURS} hours), with the lines of the"
+                  f" {LOOK_BACK_HOURS} hours before as recorded", HEADING),
         _doses_grid(job, due, width),
         Spacer(1, 3),
         *[p(t, SMALL) for t in c.stopping_sentences(job)[1:]],
@@ -64,10 +69,21 @@ def _escalation_note(job: c.PrintJob) -> list:
 def _doses_grid(job: c.PrintJob, due: list, width: float):
     if not due:
         return p("No doses are due in these hours (the stop time comes first).", BODY)
-    rows = [["Due", "Day", "Dose", "Volume", "Time given", "Given by", "Witness", "Notes"]]
+    rows = [["Line", "Due", "Day", "Dose", "Volume", "Recorded", "Given by", "Witness", "Notes"]]
     for d in due:
-        rows.append([job.time(d.due), f"day {d.day}",
+        rows.append([str(d.line), job.time(d.due), f"day {d.day}",
                      notation.mg(d.mg) if d.mg is not None else "no weight",
-                     notation.ml(d.volume_ml) if d.volume_ml is not None else "—", "", "", "", ""])
-    return grid(rows, [width * f for f in (0.2, 0.08, 0.1, 0.1, 0.13, 0.11, 0.11, 0.17)],
+                     notation.ml(d.volume_ml) if d.volume_ml is not None else "—", _recorded(job, d), "", "", ""])
+    return grid(rows, [width * f for f in (0.06, 0.17, 0.07, 0.09, 0.08, 0.19, 0.1, 0.1, 0.14)],
                 row_heights=[None] + [24] * len(due))
+
+
+def _recorded(job: c.PrintJob, d) -> str:
+    """What the application holds for the line (as its schedule shows it); blank for a line to come."""
+    if d.status == "given":
+        return f"given {job.time(d.given_at)}"
+    if d.status in ("held", "refused", "omitted"):
+        return f"{d.status}: {d.outcome_reason}" if d.outcome_reason else d.status
+    if d.status in ("missed", "overdue"):
+        return d.status.upper() if d.status == "overdue" else "missed"
+    return ""

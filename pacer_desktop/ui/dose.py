@@ -1,10 +1,11 @@
-"""Dose and schedule screen: the dose and its working, warnings, schedule, doses given,
-escalation, the stop rule and the §7 prompts until acknowledged."""
+"""Dose and schedule screen: the dose and its working, warnings, the schedule's lines with what
+was given for each (clinical-rules §5a), escalation, restart, the stop rule and the §6/§7 prompts
+until acknowledged."""
 
 from __future__ import annotations
 
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import get_args
 
 from PySide6.QtCore import Qt
@@ -13,19 +14,32 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QGroupBox, QHBox
                                QVBoxLayout, QWidget)
 
 from ..core import notation
-from ..core.case import Drug, Escalation
+from ..core.case import Drug, Escalation, Restart
 from ..core.errors import CaseError, Problem
 from . import presenters as say
 from .patient_state import PatientState
 from .widgets import finish_dialog, row_table, Banner, Choice, FieldMessages, TimeField, line_edit, parse_decimal
 
-SCHEDULE_COLUMNS = ("Due", "Day", "Dose", "Volume", "Interval", "Weight used", "Status")
+SCHEDULE_COLUMNS = ("Line", "Due", "Day", "Dose", "Volume", "Interval", "Weight used", "Status")
 STATUS_WORDS = {"given": "✓ given", "due": "● DUE NOW", "overdue": "‼ OVERDUE", "planned": "planned",
-                "missed": "✗ not recorded as given"}
+                "missed": "✗ missed", "held": "held", "refused": "refused", "omitted": "omitted"}
+OUTCOMES = (("given", "given"), ("held", "held (not given on purpose)"),
+            ("refused", "refused by the patient or family"), ("omitted", "omitted (not given)"))
+
+
+def status_text(row: say.ScheduledDose, zone: str) -> str:
+    """``✓ given 4 Nov 23:50``, ``held: blood pressure low``, ``‼ OVERDUE``…"""
+    if row.status == "given":
+        return f"{STATUS_WORDS['given']} {say.day_time(row.given_at, zone)}"
+    if row.status in ("held", "refused", "omitted"):
+        return f"{row.status}: {row.note}" if row.note else row.status
+    return STATUS_WORDS[row.status]
 
 
 class DoseScreen(QWidget):
     """Screen 2 (Ctrl+2)."""
+
+    STATUS_COLUMN = SCHEDULE_COLUMNS.index("Status")
 
     def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +62,10 @@ class DoseScreen(QWidget):
         self.stop.setStyleSheet("font-weight: bold;")
         self.table = row_table(SCHEDULE_COLUMNS, "schedule")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.row_detail = QLabel(objectName="schedule_row_detail")  # the selected line in full, for the keyboard
+        self.row_detail.setWordWrap(True)
+        self.table.itemSelectionChanged.connect(self._on_row_selected)
         self.give_button = QPushButton("&Record dose given…")
         self.give_button.setObjectName("record_dose")
         self.give_button.clicked.connect(self.open_record_dose)
@@ -56,6 +74,10 @@ class DoseScreen(QWidget):
         self.escalate_button.clicked.connect(self.open_escalation)
         self.other_button = QPushButton("Other &medication given…")
         self.other_button.clicked.connect(lambda: self.open_record_dose(other=True))
+        self.restart_button = QPushButton("Res&tart anakinra…")
+        self.restart_button.setObjectName("restart")
+        self.restart_button.setToolTip("A prescriber's decision after the stop time (clinical-rules §6)")
+        self.restart_button.clicked.connect(self.open_restart)
         self.dialog: QDialog | None = None
 
         dose_box = QGroupBox("Anakinra dose (current weight)")
@@ -72,13 +94,15 @@ class DoseScreen(QWidget):
         buttons.addWidget(self.other_button)
         buttons.addStretch(1)
         buttons.addWidget(self.escalate_button)
+        buttons.addWidget(self.restart_button)
         layout = QVBoxLayout(self)
         layout.addWidget(dose_box)
         layout.addLayout(prompt_row)
         layout.addWidget(self.ack_note)
         layout.addWidget(self.stop)
-        layout.addWidget(QLabel("<b>Schedule</b> (select a dose, then Record dose given)"))
+        layout.addWidget(QLabel("<b>Schedule</b> (select a line, then Record dose given)"))
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.row_detail)
         layout.addLayout(buttons)
         state.changed.connect(self._on_state_changed)
         self._on_state_changed()
@@ -121,27 +145,45 @@ class DoseScreen(QWidget):
         self.warnings.show_text("\n".join(f"⚠ {w}" for w in warnings), "warn")
         self._show_prompts(r)
         self.stop.setText(say.stop_text(r, now, s.protocol))
-        self.rows = say.schedule_rows(r, s.given_times(), now)
+        self.rows = say.schedule_rows(r)
         self.table.setRowCount(len(self.rows))
         for i, row in enumerate(self.rows):
-            cells = (say.day_time(row.due, s.zone), f"day {row.day}", row.mg, row.volume, row.interval,
-                     row.weight, STATUS_WORDS[row.status]
-                     + (f" {say.day_time(row.given_at, s.zone)}" if row.given_at else ""))
+            cells = (str(row.line), say.day_time(row.due, s.zone), f"day {row.day}", row.mg, row.volume,
+                     row.interval, row.weight, status_text(row, s.zone))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if row.status in ("due", "overdue"):
                     f = item.font()
                     f.setBold(True)
                     item.setFont(f)
+                if row.note:
+                    item.setToolTip(row.note)
                 self.table.setItem(i, col, item)
         nxt = say.next_dose(self.rows)
         if nxt is not None:
             self.table.selectRow(self.rows.index(nxt))
+        self._on_row_selected()
         started = r.persistent_fever_at is not None
+        stopped = r.stop_at is not None and r.stop_at <= now
         self.give_button.setEnabled(started)
-        self.escalate_button.setEnabled(started and r.escalated_at is None)
+        self.escalate_button.setEnabled(started and r.escalated_at is None and not stopped)
         self.escalate_button.setText("&Escalate to every 6 hours…" if r.escalated_at is None else
                                      f"Escalated {say.day_time(r.escalated_at, s.zone)}")
+        self.restart_button.setEnabled(stopped)
+
+    def _on_row_selected(self) -> None:
+        """The selected line in full under the table: its status and why it moved or was not given."""
+        selected = self.table.selectionModel().selectedRows()
+        if not selected or selected[0].row() >= len(self.rows):
+            self.row_detail.setText("")
+            return
+        row = self.rows[selected[0].row()]
+        course = f" (course {row.course})" if row.course > 1 else ""
+        text = (f"Line {row.line}{course}, due {say.day_time(row.due, self.state.zone)}: {row.mg} ({row.volume})"
+                f" — {status_text(row, self.state.zone)}")
+        if row.note and row.status not in ("held", "refused", "omitted"):
+            text += f" — {row.note}"
+        self.row_detail.setText(text)
 
     def _judged_on(self) -> datetime | None:
         """The assessment the prompts are judged on (the latest graded at or before now): a prompt
@@ -190,10 +232,13 @@ class DoseScreen(QWidget):
     def open_record_dose(self, other: bool = False) -> None:
         selected = self.table.selectionModel().selectedRows() if not other else []
         row = self.rows[selected[0].row()] if selected else None
-        self._open(RecordDoseDialog(self.state, row, other=other, parent=self))
+        self._open(RecordDoseDialog(self.state, self.rows, row, other=other, parent=self))
 
     def open_escalation(self) -> None:
         self._open(EscalationDialog(self.state, parent=self))
+
+    def open_restart(self) -> None:
+        self._open(RestartDialog(self.state, parent=self))
 
     def _open(self, dialog: QDialog) -> None:
         """Show ``dialog``, deleting the one opened before it: each is a child of this screen, and
@@ -206,57 +251,154 @@ class DoseScreen(QWidget):
 
 
 class RecordDoseDialog(QDialog):
-    """Time given (default now), dose in mg, who: stored as a medication administration."""
+    """An anakinra dose recorded against a chosen line of the schedule, or the line held, refused
+    or omitted with a reason (clinical-rules §5a); or, with ``other``, another medication given."""
 
-    def __init__(self, state: PatientState, row: say.ScheduledDose | None, *, other: bool,
-                 parent: QWidget | None = None) -> None:
+    #: Lines offered besides the one due now: every missed line (a dose given but recorded late, as
+    #: after a downtime) and the next planned ones.
+    PLANNED_OFFERED = 2
+
+    def __init__(self, state: PatientState, rows: list[say.ScheduledDose], selected: say.ScheduledDose | None,
+                 *, other: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.state = state
-        self.setWindowTitle("Record medication given" if other else "Record anakinra dose given")
+        self.state, self.other = state, other
+        self.rows = {r.line: r for r in rows}
+        zone = state.zone
+        self.setWindowTitle("Record medication given" if other else "Record anakinra dose")
         self.drug = Choice([(d, d) for d in get_args(Drug)])
         self.drug.setEnabled(other)
-        if not other:
-            self.drug.set_value("anakinra")
-        else:
-            self.drug.setCurrentIndex(1)
+        self.drug.set_value("anakinra") if not other else self.drug.setCurrentIndex(1)
+        self.notice = QLabel(objectName="record_notice")
+        self.notice.setWordWrap(True)
+        self.line = Choice([(r.line, f"Line {r.line}: due {say.day_time(r.due, zone)} — {STATUS_WORDS[r.status]}")
+                            for r in self._offered(rows)])
+        self.due_label = QLabel(objectName="record_due")
+        self.outcome = Choice(list(OUTCOMES))
         self.time = TimeField(lambda: state.zone, state.now)
         self.mg = line_edit("mg", "dose_mg")
-        if row is not None and not other and row.mg.endswith(" mg"):
-            self.mg.setText(row.mg.removesuffix(" mg"))
-        elif not other and state.result is not None and state.result.dose is not None:
-            self.mg.setText(notation.plain_number(state.result.dose.mg))
+        self.reason = QLineEdit(objectName="record_reason")
+        self.reason.setPlaceholderText("needed when held, refused or omitted, or given outside the window")
         self.form_error = QLabel()
         self.messages = FieldMessages(self.form_error)
         form = QFormLayout()
-        if row is not None and not other:
-            form.addRow(QLabel(f"Dose due {say.day_time(row.due, state.zone)}: {row.mg} ({row.volume})"))
-        form.addRow("Drug", self.drug)
-        form.addRow("Given at", self.time)
+        form.addRow(self.notice)
+        if other:
+            form.addRow("Drug", self.drug)
+        else:
+            form.addRow("Dose for", self.line)
+            form.addRow("", self.messages.label_for("for_line"))
+            form.addRow(self.due_label)
+            form.addRow("Outcome", self.outcome)
+        form.addRow("Given at" if other else "At", self.time)
         form.addRow("", self.messages.label_for("at"))
         form.addRow("Dose (mg)", self.mg)
         form.addRow("", self.messages.label_for("dose_mg"))
+        if not other:
+            form.addRow("Reason", self.reason)
+            form.addRow("", self.messages.label_for("reason"))
+            self.messages.label_for("line")  # a problem about the line of an outcome shows with the form
         form.addRow("Recorded by", QLabel(str(state.user) if state.user else "nobody signed in"))
-        self.ok = finish_dialog(self, form, self.form_error, "Record given", self.submit)
+        self.ok = finish_dialog(self, form, self.form_error, "Record", self.submit)
+        self.notice.setVisible(False)
+        if other:
+            return
+        if selected is not None and selected.closed:
+            how = (f"given {say.day_time(selected.given_at, zone)}" if selected.status == "given"
+                   else f"recorded as {selected.status}")
+            self.notice.setText(f"Line {selected.line} already has a dose recorded ({how}): a correction goes"
+                                " through Correct… on the flowsheet." if selected.status == "given" else
+                                f"Line {selected.line} is already {how}: a correction goes through Correct… on"
+                                " the flowsheet.")
+            self.notice.setVisible(True)
+        choice = selected if selected is not None and not selected.closed else say.next_dose(rows)
+        if choice is not None and choice.line in self.line.values():
+            self.line.set_value(choice.line)
+        self.line.currentIndexChanged.connect(self._on_line_changed)
+        self.outcome.currentIndexChanged.connect(self._on_outcome_changed)
+        self._on_line_changed()
+        if not self.line.count():
+            self.notice.setText("No line is open: every dose of the schedule is recorded, or the course has"
+                                " ended. An extra dose is recorded with Other medication given.")
+            self.notice.setVisible(True)
+            self.ok.setEnabled(False)
+
+    @classmethod
+    def _offered(cls, rows: list[say.ScheduledDose]) -> list[say.ScheduledDose]:
+        recent = [r for r in rows if r.status == "missed"]
+        current = [r for r in rows if r.status in ("overdue", "due")]
+        planned = [r for r in rows if r.status == "planned"][:cls.PLANNED_OFFERED]
+        return recent + current + planned
+
+    def chosen(self) -> say.ScheduledDose | None:
+        return self.rows.get(self.line.value())
+
+    def _on_line_changed(self, *_args) -> None:
+        row = self.chosen()
+        if row is None:
+            self.due_label.setText("")
+            return
+        self.due_label.setText(f"Line {row.line}, due {say.day_time(row.due, self.state.zone)}: {row.mg} ({row.volume})")
+        if row.mg.endswith(" mg"):
+            self.mg.setText(row.mg.removesuffix(" mg"))
+
+    def _on_outcome_changed(self, *_args) -> None:
+        self.mg.setEnabled(self.outcome.value() == "given")
+
+    def _window(self) -> timedelta:
+        return timedelta(minutes=self.state.protocol.schedule.administration_window_min)
 
     def submit(self) -> None:
+        if self.other:
+            return self._submit_other()
+        row, outcome, at = self.chosen(), self.outcome.value(), self.time.value()
+        reason = self.reason.text().strip()
+        if row is None:
+            self.messages.show([Problem("for_line", "Choose the line this dose is for.")])
+            return
+        if outcome != "given":
+            if not reason:
+                self.messages.show([Problem("reason", f"Give the reason the dose was {outcome}.")])
+                return
+            self._save(lambda store, user, pid: store.add_dose_outcome(user, pid, line=row.line, outcome=outcome,
+                                                                      at=at, reason=reason),
+                       f"Line {row.line} {outcome} at {say.day_time(at, self.state.zone)}")
+            return
+        try:
+            mg = parse_decimal(self.mg.text())
+        except ValueError as exc:
+            self.messages.show([Problem("dose_mg", str(exc))])
+            return
+        if mg is None:
+            self.messages.show([Problem("dose_mg", "Enter the dose given in mg.")])
+            return
+        off = at - row.due
+        if abs(off) > self._window() and not reason:
+            self.messages.show([Problem("reason", f"Given {say.duration(abs(off))} {'late' if off > timedelta(0) else 'early'},"
+                                                  f" outside the {notation.plain_number(self.state.protocol.schedule.administration_window_min)}"
+                                                  " minutes either side of the due time: give the reason.")])
+            return
+        self._save(lambda store, user, pid: store.add_medication(user, pid, at=at, drug="anakinra", dose_mg=mg,
+                                                                 for_line=row.line, reason=reason or None),
+                   f"anakinra {notation.mg(mg)} given at {say.day_time(at, self.state.zone)} for line {row.line}")
+
+    def _submit_other(self) -> None:
         try:
             mg = parse_decimal(self.mg.text())
         except ValueError as exc:
             self.messages.show([Problem("dose_mg", str(exc))])
             return
         drug, at = self.drug.value(), self.time.value()
-        if mg is None and drug == "anakinra":
-            self.messages.show([Problem("dose_mg", "Enter the dose given in mg.")])
-            return
+        text = f"{drug} {notation.mg(mg) if mg is not None else ''} given at {say.day_time(at, self.state.zone)}"
+        self._save(lambda store, user, pid: store.add_medication(user, pid, at=at, drug=drug, dose_mg=mg), text)
+
+    def _save(self, work, text: str) -> None:
         self.ok.setEnabled(False)
 
         def problems(found) -> None:
             self.ok.setEnabled(True)
             self.messages.show(found)
 
-        text = f"{drug} {notation.mg(mg) if mg is not None else ''} given at {say.day_time(at, self.state.zone)}"
-        self.state.save(lambda store, user, pid: store.add_medication(user, pid, at=at, drug=drug, dose_mg=mg),
-                        text, on_problems=problems, on_saved=lambda _v: self.accept())
+        self.state.save(work, text, on_problems=problems, on_saved=lambda _v: self.accept())
 
 
 class EscalationDialog(QDialog):
@@ -326,4 +468,69 @@ class EscalationDialog(QDialog):
                         on_problems=back, on_saved=lambda _v: self.accept())
 
 
+class RestartDialog(QDialog):
+    """Restart anakinra after its stop time (clinical-rules §6 rev 2): a prescriber's decision with
+    its time and reason, the first dose of the new course shown, and an explicit confirmation."""
 
+    def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.setWindowTitle("Restart anakinra (new course)")
+        self.time = TimeField(lambda: state.zone, state.now)
+        self.reason = QLineEdit(objectName="restart_reason")
+        self.reason.setPlaceholderText("e.g. CRS grade 2 after the stop time")
+        self.preview = QLabel(objectName="restart_preview")
+        self.preview.setWordWrap(True)
+        self.confirm = QCheckBox("I confirm: restart anakinra as a new course (a mistake is corrected as"
+                                 " 'entered in error')")
+        self.form_error = QLabel()
+        self.messages = FieldMessages(self.form_error)
+        form = QFormLayout()
+        form.addRow("Decided at", self.time)
+        form.addRow("", self.messages.label_for("at"))
+        form.addRow("Reason", self.reason)
+        form.addRow("", self.messages.label_for("reason"))
+        form.addRow(self.preview)
+        form.addRow(self.confirm)
+        form.addRow("", self.messages.label_for("confirm"))
+        form.addRow("Decided by", QLabel(str(state.user) if state.user else "nobody signed in"))
+        self.ok = finish_dialog(self, form, self.form_error, "Restart", self.submit)
+        self.time.edit.dateTimeChanged.connect(self._on_time_changed)
+        self._on_time_changed()
+
+    def _on_time_changed(self, *_args) -> None:
+        at = self.time.value()
+        try:
+            result = self.state.evaluate_with(restarts=(Restart(at=at, by="preview", reason="preview"),))
+        except CaseError as exc:
+            self.preview.setText("⚠ " + "; ".join(p.message for p in exc.problems))
+            return
+        course = result.courses[-1] if result.courses else None
+        first = next((d for d in result.doses if course is not None and d.course == course.number), None)
+        if first is None:
+            self.preview.setText("No dose would be due.")
+            return
+        self.preview.setText(f"The new course's first dose is due {say.day_time(first.due, self.state.zone)}"
+                             f" ({notation.mg(first.mg) if first.mg is not None else 'no weight'}), then"
+                             f" {notation.every_hours(first.interval_h)}; it stops again by the same rule.")
+
+    def submit(self) -> None:
+        reason = self.reason.text().strip()
+        problems = []
+        if not reason:
+            problems.append(Problem("reason", "Give the reason for restarting (e.g. CRS grade 2 after the stop)."))
+        if not self.confirm.isChecked():
+            problems.append(Problem("confirm", "Tick the confirmation to restart."))
+        if problems:
+            self.messages.show(problems)
+            return
+        at = self.time.value()
+        self.ok.setEnabled(False)
+
+        def back(found) -> None:
+            self.ok.setEnabled(True)
+            self.messages.show(found)
+
+        self.state.save(lambda store, user, pid: store.add_restart(user, pid, at=at, reason=reason),
+                        f"Anakinra restarted at {say.day_time(at, self.state.zone)}",
+                        on_problems=back, on_saved=lambda _v: self.accept())

@@ -557,7 +557,7 @@ class GradingScreen(QWidget):
         if r is None or r.persistent_fever_at is None:
             self.fever_banner.show_text("")
             return
-        rows = say.schedule_rows(r, self.state.given_times(), self.state.now())
+        rows = say.schedule_rows(r)
         self.fever_banner.show_text(*say.fever_banner(r, rows))
 
     def first_field(self) -> QWidget:

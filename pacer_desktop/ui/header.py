@@ -69,7 +69,7 @@ class PatientHeader(QWidget):
         if r is None:
             self.status.show_text("")
         else:
-            rows = say.schedule_rows(r, s.given_times(), now)
+            rows = say.schedule_rows(r)
             line = say.status_line(r, rows, now, protocol)
             kind = "info"
             if r.persistent_fever_at is not None:

@@ -92,12 +92,6 @@ class PatientState(QObject):
                   for name, items in additions.items()}
         return evaluate_case(dataclasses.replace(self.case, **update), self.now())
 
-    def given_times(self) -> list[datetime]:
-        """Recorded anakinra administrations (not planned doses)."""
-        if self.case is None:
-            return []
-        return [m.at for m in self.case.medications if m.drug == "anakinra"]
-
     def live_entries(self, kind: str | None = None) -> list:
         return [e for e in self.entries if e.current and (kind is None or e.kind == kind)]
 

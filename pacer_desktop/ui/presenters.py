@@ -27,9 +27,17 @@ ALERT_TEXT = {
                            " persisting 24 hours after the start.",
     "standard_of_care": "CRS worsening despite escalated anakinra: manage per institutional standard"
                         " of care (e.g. tocilizumab, corticosteroids).",
+    "recurrence_after_stop": "Fever or CRS/ICANS after the stop time: anakinra stays stopped. A prescriber"
+                             " decides whether to restart it (Restart anakinra…).",
+    "dose_above_maximum": "A recorded anakinra dose is above the maximum per dose: check the record"
+                          " and tell the prescriber.",
+    "dose_above_calculated": "A recorded anakinra dose is more than its line's calculated dose allows:"
+                             " check the record and tell the prescriber.",
+    "unscheduled_dose": "An anakinra dose was recorded that fits no line of the schedule: it is kept and"
+                        " counted in the 24-hour maximum.",
 }
-#: Alerts that stay on screen until someone acknowledges them (clinical-rules §7).
-PROMPTS = ("consider_escalation", "standard_of_care")
+#: Alerts that stay on screen until someone acknowledges them (clinical-rules §6, §7).
+PROMPTS = ("consider_escalation", "standard_of_care", "recurrence_after_stop")
 
 STATUS_TEXT = {"met": "✓ met", "not_met": "✗ not met", "missing": "? missing"}
 VERDICT_TEXT = {
@@ -89,7 +97,7 @@ def administration_window(result: Result) -> timedelta:
 
 @model(positional=True)
 class ScheduledDose(Frozen):
-    """One row of the schedule table."""
+    """One line of the schedule table (clinical-rules §5a)."""
 
     due: datetime
     day: int
@@ -97,52 +105,52 @@ class ScheduledDose(Frozen):
     volume: str
     interval: str
     weight: str
-    status: str  # given / due / overdue / planned / missed (not given, and the stop time has passed)
+    status: str  # given / held / refused / omitted / missed / overdue / due / planned, from the engine
     given_at: datetime | None
+    line: int = 0
+    course: int = 1
+    note: str = ""  # why the line moved or was lowered, or why it was held, refused or omitted
+
+    @property
+    def closed(self) -> bool:
+        return self.status in ("given", "held", "refused", "omitted")
 
 
-def schedule_rows(result: Result, given_times: list[datetime], now: datetime) -> list[ScheduledDose]:
-    """The schedule with each dose given, due, overdue or planned.
-
-    Each recorded anakinra administration counts for the latest dose due at or before the
-    administration time plus the protocol's administration window; each dose takes at most one.
-    A dose not given is due for that window after its due time, then overdue; once the stop
-    time has passed, a dose never recorded as given is "missed" (no longer to be given).
-    """
-    stopped = result.stop_at is not None and now >= result.stop_at
-    window = administration_window(result)
-    doses = list(result.doses)
-    given: dict[int, datetime] = {}
-    for at in sorted(given_times):
-        candidates = [i for i, d in enumerate(doses) if d.due <= at + window and i not in given]
-        if candidates:
-            given[candidates[-1]] = at
+def schedule_rows(result: Result, now: datetime | None = None) -> list[ScheduledDose]:
+    """The schedule's lines as the engine judged them at the result's now: what was given for each,
+    held, refused or omitted, and which line is missed, overdue, due or planned (rules §5a).
+    ``now`` is not used: the status is the engine's, so screen and paper cannot disagree."""
+    zone = result.timezone
+    by_line = {d.line: d for d in result.doses}
     rows = []
-    for i, d in enumerate(doses):
-        if i in given:
-            status = "given"
-        elif d.due > now:
-            status = "planned"
-        elif stopped:
-            status = "missed"
-        elif now - d.due < window:
-            status = "due"
-        else:
-            status = "overdue"
+    for d in result.doses:
+        notes = []
+        if d.status in ("held", "refused", "omitted") and d.outcome_reason:
+            notes.append(d.outcome_reason)
+        if d.retimed_after_line is not None and d.retimed_after_line in by_line:
+            before = by_line[d.retimed_after_line]
+            if before.given_at is not None:
+                off = before.given_at - before.due
+                notes.append(f"re-timed from the {day_time(before.due, zone)} dose, given"
+                             f" {duration(abs(off))} {'late' if off > timedelta(0) else 'early'}")
+        if d.lowered_from_mg is not None:
+            notes.append(f"lowered from {notation.mg(d.lowered_from_mg)} to keep the 24 hours before it within"
+                         " the daily maximum")
         rows.append(ScheduledDose(
             due=d.due, day=d.day, mg=notation.mg(d.mg) if d.mg is not None else "no weight",
             volume=notation.ml(d.volume_ml) if d.volume_ml is not None else "—",
             interval=notation.every_hours(d.interval_h),
             weight=notation.kg(d.weight_kg) if d.weight_kg is not None else "—",
-            status=status, given_at=given.get(i)))
+            status=d.status, given_at=d.given_at, line=d.line, course=d.course, note="; ".join(notes)))
     return rows
 
 
 def next_dose(rows: list[ScheduledDose]) -> ScheduledDose | None:
-    """The first dose not given that is due, overdue or planned (the earliest outstanding)."""
-    outstanding = [r for r in rows if r.status in ("due", "overdue", "planned")]
-    due_now = [r for r in outstanding if r.status in ("due", "overdue")]
-    return (due_now or outstanding or [None])[-1 if due_now else 0]
+    """The line to give next: the one due or overdue (at most one is overdue, rules §5a), else the
+    first planned."""
+    due_now = [r for r in rows if r.status in ("due", "overdue")]
+    planned = [r for r in rows if r.status == "planned"]
+    return (due_now or planned or [None])[0]
 
 
 def current_interval(result: Result, now: datetime, protocol: Protocol) -> int:

@@ -212,6 +212,9 @@ class Choice(QComboBox):
     def value(self):
         return self.currentData()
 
+    def values(self) -> list:
+        return [self.itemData(i) for i in range(self.count())]
+
     def set_value(self, value) -> None:
         for i in range(self.count()):
             if self.itemData(i) == value:

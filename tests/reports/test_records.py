@@ -31,14 +31,16 @@ def test_administration_record_lists_every_dose_of_the_next_72_hours():
                 "8 Nov 2026 11:00", "8 Nov 2026 23:00"):
         assert f"{due} day" in text
     assert "9 Nov 2026 11:00 day" not in text
-    assert text.count("59 mg 0.4 mL") == 6
-    assert "Time given Given by Witness" in text
+    # six lines to come, and the two of the 24 hours before as the application holds them (§5a)
+    assert text.count("59 mg 0.4 mL") == 6 + 2
+    assert "5 Nov 2026 11:00 day 2 59 mg 0.4 mL missed" in text and "5 Nov 2026 23:00 day 2 59 mg 0.4 mL OVERDUE" in text
+    assert "Line Due Day Dose Volume Recorded Given by Witness" in text
     assert "Temperature (°C)" in text and "above 38.5 °C" in text
 
 
 def test_administration_record_after_escalation_every_6_hours():
     text = flat(pdf_text(render(job_for(ESCALATED, "mar"))))
-    assert text.count("100 mg 0.67 mL") == 12  # 72 h / 6 h
+    assert text.count("100 mg 0.67 mL") == 12 + 4  # 72 h / 6 h, and the 24 hours before as recorded
     assert "13 Nov 2026 09:00 day 3 100 mg 0.67 mL" in text and "16 Nov 2026 03:00 day 6" in text
     assert "Anakinra 100 mg IV every 6 hours" in text
 
@@ -110,4 +112,4 @@ def test_administration_record_covers_72_elapsed_hours_across_a_clock_change():
     text = flat(pdf_text(render(job)))
     assert "Doses due 31 Oct 2026 08:00 to 3 Nov 2026 07:00 (72 hours)" in text
     assert "2 Nov 2026 19:30 day" in text and "3 Nov 2026 07:30 day" not in text  # 07:30 CST is 72.5 h on
-    assert text.count("59 mg 0.4 mL") == 6
+    assert text.count("59 mg 0.4 mL") == 6 + 2  # and the two lines of the 24 hours before

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
@@ -109,10 +109,23 @@ def assessment(qtbot, w, at: datetime, crs: dict | None, icans: dict | None) -> 
 
 
 def dose_given(qtbot, w, at: datetime, drug: str, mg) -> str:
-    w.dose.open_record_dose(other=drug != "anakinra")
+    """A medication given. An anakinra dose is recorded against the line the engine would match it
+    to by time (rules §5a), as a nurse picks the line the dose was for; one that fits no line
+    goes in as another medication given (an unscheduled dose)."""
+    line = None
+    if drug == "anakinra":
+        from pacer_desktop.core.case import Medication
+        trial = w.state.evaluate_with(medications=(Medication(at=at, drug=drug, dose_mg=Decimal(str(mg))),))
+        line = next((d for d in trial.doses if d.given_at == at), None)
+    w.dose.open_record_dose(other=line is None)
     d = w.dose.dialog
-    if drug != "anakinra":
+    if line is None:
         d.drug.set_value(drug)
+    else:
+        d.line.set_value(line.line)
+        d.outcome.set_value("given")
+        if abs(at - line.due) > timedelta(minutes=w.state.protocol.schedule.administration_window_min):
+            type_into(qtbot, d.reason, "given outside the window (worked example)")
     d.time.set_value(at)
     type_into(qtbot, d.mg, "" if mg is None else str(mg))
     press_enter(qtbot, d.mg)
@@ -144,8 +157,8 @@ def enter_case(qtbot, w, case: dict, *, mrn: str = "EX-1") -> int:
         assert not temperature(qtbot, w, t(x["at"]), x["value"], x["unit"])
     for x in case.get("assessments", []):
         assert not assessment(qtbot, w, t(x["at"]), x["crs"], x["icans"])
+    for x in case.get("escalations", []):  # before the doses: the lines after it depend on it
+        assert not escalate(qtbot, w, t(x["at"]), x["reason"])
     for x in case.get("medications", []):
         assert not dose_given(qtbot, w, t(x["at"]), x["drug"], x["dose_mg"])
-    for x in case.get("escalations", []):
-        assert not escalate(qtbot, w, t(x["at"]), x["reason"])
     return pid

@@ -6,11 +6,13 @@ from __future__ import annotations
 import dataclasses
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from pacer_desktop import protocols
+from pacer_desktop.core.case import Medication
 from pacer_desktop.core.caseio import parse_case
 from pacer_desktop.evaluation import evaluate_case
 from pacer_desktop.ui import presenters as say
@@ -21,10 +23,10 @@ ZONE = ZoneInfo("America/Chicago")
 FIRST_DUE = datetime(2026, 11, 4, 11, 0, tzinfo=ZONE)  # example 01: the first dose is due 4 Nov 11:00
 
 
-def _result(now: datetime):
+def _result(now: datetime, given: tuple = ()):
     case = parse_case(next(EXAMPLES.glob("01-*.case.json")).read_bytes())
-    # Nothing given yet, so the first dose's status depends on the window alone.
-    case = dataclasses.replace(case, medications=(), now=now,
+    # Nothing given yet (or only ``given``), so the first dose's status depends on the window alone.
+    case = dataclasses.replace(case, medications=given, now=now,
                                temperatures=tuple(t for t in case.temperatures if t.at <= now),
                                assessments=tuple(a for a in case.assessments if a.at <= now))
     return evaluate_case(case, now)
@@ -47,14 +49,15 @@ def test_pacer_1_window_is_sixty_minutes():
 
 
 @pytest.mark.parametrize("minutes, after, status", [
-    (60, timedelta(minutes=59), "due"), (60, timedelta(minutes=60), "overdue"),
-    (90, timedelta(minutes=60), "due"), (90, timedelta(minutes=90), "overdue"),
-    (30, timedelta(minutes=30), "overdue"),
+    # "within the window" includes both ends (rules rev 2, Terms): due at +60 min, overdue after
+    (60, timedelta(minutes=59), "due"), (60, timedelta(minutes=60), "due"), (60, timedelta(minutes=61), "overdue"),
+    (90, timedelta(minutes=60), "due"), (90, timedelta(minutes=91), "overdue"),
+    (30, timedelta(minutes=31), "overdue"),
 ])
 def test_due_turns_overdue_when_the_protocol_window_has_passed(monkeypatch, minutes, after, status):
     _with_window(monkeypatch, minutes)
     now = FIRST_DUE + after
-    rows = say.schedule_rows(_result(now), [], now)
+    rows = say.schedule_rows(_result(now))
     assert rows[0].due == FIRST_DUE and rows[0].status == status
 
 
@@ -62,15 +65,19 @@ def test_due_turns_overdue_when_the_protocol_window_has_passed(monkeypatch, minu
 def test_a_dose_given_early_counts_within_the_protocol_window(monkeypatch, minutes, given_before, counted):
     _with_window(monkeypatch, minutes)
     now = FIRST_DUE + timedelta(minutes=5)
-    given = FIRST_DUE - timedelta(minutes=given_before)
-    rows = say.schedule_rows(_result(now), [given], now)
-    assert (rows[0].status == "given") is counted
+    given = Medication(at=FIRST_DUE - timedelta(minutes=given_before), drug="anakinra", dose_mg=Decimal(59))
+    rows = say.schedule_rows(_result(now, (given,)))
+    assert (rows[0].status == "given") is counted  # not counted: unscheduled (rules §5a, nothing before line 1)
 
 
 # --- the interval in force and the state after the stop time (rules §5, §6) ---------------------
 
 def _example_02_at(now: datetime):
+    """Example 02 evaluated at ``now`` (its entries up to then: later ones would be in the future)."""
     case = parse_case(next(EXAMPLES.glob("02-*.case.json")).read_bytes())
+    case = dataclasses.replace(case, now=now, **{name: tuple(e for e in getattr(case, name) if e.at <= now)
+                                                  for name in ("temperatures", "assessments", "medications",
+                                                               "escalations", "weights")})
     return evaluate_case(case, now), protocols.load()
 
 
@@ -78,8 +85,7 @@ def test_status_line_says_every_6_hours_once_escalated_even_after_the_last_dose(
     """Example 02 is escalated at 11 Nov 09:00; long after its stop time it is still every 6 hours."""
     late = datetime(2026, 11, 21, 9, 0, tzinfo=ZONE)
     result, protocol = _example_02_at(late)
-    rows = say.schedule_rows(result, [m.at for m in parse_case(
-        next(EXAMPLES.glob("02-*.case.json")).read_bytes()).medications if m.drug == "anakinra"], late)
+    rows = say.schedule_rows(result)
     line = say.status_line(result, rows, late, protocol)
     assert line.startswith("Anakinra 100 mg IV every 6 hours · course complete: may stop since 17 Nov 09:00")
     assert "OVERDUE" not in line
@@ -91,7 +97,9 @@ def test_before_escalation_the_interval_is_12_hours():
     early = datetime(2026, 11, 11, 8, 0, tzinfo=ZONE)
     result, protocol = _example_02_at(early)
     assert say.current_interval(result, early, protocol) == 12
-    assert say.current_interval(result, datetime(2026, 11, 11, 9, 0, tzinfo=ZONE), protocol) == 6
+    at_escalation = datetime(2026, 11, 11, 9, 0, tzinfo=ZONE)
+    result, protocol = _example_02_at(at_escalation)
+    assert say.current_interval(result, at_escalation, protocol) == 6
 
 
 @pytest.mark.parametrize("after, kind, words", [
@@ -104,6 +112,6 @@ def test_the_fever_banner_calls_for_the_first_dose_until_it_is_given(after, kind
     a warning that it never was (not a call to give it now); given, a plain note (test_ui_bedside)."""
     now = FIRST_DUE + after
     result = _result(now)
-    text, shown_as = say.fever_banner(result, say.schedule_rows(result, [], now))
+    text, shown_as = say.fever_banner(result, say.schedule_rows(result))
     assert text.startswith("PERSISTENT FEVER since 4 Nov 11:00: ")
     assert (shown_as, words in text) == (kind, True)

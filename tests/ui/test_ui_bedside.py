@@ -140,7 +140,7 @@ def test_record_doses_escalate_and_reach_the_stop_rule(qtbot, bedside, store):
     fever_course(qtbot, w)
     assert w.dose.dose_label.text() == "Anakinra 59 mg IV every 12 hours (0.4 mL)"
     assert w.dose.working.text() == "2.5 mg/kg × 23.4 kg = 58.5 mg → 59 mg; 0.4 mL of 100 mg/0.67 mL"
-    assert w.dose.table.item(0, 6).text() == "● DUE NOW"
+    assert w.dose.table.item(0, w.dose.STATUS_COLUMN).text() == "● DUE NOW"
     w.show_screen(1)
     qtbot.mouseClick(w.dose.give_button, Qt.MouseButton.LeftButton)
     d = w.dose.dialog
@@ -148,7 +148,7 @@ def test_record_doses_escalate_and_reach_the_stop_rule(qtbot, bedside, store):
     d.time.set_value(datetime(2026, 11, 4, 11, 10, tzinfo=ZONE))
     qtbot.keyClick(d.mg, Qt.Key.Key_Return)
     wait_saved(qtbot, w)
-    assert w.dose.table.item(0, 6).text() == "✓ given 4 Nov 11:10"
+    assert w.dose.table.item(0, w.dose.STATUS_COLUMN).text() == "✓ given 4 Nov 11:10"
     assert "next dose 23:00, in 11 h 55 min" in w.header.status.text()
     # the fever banner no longer calls for the first dose: it says when the course started
     assert w.grading.fever_banner.text() == (
@@ -178,7 +178,7 @@ def test_record_doses_escalate_and_reach_the_stop_rule(qtbot, bedside, store):
     [esc] = store.entries(pid, "escalation")
     assert esc.values["reason"] == "CRS progression to grade 2" and esc.values["by"] == "AB (nurse)"
     assert w.dose.dose_label.text() == "Anakinra 59 mg IV every 6 hours (0.4 mL)"
-    dues = [w.dose.table.item(r, 0).text() for r in range(w.dose.table.rowCount())]
+    dues = [w.dose.table.item(r, 1).text() for r in range(w.dose.table.rowCount())]
     assert dues[:3] == ["4 Nov 11:00", "4 Nov 17:00", "4 Nov 23:00"]  # next = max(E, L + 6 h)
     # resolution, then the stop rule and its countdown
     w.clock.now = datetime(2026, 11, 5, 13, 0, tzinfo=ZONE)
