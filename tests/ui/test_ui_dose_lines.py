@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from PySide6.QtCore import Qt
 
-from pacer_desktop.core.case import Assessment, CrsInputs, IcansInputs
+from pacer_desktop.core.case import CrsInputs, IcansInputs
 from pacer_desktop.core.errors import CaseError
 from pacer_desktop.storage import User
 from tests.ui.enter import type_into
