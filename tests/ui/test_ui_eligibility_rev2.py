@@ -9,10 +9,6 @@ from pacer_desktop.ui import presenters as say
 from tests.ui.enter import type_into
 from tests.ui.test_ui_eligibility_and_people import checklist, fill_eligible  # noqa: F401 - fixture
 
-XFAIL = pytest.mark.xfail(strict=True, reason="rules §10 rev 2 not on screen yet")
-
-
-@XFAIL
 def test_product_choice_shows_the_rev_2_words(checklist):  # noqa: F811
     # rules §10 rev 2: a choice, tisagenlecleucel (Kymriah) commercial, or another product
     product = checklist[0].eligibility.inputs["product"]
@@ -20,7 +16,6 @@ def test_product_choice_shows_the_rev_2_words(checklist):  # noqa: F811
         "— not entered", "tisagenlecleucel (Kymriah), commercial", "another product"]
 
 
-@XFAIL
 def test_dlco_not_done_is_a_choice_beside_the_number(qtbot, checklist):  # noqa: F811
     # rules §10 rev 2: "not done" is entered explicitly, an empty DLCO is missing
     s = checklist[0].eligibility
@@ -37,7 +32,6 @@ def test_dlco_not_done_is_a_choice_beside_the_number(qtbot, checklist):  # noqa:
     assert s.inputs["dlco_pct"].isEnabled() and s.values().dlco_pct is None
 
 
-@XFAIL
 def test_stored_not_done_and_missing_dlco_load_back(qtbot, checklist, store):  # noqa: F811
     # rules §10 rev 2: "not_done" loads as the ticked choice; a missing DLCO loads blank, unticked
     from dataclasses import replace
@@ -52,7 +46,6 @@ def test_stored_not_done_and_missing_dlco_load_back(qtbot, checklist, store):  #
     assert s.status["pulmonary"].text() == say.STATUS_TEXT["missing"]
 
 
-@XFAIL
 @pytest.mark.parametrize("field, text, criterion", [
     ("alt_u_l", "4 5", "alt"),
     ("creatinine_mg_dl", "0.5 mg", "creatinine"),
@@ -74,7 +67,6 @@ def test_a_field_that_does_not_parse_never_shows_met(qtbot, checklist, field, te
     assert "Check the entries" in s.verdict.text()
 
 
-@XFAIL
 def test_an_assessment_date_that_does_not_parse_shows_no_status(qtbot, checklist):  # noqa: F811
     # issue 14 §3: every criterion depends on the assessment date: none shows a status from before
     s = checklist[0].eligibility
