@@ -43,6 +43,8 @@ HsctIneligibilityReason = Literal[
     "declined_after_discussion",
 ]
 PregnancyTest = Literal["negative", "positive"]
+Product = Literal["tisagenlecleucel", "other"]  # rules §10 rev 2: a choice, not free text
+NotDone = Literal["not_done"]  # rules §10 rev 2: a test entered as not done (DLCO)
 DoseOutcomeKind = Literal["held", "refused", "omitted"]  # rules §5a rev 2
 LineNumber = Annotated[int, Ge(1)]
 
@@ -142,7 +144,10 @@ class Restart(Frozen):
 
 @model
 class EligibilityInputs(Frozen):
-    """Eligibility data; ``None`` is missing data, never a pass (clinical-rules §10)."""
+    """Eligibility data; ``None`` is missing data, never a pass (clinical-rules §10).
+
+    rules §10 rev 2: ``dlco_pct`` is a number or ``"not_done"`` (entered explicitly; ``None`` is
+    missing); ``product`` is a choice, ``"tisagenlecleucel"`` or ``"other"``."""
     __pydantic_config__ = STRICT
 
     assessed_on: date
@@ -156,7 +161,7 @@ class EligibilityInputs(Frozen):
     creatinine_mg_dl: Number | None = None
     spo2_room_air_pct: Number | None = None
     dyspnea_grade: Score | None = None
-    dlco_pct: Number | None = None
+    dlco_pct: Number | NotDone | None = None
     lv_shortening_fraction_pct: Number | None = None
     ejection_fraction_pct: Number | None = None
     cardiac_function_documented: bool | None = None
@@ -164,7 +169,7 @@ class EligibilityInputs(Frozen):
     peripheral_blasts: bool | None = None
     disease_assessed_on: date | None = None
     lymphodepletion_start_on: date | None = None
-    product: str | None = None
+    product: Product | None = None
     childbearing_potential: bool | None = None
     pregnancy_test: PregnancyTest | None = None
     reproductive_potential: bool | None = None

@@ -2,8 +2,8 @@
 
 Each criterion is met, not_met or missing. A criterion with several required parts is not_met
 if any entered part fails, else missing if any part is not entered, else met. Alternatives
-("SF >= 28 % or EF >= 40 %") are met by any one that passes; when none passes, they are not_met
-if a measurement was entered, else missing.
+("SF >= 28 % or EF >= 40 %") are met by any one that passes, not_met only when every alternative
+is entered and fails, otherwise missing (rules §10 rev 2: one not entered may still pass).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Literal
 
 from .case import EligibilityInputs, Patient
+from .errors import Problem
 from .notation import plain_number as num
 from .protocol import EligibilityRules
 from .structure import Frozen, model
@@ -36,6 +37,8 @@ CRITERIA = (
     ("contraception", "Contraception", "reproductive"),
 )
 CRITERION_IDS = tuple(c[0] for c in CRITERIA)
+#: The product choice in the ward's words (rules §10 rev 2: a choice, not free text).
+PRODUCT_TEXT = {"tisagenlecleucel": "tisagenlecleucel (Kymriah), commercial", "other": "another product"}
 CATEGORY_TEXT = {
     "second_marrow_relapse": "second or later marrow relapse",
     "cns_relapse": "CNS relapse",
@@ -75,12 +78,52 @@ def check(value, passes) -> Status:
 
 
 def either(*alternatives: tuple[object, bool]) -> Status:
-    """Alternatives ``(value, passes)``: met if one passes; else not_met if any was entered."""
+    """Alternatives ``(value, passes)``: met if one passes; not_met only when every one is entered
+    and fails; otherwise missing, since one not entered may still pass (rules §10 rev 2)."""
     if any(value is not None and ok for value, ok in alternatives):
         return "met"
-    if any(value is not None for value, _ in alternatives):
+    if all(value is not None for value, _ in alternatives):
         return "not_met"
     return "missing"
+
+
+def input_problems(e: EligibilityInputs, r: EligibilityRules, prefix: str = "eligibility.") -> list[Problem]:
+    """Entries no patient can have (a percentage above 100, a negative ALT, dyspnea grade 6):
+    input errors naming the field, never judged. The window checks them as they are typed."""
+    problems = []
+    for name in ("spo2_room_air_pct", "dlco_pct", "lv_shortening_fraction_pct", "ejection_fraction_pct",
+                 "marrow_blasts_pct"):
+        value = getattr(e, name)
+        if isinstance(value, Decimal) and not 0 <= value <= 100:  # dlco_pct may be "not_done" (rev 2)
+            problems.append(Problem(f"{prefix}{name}", f"{num(value)} % is outside 0–100 %"))
+    for name, unit in (("alt_u_l", "U/L"), ("bilirubin_mg_dl", "mg/dL"), ("creatinine_mg_dl", "mg/dL")):
+        value = getattr(e, name)
+        if value is not None and value < 0:
+            problems.append(Problem(f"{prefix}{name}", f"{num(value)} {unit} is below 0"))
+    top = r.dyspnea_highest_grade
+    if e.dyspnea_grade is not None and e.dyspnea_grade > top:
+        problems.append(Problem(f"{prefix}dyspnea_grade", f"{e.dyspnea_grade} is outside grades 0–{top}"))
+    return problems
+
+
+def stored_inputs(data: dict) -> dict:
+    """Eligibility data as stored before rules §10 rev 2, read in the rev 2 form (storage uses this
+    for every stored row; rev 2 rows pass through unchanged).
+
+    ``product`` was free text: it is tisagenlecleucel only when the text names it and nothing
+    else ("tisagenlecleucel", "Kymriah", "tisagenlecleucel (Kymriah)", in any case and spacing);
+    any other text is another product (not met: the investigator re-enters it if it was meant);
+    blank is not entered. A null ``dlco_pct`` meant "not done" then and is missing now: the safe
+    reading, the investigator confirms "not done" (nothing to change in the data)."""
+    product = data.get("product")
+    if isinstance(product, str) and product not in PRODUCT_TEXT:
+        words = " ".join("".join(ch if ch.isalnum() else " " for ch in product.casefold()).split())
+        data = {**data, "product": None if not words else
+                "tisagenlecleucel" if words in _TISAGENLECLEUCEL_NAMES else "other"}
+    return data
+
+
+_TISAGENLECLEUCEL_NAMES = {"tisagenlecleucel", "kymriah", "tisagenlecleucel kymriah", "kymriah tisagenlecleucel"}
 
 
 def evaluate_eligibility(inputs: EligibilityInputs, patient: Patient, rules: EligibilityRules) -> Eligibility:
@@ -170,35 +213,42 @@ def _pulmonary(e: EligibilityInputs, r: EligibilityRules) -> Criterion:
     parts = [
         check(e.dyspnea_grade, lambda v: v <= r.dyspnea_max_grade),
         check(e.spo2_room_air_pct, lambda v: v > r.spo2_above_pct),
-        "met" if e.dlco_pct is None else check(e.dlco_pct, lambda v: v >= r.dlco_min_pct),
+        # rules §10 rev 2: "not done" is entered explicitly (met); an empty DLCO is missing
+        "met" if e.dlco_pct == "not_done" else check(e.dlco_pct, lambda v: v >= r.dlco_min_pct),
     ]
     texts = [
         "dyspnea not entered" if e.dyspnea_grade is None
         else f"dyspnea grade {e.dyspnea_grade} (maximum {r.dyspnea_max_grade})",
         "SpO2 on room air not entered" if e.spo2_room_air_pct is None
         else f"SpO2 {num(e.spo2_room_air_pct)} % on room air (must be above {num(r.spo2_above_pct)} %)",
-        "DLCO not done" if e.dlco_pct is None
+        "DLCO not done" if e.dlco_pct == "not_done"
+        else "DLCO not entered (a value, or not done)" if e.dlco_pct is None
         else f"DLCO {num(e.dlco_pct)} % (minimum {num(r.dlco_min_pct)} %)",
     ]
     return Criterion("pulmonary", combine(parts), "; ".join(texts))
 
 
 def _cardiac(e: EligibilityInputs, r: EligibilityRules) -> Criterion:
-    sf, ef = e.lv_shortening_fraction_pct, e.ejection_fraction_pct
+    """rules §10 rev 2: three alternatives; not_met only when all three are entered and fail."""
+    sf, ef, documented = e.lv_shortening_fraction_pct, e.ejection_fraction_pct, e.cardiac_function_documented
     status = either(
         (sf, sf is not None and sf >= r.lv_shortening_fraction_min_pct),
         (ef, ef is not None and ef >= r.ejection_fraction_min_pct),
+        (documented, documented is True),
     )
-    if e.cardiac_function_documented:
-        status = "met"
     texts = []
     if sf is not None:
         texts.append(f"shortening fraction {num(sf)} % (minimum {num(r.lv_shortening_fraction_min_pct)} %)")
     if ef is not None:
         texts.append(f"ejection fraction {num(ef)} % (minimum {num(r.ejection_fraction_min_pct)} %)")
-    if e.cardiac_function_documented:
-        texts.append("adequate function documented by imaging or cardiologist")
-    return Criterion("cardiac", status, "; ".join(texts) or "no cardiac function entered")
+    if documented is not None:
+        texts.append("adequate function documented by imaging or cardiologist" if documented
+                     else "adequate function not documented")
+    if status == "missing":
+        absent = [name for name, value in (("shortening fraction", sf), ("ejection fraction", ef),
+                                           ("documented function", documented)) if value is None]
+        texts.append("not entered: " + ", ".join(absent))
+    return Criterion("cardiac", status, "; ".join(texts))
 
 
 def creatinine_max(age: int, sex: str | None, r: EligibilityRules) -> Decimal | None:
@@ -213,8 +263,19 @@ def creatinine_max(age: int, sex: str | None, r: EligibilityRules) -> Decimal | 
     return None
 
 
+def _creatinine_age_not_covered(value: Decimal | None, age: int, r: EligibilityRules) -> Criterion:
+    """rules §10 rev 2: an age the table does not cover (under its first age) is not_met, with that
+    reason, whatever the value (no value can be within a maximum that does not exist)."""
+    first = r.creatinine[0].age_from
+    entered = "creatinine not entered" if value is None else f"creatinine {num(value)} mg/dL"
+    return Criterion("creatinine", "not_met", f"{entered}; no maximum for under {first}"
+                     f" {'year' if first == 1 else 'years'} of age (the table starts at {first}; age {age})")
+
+
 def _creatinine(e: EligibilityInputs, age: int | None, patient: Patient, r: EligibilityRules) -> Criterion:
     value = e.creatinine_mg_dl
+    if age is not None and age < r.creatinine[0].age_from:
+        return _creatinine_age_not_covered(value, age, r)
     if value is None:
         return Criterion("creatinine", "missing", "creatinine not entered")
     # Age or sex not entered: a value above every maximum it could be held to fails all the same
@@ -227,8 +288,6 @@ def _creatinine(e: EligibilityInputs, age: int | None, patient: Patient, r: Elig
         return Criterion("creatinine", "missing", f"creatinine {num(value)} mg/dL; date of birth not entered")
     limit = creatinine_max(age, patient.sex_at_birth, r)
     if limit is None:
-        if age < r.creatinine[0].age_from:
-            return Criterion("creatinine", "missing", f"creatinine {num(value)} mg/dL; no maximum for this age")
         highest = max(creatinine_max(age, sex, r) for sex in ("male", "female"))
         if value > highest:
             return Criterion("creatinine", "not_met", f"creatinine {num(value)} mg/dL, above the maximum for"
@@ -240,17 +299,22 @@ def _creatinine(e: EligibilityInputs, age: int | None, patient: Patient, r: Elig
 
 
 def _disease_burden(e: EligibilityInputs, r: EligibilityRules) -> Criterion:
+    """rules §10 rev 2: marrow or peripheral blasts (alternatives), assessed from LD − 14 days to LD,
+    both days included."""
+    marrow, peripheral = e.marrow_blasts_pct, e.peripheral_blasts
     burden = either(
-        (e.marrow_blasts_pct, e.marrow_blasts_pct is not None and e.marrow_blasts_pct >= r.marrow_blasts_min_pct),
-        (e.peripheral_blasts, bool(e.peripheral_blasts)),
+        (marrow, marrow is not None and marrow >= r.marrow_blasts_min_pct),
+        (peripheral, peripheral is True),
     )
     texts = []
-    if e.marrow_blasts_pct is not None:
-        texts.append(f"marrow blasts {num(e.marrow_blasts_pct)} % (minimum {num(r.marrow_blasts_min_pct)} %)")
-    if e.peripheral_blasts is not None:
-        texts.append("peripheral blasts detected" if e.peripheral_blasts else "no peripheral blasts")
+    if marrow is not None:
+        texts.append(f"marrow blasts {num(marrow)} % (minimum {num(r.marrow_blasts_min_pct)} %)")
+    if peripheral is not None:
+        texts.append("peripheral blasts detected" if peripheral else "no peripheral blasts")
     if burden == "missing":
-        texts.append("blasts not entered")
+        absent = [name for name, value in (("marrow blasts", marrow), ("peripheral blasts", peripheral))
+                  if value is None]
+        texts.append(" and ".join(absent) + " not entered")
     assessed, ld = e.disease_assessed_on, e.lymphodepletion_start_on
     if assessed is None or ld is None:
         timing: Status = "missing"
@@ -266,11 +330,13 @@ def _disease_burden(e: EligibilityInputs, r: EligibilityRules) -> Criterion:
 
 
 def _product(e: EligibilityInputs, r: EligibilityRules) -> Criterion:
+    """rules §10 rev 2: a choice, tisagenlecleucel or another product."""
     if e.product is None:
         return Criterion("product", "missing", "product not entered")
-    ok = e.product.strip().lower() in {p.lower() for p in r.products}
-    return Criterion("product", "met" if ok else "not_met",
-                     e.product if ok else f"{e.product} (must be {' or '.join(r.products)})")
+    if e.product in r.products:
+        return Criterion("product", "met", PRODUCT_TEXT[e.product])
+    needed = " or ".join(PRODUCT_TEXT.get(p, p) for p in r.products)
+    return Criterion("product", "not_met", f"{PRODUCT_TEXT[e.product]} (must be {needed})")
 
 
 def _pregnancy(e: EligibilityInputs) -> Criterion:

@@ -18,6 +18,7 @@ from .case import NASAL_CANNULAS, Case
 from .crs import grade_crs
 from .dose import DoseWorking, WeightEntry, WeightHistory, calculate_dose, weight_warnings
 from .eligibility import evaluate_eligibility
+from .eligibility import input_problems as eligibility_input_problems
 from .errors import CaseError, Problem
 from .icans import grade_icans, tool_for
 from .protocol import Protocol
@@ -231,20 +232,9 @@ class _Evaluation:
                 " unless the patient is unable to perform it or sedated; a missing score is not a zero"))
 
     def _validate_eligibility(self) -> None:
-        e = self.case.eligibility
-        percent_fields = ("spo2_room_air_pct", "dlco_pct", "lv_shortening_fraction_pct",
-                          "ejection_fraction_pct", "marrow_blasts_pct")
-        for name in percent_fields:
-            value = getattr(e, name)
-            if value is not None and not 0 <= value <= 100:
-                self.problems.append(Problem(f"eligibility.{name}", f"{notation.plain_number(value)} % is outside 0–100 %"))
-        for name, unit in (("alt_u_l", "U/L"), ("bilirubin_mg_dl", "mg/dL"), ("creatinine_mg_dl", "mg/dL")):
-            value = getattr(e, name)
-            if value is not None and value < 0:
-                self.problems.append(Problem(f"eligibility.{name}", f"{notation.plain_number(value)} {unit} is below 0"))
-        top = self.p.eligibility.dyspnea_highest_grade
-        if e.dyspnea_grade is not None and e.dyspnea_grade > top:
-            self.problems.append(Problem("eligibility.dyspnea_grade", f"{e.dyspnea_grade} is outside grades 0–{top}"))
+        # rules §10 rev 2: the checks live beside the rules (dlco_pct may now be "not_done"), so
+        # the eligibility window applies the same ones as they are typed
+        self.problems.extend(eligibility_input_problems(self.case.eligibility, self.p.eligibility))
 
     def _default_tool(self, at: datetime) -> str | None:
         """The ICANS tool for age and development on the assessment's local date (§9)."""

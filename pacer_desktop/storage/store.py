@@ -37,7 +37,8 @@ from ..core.case import (Assessment, Case, CrsInputs, DoseOutcome, EligibilityIn
                          Medication, Restart, Temperature, Weight)
 from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
-from ..core.structure import Frozen, fields_of, from_json, model, to_json
+from ..core.eligibility import stored_inputs
+from ..core.structure import Frozen, build, fields_of, from_json, model, to_json
 from . import schema
 from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPacerDatabase,
                      ReadOnlyDatabase, StorageError)
@@ -245,13 +246,21 @@ def _parsed(model: type, text: str | None, cache: dict | None = None) -> Any:
         return _parsed_once(model, text)
     key = (model, text)
     if key not in cache:
-        cache[key] = from_json(model, text)
+        cache[key] = _stored_eligibility(text) if model is EligibilityInputs else from_json(model, text)
     return cache[key]
 
 
 @functools.lru_cache(maxsize=4096)
 def _parsed_once(model: type, text: str) -> Any:
+    if model is EligibilityInputs:
+        return _stored_eligibility(text)
     return from_json(model, text)
+
+
+def _stored_eligibility(text: str) -> EligibilityInputs:
+    """A stored eligibility row; rows written before rules §10 rev 2 hold a free-text product,
+    read as the rev 2 choice by :func:`..core.eligibility.stored_inputs` (which says how)."""
+    return build(EligibilityInputs, stored_inputs(json.loads(text)))
 
 
 # -- opening --------------------------------------------------------------------------------------
@@ -1201,7 +1210,7 @@ class Store:
         """The engine model of a stored row. Rows were validated on the way in, so they are built
         without checking every field again: loading a case is then a few ms."""
         if kind == "eligibility":
-            return from_json(EligibilityInputs, r["inputs"])
+            return _stored_eligibility(r["inputs"])
         at = _instant(r["at"], r["at_offset_s"])
         if kind == "weight":
             return Weight(at=at, kg=Decimal(r["kg"]))

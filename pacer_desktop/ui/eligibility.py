@@ -9,12 +9,13 @@ from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGridLayout, QGroupBox, Q
                                QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from ..core.case import EligibilityInputs
-from ..core.eligibility import CATEGORY_TEXT, CRITERIA, evaluate_eligibility
+from ..core.eligibility import CATEGORY_TEXT, CRITERIA, PRODUCT_TEXT, evaluate_eligibility, input_problems
 from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
 from . import presenters as say
 from .patient_state import PatientState
-from .widgets import Banner, Choice, FieldMessages, line_edit, on_enter, parse_date, parse_decimal, yes_no
+from .widgets import (Banner, Choice, FieldMessages, field_key, line_edit, on_enter, parse_date, parse_decimal,
+                      yes_no)
 
 GROUPS = (("consent", "Consent"), ("disease", "Disease"), ("organ", "Organ function"),
           ("reproductive", "Reproductive"))
@@ -22,6 +23,10 @@ HSCT_REASONS = [(None, "— not entered"), ("comorbid_disease", "comorbid diseas
                 ("conditioning_contraindicated", "other contraindication to conditioning"),
                 ("no_suitable_donor", "no suitable donor"), ("prior_hsct", "prior HSCT"),
                 ("declined_after_discussion", "declined HSCT after documented discussion")]
+#: Shown beside a criterion whose entries do not parse or cannot be right (issue 14 §3): never
+#: the status judged from the entries before.
+CHECK_ENTRY = "⚠ check entry"
+STATUS_COLOUR = {"met": "#1b5e20", "not_met": "#b00020", "missing": "#8a6d00", "check": "#a40000"}
 # field name → (label with unit, kind)
 FIELDS = {
     "consent_signed_on": ("Consent (and assent) signed on (YYYY-MM-DD)", "date"),
@@ -32,7 +37,7 @@ FIELDS = {
     "bilirubin_mg_dl": ("Bilirubin (mg/dL)", "number"),
     "dyspnea_grade": ("Dyspnea grade (0–5)", "grade"),
     "spo2_room_air_pct": ("SpO2 on room air (%)", "number"),
-    "dlco_pct": ("DLCO (% predicted; blank if not done)", "number"),
+    "dlco_pct": ("DLCO (% predicted)", "dlco"),  # rules §10 rev 2: a number, or "not done" ticked
     "lv_shortening_fraction_pct": ("LV shortening fraction (%)", "number"),
     "ejection_fraction_pct": ("Ejection fraction (%)", "number"),
     "cardiac_function_documented": ("Adequate function documented by imaging/cardiologist", "bool"),
@@ -93,6 +98,12 @@ class EligibilityScreen(QWidget):
         self.status: dict[str, QLabel] = {}
         self.detail: dict[str, QLabel] = {}
         self.categories: dict[str, QCheckBox] = {}
+        # rules §10 rev 2: "not done" is entered explicitly, beside the number; blank is missing
+        self.dlco_not_done = QCheckBox("DLCO not done", objectName="dlco_not_done")
+        self.dlco_not_done.toggled.connect(self._on_dlco_not_done_changed)
+        # One width for every entry, wide enough for the longest choice: the fields line up in a
+        # column under each other whatever the length of their labels (the labels wrap).
+        self._field_width = self.fontMetrics().horizontalAdvance(PRODUCT_TEXT["tisagenlecleucel"]) + 48
         body = QWidget()
         body_layout = QVBoxLayout(body)
         top = QFormLayout()
@@ -140,14 +151,19 @@ class EligibilityScreen(QWidget):
         grid = QGridLayout(w)
         grid.setContentsMargins(4, 2, 4, 6)
         title = QLabel(f"<b>{text}</b>")
+        title.setWordWrap(True)
         status = QLabel(objectName=f"status_{cid}")
         status.setMinimumWidth(90)
         detail = QLabel(objectName=f"detail_{cid}")
         detail.setWordWrap(True)
         detail.setStyleSheet("color: #333;")
         self.status[cid], self.detail[cid] = status, detail
-        grid.addWidget(title, 0, 0)
-        grid.addWidget(status, 0, 1, Qt.AlignmentFlag.AlignRight)
+        grid.setColumnStretch(0, 1)
+        header = QHBoxLayout()  # across both columns: the title is not squeezed by the field column
+        header.addWidget(title, 1)
+        header.addWidget(status)
+        status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        grid.addLayout(header, 0, 0, 1, 2)
         grid.addWidget(detail, 1, 0, 1, 2)
         row = 2
         if cid == "age":
@@ -172,14 +188,26 @@ class EligibilityScreen(QWidget):
             label, kind = FIELDS[name]
             widget = self._input(name, kind)
             self.inputs[name] = widget
-            grid.addWidget(QLabel(label), row, 0)
-            grid.addWidget(widget, row, 1)
+            caption = QLabel(label)
+            caption.setWordWrap(True)
+            cell = self._beside_not_done(widget) if kind == "dlco" else widget
+            cell.setFixedWidth(self._field_width)
+            grid.addWidget(caption, row, 0)
+            grid.addWidget(cell, row, 1)
             grid.addWidget(self.messages.label_for(name), row + 1, 0, 1, 2)
             row += 2
         return w
 
+    def _beside_not_done(self, edit: QWidget) -> QWidget:
+        cell = QWidget()
+        row = QHBoxLayout(cell)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(edit, 1)
+        row.addWidget(self.dlco_not_done)
+        return cell
+
     def _input(self, name: str, kind: str) -> QWidget:
-        if kind in ("number", "date"):
+        if kind in ("number", "date", "dlco"):
             w = line_edit("YYYY-MM-DD" if kind == "date" else "", name)
             w.textChanged.connect(self._on_inputs_changed)
             return w
@@ -191,15 +219,23 @@ class EligibilityScreen(QWidget):
             w = Choice([(None, "— not entered"), *[(g, str(g)) for g in range(6)]])
         elif kind == "pregnancy":
             w = Choice([(None, "— not entered"), ("negative", "negative"), ("positive", "positive")])
-        else:  # product
-            w = Choice([(None, "— not entered"), ("tisagenlecleucel", "tisagenlecleucel (commercial)"),
-                        ("other", "another product")])
+        else:  # product, rules §10 rev 2: a choice
+            w = Choice([(None, "— not entered"), *PRODUCT_TEXT.items()])
         w.setObjectName(name)
         w.currentIndexChanged.connect(self._on_inputs_changed)
         return w
 
     # ---- reading the form ------------------------------------------------------------------
     def values(self) -> EligibilityInputs:
+        """The entries as eligibility inputs; raises :class:`CaseError` naming each field that does
+        not parse or cannot be right."""
+        data, problems = self._read()
+        if problems:
+            raise CaseError(problems)
+        return data
+
+    def _read(self) -> tuple[EligibilityInputs | dict, list[Problem]]:
+        """(inputs, []) when every entry is good; else (the form's data, its problems)."""
         problems: list[Problem] = []
         data: dict = {}
         try:
@@ -213,7 +249,9 @@ class EligibilityScreen(QWidget):
         for name, widget in self.inputs.items():
             kind = FIELDS[name][1]
             try:
-                if kind == "number":
+                if kind == "dlco" and self.dlco_not_done.isChecked():
+                    data[name] = "not_done"
+                elif kind in ("number", "dlco"):
                     value = parse_decimal(widget.text())
                     data[name] = int(value) if name == "dyspnea_grade" and value is not None else value
                 elif kind == "date":
@@ -228,8 +266,29 @@ class EligibilityScreen(QWidget):
         else:
             data["disease_categories"] = tuple(ticked) or None
         if problems:
-            raise CaseError(problems)
-        return checked(EligibilityInputs, data)
+            return data, problems
+        try:
+            inputs = checked(EligibilityInputs, data)
+        except CaseError as exc:
+            return data, list(exc.problems)
+        if self.state.protocol is not None:  # percentages above 100 and the like (rules §10)
+            problems = input_problems(inputs, self.state.protocol.eligibility, prefix="")
+        return (data, problems) if problems else (inputs, [])
+
+    def _on_dlco_not_done_changed(self, ticked: bool) -> None:
+        edit = self.inputs["dlco_pct"]
+        if ticked:
+            edit.clear()  # a number beside "not done" would be a second, contradicting answer
+        edit.setEnabled(not ticked)
+        self._on_inputs_changed()
+
+    def _show_status(self, cid: str, status: str, detail: str) -> None:
+        label = self.status[cid]
+        label.setText(CHECK_ENTRY if status == "check" else say.STATUS_TEXT[status])
+        if label.property("shown_status") != status:  # re-styling is slow: only when it changes
+            label.setStyleSheet(f"color: {STATUS_COLOUR[status]}; font-weight: bold;")
+            label.setProperty("shown_status", status)
+        self.detail[cid].setText(detail)
 
     def _on_inputs_changed(self, *_args) -> None:
         s = self.state
@@ -237,18 +296,36 @@ class EligibilityScreen(QWidget):
             return
         self.age_note.setText(f"Age note: {s.protocol.eligibility.age_note}")
         self.messages.clear()
-        try:
-            inputs = self.values()
-        except CaseError as exc:
-            self.messages.show(exc.problems)
+        inputs, problems = self._read()
+        if problems:
+            # issue 14 §3: a criterion whose entry does not parse shows the problem, never the
+            # status judged before; the others are judged without the faulty entries.
+            self.messages.show(problems)
             self.verdict.show_text("Check the entries marked below.", "warn")
+            bad: dict[str, list[str]] = {}
+            for p in problems:
+                bad.setdefault(field_key(p.field), []).append(p.message)
+            judged = {}
+            if "assessed_on" not in bad:
+                kept = {k: (None if k in bad else v) for k, v in inputs.items()}
+                try:
+                    result = evaluate_eligibility(checked(EligibilityInputs, kept), s.case.patient,
+                                                  s.protocol.eligibility)
+                    judged = {c.id: c for c in result.criteria}
+                except CaseError:
+                    judged = {}
+            for cid, _text, _g in CRITERIA:
+                wrong = [m for name in CRITERION_FIELDS[cid] for m in bad.get(name, ())]
+                if cid in judged and not wrong:
+                    self._show_status(cid, judged[cid].status, judged[cid].detail)
+                elif wrong:
+                    self._show_status(cid, "check", "Check the entry: " + "; ".join(wrong))
+                else:
+                    self._show_status(cid, "check", "Check the assessment date first.")
             return
         result = evaluate_eligibility(inputs, s.case.patient, s.protocol.eligibility)
         for c in result.criteria:
-            self.status[c.id].setText(say.STATUS_TEXT[c.status])
-            colour = {"met": "#1b5e20", "not_met": "#b00020", "missing": "#8a6d00"}[c.status]
-            self.status[c.id].setStyleSheet(f"color: {colour}; font-weight: bold;")
-            self.detail[c.id].setText(c.detail)
+            self._show_status(c.id, c.status, c.detail)
         titles = {cid: text for cid, text, _g in CRITERIA}
         behind = ", ".join(titles[c] for c in result.reasons)
         text = say.VERDICT_TEXT[result.verdict]
@@ -296,7 +373,7 @@ class EligibilityScreen(QWidget):
         self.save_button.setText("&Save eligibility assessment")
 
     def load(self, e: EligibilityInputs | None) -> None:
-        widgets = [self.assessed_on, *self.inputs.values(), *self.categories.values()]
+        widgets = [self.assessed_on, *self.inputs.values(), *self.categories.values(), self.dlco_not_done]
         for w in widgets:
             w.blockSignals(True)
         try:
@@ -305,10 +382,12 @@ class EligibilityScreen(QWidget):
             for name, widget in self.inputs.items():
                 value = getattr(e, name) if e else None
                 kind = FIELDS[name][1]
-                if kind in ("number", "date"):
+                if kind == "dlco":  # rules §10 rev 2: "not_done" is the ticked choice
+                    self.dlco_not_done.setChecked(value == "not_done")
+                    widget.setEnabled(value != "not_done")
+                    widget.setText("" if value in (None, "not_done") else str(value))
+                elif kind in ("number", "date"):
                     widget.setText("" if value is None else (value.isoformat() if kind == "date" else str(value)))
-                elif kind == "product" and value not in (None, "tisagenlecleucel"):
-                    widget.set_value("other")
                 else:
                     widget.set_value(value)
             cats = e.disease_categories if e else None

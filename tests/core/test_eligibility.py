@@ -12,7 +12,7 @@ GOOD = {
     "relapsed_or_refractory_b_all": True, "disease_categories": ["second_marrow_relapse"],
     "hsct_ineligibility_reason": None, "cd19_documented": True,
     "alt_u_l": 45, "bilirubin_mg_dl": 0.8, "creatinine_mg_dl": 0.5,
-    "spo2_room_air_pct": 98, "dyspnea_grade": 0, "dlco_pct": None,
+    "spo2_room_air_pct": 98, "dyspnea_grade": 0, "dlco_pct": "not_done",  # rules §10 rev 2
     "lv_shortening_fraction_pct": 34, "ejection_fraction_pct": None, "cardiac_function_documented": False,
     "marrow_blasts_pct": 12, "peripheral_blasts": False, "disease_assessed_on": "2026-10-10",
     "lymphodepletion_start_on": "2026-10-22", "product": "tisagenlecleucel",
@@ -101,7 +101,8 @@ def test_bilirubin_at_most_2(bili, expected):
     ({"dyspnea_grade": 1}, "met"), ({"dyspnea_grade": 2}, "not_met"), ({"dyspnea_grade": None}, "missing"),
     ({"spo2_room_air_pct": 92}, "not_met"), ({"spo2_room_air_pct": 92.1}, "met"),
     ({"spo2_room_air_pct": None}, "missing"),
-    ({"dlco_pct": 40}, "met"), ({"dlco_pct": 39.9}, "not_met"), ({"dlco_pct": None}, "met"),  # not done
+    ({"dlco_pct": 40}, "met"), ({"dlco_pct": 39.9}, "not_met"),
+    ({"dlco_pct": "not_done"}, "met"), ({"dlco_pct": None}, "missing"),  # rules §10 rev 2
     ({"dlco_pct": 38, "spo2_room_air_pct": None}, "not_met"),  # an entered failing part wins over missing
 ])
 def test_pulmonary(changes, expected):
@@ -109,8 +110,9 @@ def test_pulmonary(changes, expected):
 
 
 @pytest.mark.parametrize("sf, ef, documented, expected", [
-    (28, None, False, "met"), (27.9, None, False, "not_met"),
-    (None, 40, False, "met"), (None, 39, False, "not_met"),
+    (28, None, False, "met"), (27.9, None, False, "missing"),  # rules §10 rev 2: EF may pass
+    (None, 40, False, "met"), (None, 39, False, "missing"),    # rules §10 rev 2: SF may pass
+    (27.9, 39, False, "not_met"),
     (20, 45, False, "met"),
     (None, None, True, "met"), (20, None, True, "met"),
     (None, None, False, "missing"), (None, None, None, "missing"),
@@ -158,7 +160,7 @@ def test_disease_burden_within_14_days(changes, expected):
     assert status("disease_burden", **changes) == expected
 
 
-@pytest.mark.parametrize("product, expected", [("tisagenlecleucel", "met"), ("axicabtagene", "not_met"), (None, "missing")])
+@pytest.mark.parametrize("product, expected", [("tisagenlecleucel", "met"), ("other", "not_met"), (None, "missing")])
 def test_product(product, expected):
     assert status("product", product=product) == expected
 
@@ -185,3 +187,132 @@ def test_every_criterion_has_a_readable_detail():
     assert all(c.detail for c in judge().criteria)
     assert next(c.detail for c in judge(creatinine_mg_dl=1.45, dob="2012-06-30").criteria if c.id == "creatinine") == \
         "creatinine 1.45 mg/dL (maximum 1.4 mg/dL for female, 14 years)"
+
+
+# ---- rules §10 rev 2 ---------------------------------------------------------------------------
+
+def criterion(cid, **kw):
+    return next(c for c in judge(**kw).criteria if c.id == cid)
+
+
+
+
+def test_dlco_not_done_is_entered_explicitly_and_met():
+    # rules §10 rev 2: "not done" is entered explicitly
+    c = criterion("pulmonary", dlco_pct="not_done")
+    assert c.status == "met" and "DLCO not done" in c.detail
+
+
+def test_dlco_empty_is_missing():
+    # rules §10 rev 2: an empty DLCO is missing (no longer read as "not done")
+    c = criterion("pulmonary", dlco_pct=None)
+    assert c.status == "missing" and "DLCO not entered" in c.detail
+
+
+@pytest.mark.parametrize("dlco, expected", [(40, "met"), (39.9, "not_met"), ("not_done", "met"), (None, "missing")])
+def test_dlco_number_not_done_or_missing(dlco, expected):
+    # rules §10 rev 2: a number, "not_done", or null (missing)
+    assert status("pulmonary", dlco_pct=dlco) == expected
+
+
+@pytest.mark.parametrize("product, expected", [("tisagenlecleucel", "met"), ("other", "not_met"), (None, "missing")])
+def test_product_is_a_choice(product, expected):
+    # rules §10 rev 2: a choice, not free text: tisagenlecleucel, or another product
+    c = criterion("product", product=product)
+    assert c.status == expected
+    if product == "tisagenlecleucel":
+        assert c.detail == "tisagenlecleucel (Kymriah), commercial"
+
+
+@pytest.mark.parametrize("text", ["Kymriah", "axicabtagene", "", "TISAGENLECLEUCEL"])
+def test_product_free_text_in_a_case_file_is_refused_naming_the_field(text):
+    # rules §10 rev 2, case-format rev 2: product is tisagenlecleucel | other | null
+    from pacer_desktop.core.errors import CaseError
+    with pytest.raises(CaseError) as info:
+        judge(product=text)
+    assert [p.field for p in info.value.problems] == ["eligibility.product"]
+    assert "'tisagenlecleucel' or 'other'" in info.value.problems[0].message
+
+
+@pytest.mark.parametrize("sf, ef, documented, expected", [
+    (27, None, False, "missing"),   # the ejection fraction may pass
+    (27, 39, None, "missing"),      # documentation not entered may pass
+    (None, 39, False, "missing"),
+    (27, 39, False, "not_met"),     # every alternative entered and failing
+    (28, None, None, "met"), (None, 40, None, "met"), (None, None, True, "met"), (27, 39, True, "met"),
+])
+def test_cardiac_alternatives_not_met_only_when_every_one_fails(sf, ef, documented, expected):
+    # rules §10 rev 2: alternatives are not_met only when every alternative is entered and fails
+    assert status("cardiac", lv_shortening_fraction_pct=sf, ejection_fraction_pct=ef,
+                  cardiac_function_documented=documented) == expected
+
+
+@pytest.mark.parametrize("marrow, peripheral, expected", [
+    (4.9, None, "missing"),    # peripheral blasts not entered may pass
+    (None, False, "missing"),  # marrow blasts not entered may pass
+    (4.9, False, "not_met"), (5, None, "met"), (None, True, "met"), (None, None, "missing"),
+])
+def test_disease_burden_alternatives_not_met_only_when_both_fail(marrow, peripheral, expected):
+    # rules §10 rev 2: alternatives are not_met only when every alternative is entered and fails
+    assert status("disease_burden", marrow_blasts_pct=marrow, peripheral_blasts=peripheral) == expected
+
+
+@pytest.mark.parametrize("sex, value", [("female", 0.2), ("male", 0.2), (None, 0.2), ("female", None)])
+def test_creatinine_under_1_year_is_not_met_with_the_reason(sex, value):
+    # rules §10 rev 2: for an age the table does not cover (under 1 year) creatinine is not_met
+    c = criterion("creatinine", dob="2026-01-01", sex=sex, creatinine_mg_dl=value)
+    assert c.status == "not_met"
+    assert "no maximum for under 1 year" in c.detail
+
+
+@pytest.mark.parametrize("assessed, expected", [
+    ("2026-10-08", "met"),      # LD − 14 days: included
+    ("2026-10-07", "not_met"),  # LD − 15 days
+    ("2026-10-22", "met"),      # LD itself: included
+    ("2026-10-23", "not_met"),  # after LD
+])
+def test_disease_burden_window_includes_both_ends(assessed, expected):
+    # rules §10 rev 2: the window is LD − 14 days to LD, both days included (already so: no xfail)
+    assert status("disease_burden", disease_assessed_on=assessed, lymphodepletion_start_on="2026-10-22") == expected
+
+
+@pytest.mark.parametrize("on, years", [("2026-02-28", 17), ("2026-03-01", 18), ("2028-02-28", 19),
+                                       ("2028-02-29", 20)])
+def test_born_on_29_february_has_a_birthday_on_1_march_in_other_years(on, years):
+    # rules §10 rev 2: completed years (already so: no xfail)
+    from datetime import date
+
+    from pacer_desktop.core.timeutil import completed_years
+    assert completed_years(date(2008, 2, 29), date.fromisoformat(on)) == years
+
+
+@pytest.mark.parametrize("assessed, expected", [("2026-02-28", "met"), ("2026-03-01", "not_met")])
+def test_age_bound_for_someone_born_on_29_february(assessed, expected):
+    # rules §10 rev 2: 25 completed years until 28 February, 26 on 1 March (already so: no xfail)
+    assert status("age", dob="2000-02-29", assessed_on=assessed, consent_signed_on="2026-02-01") == expected
+
+
+def test_schema_describes_product_and_dlco_as_rev_2():
+    # rules §10 rev 2, case-format rev 2: product tisagenlecleucel | other | null; dlco a number,
+    # "not_done" or null
+    import json
+
+    from pacer_desktop.cli import main
+    import contextlib
+    import io
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["schema"]) == 0
+    schema = json.loads(out.getvalue())
+    props = schema["$defs"]["EligibilityInputs"]["properties"]
+
+    def options(prop):
+        return prop.get("anyOf", [prop])
+
+    product = options(props["product"])
+    assert {"enum": ["tisagenlecleucel", "other"], "type": "string"} in product
+    assert {"type": "null"} in product and len(product) == 2  # no free text
+    dlco = options(props["dlco_pct"])
+    assert {"const": "not_done", "type": "string"} in dlco
+    assert {"type": "null"} in dlco
+    assert {"type": "number"} in dlco

@@ -35,7 +35,7 @@ def fill_eligible(qtbot, screen) -> None:
     screen.categories["second_marrow_relapse"].setChecked(True)
     i["cd19_documented"].set_value(True)
     for name, text in (("alt_u_l", "45"), ("bilirubin_mg_dl", "0.8"), ("creatinine_mg_dl", "0.5"),
-                       ("spo2_room_air_pct", "98"), ("lv_shortening_fraction_pct", "34"),
+                       ("spo2_room_air_pct", "98"), ("dlco_pct", "55"), ("lv_shortening_fraction_pct", "34"),
                        ("marrow_blasts_pct", "12"), ("disease_assessed_on", "2026-10-10"),
                        ("lymphodepletion_start_on", "2026-10-22")):
         type_into(qtbot, i[name], text)
