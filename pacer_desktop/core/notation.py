@@ -7,6 +7,7 @@ Dates name their month in English letters (``4 Nov``), so 4/11 and 11/4 cannot b
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from .protocol import DoseRules
@@ -56,3 +57,9 @@ def celsius(value: Decimal | int | float) -> str:
 def product_strength(rules: DoseRules) -> str:
     """``100 mg/0.67 mL``."""
     return f"{mg(rules.product_mg)}/{ml(rules.product_ml)}"
+
+
+def day_time(at: datetime) -> str:
+    """``30 Nov 22:00``: the day, the month in letters and the 24-hour time of ``at`` as given
+    (convert it to the ward's zone first); no ISO text, no offset."""
+    return f"{at.day} {MONTHS[at.month - 1]} {at.hour:02d}:{at.minute:02d}"

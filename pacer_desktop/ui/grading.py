@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGridLayout, QGroupBox, Q
                                QWidget)
 
 from ..core import notation
-from ..core.case import Assessment, CrsInputs, IcansInputs
+from ..core.case import Assessment, CrsInputs, IcansInputs, Temperature, Weight
 from ..core.crs import DEVICE_TEXT, HYPOTENSION_TEXT
 from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
@@ -120,9 +120,25 @@ class ReadingEntry(QGroupBox):
         form.addRow("", self.save_button)
         self.save_button.clicked.connect(self.submit)
         on_enter(self, self.submit)
+        state.switched.connect(self.clear)
 
     def submit(self) -> None:
         raise NotImplementedError
+
+    def clear(self) -> None:
+        """Blank, with the time following the clock: after a save, and for another patient."""
+        self.messages.clear()
+        self.time.set_now()
+
+    def check(self, **additions: tuple) -> bool:
+        """Whether the new entry passes the bedside rules by this window's clock; if not, the
+        problems are shown at their fields and nothing is sent to storage."""
+        try:
+            self.state.check(**additions)
+        except CaseError as exc:
+            self.messages.show(list(exc.problems))
+            return False
+        return True
 
 
 class TemperatureEntry(ReadingEntry):
@@ -135,6 +151,11 @@ class TemperatureEntry(ReadingEntry):
         self.reading = reading
         self.value, self.unit, self.converted = reading.value, reading.unit, reading.converted
 
+    def clear(self) -> None:
+        self.value.clear()
+        self.unit.set_value("C")
+        super().clear()
+
     def submit(self) -> None:
         try:
             value = required_decimal(self.value.text(), "value", "Enter the temperature.")
@@ -144,10 +165,11 @@ class TemperatureEntry(ReadingEntry):
         self.messages.clear()
         at, unit = self.time.value(), self.unit.value()
         shown = f"{notation.plain_number(value)} °{unit}"
+        if not self.check(temperatures=(Temperature(at=at, value=value, unit=unit),)):
+            return
 
         def saved(_id) -> None:
-            self.value.clear()
-            self.time.set_now()
+            self.clear()
             self.value.setFocus()
 
         self.state.save(lambda store, user, pid: store.add_temperature(user, pid, at=at, value=value, unit=unit),
@@ -162,6 +184,10 @@ class WeightEntry(ReadingEntry):
         super().__init__(state, "Weight", "Weight (kg)", kg, "kg", "Weighed at", "Record weight", parent)
         self.kg = kg
 
+    def clear(self) -> None:
+        self.kg.clear()
+        super().clear()
+
     def submit(self) -> None:
         try:
             kg = required_decimal(self.kg.text(), "kg", "Enter the weight in kg.")
@@ -170,10 +196,11 @@ class WeightEntry(ReadingEntry):
             return
         self.messages.clear()
         at = self.time.value()
+        if not self.check(weights=(Weight(at=at, kg=kg),)):
+            return
 
         def saved(_id) -> None:
-            self.kg.clear()
-            self.time.set_now()
+            self.clear()
 
         self.state.save(lambda store, user, pid: store.add_weight(user, pid, at=at, kg=kg),
                         f"Weight {notation.kg(kg)} recorded", on_problems=self.messages.show, on_saved=saved)
@@ -437,6 +464,28 @@ class AssessmentFields(QGroupBox):
         self.grade.setText("\n".join(lines))
         self.notes.setText("\n".join(row.notes))
 
+    def clear(self) -> None:
+        """Every answer back to its blank default, the time following the clock (issue 14 §3):
+        after a save, and whenever another patient is selected."""
+        widgets = (self.crs_assessed, self.hypotension, self.oxygen, self.flow, self.icans_assessed, self.tool,
+                   *self.ice_items.values(), *self.capd_items, *self._totals(), self.unable, self.sedated,
+                   self.consciousness, self.seizure, self.motor, self.edema)
+        with signals_blocked(*widgets, self.time.edit):
+            self.replacing = None
+            self.time.set_now()
+            self.crs_assessed.setChecked(True)
+            self.icans_assessed.setChecked(True)
+            for choice in (self.hypotension, self.oxygen, self.tool, self.consciousness, self.seizure, self.motor,
+                           self.edema, *self.capd_items):
+                choice.setCurrentIndex(0)
+            self.flow.clear()
+            for spin in (*self.ice_items.values(), *self._totals()):
+                spin.setValue(-1)
+            self.unable.setChecked(False)
+            self.sedated.setChecked(False)
+        self.messages.clear()
+        self._on_inputs_changed()
+
     def load(self, assessment: Assessment) -> None:
         """Show the stored ``assessment``; the live grade is then worked out with it replaced."""
         crs, icans = assessment.crs, assessment.icans
@@ -475,17 +524,19 @@ class AssessmentForm(AssessmentFields):
         self.form.addRow("", self.save_button)
         self.save_button.clicked.connect(self.submit)
         on_enter(self, self.submit)
+        state.switched.connect(self.clear)
 
     def submit(self) -> None:
         try:
             assessment = self.inputs()
+            self.state.check(assessments=(assessment,))
         except CaseError as exc:
             self.messages.show(exc.problems)
             return
         self.messages.clear()
 
         def saved(_id) -> None:
-            self.time.set_now()
+            self.clear()
 
         what = self.grade.text().replace("\n", "; ")
         self.state.save(lambda store, user, pid: store.add_assessment(

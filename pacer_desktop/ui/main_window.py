@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self.state.saved.connect(lambda text: self.statusBar().showMessage(f"✓ Saved: {text}", 15000))
         self.state.failed.connect(self._on_failed)
         self.state.user_changed.connect(self._show_user)
+        self.state.switched.connect(self._close_patient_dialogs)
         self.ops.busy_changed.connect(lambda busy: self.busy_label.setText("saving…" if busy else ""))
         self._show_user()
         self.idle = IdleWatcher(QApplication.instance(), idle_ms, self)
@@ -253,13 +254,22 @@ class MainWindow(QMainWindow):
         if self.state.patient_id is not None and not self.ops.busy:
             self.state.reload()
 
+    def _patient_dialogs(self) -> list:
+        """Open dialogs that belong to the patient on screen: entries, corrections, a preview."""
+        return [d for d in (getattr(self._screens.get(1), "dialog", None), self.grading.flowsheet.dialog,
+                            self._printer and self._printer.dialog) if d is not None]
+
+    def _close_patient_dialogs(self) -> None:
+        """Another patient was selected: a dialog still open was for the one before (issue 14 §3)."""
+        for dialog in self._patient_dialogs():
+            if dialog.isVisible():
+                dialog.done(0)
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
         self.ops.wait(background=False)  # never lose an entry: queued writes finish first
         QApplication.processEvents()
         self.idle.stop()
-        for dialog in (self.dialog, self.who_dialog, getattr(self._screens.get(1), "dialog", None),
-                       self.grading.flowsheet.dialog,
-                       self._printer and self._printer.dialog):
+        for dialog in (self.dialog, self.who_dialog, *self._patient_dialogs()):
             if dialog is not None:
                 dialog.done(0)
         super().closeEvent(event)

@@ -156,11 +156,22 @@ def parse_date(text: str) -> date | None:
 
 
 class TimeField(QWidget):
-    """A date and time in the patient's zone, defaulting to now, with a "Now" button."""
+    """A date and time in the patient's zone, with a "Now" button.
+
+    Until the user edits it, the field follows the clock: it shows, and :meth:`value` gives, the
+    current minute (a reading typed at 04:21 into a form opened at 04:18 is taken at 04:21, issue
+    14 §3). A time set or typed stays as set until :meth:`set_now` (the Now button, a save, another
+    patient) makes it follow the clock again.
+    """
+
+    #: How often a field that follows the clock looks at it (it redraws only when the minute changes).
+    TICK_MS = 1000
 
     def __init__(self, zone: Callable[[], str], now: Callable[[], datetime], parent: QWidget | None = None):
         super().__init__(parent)
         self._zone, self._now = zone, now
+        self._following = True
+        self._setting = False
         # The editor holds the patient's wall-clock time as a UTC QDateTime: read as the
         # workstation's local time, a time that does not exist there (a spring-forward hour)
         # would be silently moved by an hour. The zone is applied in Python (zoneinfo), as the
@@ -169,8 +180,9 @@ class TimeField(QWidget):
         self.edit.setTimeZone(QTimeZone.utc())
         self.edit.setDisplayFormat("dd MMM yyyy HH:mm")
         self.edit.setCalendarPopup(False)
+        self.edit.dateTimeChanged.connect(self._on_edited)
         self.now_button = QPushButton("Now")
-        self.now_button.setToolTip("Set the time to now")
+        self.now_button.setToolTip("Set the time to now; it then follows the clock until edited")
         set_by_name(self.now_button, focusPolicy="ClickFocus")  # Tab goes on to the next field
         self.now_button.clicked.connect(self.set_now)
         self.zone_label = QLabel()
@@ -179,26 +191,59 @@ class TimeField(QWidget):
         layout.addWidget(self.edit, 1)
         layout.addWidget(self.now_button)
         layout.addWidget(self.zone_label)
+        from PySide6.QtCore import QTimer
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._follow_clock)
+        self._timer.start(self.TICK_MS)
         self.set_now()
 
+    @property
+    def following(self) -> bool:
+        """Whether the field shows (and gives) the current time, not a time the user set."""
+        return self._following
+
     def set_now(self) -> None:
-        self.set_value(self._now())
+        """Show now, and follow the clock until the user edits the time."""
+        self._show(self._now())
+        self._following = True
 
     def set_value(self, at: datetime) -> None:
+        """Show ``at``; the field keeps it (no longer follows the clock)."""
+        self._following = False  # first: a redraw that reads the value meanwhile must get ``at``
+        self._show(at)
+
+    def _show(self, at: datetime) -> None:
         self._shown_zone = self._zone()
         t = at.astimezone(ZoneInfo(self._shown_zone))
         self.zone_label.setText(t.strftime("%Z"))
-        self.edit.setDateTime(QDateTime(QDate(t.year, t.month, t.day), QTime(t.hour, t.minute), QTimeZone.utc()))
+        shown = QDateTime(QDate(t.year, t.month, t.day), QTime(t.hour, t.minute), QTimeZone.utc())
+        if shown == self.edit.dateTime():
+            return
+        self._setting = True
+        try:
+            self.edit.setDateTime(shown)
+        finally:
+            self._setting = False
+
+    def _on_edited(self, _value: QDateTime) -> None:
+        if not self._setting:
+            self._following = False
+
+    def _follow_clock(self) -> None:
+        if self._following:
+            self._show(self._now())
 
     def value(self) -> datetime:
-        """The instant shown, in the zone it is shown and labelled in (fold 0 on a repeated hour)."""
+        """The instant shown, in the zone it is shown and labelled in (fold 0 on a repeated hour);
+        the current minute while the field follows the clock."""
+        self._follow_clock()
         d, t = self.edit.date(), self.edit.time()
         return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=ZoneInfo(self._shown_zone))
 
     def follow_zone(self) -> None:
         """After the zone changed (another patient), show the same instant in the new zone."""
         if self._zone() != self._shown_zone:
-            self.set_value(self.value())
+            self._show(self.value())
 
 
 class Choice(QComboBox):

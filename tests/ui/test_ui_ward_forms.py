@@ -63,7 +63,6 @@ def _assert_blank(w) -> None:
     assert "answer all 8 items" in a.capd_total.text()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 §3: forms keep the last patient's answers")
 def test_switching_patients_clears_every_entry_form(qtbot, two_children, store):
     """The CAPD answers and oxygen choice of one child appeared, already graded, on another's form."""
     w, first, second = two_children
@@ -77,7 +76,6 @@ def test_switching_patients_clears_every_entry_form(qtbot, two_children, store):
                    for e in store.entries(second, "assessment"))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 §3: a correction dialog outlives a patient switch")
 def test_switching_patients_closes_the_old_patients_dialogs(qtbot, two_children, store, nurse):
     w, first, second = two_children
     store.add_temperature(nurse, first, at=NOW - timedelta(hours=1), value=Decimal("37.5"), unit="C")
@@ -93,7 +91,6 @@ def test_switching_patients_closes_the_old_patients_dialogs(qtbot, two_children,
     assert [d.isVisible() for d in dialogs] == [False, False]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 §3: the assessment form keeps its answers after a save")
 def test_after_a_save_the_assessment_form_is_cleared(qtbot, two_children, store):
     w, first, _ = two_children
     a = w.grading.assessment
@@ -108,7 +105,6 @@ def test_after_a_save_the_assessment_form_is_cleared(qtbot, two_children, store)
     _assert_blank(w)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 §3: 'Taken at' keeps the time the form was opened")
 def test_taken_at_follows_the_clock_until_edited(qtbot, two_children, store):
     """A 04:21 reading was stored as 04:18: the field kept the time the window was opened."""
     w, first, _ = two_children
@@ -132,7 +128,6 @@ def test_taken_at_follows_the_clock_until_edited(qtbot, two_children, store):
     qtbot.waitUntil(lambda: t.time.edit.time().minute() == 30, timeout=15000)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 §3: future-time message is ISO strings with offsets")
 def test_a_future_time_is_refused_in_the_wards_words(qtbot, two_children, store):
     w, first, _ = two_children
     w.clock.now = datetime(2026, 11, 30, 20, 21, tzinfo=ZONE)
