@@ -8,7 +8,7 @@ from reportlab.platypus import KeepInFrame, Paragraph, Spacer, Table, TableStyle
 from ..core import notation
 from . import content as c
 from .documents import DOCUMENTS
-from .pdf import (BODY, BOLD, FOOTER_H, HEADER_H, HEADING, INK, LABEL, MARGIN, ORDER, PAGE_SIZES, RULE, SMALL,
+from .pdf import (BODY, BOLD, FONT, FOOTER_H, HEADER_H, HEADING, INK, LABEL, MARGIN, ORDER, PAGE_SIZES, RULE, SMALL,
                   WARNING, QrCode, build, escape, grid, p, patient_grid, register_fonts)
 
 TITLE = DOCUMENTS["order"][0]
@@ -44,7 +44,7 @@ def _story(job: c.PrintJob, width: float, order: str, content_hash: str) -> list
           Paragraph(f"Order {escape(order)}", LABEL)]
     top = Table([[patient_grid(job.patient, job, width - QR_SIZE - 8, c.age_text(job.patient, job)), qr]],
                 colWidths=[width - QR_SIZE, QR_SIZE], hAlign="LEFT")
-    top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    top.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 8.5), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                              ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (0, 0), (-1, -1), "LEFT")]))
 
     head = c.order_head(dose, interval, proto)
@@ -54,7 +54,7 @@ def _story(job: c.PrintJob, width: float, order: str, content_hash: str) -> list
                        [p(f"Volume: {c.volume_sentence(dose, proto)}.", BODY)],
                        [p(f"Route: {proto.dose.route_note}. {c.daily_maximum_sentence(proto)}", BODY)]],
                       colWidths=[width], hAlign="LEFT")
-    order_box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.5, INK), ("LINEBELOW", (0, 0), (-1, 0), 0.5, RULE),
+    order_box.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 8.5), ("BOX", (0, 0), (-1, -1), 1.5, INK), ("LINEBELOW", (0, 0), (-1, 0), 0.5, RULE),
                                    ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5)]))
 

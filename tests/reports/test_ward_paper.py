@@ -62,7 +62,6 @@ def _unembedded(data: bytes) -> list[str]:
     return missing
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 §4: the canvas's default Helvetica is not embedded")
 @pytest.mark.parametrize("kind, path", [("order", STANDARD), ("order", ESCALATED), ("mar", STANDARD),
                                         ("eligibility", ELIGIBILITY), ("grading", STANDARD)])
 def test_every_font_of_a_printed_document_is_embedded(kind, path):
