@@ -28,7 +28,6 @@ def job_for(path, kind, paper="letter", now=None):
     return make_print_job(kind, case, header, printed_by="AB (pharmacist)", paper=paper, printed_at=PRINTED_AT)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 §4: an ended course prints as an active order")
 def test_an_order_sheet_after_the_stop_time_says_the_course_is_complete(paper):
     """Example 01 stops 10 Nov 2026 10:00 (rules §6); printed on 11 Nov it orders nothing."""
     later = datetime(2026, 11, 11, 9, 0, tzinfo=ZoneInfo("America/Chicago"))
@@ -39,6 +38,7 @@ def test_an_order_sheet_after_the_stop_time_says_the_course_is_complete(paper):
     assert "every 12 hours (2.5 mg/kg/dose" not in text  # the order sentence is not printed as an order
     assert "0.4 mL of Kineret" not in text
     assert "stop time 10 Nov 2026 10:00" in text
+    assert "Escalate to every 6 hours" not in text
 
 
 def test_an_order_sheet_before_the_stop_time_is_an_order():
