@@ -8,7 +8,7 @@ Dates name their month in English letters (``4 Nov``), so 4/11 and 11/4 cannot b
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from .protocol import DoseRules
 
@@ -52,6 +52,18 @@ def every_hours(hours: int) -> str:
 
 def celsius(value: Decimal | int | float) -> str:
     return f"{plain_number(value)} °C"
+
+
+def fahrenheit(value: Decimal | int | float) -> str:
+    """``99.0 °F``: °F always to one decimal, as thermometers show and nurses write it
+    (``99 °F`` read as a rounded or a different reading; issue 14 §4)."""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    return f"{number.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):f} °F"
+
+
+def temperature(value: Decimal | int | float, unit: str) -> str:
+    """A reading in its own unit: ``38.7 °C``, ``101.5 °F``, ``99.0 °F``."""
+    return fahrenheit(value) if unit == "F" else celsius(value)
 
 
 def product_strength(rules: DoseRules) -> str:

@@ -35,7 +35,7 @@ def describe(kind: str, values: dict) -> str:
     """One line for a stored entry, in the words of the screens."""
     v = values or {}
     if kind == "temperature":
-        return f"{notation.plain_number(v['value'])} °{v['unit']}"
+        return notation.temperature(v["value"], v["unit"])
     if kind == "weight":
         return notation.kg(v["kg"])
     if kind == "medication":

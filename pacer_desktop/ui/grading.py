@@ -63,6 +63,11 @@ def align_labels(*forms: QFormLayout) -> None:
         label.setMinimumWidth(width)
 
 
+def fahrenheit(celsius: Decimal) -> Decimal:
+    """°C → °F (physics, not protocol)."""
+    return celsius * 9 / 5 + 32
+
+
 class TemperatureReading(QWidget):
     """A temperature as typed: value, °C or °F, and the value in the other unit beside them.
     The entry form records one; a correction of a stored temperature shows it (flowsheet)."""
@@ -95,8 +100,7 @@ class TemperatureReading(QWidget):
         if self.unit.value() == "F":
             self.converted.setText(f"= {notation.celsius(to_celsius(value, 'F', rules))}")
         else:
-            f = (value * 9 / 5 + 32).quantize(Decimal("0.1"))
-            self.converted.setText(f"= {notation.plain_number(f)} °F")
+            self.converted.setText(f"= {notation.fahrenheit(fahrenheit(value))}")
 
 
 class ReadingEntry(QGroupBox):
@@ -164,7 +168,7 @@ class TemperatureEntry(ReadingEntry):
             return
         self.messages.clear()
         at, unit = self.time.value(), self.unit.value()
-        shown = f"{notation.plain_number(value)} °{unit}"
+        shown = notation.temperature(value, unit)
         if not self.check(temperatures=(Temperature(at=at, value=value, unit=unit),)):
             return
 

@@ -219,7 +219,7 @@ def fever_banner(result: Result, rows: list[ScheduledDose]) -> tuple[str, str]:
     zone = result.timezone
     parts = []
     for r in result.persistent_fever_readings:
-        shown = f"{notation.plain_number(r.value)} °{r.unit}"
+        shown = notation.temperature(r.value, r.unit)
         if r.unit == "F":
             shown += f" ({notation.celsius(r.temp_c)})"
         parts.append(f"{shown} at {day_time(r.at, zone)}")

@@ -133,7 +133,6 @@ def test_a_past_time_is_entered_with_the_keyboard_alone(qtbot, make_window, stor
     assert [e.at for e in store.entries(pid, "temperature")] == [datetime(2026, 11, 30, 22, 5, tzinfo=ZONE)]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 §4: °F shown without its decimal (99 °F)")
 def test_fahrenheit_is_shown_to_one_decimal_as_entered(qtbot, make_window, store, nurse):
     pid = _patient(store, nurse, "Fay Fahrenheit", "F-9")
     store.add_temperature(nurse, pid, at=NOW - timedelta(hours=1), value=Decimal("99.0"), unit="F")
