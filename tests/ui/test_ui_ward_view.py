@@ -145,7 +145,6 @@ def test_fahrenheit_is_shown_to_one_decimal_as_entered(qtbot, make_window, store
     assert sheet.cell_text(0, 2) == "99.0 °F"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 §4: the flowsheet does not say what a correction replaced")
 def test_the_flowsheet_says_which_entry_replaced_which_and_shows_the_full_status(qtbot, make_window, store, nurse):
     pid = _patient(store, nurse, "Gus Correct", "C-1")
     reason = "typed the reading of the patient in the next bed; checked with the charge nurse"
