@@ -251,8 +251,12 @@ class MainWindow(QMainWindow):
         self.ops.run_in_background(lambda store: store.daily_backup(), on_success=done, on_failure=failed)
 
     def _tick(self) -> None:
-        if self.state.patient_id is not None and not self.ops.busy:
-            self.state.reload()
+        if self.ops.busy:
+            return
+        if self.state.patient_id is not None:
+            self.state.reload()  # the patient list follows (state.changed)
+        else:
+            self.patients.refresh()
 
     def _patient_dialogs(self) -> list:
         """Open dialogs that belong to the patient on screen: entries, corrections, a preview."""

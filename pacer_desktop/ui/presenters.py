@@ -240,3 +240,59 @@ def fever_banner(result: Result, rows: list[ScheduledDose]) -> tuple[str, str]:
 def first_dose_due_now(rows: list[ScheduledDose]) -> bool:
     return bool(rows) and rows[0].status in ("due", "overdue")
 
+
+
+# ---- the ward task view (issue 14 §4) ------------------------------------------------------
+
+#: Urgency ranks of the patient list, most urgent first.
+OVERDUE, DUE, PROMPT, REST = range(4)
+
+
+@model(positional=True)
+class WardLine(Frozen):
+    """One patient's line in the patient list: how urgent, and what to say."""
+
+    rank: int
+    since: datetime | None  # the earliest outstanding due time (overdue and due sort by it)
+    dose: str               # "DOSE OVERDUE since 5 Nov 10:30", "dose DUE NOW (12:30)", "next dose 23:00", …
+    flags: tuple[str, ...]  # "persistent fever", "⚑ consider escalation", …
+
+
+def open_prompts(result: Result, acknowledgements: list, now: datetime) -> list[str]:
+    """The prompts of ``result`` (rules §7) not acknowledged for the assessment they are judged
+    on (the latest graded at or before ``now``), as the dose screen judges them."""
+    graded = [a for a in result.assessments if a.crs_grade is not None and a.at <= now]
+    judged_on = graded[-1].at if graded else None
+    return [code for code in result.alerts
+            if code in PROMPTS and acknowledgement_of(acknowledgements, code, judged_on) is None]
+
+
+PROMPT_FLAG = {"consider_escalation": "⚑ consider escalation", "standard_of_care": "⚑ CRS worsening on escalated"
+               " anakinra: standard of care"}
+
+
+def ward_line(result: Result | None, given_times: list[datetime], now: datetime, acknowledgements: list,
+              error: str = "") -> WardLine:
+    """What the patient list says of a patient: the next dose or what is due, and the flags."""
+    if result is None:
+        return WardLine(OVERDUE, None, "⚠ stored data the calculator refuses: open to check", (error,) if error
+                        else ())
+    zone = result.timezone
+    prompts = open_prompts(result, acknowledgements, now)
+    flags = [PROMPT_FLAG[p] for p in prompts]
+    if result.persistent_fever_at is None:
+        return WardLine(PROMPT if prompts else REST, None, "no anakinra: fever rule not met", tuple(flags))
+    flags.insert(0, f"persistent fever since {day_time(result.persistent_fever_at, zone)}")
+    rows = schedule_rows(result, given_times, now)
+    nxt = next_dose(rows)
+    if result.stop_at is not None and now >= result.stop_at:
+        return WardLine(PROMPT if prompts else REST, None, "course complete: no doses due", tuple(flags))
+    if nxt is None:
+        return WardLine(PROMPT if prompts else REST, None, "no dose outstanding", tuple(flags))
+    if nxt.status == "overdue":
+        first = min(r.due for r in rows if r.status == "overdue")
+        return WardLine(OVERDUE, first, f"DOSE OVERDUE since {day_time(first, zone)}", tuple(flags))
+    if nxt.status == "due":
+        return WardLine(DUE, nxt.due, f"dose DUE NOW ({clock(nxt.due, zone)})", tuple(flags))
+    when = clock(nxt.due, zone) if local(nxt.due, zone).date() == local(now, zone).date() else day_time(nxt.due, zone)
+    return WardLine(PROMPT if prompts else REST, None, f"next dose {when}", tuple(flags))

@@ -58,7 +58,6 @@ def ward(store, nurse):
     return {"quiet": quiet, "prompt": prompt, "due": due, "overdue": overdue}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 §4: the patient list shows names only, by name")
 def test_the_patient_list_is_a_ward_task_view_most_urgent_first(qtbot, make_window, ward):
     w = make_window(NOW)
     plist = w.patients
@@ -72,7 +71,6 @@ def test_the_patient_list_is_a_ward_task_view_most_urgent_first(qtbot, make_wind
     assert "Ada Quiet" in texts[3] and "persistent fever" not in texts[3] and "no anakinra" in texts[3]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 §4: the patient list shows names only, by name")
 def test_the_ward_view_is_quick_for_30_patients(qtbot, make_window, store, nurse):
     for i in range(30):
         pid = _patient(store, nurse, f"Patient {i:02d}", f"Q-{i:02d}")
