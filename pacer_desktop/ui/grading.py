@@ -22,7 +22,7 @@ from . import presenters as say
 from .flowsheet import Flowsheet
 from .patient_state import PatientState
 from .widgets import (Banner, Choice, FieldMessages, TimeField, line_edit, on_enter, parse_decimal, required_decimal,
-                      signals_blocked)
+                      set_by_name, signals_blocked)
 
 CONSCIOUSNESS = [("normal", "normal: awake and alert"), ("awakens_spontaneously", "awakens spontaneously"),
                  ("awakens_to_voice", "awakens to voice"),
@@ -34,9 +34,15 @@ MOTOR = [("none", "no focal weakness"), ("deep_focal_weakness", "deep focal moto
 EDEMA = [("none", "no cerebral edema"), ("focal", "focal edema on imaging"),
          ("diffuse", "diffuse edema, posturing, CN VI palsy, papilledema or Cushing's triad")]
 
+#: Width of the entry forms' pane, and the least width the flowsheet beside it needs to show all
+#: its columns (Entered by, Status); below their sum the flowsheet goes under the forms.
+ENTRY_WIDTH_PX = 530
+FLOWSHEET_WIDTH_PX = 520
+SPLIT_GAP_PX = 10
+
 #: Characters a choice in the assessment form is sized for; its list opens wide enough for every
 #: item. Sized for its longest item instead, the form needed scrolling sideways at 1366×768.
-CHOICE_CHARS = 18
+CHOICE_CHARS = 18  # noqa: layout, not a clinical number
 
 
 def fit_choice(choice: Choice) -> Choice:
@@ -587,7 +593,7 @@ class GradingScreen(QWidget):
         scroll = QScrollArea()
         scroll.setWidget(entry)
         scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(530)
+        scroll.setMinimumWidth(ENTRY_WIDTH_PX)
         self.flowsheet = Flowsheet(state)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.flowsheet, "&Flowsheet")
@@ -597,7 +603,12 @@ class GradingScreen(QWidget):
         splitter.addWidget(scroll)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([540, 560])
+        splitter.setSizes([ENTRY_WIDTH_PX + SPLIT_GAP_PX, FLOWSHEET_WIDTH_PX])
+        self.splitter = splitter
+        self._wide = True
+        # The screen's least width is the entry pane's, side by side or not: were it the sum of
+        # both panes, a narrow window could never become narrow enough to put one under the other.
+        splitter.setMinimumWidth(ENTRY_WIDTH_PX)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.fever_banner)
@@ -614,6 +625,17 @@ class GradingScreen(QWidget):
             return
         rows = say.schedule_rows(r, self.state.given_times(), self.state.now())
         self.fever_banner.show_text(*say.fever_banner(r, rows))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        """Side by side where both fit; narrower (a 1024×768 screen), the flowsheet goes under the
+        entry forms, so that none of its columns is cut off (issue 14 §4)."""
+        wide = event.size().width() >= ENTRY_WIDTH_PX + FLOWSHEET_WIDTH_PX
+        if wide != self._wide:
+            self._wide = wide
+            set_by_name(self.splitter, orientation="Horizontal" if wide else "Vertical")
+            half = max(event.size().height(), 2) // 2
+            self.splitter.setSizes([ENTRY_WIDTH_PX + SPLIT_GAP_PX, FLOWSHEET_WIDTH_PX] if wide else [half, half])
+        super().resizeEvent(event)
 
     def first_field(self) -> QWidget:
         return self.temperature.value

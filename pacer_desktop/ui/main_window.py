@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QRect, QSettings, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget, QTabBar,
                                QVBoxLayout, QWidget)
@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from .printing import DocumentPrinter
 
 SCREENS = ("Temperature && grading", "Dose && schedule", "Eligibility")
+#: The window's size where the screen has room for it (the ward's usual 1366×768 laptops).
+PREFERRED_SIZE = (1366, 768)
+#: A window frame's title bar and border before the window manager has drawn them.
+TITLE_BAR_GUESS_PX = 32
+FRAME_GUESS_PX = 4
 
 
 def settings() -> QSettings:
@@ -120,6 +125,28 @@ class MainWindow(QMainWindow):
             action.setShortcuts([QKeySequence(keys)])
             action.triggered.connect(slot)
             self.addAction(action)
+
+    # ---- where the window goes -----------------------------------------------------------------
+    def fit_into(self, available: QRect) -> None:
+        """Size and place the window, frame (title bar) included, inside ``available`` (a screen
+        less its task bar): on a 1366×768 screen a window 768 pixels tall put the status bar,
+        with save confirmations and who is signed in, below the screen (issue 14 §4)."""
+        frame_w = self.frameGeometry().width() - self.width()
+        frame_h = self.frameGeometry().height() - self.height()
+        if frame_h <= 0 and not self.isVisible():
+            frame_w, frame_h = 2 * FRAME_GUESS_PX, TITLE_BAR_GUESS_PX + FRAME_GUESS_PX  # until the frame is known
+        width = min(PREFERRED_SIZE[0], available.width() - frame_w)
+        height = min(PREFERRED_SIZE[1], available.height() - frame_h)
+        self.resize(max(width, self.minimumSizeHint().width()), max(height, self.minimumSizeHint().height()))
+        self.move(available.topLeft())
+
+    def show_on_screen(self) -> None:
+        """Show the window fitted to its screen's free area; fitted again once the window manager
+        has put its frame round it (its size is known only then)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        self.fit_into(screen.availableGeometry())
+        self.show()
+        QTimer.singleShot(0, lambda: self.fit_into((self.screen() or screen).availableGeometry()))
 
     # ---- navigation ------------------------------------------------------------------------
     def show_screen(self, index: int) -> None:

@@ -15,8 +15,12 @@ from ..core.errors import CaseError
 from ..evaluation import evaluate_case, workstation_zone
 from . import presenters as say
 from .patient_state import PatientState
-from .widgets import finish_dialog, Choice, FieldMessages, TimeField, parse_date
+from .widgets import finish_dialog, set_by_name, Choice, FieldMessages, TimeField, parse_date
 
+
+#: The list is at least as wide as this line of the task view, plus a margin (frame, scroll bar).
+LIST_SAMPLE = "persistent fever since 30 Nov 22:00"
+LIST_MARGIN_PX = 36
 
 #: Row colours by urgency; the words carry the meaning, the colour only repeats it.
 RANK_COLOURS = {say.OVERDUE: "#f8d7da", say.DUE: "#fff3cd", say.PROMPT: "#e2e3f3"}
@@ -50,6 +54,12 @@ class PatientList(QWidget):
         self.search.setObjectName("patient_search")
         self.list = QListWidget()
         self.list.setObjectName("patient_list")
+        # Wide enough for a line of the task view ("persistent fever since 30 Nov 22:00"); longer
+        # names wrap rather than run out of sight (issue 14 §4: names cut off at 1024×768).
+        self.list.setWordWrap(True)
+        self.list.setSpacing(2)  # patients apart from each other
+        set_by_name(self.list, horizontalScrollBarPolicy="ScrollBarAlwaysOff", resizeMode="Adjust")
+        self.list.setMinimumWidth(self.list.fontMetrics().horizontalAdvance(LIST_SAMPLE) + LIST_MARGIN_PX)
         self.ids: list[int] = []  # the patient of each row of the list
         self.new_button = QPushButton("&New patient…")
         layout = QVBoxLayout(self)

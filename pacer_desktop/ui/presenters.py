@@ -275,8 +275,7 @@ def ward_line(result: Result | None, given_times: list[datetime], now: datetime,
               error: str = "") -> WardLine:
     """What the patient list says of a patient: the next dose or what is due, and the flags."""
     if result is None:
-        return WardLine(OVERDUE, None, "⚠ stored data the calculator refuses: open to check", (error,) if error
-                        else ())
+        return WardLine(OVERDUE, None, "⚠ stored data the calculator refuses: open to check", ())
     zone = result.timezone
     prompts = open_prompts(result, acknowledgements, now)
     flags = [PROMPT_FLAG[p] for p in prompts]
