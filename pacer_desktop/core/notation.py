@@ -54,6 +54,12 @@ def celsius(value: Decimal | int | float) -> str:
     return f"{plain_number(value)} °C"
 
 
+def percent(fraction: Decimal | int | float) -> str:
+    """``Decimal('0.10')`` → ``10 %``."""
+    number = fraction if isinstance(fraction, Decimal) else Decimal(str(fraction))
+    return f"{plain_number(number * 100)} %"
+
+
 def fahrenheit(value: Decimal | int | float) -> str:
     """``99.0 °F``: °F always to one decimal, as thermometers show and nurses write it
     (``99 °F`` read as a rounded or a different reading; issue 14 §4)."""

@@ -42,7 +42,11 @@ SPLIT_GAP_PX = 10
 
 #: Characters a choice in the assessment form is sized for; its list opens wide enough for every
 #: item. Sized for its longest item instead, the form needed scrolling sideways at 1366×768.
-CHOICE_CHARS = 18  # noqa: layout, not a clinical number
+CHOICE_CHARS = 18
+#: Space between the CRS and ICANS columns of a stored assessment.
+COLUMN_GAP_PX = 12
+#: Room for a choice's arrow and scroll bar beside its longest item.
+CHOICE_ARROW_PX = 24
 
 
 def fit_choice(choice: Choice) -> Choice:
@@ -51,7 +55,7 @@ def fit_choice(choice: Choice) -> Choice:
     choice.setSizeAdjustPolicy(Choice.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     choice.setMinimumContentsLength(CHOICE_CHARS)
     view = choice.view()
-    view.setMinimumWidth(view.sizeHintForColumn(0) + 2 * view.frameWidth() + 24)
+    view.setMinimumWidth(view.sizeHintForColumn(0) + 2 * view.frameWidth() + CHOICE_ARROW_PX)
 
     def show_tip(_index: int = 0) -> None:
         choice.setToolTip(choice.currentText())
@@ -244,19 +248,18 @@ class AssessmentFields(QGroupBox):
         # ICANS
         self.icans_assessed = QCheckBox("ICANS assessed at this time")
         self.icans_assessed.setChecked(True)
-        self.tool = Choice([(None, "automatic"), ("ice", "ICE (12 years and older)"),
-                            ("capd", "CAPD (under 12 or developmental delay)")])
+        self.tool = Choice([(None, "automatic"), ("ice", "ICE"), ("capd", "CAPD")])  # ages: _show_protocol
         self.tool.setObjectName("icans_tool")
         self.tool_note = QLabel()
         self.ice_items: dict[str, QSpinBox] = {}
         self.capd_items: list[Choice] = []
         if stored:  # one number each: a row of the form, not a box of items
             self.ice_box, self.capd_box = QWidget(), QWidget()
-            self.ice_score = self._total_score(self.ice_box, "ICE score (0–10)", "ice_score", 10)
-            self.capd_score = self._total_score(self.capd_box, "CAPD score (0–32)", "capd_score", 32)
+            self.ice_score = self._total_score(self.ice_box, "ICE score", "ice_score")
+            self.capd_score = self._total_score(self.capd_box, "CAPD score", "capd_score")
         else:
-            self.ice_box = QGroupBox("ICE score (0–10)")
-            self.capd_box = QGroupBox("CAPD: over the shift, how often does the child… (0–32)")
+            self.ice_box = QGroupBox("ICE score")
+            self.capd_box = QGroupBox("CAPD: over the shift, how often does the child…")
             self._ice_items()
             self._capd_items()
         self.unable = QCheckBox("Unable to perform the assessment (unarousable)")
@@ -311,7 +314,7 @@ class AssessmentFields(QGroupBox):
         if stored:
             columns = QHBoxLayout()
             columns.addLayout(crs_form, 1)
-            columns.addSpacing(12)
+            columns.addSpacing(COLUMN_GAP_PX)
             columns.addLayout(icans_form, 1)
             outer = QVBoxLayout(self)
             outer.addLayout(time_form)
@@ -341,7 +344,7 @@ class AssessmentFields(QGroupBox):
         ice_grid = QGridLayout(self.ice_box)
         for row, (key, text) in enumerate(ICE_ITEMS.items()):
             spin = QSpinBox(objectName=f"ice_{key}")
-            spin.setRange(-1, 10)
+            spin.setRange(-1, 0)  # the item's maximum comes from the protocol (_show_protocol)
             spin.setSpecialValueText("—")
             spin.setValue(-1)
             self.ice_items[key] = spin
@@ -366,15 +369,16 @@ class AssessmentFields(QGroupBox):
         capd_grid.addWidget(self.capd_total, len(CAPD_ITEMS), 0, 1, 2)
         capd_grid.addWidget(self.messages.label_for("capd_score"), len(CAPD_ITEMS) + 1, 0, 1, 2)
 
-    def _total_score(self, box: QGroupBox, label: str, key: str, maximum: int) -> QSpinBox:
-        """A stored total (ICE or CAPD): blank ("—") is not entered, never zero."""
+    def _total_score(self, box: QGroupBox, label: str, key: str) -> QSpinBox:
+        """A stored total (ICE or CAPD): blank ("—") is not entered, never zero. Its maximum
+        comes from the protocol (:meth:`_show_protocol`)."""
         spin = QSpinBox(objectName=key)
-        spin.setRange(-1, maximum)
+        spin.setRange(-1, 0)
         spin.setSpecialValueText("—")
         spin.setValue(-1)
         grid = QFormLayout(box)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.addRow(label, spin)
+        grid.addRow(QLabel(label, objectName=f"{key}_label"), spin)
         grid.addRow(self.messages.label_for(key))
         return spin
 
@@ -382,14 +386,32 @@ class AssessmentFields(QGroupBox):
         return (self.ice_score, self.capd_score) if self.stored else ()
 
     def _set_item_maxima(self) -> None:
-        if self.state.protocol is None:
+        self._show_protocol()
+
+    def _show_protocol(self) -> None:
+        """The numbers the form shows, from the patient's protocol (rules §9): the ICE items'
+        and totals' maxima, the age that chooses the tool, the number of CAPD items."""
+        protocol = self.state.protocol
+        if protocol is None or protocol is getattr(self, "_shown_protocol", None):
             return
-        maxima = fields_of(self.state.protocol.icans.ice_items)
+        self._shown_protocol = protocol
+        icans = protocol.icans
+        ice_range, capd_range = f"(out of {icans.ice_max})", f"(out of {icans.capd_max})"
+        self.tool.setItemText(1, f"ICE ({icans.ice_min_age_years} years and older)")
+        self.tool.setItemText(2, f"CAPD (under {icans.ice_min_age_years} or developmental delay)")
+        if self.stored:
+            for spin, maximum, text in ((self.ice_score, icans.ice_max, f"ICE score {ice_range}"),
+                                        (self.capd_score, icans.capd_max, f"CAPD score {capd_range}")):
+                spin.setMaximum(maximum)
+                self.findChild(QLabel, f"{spin.objectName()}_label").setText(text)
+            return
+        self.ice_box.setTitle(f"ICE score {ice_range}")
+        self.capd_box.setTitle(f"CAPD: over the shift, how often does the child… {capd_range}")
+        maxima = fields_of(icans.ice_items)
+        grid = self.ice_box.layout()
         for key, spin in self.ice_items.items():
             spin.setMaximum(maxima[key])
-            grid = self.ice_box.layout()
-            idx = grid.indexOf(spin)
-            row = grid.getItemPosition(idx)[0]
+            row = grid.getItemPosition(grid.indexOf(spin))[0]
             grid.itemAtPosition(row, 2).widget().setText(f"of {maxima[key]}")
 
     # ---- building the inputs -------------------------------------------------------------
@@ -457,9 +479,11 @@ class AssessmentFields(QGroupBox):
         self.flow.setEnabled(crs and self.oxygen.value() != "none")
         if not self.stored:
             ice, capd = self.scores()
-            self.ice_total.setText(f"ICE total: {ice} of 10" if ice is not None else "ICE total: answer every item")
-            self.capd_total.setText(f"CAPD total: {capd} of 32" if capd is not None
-                                    else "CAPD total: answer all 8 items")
+            icans = self.state.protocol.icans
+            self.ice_total.setText(f"ICE total: {ice} of {icans.ice_max}" if ice is not None
+                                   else "ICE total: answer every item")
+            self.capd_total.setText(f"CAPD total: {capd} of {icans.capd_max}" if capd is not None
+                                    else f"CAPD total: answer all {len(self.capd_items)} items")
         self.messages.clear()
         try:
             assessment = self.inputs()

@@ -6,6 +6,7 @@ dose-status rules without a window (napari keeps logic out of its views the same
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,17 +18,46 @@ from ..core.schedule import current_interval_h
 from ..core.structure import Frozen, model
 from ..core.timeutil import completed_years
 
-ALERT_TEXT = {
-    "dose_capped": "Dose capped at the maximum per dose.",
-    "weight_stale": "Dosing weight is more than 7 days old: weigh the patient.",
-    "weight_changed": "Latest weight differs by more than 10 % from the one before: check it.",
-    "weight_missing": "No weight recorded: the dose cannot be calculated. Record a weight (kg).",
-    "daily_maximum": "A dose was reduced to keep within the maximum per 24 hours.",
-    "consider_escalation": "Consider escalating anakinra to every 6 hours: CRS is progressing or"
-                           " persisting 24 hours after the start.",
-    "standard_of_care": "CRS worsening despite escalated anakinra: manage per institutional standard"
-                        " of care (e.g. tocilizumab, corticosteroids).",
-}
+def alert_text(code: str, protocol: Protocol) -> str:
+    """An alert of the result (rules §4, §7) in the screens' words, its numbers from ``protocol``."""
+    weight, dose, sched = protocol.weight, protocol.dose, protocol.schedule
+    texts = {
+        "dose_capped": "Dose capped at the maximum per dose.",
+        "weight_stale": f"Dosing weight is more than {weight.stale_after_days} days old: weigh the patient.",
+        "weight_changed": (f"Latest weight differs by more than"
+                           f" {notation.percent(weight.change_warning_fraction)} from the one before:"
+                           " check it."),
+        "weight_missing": "No weight recorded: the dose cannot be calculated. Record a weight (kg).",
+        "daily_maximum": f"A dose was reduced to keep within the maximum per {dose.max_mg_window_h} hours.",
+        "consider_escalation": (f"Consider escalating anakinra to {notation.every_hours(sched.escalated_interval_h)}:"
+                                f" CRS is progressing or persisting {protocol.alerts.persistence_after_start_h}"
+                                " hours after the start."),
+        "standard_of_care": "CRS worsening despite escalated anakinra: manage per institutional standard"
+                            " of care (e.g. tocilizumab, corticosteroids).",
+    }
+    return texts.get(code, code.replace("_", " "))
+
+
+class _CurrentProtocolAlerts(Mapping):
+    """``ALERT_TEXT[code]``: :func:`alert_text` with the current protocol, for screens that have
+    no protocol at hand (prefer ``alert_text(code, state.protocol)``)."""
+
+    CODES = ("dose_capped", "weight_stale", "weight_changed", "weight_missing", "daily_maximum",
+             "consider_escalation", "standard_of_care")
+
+    def __getitem__(self, code: str) -> str:
+        if code not in self.CODES:
+            raise KeyError(code)
+        return alert_text(code, protocols.load(protocols.CURRENT))
+
+    def __iter__(self):
+        return iter(self.CODES)
+
+    def __len__(self) -> int:
+        return len(self.CODES)
+
+
+ALERT_TEXT: Mapping[str, str] = _CurrentProtocolAlerts()
 #: Alerts that stay on screen until someone acknowledges them (clinical-rules §7).
 PROMPTS = ("consider_escalation", "standard_of_care")
 
@@ -245,7 +275,8 @@ def first_dose_due_now(rows: list[ScheduledDose]) -> bool:
 # ---- the ward task view (issue 14 §4) ------------------------------------------------------
 
 #: Urgency ranks of the patient list, most urgent first.
-OVERDUE, DUE, PROMPT, REST = range(4)
+RANKS = ("overdue", "due", "prompt", "rest")
+OVERDUE, DUE, PROMPT, REST = range(len(RANKS))
 
 
 @model(positional=True)

@@ -46,7 +46,6 @@ def _skipped(tree: ast.Module, name: str) -> set[int]:
     return {id(n) for root in skip for n in ast.walk(root)}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: protocol numbers written into grading.py and presenters.py")
 @pytest.mark.parametrize("name", sorted(ALLOWED))
 def test_no_clinical_numbers_in_the_grading_screen_or_presenters(name):
     tree = ast.parse((UI / name).read_text())
