@@ -104,10 +104,13 @@ class _Evaluation:
             self._too_late(field, at)
 
     def _too_late(self, field: str, at: datetime) -> None:
+        """In the ward's words (issue 14 §3): ``30 Nov 22:00 is in the future; the latest allowed
+        is 5 minutes from now (30 Nov 20:26)``, times in the case's zone."""
+        tolerance = self.p.temperature.future_tolerance_min
         self.problems.append(Problem(field, (
-                f"{self.local(at).isoformat(timespec='minutes')} is later than now"
-                f" ({self.local(self.now).isoformat(timespec='minutes')})"
-                f" + {self.p.temperature.future_tolerance_min} minutes")))
+                f"{notation.day_time(self.local(at))} is in the future; the latest allowed is"
+                f" {tolerance} {'minute' if tolerance == 1 else 'minutes'} from now"
+                f" ({notation.day_time(self.local(self.latest_allowed))})")))
 
     def _validate(self) -> list[Reading]:
         c, p = self.case, self.p

@@ -7,7 +7,8 @@ Dates name their month in English letters (``4 Nov``), so 4/11 and 11/4 cannot b
 
 from __future__ import annotations
 
-from decimal import Decimal
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from .protocol import DoseRules
 
@@ -53,6 +54,30 @@ def celsius(value: Decimal | int | float) -> str:
     return f"{plain_number(value)} °C"
 
 
+def percent(fraction: Decimal | int | float) -> str:
+    """``Decimal('0.10')`` → ``10 %``."""
+    number = fraction if isinstance(fraction, Decimal) else Decimal(str(fraction))
+    return f"{plain_number(number * 100)} %"
+
+
+def fahrenheit(value: Decimal | int | float) -> str:
+    """``99.0 °F``: °F always to one decimal, as thermometers show and nurses write it
+    (``99 °F`` read as a rounded or a different reading; issue 14 §4)."""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    return f"{number.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):f} °F"
+
+
+def temperature(value: Decimal | int | float, unit: str) -> str:
+    """A reading in its own unit: ``38.7 °C``, ``101.5 °F``, ``99.0 °F``."""
+    return fahrenheit(value) if unit == "F" else celsius(value)
+
+
 def product_strength(rules: DoseRules) -> str:
     """``100 mg/0.67 mL``."""
     return f"{mg(rules.product_mg)}/{ml(rules.product_ml)}"
+
+
+def day_time(at: datetime) -> str:
+    """``30 Nov 22:00``: the day, the month in letters and the 24-hour time of ``at`` as given
+    (convert it to the ward's zone first); no ISO text, no offset."""
+    return f"{at.day} {MONTHS[at.month - 1]} {at.hour:02d}:{at.minute:02d}"

@@ -106,6 +106,23 @@ def current_interval_h(result: Result, protocol: Protocol) -> int:
     return schedule.current_interval_h(result.escalated_at, result.now, protocol.schedule)
 
 
+#: Printed in place of the order once the stop time has passed (rules §6, issue 14 §4).
+COURSE_COMPLETE = "Course complete — no doses due"
+
+
+def course_complete(result: Result) -> bool:
+    """Whether the stop time has been reached when the case was evaluated (rules §6)."""
+    return result.stop_at is not None and result.now >= result.stop_at
+
+
+def course_complete_sentences(job: PrintJob) -> list[str]:
+    """What an order sheet printed after the stop time says instead of the order."""
+    r = job.result
+    return [f"{COURSE_COMPLETE}.",
+            f"The stop time {job.time(r.stop_at)} was reached before this sheet was calculated"
+            f" ({job.time(r.now)}): this is not an order to give anakinra."]
+
+
 def order_sentence(dose: Dose, interval_h: int, protocol: Protocol) -> str:
     """``Anakinra 59 mg IV every 12 hours (2.5 mg/kg/dose × 23.4 kg = 58.5 mg, rounded to 59 mg;
     maximum 100 mg per dose)``."""

@@ -8,7 +8,7 @@ from reportlab.platypus import KeepInFrame, Paragraph, Spacer, Table, TableStyle
 from ..core import notation
 from . import content as c
 from .documents import DOCUMENTS
-from .pdf import (BODY, BOLD, FOOTER_H, HEADER_H, HEADING, INK, LABEL, MARGIN, ORDER, PAGE_SIZES, RULE, SMALL,
+from .pdf import (BODY, BOLD, FONT, FOOTER_H, HEADER_H, HEADING, INK, LABEL, MARGIN, ORDER, PAGE_SIZES, RULE, SMALL,
                   WARNING, QrCode, build, escape, grid, p, patient_grid, register_fonts)
 
 TITLE = DOCUMENTS["order"][0]
@@ -44,17 +44,25 @@ def _story(job: c.PrintJob, width: float, order: str, content_hash: str) -> list
           Paragraph(f"Order {escape(order)}", LABEL)]
     top = Table([[patient_grid(job.patient, job, width - QR_SIZE - 8, c.age_text(job.patient, job)), qr]],
                 colWidths=[width - QR_SIZE, QR_SIZE], hAlign="LEFT")
-    top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                             ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (0, 0), (-1, -1), "LEFT")]))
+    top.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 8.5), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                             ("ALIGN", (0, 0), (-1, -1), "LEFT")]))
 
-    head = c.order_head(dose, interval, proto)
-    sentence = c.order_sentence(dose, interval, proto)
-    order_text = f"<font name='{BOLD}'>{escape(head)}</font>{escape(sentence[len(head):])}"
-    order_box = Table([[Paragraph(order_text, ORDER)],
-                       [p(f"Volume: {c.volume_sentence(dose, proto)}.", BODY)],
-                       [p(f"Route: {proto.dose.route_note}. {c.daily_maximum_sentence(proto)}", BODY)]],
-                      colWidths=[width], hAlign="LEFT")
-    order_box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.5, INK), ("LINEBELOW", (0, 0), (-1, 0), 0.5, RULE),
+    complete = c.course_complete(r)
+    if complete:  # an ended course must not look like an active order (issue 14 §4)
+        done, why = c.course_complete_sentences(job)
+        order_box = Table([[Paragraph(f"<font name='{BOLD}'>{escape(done)}</font>", ORDER)], [p(why, BODY)]],
+                          colWidths=[width], hAlign="LEFT")
+    else:
+        head = c.order_head(dose, interval, proto)
+        sentence = c.order_sentence(dose, interval, proto)
+        order_text = f"<font name='{BOLD}'>{escape(head)}</font>{escape(sentence[len(head):])}"
+        order_box = Table([[Paragraph(order_text, ORDER)],
+                           [p(f"Volume: {c.volume_sentence(dose, proto)}.", BODY)],
+                           [p(f"Route: {proto.dose.route_note}. {c.daily_maximum_sentence(proto)}", BODY)]],
+                          colWidths=[width], hAlign="LEFT")
+    order_box.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 8.5), ("BOX", (0, 0), (-1, -1), 1.5, INK),
+                                   ("LINEBELOW", (0, 0), (-1, 0), 0.5, RULE),
                                    ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5)]))
 
@@ -67,7 +75,7 @@ def _story(job: c.PrintJob, width: float, order: str, content_hash: str) -> list
         Paragraph("Schedule", HEADING),
         p(f"Start (persistent fever met): {job.time(r.persistent_fever_at)}, first dose due then.", BODY),
         Spacer(1, 3), *_next_doses(job, width),
-        Paragraph("Escalation", HEADING), *[p(t) for t in c.escalation_sentences(job)],
+        *([] if complete else [Paragraph("Escalation", HEADING), *[p(t) for t in c.escalation_sentences(job)]]),
         Paragraph("Stopping", HEADING), *[p(t) for t in c.stopping_sentences(job)],
         Paragraph("Warnings", HEADING),
         *([p(t, WARNING) for t in c.warning_sentences(job)] or [p("None.")]),

@@ -164,6 +164,9 @@ def build(job: PrintJob, title: str, story: list, content_hash: str) -> bytes:
         title=f"{title}: {or_not_given(job.patient.name)}", author=job.printed_by,
         subject=f"{job.protocol.title} ({job.protocol.id})", creator=job.result.application,
         invariant=True,  # the same job gives the same bytes (no random id, no clock in the file)
+        # reportlab starts every page in Helvetica, which it never embeds: start in our embedded
+        # font, so that every font the file names is in the file (issue 14 §4).
+        initialFontName=FONT,
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)

@@ -44,8 +44,7 @@ def run(db_path: Path | str | None = None, *, fast_exit: bool = False) -> int:
     try:
         exit_after_shown = os.environ.get("PACER_EXIT_AFTER_SHOWN") == "1"
         window = MainWindow(store, ask_who=not exit_after_shown)
-        window.resize(1366, 768)
-        window.show()
+        window.show_on_screen()  # fitted to the screen less its task bar (issue 14 §4)
         window.back_up_daily()  # off the GUI thread: a large database takes seconds to copy
         if exit_after_shown:
             from PySide6.QtCore import QTimer

@@ -141,7 +141,7 @@ class DoseScreen(QWidget):
             self.working.setText(d.working)
             self.route.setText(f"{s.protocol.dose.route_note}. Weight {notation.kg(d.weight_kg)}"
                                f" recorded {say.day_time(d.weight_at, s.zone)}.")
-        warnings = [say.ALERT_TEXT[a] for a in r.alerts if a not in say.PROMPTS]
+        warnings = [say.alert_text(a, s.protocol) for a in (*r.alerts, *r.notices) if a not in say.PROMPTS]
         self.warnings.show_text("\n".join(f"⚠ {w}" for w in warnings), "warn")
         self._show_prompts(r)
         self.stop.setText(say.stop_text(r, now, s.protocol))
@@ -200,10 +200,10 @@ class DoseScreen(QWidget):
                 continue
             ack = say.acknowledgement_of(self.state.acknowledgements, code, judged_on)
             if ack is not None:
-                acked.append(f"{say.ALERT_TEXT[code]} — {say.acknowledged_by(ack, self.state.zone)}")
+                acked.append(f"{say.alert_text(code, self.state.protocol)} — {say.acknowledged_by(ack, self.state.zone)}")
             else:
                 self.prompts.append((code, judged_on))
-        text = "\n".join(f"⚠ PROMPT: {say.ALERT_TEXT[c]}" for c, _ in self.prompts)
+        text = "\n".join(f"⚠ PROMPT: {say.alert_text(c, self.state.protocol)}" for c, _ in self.prompts)
         self.prompt_banner.show_text(text, "alarm")
         self.ack_button.setVisible(bool(self.prompts))
         self.ack_button.setEnabled(bool(self.prompts))

@@ -27,6 +27,11 @@ STATUS = 4
 STATUS_MAX_CHARS = 14
 
 
+#: What a correction replaced, by kind: "correction of 4 Nov 14:00 reading".
+REPLACED_NOUN = {"temperature": "reading", "weight": "reading", "assessment": "assessment",
+                 "medication": "administration", "escalation": "escalation"}
+
+
 def kind_text(kind: str) -> str:
     return KIND_TEXT.get(kind, kind)
 
@@ -35,7 +40,7 @@ def describe(kind: str, values: dict) -> str:
     """One line for a stored entry, in the words of the screens."""
     v = values or {}
     if kind == "temperature":
-        return f"{notation.plain_number(v['value'])} °{v['unit']}"
+        return notation.temperature(v["value"], v["unit"])
     if kind == "weight":
         return notation.kg(v["kg"])
     if kind == "medication":
@@ -127,6 +132,7 @@ class Flowsheet(QWidget):
         self.model = FlowsheetModel(self)
         self.rows: list = []
         self._grades: dict = {}
+        self._replaced: dict = {}  # (kind, id of the correction) → the entry it replaced
         self.table = QTableView(objectName="flowsheet")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -150,8 +156,13 @@ class Flowsheet(QWidget):
         buttons.addWidget(self.correct_button)
         buttons.addWidget(self.error_button)
         buttons.addStretch(1)
+        # The selected row in full, readable without a mouse (the Status column is cut short).
+        self.detail = QLabel(objectName="flowsheet_detail")
+        self.detail.setWordWrap(True)
+        set_by_name(self.detail, textInteractionFlags="TextSelectableByMouse|TextSelectableByKeyboard")
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
         layout.addLayout(buttons)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._on_selection_changed())
         self.table.activated.connect(lambda _index: self.open_correction(withdraw=False))
@@ -161,6 +172,7 @@ class Flowsheet(QWidget):
     def _on_state_changed(self) -> None:
         entries = sorted(self.state.entries, key=lambda e: (e.at or e.entered_at, e.id), reverse=True)
         self.rows = entries
+        self._replaced = {(e.kind, e.superseded_by): e for e in entries if e.superseded_by is not None}
         r = self.state.result
         # Each current assessment with its grades: each graded row names its place in the case,
         # whose assessments are the store's current ones in (time, id) order.
@@ -187,6 +199,10 @@ class Flowsheet(QWidget):
                       else f"ENTERED IN ERROR ({e.corrected_by}): {e.correction_reason}")
         else:
             status = "current"
+            old = self._replaced.get((e.kind, e.id))
+            if old is not None:
+                when = say.day_time(old.at, zone) if isinstance(old.at, datetime) else "earlier"
+                status += f" · correction of {when} {REPLACED_NOUN.get(e.kind, 'entry')}"
         at = e.at if isinstance(e.at, datetime) else None
         return (say.day_time(at, zone) if at else str(e.at or ""), kind_text(e.kind),
                 self._graded(e) + describe(e.kind, e.values),
@@ -214,12 +230,24 @@ class Flowsheet(QWidget):
 
     def _on_selection_changed(self) -> None:
         e = self.selected()
+        self._show_detail(e)
         live = e is not None and e.current
         self.correct_button.setEnabled(live)
         self.error_button.setEnabled(live)
         self.correct_button.setToolTip(
             "Opens the Eligibility screen with this assessment, to correct it there"
             if live and e.kind == "eligibility" else "Correct the selected entry, with a reason")
+
+    def _show_detail(self, e) -> None:
+        """The selected row's time, entry, value and full status (with a correction's reason)."""
+        if e is None:
+            self.detail.setText("Select an entry (arrow keys) to read it here in full.")
+            return
+        at, kind, value, by, status = self._cells(e)
+        text = f"{at} · {kind}: {value} · entered by {by} · {status}"
+        if not e.current and isinstance(e.corrected_at, datetime):
+            text += f" (at {say.day_time(e.corrected_at, self.state.zone)})"
+        self.detail.setText(text)
 
     def open_correction(self, *, withdraw: bool) -> None:
         entry = self.selected()

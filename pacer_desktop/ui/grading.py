@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGridLayout, QGroupBox, Q
                                QWidget)
 
 from ..core import notation
-from ..core.case import Assessment, CrsInputs, IcansInputs
+from ..core.case import Assessment, CrsInputs, IcansInputs, Temperature, Weight
 from ..core.crs import DEVICE_TEXT, HYPOTENSION_TEXT
 from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
@@ -22,7 +22,7 @@ from . import presenters as say
 from .flowsheet import Flowsheet
 from .patient_state import PatientState
 from .widgets import (Banner, Choice, FieldMessages, TimeField, line_edit, on_enter, parse_decimal, required_decimal,
-                      signals_blocked)
+                      set_by_name, signals_blocked)
 
 CONSCIOUSNESS = [("normal", "normal: awake and alert"), ("awakens_spontaneously", "awakens spontaneously"),
                  ("awakens_to_voice", "awakens to voice"),
@@ -34,9 +34,19 @@ MOTOR = [("none", "no focal weakness"), ("deep_focal_weakness", "deep focal moto
 EDEMA = [("none", "no cerebral edema"), ("focal", "focal edema on imaging"),
          ("diffuse", "diffuse edema, posturing, CN VI palsy, papilledema or Cushing's triad")]
 
+#: Width of the entry forms' pane, and the least width the flowsheet beside it needs to show all
+#: its columns (Entered by, Status); below their sum the flowsheet goes under the forms.
+ENTRY_WIDTH_PX = 530
+FLOWSHEET_WIDTH_PX = 520
+SPLIT_GAP_PX = 10
+
 #: Characters a choice in the assessment form is sized for; its list opens wide enough for every
 #: item. Sized for its longest item instead, the form needed scrolling sideways at 1366×768.
 CHOICE_CHARS = 18
+#: Space between the CRS and ICANS columns of a stored assessment.
+COLUMN_GAP_PX = 12
+#: Room for a choice's arrow and scroll bar beside its longest item.
+CHOICE_ARROW_PX = 24
 
 
 def fit_choice(choice: Choice) -> Choice:
@@ -45,7 +55,7 @@ def fit_choice(choice: Choice) -> Choice:
     choice.setSizeAdjustPolicy(Choice.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     choice.setMinimumContentsLength(CHOICE_CHARS)
     view = choice.view()
-    view.setMinimumWidth(view.sizeHintForColumn(0) + 2 * view.frameWidth() + 24)
+    view.setMinimumWidth(view.sizeHintForColumn(0) + 2 * view.frameWidth() + CHOICE_ARROW_PX)
 
     def show_tip(_index: int = 0) -> None:
         choice.setToolTip(choice.currentText())
@@ -61,6 +71,11 @@ def align_labels(*forms: QFormLayout) -> None:
     width = max((label.sizeHint().width() for label in labels), default=0)
     for label in labels:
         label.setMinimumWidth(width)
+
+
+def fahrenheit(celsius: Decimal) -> Decimal:
+    """°C → °F (physics, not protocol)."""
+    return celsius * 9 / 5 + 32
 
 
 class TemperatureReading(QWidget):
@@ -95,8 +110,7 @@ class TemperatureReading(QWidget):
         if self.unit.value() == "F":
             self.converted.setText(f"= {notation.celsius(to_celsius(value, 'F', rules))}")
         else:
-            f = (value * 9 / 5 + 32).quantize(Decimal("0.1"))
-            self.converted.setText(f"= {notation.plain_number(f)} °F")
+            self.converted.setText(f"= {notation.fahrenheit(fahrenheit(value))}")
 
 
 class ReadingEntry(QGroupBox):
@@ -120,9 +134,25 @@ class ReadingEntry(QGroupBox):
         form.addRow("", self.save_button)
         self.save_button.clicked.connect(self.submit)
         on_enter(self, self.submit)
+        state.switched.connect(self.clear)
 
     def submit(self) -> None:
         raise NotImplementedError
+
+    def clear(self) -> None:
+        """Blank, with the time following the clock: after a save, and for another patient."""
+        self.messages.clear()
+        self.time.set_now()
+
+    def check(self, **additions: tuple) -> bool:
+        """Whether the new entry passes the bedside rules by this window's clock; if not, the
+        problems are shown at their fields and nothing is sent to storage."""
+        try:
+            self.state.check(**additions)
+        except CaseError as exc:
+            self.messages.show(list(exc.problems))
+            return False
+        return True
 
 
 class TemperatureEntry(ReadingEntry):
@@ -135,6 +165,11 @@ class TemperatureEntry(ReadingEntry):
         self.reading = reading
         self.value, self.unit, self.converted = reading.value, reading.unit, reading.converted
 
+    def clear(self) -> None:
+        self.value.clear()
+        self.unit.set_value("C")
+        super().clear()
+
     def submit(self) -> None:
         try:
             value = required_decimal(self.value.text(), "value", "Enter the temperature.")
@@ -143,11 +178,12 @@ class TemperatureEntry(ReadingEntry):
             return
         self.messages.clear()
         at, unit = self.time.value(), self.unit.value()
-        shown = f"{notation.plain_number(value)} °{unit}"
+        shown = notation.temperature(value, unit)
+        if not self.check(temperatures=(Temperature(at=at, value=value, unit=unit),)):
+            return
 
         def saved(_id) -> None:
-            self.value.clear()
-            self.time.set_now()
+            self.clear()
             self.value.setFocus()
 
         self.state.save(lambda store, user, pid: store.add_temperature(user, pid, at=at, value=value, unit=unit),
@@ -162,6 +198,10 @@ class WeightEntry(ReadingEntry):
         super().__init__(state, "Weight", "Weight (kg)", kg, "kg", "Weighed at", "Record weight", parent)
         self.kg = kg
 
+    def clear(self) -> None:
+        self.kg.clear()
+        super().clear()
+
     def submit(self) -> None:
         try:
             kg = required_decimal(self.kg.text(), "kg", "Enter the weight in kg.")
@@ -170,10 +210,11 @@ class WeightEntry(ReadingEntry):
             return
         self.messages.clear()
         at = self.time.value()
+        if not self.check(weights=(Weight(at=at, kg=kg),)):
+            return
 
         def saved(_id) -> None:
-            self.kg.clear()
-            self.time.set_now()
+            self.clear()
 
         self.state.save(lambda store, user, pid: store.add_weight(user, pid, at=at, kg=kg),
                         f"Weight {notation.kg(kg)} recorded", on_problems=self.messages.show, on_saved=saved)
@@ -207,19 +248,18 @@ class AssessmentFields(QGroupBox):
         # ICANS
         self.icans_assessed = QCheckBox("ICANS assessed at this time")
         self.icans_assessed.setChecked(True)
-        self.tool = Choice([(None, "automatic"), ("ice", "ICE (12 years and older)"),
-                            ("capd", "CAPD (under 12 or developmental delay)")])
+        self.tool = Choice([(None, "automatic"), ("ice", "ICE"), ("capd", "CAPD")])  # ages: _show_protocol
         self.tool.setObjectName("icans_tool")
         self.tool_note = QLabel()
         self.ice_items: dict[str, QSpinBox] = {}
         self.capd_items: list[Choice] = []
         if stored:  # one number each: a row of the form, not a box of items
             self.ice_box, self.capd_box = QWidget(), QWidget()
-            self.ice_score = self._total_score(self.ice_box, "ICE score (0–10)", "ice_score", 10)
-            self.capd_score = self._total_score(self.capd_box, "CAPD score (0–32)", "capd_score", 32)
+            self.ice_score = self._total_score(self.ice_box, "ICE score", "ice_score")
+            self.capd_score = self._total_score(self.capd_box, "CAPD score", "capd_score")
         else:
-            self.ice_box = QGroupBox("ICE score (0–10)")
-            self.capd_box = QGroupBox("CAPD: over the shift, how often does the child… (0–32)")
+            self.ice_box = QGroupBox("ICE score")
+            self.capd_box = QGroupBox("CAPD: over the shift, how often does the child…")
             self._ice_items()
             self._capd_items()
         self.unable = QCheckBox("Unable to perform the assessment (unarousable)")
@@ -274,7 +314,7 @@ class AssessmentFields(QGroupBox):
         if stored:
             columns = QHBoxLayout()
             columns.addLayout(crs_form, 1)
-            columns.addSpacing(12)
+            columns.addSpacing(COLUMN_GAP_PX)
             columns.addLayout(icans_form, 1)
             outer = QVBoxLayout(self)
             outer.addLayout(time_form)
@@ -304,7 +344,7 @@ class AssessmentFields(QGroupBox):
         ice_grid = QGridLayout(self.ice_box)
         for row, (key, text) in enumerate(ICE_ITEMS.items()):
             spin = QSpinBox(objectName=f"ice_{key}")
-            spin.setRange(-1, 10)
+            spin.setRange(-1, 0)  # the item's maximum comes from the protocol (_show_protocol)
             spin.setSpecialValueText("—")
             spin.setValue(-1)
             self.ice_items[key] = spin
@@ -329,15 +369,16 @@ class AssessmentFields(QGroupBox):
         capd_grid.addWidget(self.capd_total, len(CAPD_ITEMS), 0, 1, 2)
         capd_grid.addWidget(self.messages.label_for("capd_score"), len(CAPD_ITEMS) + 1, 0, 1, 2)
 
-    def _total_score(self, box: QGroupBox, label: str, key: str, maximum: int) -> QSpinBox:
-        """A stored total (ICE or CAPD): blank ("—") is not entered, never zero."""
+    def _total_score(self, box: QGroupBox, label: str, key: str) -> QSpinBox:
+        """A stored total (ICE or CAPD): blank ("—") is not entered, never zero. Its maximum
+        comes from the protocol (:meth:`_show_protocol`)."""
         spin = QSpinBox(objectName=key)
-        spin.setRange(-1, maximum)
+        spin.setRange(-1, 0)
         spin.setSpecialValueText("—")
         spin.setValue(-1)
         grid = QFormLayout(box)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.addRow(label, spin)
+        grid.addRow(QLabel(label, objectName=f"{key}_label"), spin)
         grid.addRow(self.messages.label_for(key))
         return spin
 
@@ -345,14 +386,32 @@ class AssessmentFields(QGroupBox):
         return (self.ice_score, self.capd_score) if self.stored else ()
 
     def _set_item_maxima(self) -> None:
-        if self.state.protocol is None:
+        self._show_protocol()
+
+    def _show_protocol(self) -> None:
+        """The numbers the form shows, from the patient's protocol (rules §9): the ICE items'
+        and totals' maxima, the age that chooses the tool, the number of CAPD items."""
+        protocol = self.state.protocol
+        if protocol is None or protocol is getattr(self, "_shown_protocol", None):
             return
-        maxima = fields_of(self.state.protocol.icans.ice_items)
+        self._shown_protocol = protocol
+        icans = protocol.icans
+        ice_range, capd_range = f"(out of {icans.ice_max})", f"(out of {icans.capd_max})"
+        self.tool.setItemText(1, f"ICE ({icans.ice_min_age_years} years and older)")
+        self.tool.setItemText(2, f"CAPD (under {icans.ice_min_age_years} or developmental delay)")
+        if self.stored:
+            for spin, maximum, text in ((self.ice_score, icans.ice_max, f"ICE score {ice_range}"),
+                                        (self.capd_score, icans.capd_max, f"CAPD score {capd_range}")):
+                spin.setMaximum(maximum)
+                self.findChild(QLabel, f"{spin.objectName()}_label").setText(text)
+            return
+        self.ice_box.setTitle(f"ICE score {ice_range}")
+        self.capd_box.setTitle(f"CAPD: over the shift, how often does the child… {capd_range}")
+        maxima = fields_of(icans.ice_items)
+        grid = self.ice_box.layout()
         for key, spin in self.ice_items.items():
             spin.setMaximum(maxima[key])
-            grid = self.ice_box.layout()
-            idx = grid.indexOf(spin)
-            row = grid.getItemPosition(idx)[0]
+            row = grid.getItemPosition(grid.indexOf(spin))[0]
             grid.itemAtPosition(row, 2).widget().setText(f"of {maxima[key]}")
 
     # ---- building the inputs -------------------------------------------------------------
@@ -420,9 +479,11 @@ class AssessmentFields(QGroupBox):
         self.flow.setEnabled(crs and self.oxygen.value() != "none")
         if not self.stored:
             ice, capd = self.scores()
-            self.ice_total.setText(f"ICE total: {ice} of 10" if ice is not None else "ICE total: answer every item")
-            self.capd_total.setText(f"CAPD total: {capd} of 32" if capd is not None
-                                    else "CAPD total: answer all 8 items")
+            icans = self.state.protocol.icans
+            self.ice_total.setText(f"ICE total: {ice} of {icans.ice_max}" if ice is not None
+                                   else "ICE total: answer every item")
+            self.capd_total.setText(f"CAPD total: {capd} of {icans.capd_max}" if capd is not None
+                                    else f"CAPD total: answer all {len(self.capd_items)} items")
         self.messages.clear()
         try:
             assessment = self.inputs()
@@ -436,6 +497,28 @@ class AssessmentFields(QGroupBox):
         lines.append(row.icans_reason or "ICANS not assessed (the last grade carries forward)")
         self.grade.setText("\n".join(lines))
         self.notes.setText("\n".join(row.notes))
+
+    def clear(self) -> None:
+        """Every answer back to its blank default, the time following the clock (issue 14 §3):
+        after a save, and whenever another patient is selected."""
+        widgets = (self.crs_assessed, self.hypotension, self.oxygen, self.flow, self.icans_assessed, self.tool,
+                   *self.ice_items.values(), *self.capd_items, *self._totals(), self.unable, self.sedated,
+                   self.consciousness, self.seizure, self.motor, self.edema)
+        with signals_blocked(*widgets, self.time.edit):
+            self.replacing = None
+            self.time.set_now()
+            self.crs_assessed.setChecked(True)
+            self.icans_assessed.setChecked(True)
+            for choice in (self.hypotension, self.oxygen, self.tool, self.consciousness, self.seizure, self.motor,
+                           self.edema, *self.capd_items):
+                choice.setCurrentIndex(0)
+            self.flow.clear()
+            for spin in (*self.ice_items.values(), *self._totals()):
+                spin.setValue(-1)
+            self.unable.setChecked(False)
+            self.sedated.setChecked(False)
+        self.messages.clear()
+        self._on_inputs_changed()
 
     def load(self, assessment: Assessment) -> None:
         """Show the stored ``assessment``; the live grade is then worked out with it replaced."""
@@ -475,17 +558,19 @@ class AssessmentForm(AssessmentFields):
         self.form.addRow("", self.save_button)
         self.save_button.clicked.connect(self.submit)
         on_enter(self, self.submit)
+        state.switched.connect(self.clear)
 
     def submit(self) -> None:
         try:
             assessment = self.inputs()
+            self.state.check(assessments=(assessment,))
         except CaseError as exc:
             self.messages.show(exc.problems)
             return
         self.messages.clear()
 
         def saved(_id) -> None:
-            self.time.set_now()
+            self.clear()
 
         what = self.grade.text().replace("\n", "; ")
         self.state.save(lambda store, user, pid: store.add_assessment(
@@ -532,7 +617,7 @@ class GradingScreen(QWidget):
         scroll = QScrollArea()
         scroll.setWidget(entry)
         scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(530)
+        scroll.setMinimumWidth(ENTRY_WIDTH_PX)
         self.flowsheet = Flowsheet(state)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.flowsheet, "&Flowsheet")
@@ -542,7 +627,12 @@ class GradingScreen(QWidget):
         splitter.addWidget(scroll)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([540, 560])
+        splitter.setSizes([ENTRY_WIDTH_PX + SPLIT_GAP_PX, FLOWSHEET_WIDTH_PX])
+        self.splitter = splitter
+        self._wide = True
+        # The screen's least width is the entry pane's, side by side or not: were it the sum of
+        # both panes, a narrow window could never become narrow enough to put one under the other.
+        splitter.setMinimumWidth(ENTRY_WIDTH_PX)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.fever_banner)
@@ -559,6 +649,17 @@ class GradingScreen(QWidget):
             return
         rows = say.schedule_rows(r)
         self.fever_banner.show_text(*say.fever_banner(r, rows))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        """Side by side where both fit; narrower (a 1024×768 screen), the flowsheet goes under the
+        entry forms, so that none of its columns is cut off (issue 14 §4)."""
+        wide = event.size().width() >= ENTRY_WIDTH_PX + FLOWSHEET_WIDTH_PX
+        if wide != self._wide:
+            self._wide = wide
+            set_by_name(self.splitter, orientation="Horizontal" if wide else "Vertical")
+            half = max(event.size().height(), 2) // 2
+            self.splitter.setSizes([ENTRY_WIDTH_PX + SPLIT_GAP_PX, FLOWSHEET_WIDTH_PX] if wide else [half, half])
+        super().resizeEvent(event)
 
     def first_field(self) -> QWidget:
         return self.temperature.value

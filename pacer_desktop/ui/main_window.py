@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QRect, QSettings, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QLabel, QMainWindow, QSplitter, QStackedWidget, QTabBar,
                                QVBoxLayout, QWidget)
@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from .printing import DocumentPrinter
 
 SCREENS = ("Temperature && grading", "Dose && schedule", "Eligibility")
+#: The window's size where the screen has room for it (the ward's usual 1366×768 laptops).
+PREFERRED_SIZE = (1366, 768)
+#: A window frame's title bar and border before the window manager has drawn them.
+TITLE_BAR_GUESS_PX = 32
+FRAME_GUESS_PX = 4
 
 
 def settings() -> QSettings:
@@ -90,6 +95,7 @@ class MainWindow(QMainWindow):
         self.state.saved.connect(lambda text: self.statusBar().showMessage(f"✓ Saved: {text}", 15000))
         self.state.failed.connect(self._on_failed)
         self.state.user_changed.connect(self._show_user)
+        self.state.switched.connect(self._close_patient_dialogs)
         self.ops.busy_changed.connect(lambda busy: self.busy_label.setText("saving…" if busy else ""))
         self._show_user()
         self.idle = IdleWatcher(QApplication.instance(), idle_ms, self)
@@ -119,6 +125,28 @@ class MainWindow(QMainWindow):
             action.setShortcuts([QKeySequence(keys)])
             action.triggered.connect(slot)
             self.addAction(action)
+
+    # ---- where the window goes -----------------------------------------------------------------
+    def fit_into(self, available: QRect) -> None:
+        """Size and place the window, frame (title bar) included, inside ``available`` (a screen
+        less its task bar): on a 1366×768 screen a window 768 pixels tall put the status bar,
+        with save confirmations and who is signed in, below the screen (issue 14 §4)."""
+        frame_w = self.frameGeometry().width() - self.width()
+        frame_h = self.frameGeometry().height() - self.height()
+        if frame_h <= 0 and not self.isVisible():
+            frame_w, frame_h = 2 * FRAME_GUESS_PX, TITLE_BAR_GUESS_PX + FRAME_GUESS_PX  # until the frame is known
+        width = min(PREFERRED_SIZE[0], available.width() - frame_w)
+        height = min(PREFERRED_SIZE[1], available.height() - frame_h)
+        self.resize(max(width, self.minimumSizeHint().width()), max(height, self.minimumSizeHint().height()))
+        self.move(available.topLeft())
+
+    def show_on_screen(self) -> None:
+        """Show the window fitted to its screen's free area; fitted again once the window manager
+        has put its frame round it (its size is known only then)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        self.fit_into(screen.availableGeometry())
+        self.show()
+        QTimer.singleShot(0, lambda: self.fit_into((self.screen() or screen).availableGeometry()))
 
     # ---- navigation ------------------------------------------------------------------------
     def show_screen(self, index: int) -> None:
@@ -250,16 +278,29 @@ class MainWindow(QMainWindow):
         self.ops.run_in_background(lambda store: store.daily_backup(), on_success=done, on_failure=failed)
 
     def _tick(self) -> None:
-        if self.state.patient_id is not None and not self.ops.busy:
-            self.state.reload()
+        if self.ops.busy:
+            return
+        if self.state.patient_id is not None:
+            self.state.reload()  # the patient list follows (state.changed)
+        else:
+            self.patients.refresh()
+
+    def _patient_dialogs(self) -> list:
+        """Open dialogs that belong to the patient on screen: entries, corrections, a preview."""
+        return [d for d in (getattr(self._screens.get(1), "dialog", None), self.grading.flowsheet.dialog,
+                            self._printer and self._printer.dialog) if d is not None]
+
+    def _close_patient_dialogs(self) -> None:
+        """Another patient was selected: a dialog still open was for the one before (issue 14 §3)."""
+        for dialog in self._patient_dialogs():
+            if dialog.isVisible():
+                dialog.done(0)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
         self.ops.wait(background=False)  # never lose an entry: queued writes finish first
         QApplication.processEvents()
         self.idle.stop()
-        for dialog in (self.dialog, self.who_dialog, getattr(self._screens.get(1), "dialog", None),
-                       self.grading.flowsheet.dialog,
-                       self._printer and self._printer.dialog):
+        for dialog in (self.dialog, self.who_dialog, *self._patient_dialogs()):
             if dialog is not None:
                 dialog.done(0)
         super().closeEvent(event)

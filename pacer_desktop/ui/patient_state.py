@@ -33,6 +33,7 @@ class PatientState(QObject):
     saved = Signal(str)          # a write landed; the text says what
     failed = Signal(str)         # a write failed for a reason other than bad input
     user_changed = Signal()
+    switched = Signal()          # another patient (or none) was selected: forms start blank
 
     def __init__(self, store: Store, ops: StoreOps, *, clock: Clock = system_clock,
                  parent: QObject | None = None) -> None:
@@ -61,7 +62,10 @@ class PatientState(QObject):
         self.user_changed.emit()
 
     def select(self, patient_id: int | None) -> None:
+        switched = patient_id != self.patient_id
         self.patient_id = patient_id
+        if switched:  # before the redraw: nothing of the last patient is shown with the next
+            self.switched.emit()
         self.reload()
 
     def reload(self) -> None:
@@ -91,6 +95,24 @@ class PatientState(QObject):
         update = {name: tuple(_without(getattr(self.case, name), replacing)) + tuple(items)
                   for name, items in additions.items()}
         return evaluate_case(dataclasses.replace(self.case, **update), self.now())
+
+    def check(self, **additions: tuple) -> None:
+        """Raise :class:`CaseError` if ``additions`` would be refused at the bedside, judged by
+        this window's clock (e.g. a time later than now + the protocol's tolerance).
+        Only problems of the added entries count: storage judges the rest.
+        """
+        if self.case is None:
+            return
+        update = {name: tuple(getattr(self.case, name)) + tuple(items) for name, items in additions.items()}
+        ours = tuple(f"{name}[{i}]" for name, items in additions.items()
+                     for i in range(len(getattr(self.case, name)), len(update[name])))
+        try:
+            evaluate_case(dataclasses.replace(self.case, now=self.now(), **update), bedside=True)
+        except CaseError as exc:
+            mine = [p for p in exc.problems if p.field.startswith(ours)]
+            if mine:
+                raise CaseError(mine) from None
+
 
     def live_entries(self, kind: str | None = None) -> list:
         return [e for e in self.entries if e.current and (kind is None or e.kind == kind)]

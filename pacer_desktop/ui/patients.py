@@ -1,4 +1,4 @@
-"""The patient list (search by MRN or name) and the new-patient form."""
+"""The patient list (search by MRN or name) as a ward task view, and the new-patient form."""
 
 from __future__ import annotations
 
@@ -6,14 +6,42 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
+from datetime import UTC, datetime
+
+from PySide6.QtGui import QColor
+
 from .. import protocols
-from ..evaluation import workstation_zone
+from ..core.errors import CaseError
+from ..evaluation import evaluate_case, workstation_zone
+from . import presenters as say
 from .patient_state import PatientState
-from .widgets import finish_dialog, Choice, FieldMessages, TimeField, parse_date
+from .widgets import finish_dialog, set_by_name, Choice, FieldMessages, TimeField, parse_date
+
+
+#: The list is at least as wide as this line of the task view, plus a margin (frame, scroll bar).
+LIST_SAMPLE = "persistent fever since 30 Nov 22:00"
+LIST_MARGIN_PX = 36
+
+#: Row colours by urgency; the words carry the meaning, the colour only repeats it.
+RANK_COLOURS = {say.OVERDUE: "#f8d7da", say.DUE: "#fff3cd", say.PROMPT: "#e2e3f3"}
+
+
+def ward_line_of(store, patient, now) -> say.WardLine:
+    """The patient's line, worked out with the window's evaluation (evaluation.py) at ``now``."""
+    try:
+        case = store.case_for(patient.id, now=now)
+        result = evaluate_case(case, now)
+    except CaseError as exc:
+        return say.ward_line(None, [], now, [], "; ".join(str(p) for p in exc.problems))
+    given = [m.at for m in case.medications if m.drug == "anakinra"]
+    return say.ward_line(result, given, now, store.acknowledgements(patient.id))
 
 
 class PatientList(QWidget):
-    """Search box and list; ``patient_chosen(id)`` when the user picks one."""
+    """Search box and list: the ward's task view (issue 14 §4). Every patient shows the next dose
+    or what is due or overdue, and the persistent-fever and prompt flags; the most urgent first
+    (overdue, due, prompts, then the rest by name). ``patient_chosen(id)`` when the user picks one.
+    """
 
     patient_chosen = Signal(int)
 
@@ -26,6 +54,12 @@ class PatientList(QWidget):
         self.search.setObjectName("patient_search")
         self.list = QListWidget()
         self.list.setObjectName("patient_list")
+        # Wide enough for a line of the task view ("persistent fever since 30 Nov 22:00"); longer
+        # names wrap rather than run out of sight (issue 14 §4: names cut off at 1024×768).
+        self.list.setWordWrap(True)
+        self.list.setSpacing(2)  # patients apart from each other
+        set_by_name(self.list, horizontalScrollBarPolicy="ScrollBarAlwaysOff", resizeMode="Adjust")
+        self.list.setMinimumWidth(self.list.fontMetrics().horizontalAdvance(LIST_SAMPLE) + LIST_MARGIN_PX)
         self.ids: list[int] = []  # the patient of each row of the list
         self.new_button = QPushButton("&New patient…")
         layout = QVBoxLayout(self)
@@ -39,15 +73,28 @@ class PatientList(QWidget):
         self.search.returnPressed.connect(self._choose_first)
         self.list.itemActivated.connect(self._on_item_activated)
         self.list.currentItemChanged.connect(lambda item, _old: self._on_item_activated(item))
+        # Due and overdue change with entries and with the clock: redrawn with the patient on
+        # screen (every save, and the window's half-minute reload). 30 patients take about 20 ms.
+        state.changed.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
         current = self.state.patient_id
+        now = self.state.now()
+        patients = self.state.store.patients(self.search.text().strip())
+        lines = [(p, ward_line_of(self.state.store, p, now)) for p in patients]
+        far = datetime.max.replace(tzinfo=UTC)
+        lines.sort(key=lambda pl: (pl[1].rank, pl[1].since or far))  # stable: by name within a rank
         self.list.blockSignals(True)
         self.list.clear()
         self.ids = []
-        for p in self.state.store.patients(self.search.text().strip()):
-            item = QListWidgetItem(f"{p.name}\nMRN {p.mrn} · born {p.date_of_birth or '—'}")
+        for p, line in lines:
+            text = "\n".join([p.name, f"MRN {p.mrn} · born {p.date_of_birth or '—'}", line.dose, *line.flags])
+            item = QListWidgetItem(text)
+            item.setToolTip(text)
+            if line.rank in RANK_COLOURS:
+                item.setBackground(QColor(RANK_COLOURS[line.rank]))
+                item.setForeground(QColor("#000000"))
             self.ids.append(p.id)
             self.list.addItem(item)
             if p.id == current:

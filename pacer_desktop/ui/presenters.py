@@ -17,25 +17,35 @@ from ..core.schedule import current_interval_h
 from ..core.structure import Frozen, model
 from ..core.timeutil import completed_years
 
-ALERT_TEXT = {
-    "dose_capped": "Dose capped at the maximum per dose.",
-    "weight_stale": "Dosing weight is more than 7 days old: weigh the patient.",
-    "weight_changed": "Latest weight differs by more than 10 % from the one before: check it.",
-    "weight_missing": "No weight recorded: the dose cannot be calculated. Record a weight (kg).",
-    "daily_maximum": "A dose was reduced to keep within the maximum per 24 hours.",
-    "consider_escalation": "Consider escalating anakinra to every 6 hours: CRS is progressing or"
-                           " persisting 24 hours after the start.",
-    "standard_of_care": "CRS worsening despite escalated anakinra: manage per institutional standard"
-                        " of care (e.g. tocilizumab, corticosteroids).",
-    "recurrence_after_stop": "Fever or CRS/ICANS after the stop time: anakinra stays stopped. A prescriber"
-                             " decides whether to restart it (Restart anakinra…).",
-    "dose_above_maximum": "A recorded anakinra dose is above the maximum per dose: check the record"
-                          " and tell the prescriber.",
-    "dose_above_calculated": "A recorded anakinra dose is more than its line's calculated dose allows:"
-                             " check the record and tell the prescriber.",
-    "unscheduled_dose": "An anakinra dose was recorded that fits no line of the schedule: it is kept and"
-                        " counted in the 24-hour maximum.",
-}
+def alert_text(code: str, protocol: Protocol) -> str:
+    """An alert of the result (rules §4, §6, §7) in the screens' words, its numbers from ``protocol``."""
+    weight, dose, sched = protocol.weight, protocol.dose, protocol.schedule
+    texts = {
+        "dose_capped": "Dose capped at the maximum per dose.",
+        "weight_stale": f"Dosing weight is more than {weight.stale_after_days} days old: weigh the patient.",
+        "weight_changed": (f"Latest weight differs by more than"
+                           f" {notation.percent(weight.change_warning_fraction)} from the one before:"
+                           " check it."),
+        "weight_missing": "No weight recorded: the dose cannot be calculated. Record a weight (kg).",
+        "daily_maximum": (f"A {dose.max_mg_window_h}-hour window reached the maximum of"
+                          f" {notation.mg(dose.max_mg_per_24h)}: the schedule shows which line was lowered."),
+        "consider_escalation": (f"Consider escalating anakinra to {notation.every_hours(sched.escalated_interval_h)}:"
+                                f" CRS is progressing or persisting {protocol.alerts.persistence_after_start_h}"
+                                " hours after the start."),
+        "standard_of_care": "CRS worsening despite escalated anakinra: manage per institutional standard"
+                            " of care (e.g. tocilizumab, corticosteroids).",
+        "recurrence_after_stop": "Fever or CRS/ICANS after the stop time: anakinra stays stopped. A prescriber"
+                                 " decides whether to restart it (Restart anakinra…).",
+        "dose_above_maximum": (f"A recorded anakinra dose is above the maximum of {notation.mg(dose.max_mg)} per"
+                               " dose: check the record and tell the prescriber."),
+        "dose_above_calculated": "A recorded anakinra dose is more than its line's calculated dose allows:"
+                                 " check the record and tell the prescriber.",
+        "unscheduled_dose": "An anakinra dose was recorded that fits no line of the schedule: it is kept and"
+                            " counted in the daily maximum.",
+    }
+    return texts.get(code, code.replace("_", " "))
+
+
 #: Alerts that stay on screen until someone acknowledges them (clinical-rules §6, §7).
 PROMPTS = ("consider_escalation", "standard_of_care", "recurrence_after_stop")
 
@@ -227,7 +237,7 @@ def fever_banner(result: Result, rows: list[ScheduledDose]) -> tuple[str, str]:
     zone = result.timezone
     parts = []
     for r in result.persistent_fever_readings:
-        shown = f"{notation.plain_number(r.value)} °{r.unit}"
+        shown = notation.temperature(r.value, r.unit)
         if r.unit == "F":
             shown += f" ({notation.celsius(r.temp_c)})"
         parts.append(f"{shown} at {day_time(r.at, zone)}")
@@ -248,3 +258,59 @@ def fever_banner(result: Result, rows: list[ScheduledDose]) -> tuple[str, str]:
 def first_dose_due_now(rows: list[ScheduledDose]) -> bool:
     return bool(rows) and rows[0].status in ("due", "overdue")
 
+
+
+# ---- the ward task view (issue 14 §4) ------------------------------------------------------
+
+#: Urgency ranks of the patient list, most urgent first.
+RANKS = ("overdue", "due", "prompt", "rest")
+OVERDUE, DUE, PROMPT, REST = range(len(RANKS))
+
+
+@model(positional=True)
+class WardLine(Frozen):
+    """One patient's line in the patient list: how urgent, and what to say."""
+
+    rank: int
+    since: datetime | None  # the earliest outstanding due time (overdue and due sort by it)
+    dose: str               # "DOSE OVERDUE since 5 Nov 10:30", "dose DUE NOW (12:30)", "next dose 23:00", …
+    flags: tuple[str, ...]  # "persistent fever", "⚑ consider escalation", …
+
+
+def open_prompts(result: Result, acknowledgements: list, now: datetime) -> list[str]:
+    """The prompts of ``result`` (rules §7) not acknowledged for the assessment they are judged
+    on (the latest graded at or before ``now``), as the dose screen judges them."""
+    graded = [a for a in result.assessments if a.crs_grade is not None and a.at <= now]
+    judged_on = graded[-1].at if graded else None
+    return [code for code in result.alerts
+            if code in PROMPTS and acknowledgement_of(acknowledgements, code, judged_on) is None]
+
+
+PROMPT_FLAG = {"consider_escalation": "⚑ consider escalation", "standard_of_care": "⚑ CRS worsening on escalated"
+               " anakinra: standard of care"}
+
+
+def ward_line(result: Result | None, given_times: list[datetime], now: datetime, acknowledgements: list,
+              error: str = "") -> WardLine:
+    """What the patient list says of a patient: the next dose or what is due, and the flags."""
+    if result is None:
+        return WardLine(OVERDUE, None, "⚠ stored data the calculator refuses: open to check", ())
+    zone = result.timezone
+    prompts = open_prompts(result, acknowledgements, now)
+    flags = [PROMPT_FLAG[p] for p in prompts]
+    if result.persistent_fever_at is None:
+        return WardLine(PROMPT if prompts else REST, None, "no anakinra: fever rule not met", tuple(flags))
+    flags.insert(0, f"persistent fever since {day_time(result.persistent_fever_at, zone)}")
+    rows = schedule_rows(result, given_times, now)
+    nxt = next_dose(rows)
+    if result.stop_at is not None and now >= result.stop_at:
+        return WardLine(PROMPT if prompts else REST, None, "course complete: no doses due", tuple(flags))
+    if nxt is None:
+        return WardLine(PROMPT if prompts else REST, None, "no dose outstanding", tuple(flags))
+    if nxt.status == "overdue":
+        first = min(r.due for r in rows if r.status == "overdue")
+        return WardLine(OVERDUE, first, f"DOSE OVERDUE since {day_time(first, zone)}", tuple(flags))
+    if nxt.status == "due":
+        return WardLine(DUE, nxt.due, f"dose DUE NOW ({clock(nxt.due, zone)})", tuple(flags))
+    when = clock(nxt.due, zone) if local(nxt.due, zone).date() == local(now, zone).date() else day_time(nxt.due, zone)
+    return WardLine(PROMPT if prompts else REST, None, f"next dose {when}", tuple(flags))

@@ -98,7 +98,9 @@ def test_print_by_mrn_reads_the_database_and_records_the_print(tmp_path, capsys)
     code = main(["print", "order", "--mrn", "MRN777", "-o", str(out), "--user", "AB:pharmacist"])
     assert code == 0, capsys.readouterr().err
     text = flat(pdf_text(out.read_bytes()))
-    assert "Ben Example" in text and "MRN777" in text and "Anakinra 100 mg IV" in text
+    assert "Ben Example" in text and "MRN777" in text and "Dosing weight: 64 kg" in text
+    # printed at today's date, after example 02's stop time (17 Nov 2026): no active order (issue 14 §4)
+    assert "Course complete — no doses due" in text and "Anakinra 100 mg IV every" not in text
     with STORAGE.Store.open() as store:
         documents = store.documents(patient_id)
     assert [(d["kind"], d["entered_by"], d["role"]) for d in documents] == [("order", "AB", "pharmacist")]

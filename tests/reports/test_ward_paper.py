@@ -1,0 +1,69 @@
+"""Issue 14 §4: an ended course's order sheet is no active order; every printed font is embedded."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pacer_desktop.core.caseio import parse_case
+from pacer_desktop.reports import content
+from pacer_desktop.reports.documents import make_job as make_print_job
+from pacer_desktop.reports.documents import render
+from pacer_desktop.reports.order_sheet import order_sheet
+from tests.reports.pdfcheck import ELIGIBILITY, ESCALATED, PRINTED_AT, STANDARD, pdf_reader, pdf_text
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def job_for(path, kind, paper="letter", now=None):
+    case = parse_case(path.read_bytes())
+    if now is not None:  # the case files carry their own "now"
+        case = dataclasses.replace(case, now=now)
+    header = content.PatientHeader("Ada Example", "MRN0012345", case.patient.date_of_birth, case.patient.sex_at_birth)
+    return make_print_job(kind, case, header, printed_by="AB (pharmacist)", paper=paper, printed_at=PRINTED_AT)
+
+
+def test_an_order_sheet_after_the_stop_time_says_the_course_is_complete(paper):
+    """Example 01 stops 10 Nov 2026 10:00 (rules §6); printed on 11 Nov it orders nothing."""
+    later = datetime(2026, 11, 11, 9, 0, tzinfo=ZoneInfo("America/Chicago"))
+    job = job_for(STANDARD, "order", paper, now=later)
+    assert job.result.stop_at is not None and job.result.stop_at <= later
+    text = flat(pdf_text(order_sheet(job)))
+    assert "Course complete — no doses due" in text
+    assert "every 12 hours (2.5 mg/kg/dose" not in text  # the order sentence is not printed as an order
+    assert "0.4 mL of Kineret" not in text
+    assert "stop time 10 Nov 2026 10:00" in text
+    assert "Escalate to every 6 hours" not in text
+
+
+def test_an_order_sheet_before_the_stop_time_is_an_order():
+    text = flat(pdf_text(order_sheet(job_for(STANDARD, "order"))))
+    assert "Course complete" not in text
+    assert "Anakinra 59 mg IV every 12 hours (2.5 mg/kg/dose" in text
+
+
+def _unembedded(data: bytes) -> list[str]:
+    missing = []
+    for number, page in enumerate(pdf_reader(data).pages, start=1):
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for name, ref in fonts.items():
+            font = ref.get_object()
+            descendants = font.get("/DescendantFonts")
+            target = descendants[0].get_object() if descendants else font
+            descriptor = target.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+                missing.append(f"page {number} {name} {font.get('/BaseFont')}")
+    return missing
+
+
+@pytest.mark.parametrize("kind, path", [("order", STANDARD), ("order", ESCALATED), ("mar", STANDARD),
+                                        ("eligibility", ELIGIBILITY), ("grading", STANDARD)])
+def test_every_font_of_a_printed_document_is_embedded(kind, path):
+    data = render(job_for(path, kind))
+    assert _unembedded(data) == []

@@ -1,0 +1,209 @@
+"""Issue 14 §4: what a nurse needs to see without searching."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import QDate, QDateTime, QLocale, QPoint, QRect, Qt, QTime, QTimeZone
+from PySide6.QtWidgets import QApplication, QDateTimeEdit
+
+from pacer_desktop.core.case import Assessment, CrsInputs, IcansInputs
+from pacer_desktop.core.caseio import parse_case
+from tests.ui.enter import type_into
+from tests.ui.uihelp import EXAMPLES, wait_saved
+
+ZONE = ZoneInfo("America/Chicago")
+INFUSION = datetime(2026, 11, 3, 10, 0, tzinfo=ZONE)
+NOW = datetime(2026, 11, 5, 13, 0, tzinfo=ZONE)
+
+
+def _patient(store, nurse, name: str, mrn: str) -> int:
+    pid = store.add_patient(nurse, mrn=mrn, name=name, date_of_birth=date(2016, 4, 12), sex_at_birth="female",
+                            developmental_delay=False, infusion_at=INFUSION, timezone="America/Chicago")
+    store.add_weight(nurse, pid, at=INFUSION - timedelta(days=1), kg=Decimal("23.4"))
+    return pid
+
+
+def _fever(store, nurse, pid: int, first: datetime, second: datetime) -> None:
+    store.add_temperature(nurse, pid, at=first, value=Decimal("38.7"), unit="C")
+    store.add_temperature(nurse, pid, at=second, value=Decimal("39.1"), unit="C")
+
+
+def _crs1(store, nurse, pid: int, at: datetime) -> None:
+    store.add_assessment(nurse, pid, at=at, crs=CrsInputs(hypotension="none", oxygen_device="none"),
+                         icans=IcansInputs(tool=None, capd_score=0))
+
+
+@pytest.fixture
+def ward(store, nurse):
+    """Four patients on 5 Nov 13:00: one quiet, one with a prompt, one dose due, one overdue."""
+    quiet = _patient(store, nurse, "Ada Quiet", "W-1")
+    store.add_temperature(nurse, quiet, at=NOW - timedelta(hours=2), value=Decimal("36.8"), unit="C")
+    prompt = _patient(store, nurse, "Bea Prompt", "W-2")  # CRS 1 persisting 24 h after the start (rules §7)
+    start = datetime(2026, 11, 4, 11, 0, tzinfo=ZONE)
+    _fever(store, nurse, prompt, start - timedelta(hours=4), start)
+    _crs1(store, nurse, prompt, start)
+    for hours in (0, 12, 24):
+        store.add_medication(nurse, prompt, at=start + timedelta(hours=hours), drug="anakinra", dose_mg=Decimal("59"))
+    store.add_temperature(nurse, prompt, at=NOW - timedelta(hours=1), value=Decimal("38.4"), unit="C")
+    _crs1(store, nurse, prompt, NOW - timedelta(minutes=50))
+    due = _patient(store, nurse, "Cal Due", "W-3")
+    _fever(store, nurse, due, NOW - timedelta(hours=5), NOW - timedelta(minutes=30))
+    overdue = _patient(store, nurse, "Dan Overdue", "W-4")
+    _fever(store, nurse, overdue, NOW - timedelta(hours=7), NOW - timedelta(hours=2, minutes=30))
+    return {"quiet": quiet, "prompt": prompt, "due": due, "overdue": overdue}
+
+
+def test_the_patient_list_is_a_ward_task_view_most_urgent_first(qtbot, make_window, ward):
+    w = make_window(NOW)
+    plist = w.patients
+    assert plist.ids == [ward["overdue"], ward["due"], ward["prompt"], ward["quiet"]]
+    texts = [plist.list.item(i).text() for i in range(plist.list.count())]
+    assert "Dan Overdue" in texts[0] and "OVERDUE since 5 Nov 10:30" in texts[0]
+    assert "Cal Due" in texts[1] and "DUE NOW (12:30)" in texts[1]
+    assert "Bea Prompt" in texts[2] and "next dose 23:00" in texts[2]
+    assert "consider escalation" in texts[2].lower()
+    assert all("persistent fever" in t for t in texts[:3])
+    assert "Ada Quiet" in texts[3] and "persistent fever" not in texts[3] and "no anakinra" in texts[3]
+
+
+def test_the_ward_view_is_quick_for_30_patients(qtbot, make_window, store, nurse):
+    for i in range(30):
+        pid = _patient(store, nurse, f"Patient {i:02d}", f"Q-{i:02d}")
+        if i % 2:
+            _fever(store, nurse, pid, NOW - timedelta(hours=7 + i % 5), NOW - timedelta(hours=2))
+    w = make_window(NOW)
+    started = time.perf_counter()
+    w.patients.refresh()
+    took = time.perf_counter() - started
+    assert w.patients.list.count() == 30
+    assert "OVERDUE" in w.patients.list.item(0).text()
+    assert took < 0.5, f"refreshing 30 patients took {took:.3f} s"
+
+
+def test_entry_times_are_in_english_whatever_the_workstations_language(qtbot):
+    from pacer_desktop.ui.widgets import TimeField
+    before = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+    try:
+        field = TimeField(lambda: "Europe/Berlin", lambda: datetime(2026, 3, 4, 10, 5, tzinfo=ZoneInfo("Europe/Berlin")))
+        qtbot.addWidget(field)
+        assert field.edit.text() == "04 Mar 2026 10:05"
+    finally:
+        QLocale.setDefault(before)
+
+
+def test_a_past_time_is_entered_with_the_keyboard_alone(qtbot, make_window, store, nurse):
+    pid = _patient(store, nurse, "Eve Keys", "K-1")
+    w = make_window(datetime(2026, 12, 1, 4, 18, tzinfo=ZONE))
+    w.open_patient(pid)
+    t = w.grading.temperature
+    type_into(qtbot, t.value, "37.3")
+    edit = t.time.edit
+    qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # select all, then type over
+    qtbot.keyClicks(edit, "301120262205")
+    assert t.time.value() == datetime(2026, 11, 30, 22, 5, tzinfo=ZONE)
+    # the arrow keys step every section, across the month's end
+    edit.setSelectedSection(QDateTimeEdit.Section.DaySection)
+    t.time.set_value(datetime(2026, 12, 1, 0, 0, tzinfo=ZONE))
+    edit.setSelectedSection(QDateTimeEdit.Section.DaySection)
+    qtbot.keyClick(edit, Qt.Key.Key_Down)
+    assert t.time.value() == datetime(2026, 11, 30, 0, 0, tzinfo=ZONE)
+    edit.setSelectedSection(QDateTimeEdit.Section.MinuteSection)
+    qtbot.keyClick(edit, Qt.Key.Key_Down)
+    assert t.time.value() == datetime(2026, 11, 29, 23, 59, tzinfo=ZONE)
+    edit.setSelectedSection(QDateTimeEdit.Section.MonthSection)
+    qtbot.keyClick(edit, Qt.Key.Key_Up)
+    assert t.time.value() == datetime(2026, 12, 29, 23, 59, tzinfo=ZONE)
+    edit.setSelectedSection(QDateTimeEdit.Section.HourSection)
+    qtbot.keyClick(edit, Qt.Key.Key_Up)
+    assert t.time.value() == datetime(2026, 12, 30, 0, 59, tzinfo=ZONE)
+    # type the past time again and save with Enter
+    qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(edit, "30 11 2026 22 05")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    wait_saved(qtbot, w)
+    assert t.messages.text() == ""
+    assert [e.at for e in store.entries(pid, "temperature")] == [datetime(2026, 11, 30, 22, 5, tzinfo=ZONE)]
+
+
+def test_fahrenheit_is_shown_to_one_decimal_as_entered(qtbot, make_window, store, nurse):
+    pid = _patient(store, nurse, "Fay Fahrenheit", "F-9")
+    store.add_temperature(nurse, pid, at=NOW - timedelta(hours=1), value=Decimal("99.0"), unit="F")
+    w = make_window(NOW)
+    w.open_patient(pid)
+    t = w.grading.temperature
+    type_into(qtbot, t.value, "37.2")
+    assert t.converted.text() == "= 99.0 °F"
+    sheet = w.grading.flowsheet
+    assert sheet.cell_text(0, 2) == "99.0 °F"
+
+
+def test_the_flowsheet_says_which_entry_replaced_which_and_shows_the_full_status(qtbot, make_window, store, nurse):
+    pid = _patient(store, nurse, "Gus Correct", "C-1")
+    reason = "typed the reading of the patient in the next bed; checked with the charge nurse"
+    wrong = store.add_temperature(nurse, pid, at=datetime(2026, 11, 5, 14, 0, tzinfo=ZONE) - timedelta(days=1),
+                                  value=Decimal("39.9"), unit="C")
+    store.correct(nurse, "temperature", wrong, reason=reason, replacement={"value": Decimal("36.9")})
+    w = make_window(NOW)
+    w.open_patient(pid)
+    sheet = w.grading.flowsheet
+    cells = [sheet.model.cells(r) for r in range(sheet.model.rowCount())]
+    new = next(c for c in cells if c[2] == "36.9 °C")
+    assert "correction of 4 Nov 14:00 reading" in new[4]
+    sheet.table.setFocus()
+    qtbot.keyClick(sheet.table, Qt.Key.Key_Home)
+    old_row = next(r for r, c in enumerate(cells) if c[2] == "39.9 °C")
+    for _ in range(old_row):
+        qtbot.keyClick(sheet.table, Qt.Key.Key_Down)
+    assert sheet.selected().id == wrong
+    assert reason in sheet.detail.text() and "CORRECTED" in sheet.detail.text()
+    assert sheet.detail.isVisible()
+
+
+def _layout_patient(store, nurse):
+    case = parse_case(next(EXAMPLES.glob("02-*.case.json")).read_bytes())
+    pid = store.import_case(nurse, case, mrn="L-1", name="Maximilian Alexander Example-Longname")
+    return case, pid
+
+
+def test_at_1366_by_768_the_status_bar_is_on_screen_without_maximising(qtbot, make_window, store, nurse):
+    """A 1366×768 screen less a 40 px task bar; the window's frame (title bar) counts too."""
+    case, pid = _layout_patient(store, nurse)
+    w = make_window(case.now)
+    w.open_patient(pid)
+    screen = QRect(0, 0, 1366, 768 - 40)
+    w.fit_into(screen)
+    QApplication.processEvents()
+    assert screen.contains(w.frameGeometry())
+    bar = w.statusBar()
+    assert bar.isVisible() and w.user_label.isVisible()
+    bottom = bar.mapToGlobal(QPoint(0, bar.height())).y()
+    assert bottom <= screen.bottom() + 1
+    assert not w.isMaximized()
+
+
+def test_at_1024_by_768_nothing_is_cut_off(qtbot, make_window, store, nurse):
+    case, pid = _layout_patient(store, nurse)
+    w = make_window(case.now)
+    w.open_patient(pid)
+    w.resize(1024, 768)
+    QApplication.processEvents()
+    assert (w.width(), w.height()) == (1024, 768)
+    table = w.grading.flowsheet.table
+    header = table.horizontalHeader()
+    for column in range(header.count()):
+        assert header.sectionViewportPosition(column) + header.sectionSize(column) <= table.viewport().width(), \
+            column
+        assert header.sectionSize(column) >= 40, column
+    assert table.horizontalScrollBar().maximum() == 0
+    plist = w.patients.list
+    assert plist.horizontalScrollBar().maximum() == 0
+    name_width = plist.fontMetrics().horizontalAdvance("Maximilian Alexander")
+    assert plist.viewport().width() >= name_width
+    # the status bar and its sign-in line are inside the window
+    assert w.statusBar().geometry().bottom() < w.height() and w.user_label.isVisible()
