@@ -32,9 +32,8 @@ def ward_line_of(store, patient, now) -> say.WardLine:
         case = store.case_for(patient.id, now=now)
         result = evaluate_case(case, now)
     except CaseError as exc:
-        return say.ward_line(None, [], now, [], "; ".join(str(p) for p in exc.problems))
-    given = [m.at for m in case.medications if m.drug == "anakinra"]
-    return say.ward_line(result, given, now, store.acknowledgements(patient.id))
+        return say.ward_line(None, now, [], "; ".join(str(p) for p in exc.problems))
+    return say.ward_line(result, now, store.acknowledgements(patient.id))
 
 
 class PatientList(QWidget):

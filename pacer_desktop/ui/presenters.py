@@ -144,8 +144,9 @@ def schedule_rows(result: Result, now: datetime | None = None) -> list[Scheduled
                 notes.append(f"re-timed from the {day_time(before.due, zone)} dose, given"
                              f" {duration(abs(off))} {'late' if off > timedelta(0) else 'early'}")
         if d.lowered_from_mg is not None:
-            notes.append(f"lowered from {notation.mg(d.lowered_from_mg)} to keep the 24 hours before it within"
-                         " the daily maximum")
+            rules = protocols.load(result.protocol).dose
+            notes.append(f"lowered from {notation.mg(d.lowered_from_mg)}: the {rules.max_mg_window_h} hours up to"
+                         f" it would pass {notation.mg(rules.max_mg_per_24h)}")
         rows.append(ScheduledDose(
             due=d.due, day=d.day, mg=notation.mg(d.mg) if d.mg is not None else "no weight",
             volume=notation.ml(d.volume_ml) if d.volume_ml is not None else "—",
@@ -287,10 +288,10 @@ def open_prompts(result: Result, acknowledgements: list, now: datetime) -> list[
 
 
 PROMPT_FLAG = {"consider_escalation": "⚑ consider escalation", "standard_of_care": "⚑ CRS worsening on escalated"
-               " anakinra: standard of care"}
+               " anakinra: standard of care", "recurrence_after_stop": "⚑ fever or CRS after the stop: restart?"}
 
 
-def ward_line(result: Result | None, given_times: list[datetime], now: datetime, acknowledgements: list,
+def ward_line(result: Result | None, now: datetime, acknowledgements: list,
               error: str = "") -> WardLine:
     """What the patient list says of a patient: the next dose or what is due, and the flags."""
     if result is None:
@@ -301,7 +302,7 @@ def ward_line(result: Result | None, given_times: list[datetime], now: datetime,
     if result.persistent_fever_at is None:
         return WardLine(PROMPT if prompts else REST, None, "no anakinra: fever rule not met", tuple(flags))
     flags.insert(0, f"persistent fever since {day_time(result.persistent_fever_at, zone)}")
-    rows = schedule_rows(result, given_times, now)
+    rows = schedule_rows(result)
     nxt = next_dose(rows)
     if result.stop_at is not None and now >= result.stop_at:
         return WardLine(PROMPT if prompts else REST, None, "course complete: no doses due", tuple(flags))
