@@ -8,10 +8,10 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import QDate, QDateTime, QLocale, QPoint, QRect, Qt, QTime, QTimeZone
+from PySide6.QtCore import QLocale, QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QDateTimeEdit
 
-from pacer_desktop.core.case import Assessment, CrsInputs, IcansInputs
+from pacer_desktop.core.case import CrsInputs, IcansInputs
 from pacer_desktop.core.caseio import parse_case
 from tests.ui.enter import type_into
 from tests.ui.uihelp import EXAMPLES, wait_saved
