@@ -57,6 +57,8 @@ def _describe(err: dict) -> str:
         return "must be a JSON object"
     if kind == "finite_number":
         return "must be a finite number"
+    if kind == "string_pattern_mismatch":  # structure.NonBlank, the only pattern in a case
+        return "must not be empty"
     return f"{err['msg'][0].lower()}{err['msg'][1:]} (got {value!r})" if "input" in err else err["msg"]
 
 

@@ -224,7 +224,9 @@ REFUSED_TEXT = {
 }
 
 _NOT_YET_REFUSED = set(REFUSED_TEXT) - {"NaN temperature", "Infinity weight", "-Infinity temperature", "NaN score",
-                                        "1e-30 °F", "1e30 °F"}
+                                        "1e-30 °F", "1e30 °F", "escalation without by",
+                                        "escalation without reason", "escalation by spaces", "restart without by",
+                                        "restart with empty reason"}
 
 
 @pytest.mark.parametrize("name", [
