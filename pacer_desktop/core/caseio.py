@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .case import Case
 from .errors import CaseError, Problem
 from .structure import StructureError, path_text
+from .timeutil import check_zone_name
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter, ValidationError
@@ -72,9 +73,12 @@ def parse_case(text: str | bytes) -> Case:
     """Parse a case file's text; raises :class:`CaseError` listing every problem."""
     from pydantic import ValidationError
     try:
-        return _adapter().validate_json(text)
+        case = _adapter().validate_json(text)
     except ValidationError as exc:
         raise CaseError(problems_from(exc)) from None
+    if case.timezone is not None and (zone := check_zone_name(case.timezone)):
+        raise CaseError([Problem("timezone", zone)])  # "" would become the machine's zone (case-format rev 2)
+    return case
 
 
 def checked(cls: type, data: Any) -> Any:

@@ -3,7 +3,29 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+#: Names the tz database ships that are not places: ``Factory`` (a placeholder), and ``localtime``
+#: and ``posixrules`` (links to whatever the machine has). A case must name its zone (case-format).
+NOT_ZONES = frozenset({"Factory", "localtime", "posixrules"})
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones()) - NOT_ZONES
+
+
+def check_zone_name(name: str | None) -> str | None:
+    """Why ``name`` cannot be a case's time zone, or None when it can (case-format rev 2).
+
+    Only the names :func:`zoneinfo.available_timezones` lists, less :data:`NOT_ZONES`. Asking
+    :class:`ZoneInfo` directly is not enough: ``""`` and ``"localtime"`` open the machine's zone,
+    ``"America"`` is a folder (``IsADirectoryError``), a 300-character name is too long for a file.
+    """
+    if isinstance(name, str) and name in _zone_names():
+        return None
+    return f"{name!r} is not a known time zone (e.g. America/Chicago)"
 
 
 def local_date(at: datetime, tz: ZoneInfo) -> date:
