@@ -7,13 +7,15 @@ window builds its models from stored rows and checks bedside entries with :func:
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .case import Case
 from .errors import CaseError, Problem
 from .structure import StructureError, path_text
-from .timeutil import check_zone_name
+from .timeutil import check_year, check_zone_name
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter, ValidationError
@@ -69,6 +71,18 @@ def problems_from(exc: ValidationError | StructureError) -> list[Problem]:
     return [Problem(field_path(err["loc"]), _describe(err)) for err in exc.errors()]
 
 
+def _dates(value: Any, loc: tuple = ()) -> list[Problem]:
+    """Every date and time of the case outside the years 1900–2199 (case-format rev 2)."""
+    if isinstance(value, date):
+        text = check_year(value)
+        return [Problem(field_path(loc), text)] if text else []
+    if isinstance(value, tuple):
+        return [p for i, v in enumerate(value) for p in _dates(v, (*loc, i))]
+    if dataclasses.is_dataclass(value):
+        return [p for f in dataclasses.fields(value) for p in _dates(getattr(value, f.name), (*loc, f.name))]
+    return []
+
+
 def parse_case(text: str | bytes) -> Case:
     """Parse a case file's text; raises :class:`CaseError` listing every problem."""
     from pydantic import ValidationError
@@ -76,8 +90,12 @@ def parse_case(text: str | bytes) -> Case:
         case = _adapter().validate_json(text)
     except ValidationError as exc:
         raise CaseError(problems_from(exc)) from None
+    problems = []
     if case.timezone is not None and (zone := check_zone_name(case.timezone)):
-        raise CaseError([Problem("timezone", zone)])  # "" would become the machine's zone (case-format rev 2)
+        problems.append(Problem("timezone", zone))  # "" would become the machine's zone (case-format rev 2)
+    problems += _dates(case)  # year 9999 overflowed in the engine's arithmetic (exit 1)
+    if problems:
+        raise CaseError(problems)
     return case
 
 

@@ -10,6 +10,11 @@ from zoneinfo import ZoneInfo, available_timezones
 #: and ``posixrules`` (links to whatever the machine has). A case must name its zone (case-format).
 NOT_ZONES = frozenset({"Factory", "localtime", "posixrules"})
 
+#: The first and last day a date or time in a case may lie on: the years 1900–2199 (case-format
+#: rev 2). Not a clinical limit: it keeps every instant, and every instant plus the protocol's
+#: intervals, within Python's calendar (year 9999 overflowed in the engine's arithmetic).
+FIRST_DAY, LAST_DAY = date.fromisoformat("1900-01-01"), date.fromisoformat("2199-12-31")
+
 
 @cache
 def _zone_names() -> frozenset[str]:
@@ -26,6 +31,21 @@ def check_zone_name(name: str | None) -> str | None:
     if isinstance(name, str) and name in _zone_names():
         return None
     return f"{name!r} is not a known time zone (e.g. America/Chicago)"
+
+
+def check_year(at: date) -> str | None:
+    """Why a date or time cannot be in a case (outside the years 1900–2199), or None.
+
+    A time is judged as written and as the instant in UTC (``2199-12-31T23:00:00-06:00`` is in
+    2200); the written day is checked first, so the UTC conversion cannot overflow."""
+    def day(d: date) -> date:
+        return d.date() if isinstance(d, datetime) else d
+    inside = FIRST_DAY <= day(at) <= LAST_DAY
+    if inside and isinstance(at, datetime) and at.utcoffset() is not None:
+        inside = FIRST_DAY <= day(at.astimezone(UTC)) <= LAST_DAY
+    if inside:
+        return None
+    return f"{at.isoformat()!r} is outside the years {FIRST_DAY.year}–{LAST_DAY.year}"
 
 
 def local_date(at: datetime, tz: ZoneInfo) -> date:
