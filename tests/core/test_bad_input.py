@@ -250,3 +250,20 @@ def test_a_fahrenheit_reading_with_twenty_digits_converts_exactly(tmp_path, caps
     code, out, err = _run_text(text, tmp_path, capsys)
     assert code == 0, err
     assert json.loads(out)["persistent_fever_at"] is None
+
+
+@pytest.mark.xfail(strict=True, reason="keys are written into the path as they are")
+@pytest.mark.parametrize("key, start", [
+    ("", 'temperatures[2][""]: unknown field'),
+    ("a\nb", 'temperatures[2]["a\\nb"]: unknown field'),
+    ("x.y", 'temperatures[2]["x.y"]: unknown field'),
+    ("[0]", 'temperatures[2]["[0]"]: unknown field'),
+])
+def test_a_key_that_is_not_a_name_is_quoted_in_the_path(key, start, tmp_path, capsys):
+    """case-format: every line starts with the field's path; a key such as "" or one with a line
+    break in it is written in quotes, so the path stays one line and says which key it was."""
+    data = json.loads(EXAMPLE_TEXT)
+    data["temperatures"][2][key] = None
+    code, out, err = _run_text(json.dumps(data), tmp_path, capsys)
+    assert code == 2
+    assert err.startswith(start), err
