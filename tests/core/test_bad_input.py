@@ -267,3 +267,15 @@ def test_a_key_that_is_not_a_name_is_quoted_in_the_path(key, start, tmp_path, ca
     code, out, err = _run_text(json.dumps(data), tmp_path, capsys)
     assert code == 2
     assert err.startswith(start), err
+
+
+@pytest.mark.xfail(strict=True, reason="a path into a file that is a list started with [0]")
+@pytest.mark.parametrize("text, lines", [
+    ("[NaN]", ["case[0]: NaN is not a number; write a finite number", "case: must be a JSON object"]),
+    ('{"": 1}', ['case[""]: unknown field (check the spelling against `pacer-desktop schema`)']),
+])
+def test_a_path_from_the_top_of_the_file_starts_with_case(text, lines, tmp_path, capsys):
+    """Found by the case-file fuzz test: ``[NaN]`` printed ``[0]: …``, a line naming no field."""
+    code, out, err = _run_text(text, tmp_path, capsys)
+    assert code == 2
+    assert err.splitlines() == lines
