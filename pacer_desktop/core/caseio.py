@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -30,9 +31,23 @@ if TYPE_CHECKING:
     from pydantic import TypeAdapter, ValidationError
 
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def field_path(loc: tuple) -> str:
-    """``('temperatures', 3, 'value')`` → ``temperatures[3].value``."""
-    return path_text(loc) or "case"
+    """``('temperatures', 3, 'value')`` → ``temperatures[3].value``; the whole file is ``case``.
+
+    A key that is not a name (``""``, ``"x.y"``, one with a line break in it: unknown fields
+    typed by hand) is written in JSON quotes, ``temperatures[2]["x.y"]``, so that the path is one
+    line and says which key it was; a path that would not start with a name starts with ``case``
+    (``case[0]`` in a file that is a list)."""
+    out = ""
+    for part in loc:
+        if isinstance(part, str) and _NAME.fullmatch(part):
+            out += f".{part}" if out else part
+        else:
+            out = (out or "case") + (f"[{part}]" if isinstance(part, int) else f"[{json.dumps(str(part))}]")
+    return out or "case"
 
 
 @cache
