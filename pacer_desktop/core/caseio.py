@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from .case import Case
 from .errors import CaseError, Problem
-from .structure import StructureError, path_text
+from .structure import StructureError
 from .timeutil import check_year, check_zone_name
 
 if TYPE_CHECKING:
