@@ -277,3 +277,16 @@ def test_a_path_from_the_top_of_the_file_starts_with_case(text, lines, tmp_path,
     code, out, err = _run_text(text, tmp_path, capsys)
     assert code == 2
     assert err.splitlines() == lines
+
+
+@pytest.mark.xfail(strict=True, reason="Python's own words reached the ward")
+@pytest.mark.parametrize("text, line", [
+    (_edited('"capd_score": 0', '"capd_score": ' + "9" * 5000), "assessments[0].icans.capd_score: 999999999"),
+    ("[" * 100000 + "]" * 100000, "case: not valid JSON (nested too deeply)"),
+])
+def test_json_beyond_what_python_reads_is_refused_in_plain_words(text, line, tmp_path, capsys):
+    """A 5000-digit number named its field's path and not sys.set_int_max_str_digits(); a file
+    nested 100000 deep says so, not 'maximum recursion depth exceeded'."""
+    code, out, err = _run_text(text, tmp_path, capsys)
+    assert code == 2
+    assert err.startswith(line) and "sys." not in err and "recursion" not in err, err
