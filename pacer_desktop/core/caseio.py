@@ -135,9 +135,17 @@ def _decimal(text: str) -> Decimal | _Unreadable:
         return _Unreadable(text, f"{shown} is too large or too small to be a value in a case")
 
 
+def _integer(text: str) -> int | _Unreadable:
+    try:
+        return int(text)
+    except ValueError:  # more digits than Python converts (4300)
+        return _Unreadable(text, f"{text[:9]}… has too many digits ({len(text.lstrip('-'))}) to be a value in a case")
+
+
 def _read_json(text: str | bytes) -> Any:
     """The file's JSON with every number as written (Decimal or int); raises ValueError."""
-    return json.loads(text, object_pairs_hook=_object, parse_float=_decimal, parse_constant=_constant)
+    return json.loads(text, object_pairs_hook=_object, parse_float=_decimal, parse_int=_integer,
+                      parse_constant=_constant)
 
 
 def _number_problem(value: Decimal | int) -> str | None:
@@ -217,8 +225,9 @@ def parse_case(text: str | bytes) -> Case:
     from pydantic import ValidationError
     try:
         raw = _read_json(text)
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError, bad UTF-8, more than 4300 digits
-        detail = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc) or type(exc).__name__
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, not UTF-8, nested too deeply
+        detail = ("nested too deeply" if isinstance(exc, RecursionError)
+                  else exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc) or type(exc).__name__)
         raise CaseError([Problem("case", f"not valid JSON ({detail})")]) from None
     problems = _json_problems(raw)
     taken = {p.field for p in problems}
