@@ -225,11 +225,11 @@ def parse_case(text: str | bytes) -> Case:
     from pydantic import ValidationError
     try:
         raw = _read_json(text)
+        problems = _json_problems(raw)  # as deep as json.loads went, one frame a level
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, not UTF-8, nested too deeply
         detail = ("nested too deeply" if isinstance(exc, RecursionError)
                   else exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc) or type(exc).__name__)
         raise CaseError([Problem("case", f"not valid JSON ({detail})")]) from None
-    problems = _json_problems(raw)
     taken = {p.field for p in problems}
     try:
         case = _adapter().validate_json(text)
