@@ -100,6 +100,13 @@ def problems_from(exc: ValidationError | StructureError) -> list[Problem]:
 #: context (Emax) the engine's arithmetic would raise instead of refusing it by name.
 MAX_EXPONENT = 100
 
+#: How much of a number a message quotes (a number may be thousands of characters long).
+SHOWN_CHARS = 100
+
+
+def _clipped(text: str) -> str:
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
+
 
 class _Object(dict):
     """A JSON object, with the keys that were given more than once in it."""
@@ -131,15 +138,15 @@ def _decimal(text: str) -> Decimal | _Unreadable:
     try:
         return Decimal(text)
     except InvalidOperation:
-        shown = text if len(text) <= 40 else text[:37] + "..."
-        return _Unreadable(text, f"{shown} is too large or too small to be a value in a case")
+        return _Unreadable(text, f"{_clipped(text)} is too large or too small to be a value in a case")
 
 
 def _integer(text: str) -> int | _Unreadable:
     try:
         return int(text)
     except ValueError:  # more digits than Python converts (4300)
-        return _Unreadable(text, f"{text[:9]}… has too many digits ({len(text.lstrip('-'))}) to be a value in a case")
+        digits = len(text.lstrip("-"))
+        return _Unreadable(text, f"{_clipped(text)} has too many digits ({digits}) to be a value in a case")
 
 
 def _read_json(text: str | bytes) -> Any:
