@@ -12,11 +12,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from .structure import STRICT, Aware, Finite, Frozen, Ge, model
+from .structure import STRICT, Aware, Finite, Frozen, Ge, NonBlank, model
 
 Instant = Annotated[datetime, Aware()]
 Score = Annotated[int, Ge(0)]
 Number = Annotated[Decimal, Finite()]
+Said = Annotated[str, NonBlank()]  # who decided, and why: required, never blank (case-format rev 2)
 
 Hypotension = Literal["none", "no_vasopressor", "one_vasopressor", "multiple_vasopressors"]
 OxygenDevice = Literal[
@@ -129,8 +130,8 @@ class DoseOutcome(Frozen):
 class Escalation(Frozen):
     __pydantic_config__ = STRICT
     at: Instant
-    by: str = ""
-    reason: str = ""
+    by: Said
+    reason: Said
 
 
 @model
@@ -138,8 +139,8 @@ class Restart(Frozen):
     """A clinician's decision to start a new course after the stop time (rules §6 rev 2)."""
     __pydantic_config__ = STRICT
     at: Instant
-    by: str = ""
-    reason: str = ""
+    by: Said
+    reason: Said
 
 
 @model

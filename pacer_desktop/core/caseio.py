@@ -3,24 +3,51 @@
 pydantic validates case JSON here, over the core's dataclasses (the constraint markers in
 :mod:`.structure` tell it what to check). It is imported on first use, never at start-up: the
 window builds its models from stored rows and checks bedside entries with :func:`.structure.build`.
+
+What pydantic's JSON mode cannot see is read first by :mod:`json` (case-format rev 2, "What a
+valid file is"): a key given twice in one object (pydantic keeps the last), ``NaN`` and
+``Infinity``, and every number exactly as written (pydantic reads JSON numbers through binary
+floating point: ``23.39999999999999999`` becomes 23.4). After pydantic has validated the file,
+each Decimal of the case is replaced by the number as written, and a number written as text
+(``"38.6"``, which pydantic's strict JSON mode accepts for a Decimal) is refused.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .case import Case
 from .errors import CaseError, Problem
-from .structure import StructureError, path_text
+from .structure import StructureError
+from .timeutil import check_year, check_zone_name
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter, ValidationError
 
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def field_path(loc: tuple) -> str:
-    """``('temperatures', 3, 'value')`` → ``temperatures[3].value``."""
-    return path_text(loc) or "case"
+    """``('temperatures', 3, 'value')`` → ``temperatures[3].value``; the whole file is ``case``.
+
+    A key that is not a name (``""``, ``"x.y"``, one with a line break in it: unknown fields
+    typed by hand) is written in JSON quotes, ``temperatures[2]["x.y"]``, so that the path is one
+    line and says which key it was; a path that would not start with a name starts with ``case``
+    (``case[0]`` in a file that is a list)."""
+    out = ""
+    for part in loc:
+        if isinstance(part, str) and _NAME.fullmatch(part):
+            out += f".{part}" if out else part
+        else:
+            out = (out or "case") + (f"[{part}]" if isinstance(part, int) else f"[{json.dumps(str(part))}]")
+    return out or "case"
 
 
 @cache
@@ -57,6 +84,8 @@ def _describe(err: dict) -> str:
         return "must be a JSON object"
     if kind == "finite_number":
         return "must be a finite number"
+    if kind == "string_pattern_mismatch":  # structure.NonBlank, the only pattern in a case
+        return "must not be empty"
     return f"{err['msg'][0].lower()}{err['msg'][1:]} (got {value!r})" if "input" in err else err["msg"]
 
 
@@ -66,13 +95,161 @@ def problems_from(exc: ValidationError | StructureError) -> list[Problem]:
     return [Problem(field_path(err["loc"]), _describe(err)) for err in exc.errors()]
 
 
+#: A number in a case is at most this many powers of ten away from 1 (1e-100 to 1e100). Not a
+#: clinical number: 1e400 is a typing or export error, never a value, and far beyond the decimal
+#: context (Emax) the engine's arithmetic would raise instead of refusing it by name.
+MAX_EXPONENT = 100
+
+#: How much of a number a message quotes (a number may be thousands of characters long).
+SHOWN_CHARS = 100
+
+
+def _clipped(text: str) -> str:
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
+
+
+class _Object(dict):
+    """A JSON object, with the keys that were given more than once in it."""
+
+    repeated: tuple[str, ...] = ()
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _Object:
+    out = _Object(pairs)
+    if len(out) < len(pairs):
+        seen: set[str] = set()
+        out.repeated = tuple(dict.fromkeys(k for k, _ in pairs if k in seen or seen.add(k)))
+    return out
+
+
+class _Unreadable:
+    """A number the file has that a case cannot hold: ``NaN``, ``Infinity`` or ``-Infinity`` (JSON
+    has no such numbers), or one whose exponent Python cannot even write down (``1e99999…``)."""
+
+    def __init__(self, text: str, problem: str) -> None:
+        self.text, self.problem = text, problem
+
+
+def _constant(text: str) -> _Unreadable:
+    return _Unreadable(text, f"{text} is not a number; write a finite number")
+
+
+def _decimal(text: str) -> Decimal | _Unreadable:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return _Unreadable(text, f"{_clipped(text)} is too large or too small to be a value in a case")
+
+
+def _integer(text: str) -> int | _Unreadable:
+    try:
+        return int(text)
+    except ValueError:  # more digits than Python converts (4300)
+        digits = len(text.lstrip("-"))
+        return _Unreadable(text, f"{_clipped(text)} has too many digits ({digits}) to be a value in a case")
+
+
+def _read_json(text: str | bytes) -> Any:
+    """The file's JSON with every number as written (Decimal or int); raises ValueError."""
+    return json.loads(text, object_pairs_hook=_object, parse_float=_decimal, parse_int=_integer,
+                      parse_constant=_constant)
+
+
+def _number_problem(value: Decimal | int) -> str | None:
+    number = Decimal(value)
+    if number and abs(number.adjusted()) > MAX_EXPONENT:
+        return f"{number} is too {'large' if number.adjusted() > 0 else 'small'} to be a value in a case"
+    return None
+
+
+def _json_problems(node: Any, loc: tuple = ()) -> list[Problem]:
+    """What only the JSON text shows: keys given twice, NaN and Infinity, absurd exponents."""
+    out: list[Problem] = []
+    if isinstance(node, _Object):
+        out += [Problem(field_path((*loc, key)), "given more than once in the same object; give it once")
+                for key in node.repeated]
+        for key, value in node.items():
+            out += _json_problems(value, (*loc, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            out += _json_problems(value, (*loc, i))
+    elif isinstance(node, _Unreadable):
+        out.append(Problem(field_path(loc), node.problem))
+    elif isinstance(node, (Decimal, int)) and not isinstance(node, bool):
+        text = _number_problem(node)
+        if text:
+            out.append(Problem(field_path(loc), text))
+    return out
+
+
+def _as_written(value: Any, raw: Any, loc: tuple, problems: list[Problem]) -> Any:
+    """``value`` (validated by pydantic) with each Decimal replaced by the number in ``raw``, the
+    same place in the file as :mod:`json` read it; a number written as text is a problem."""
+    if isinstance(value, Decimal):
+        if isinstance(raw, str):
+            problems.append(Problem(field_path(loc), f"{raw!r} is text; write the number without quotes"))
+            return value
+        return Decimal(raw) if isinstance(raw, (Decimal, int)) and not isinstance(raw, bool) else value
+    if isinstance(value, tuple) and isinstance(raw, list):
+        items = tuple(_as_written(v, r, (*loc, i), problems) for i, (v, r) in enumerate(zip(value, raw)))
+        return items if any(a is not b for a, b in zip(items, value)) else value
+    if dataclasses.is_dataclass(value) and isinstance(raw, dict):
+        changes = {}
+        for f in dataclasses.fields(value):
+            if f.name in raw:
+                old = getattr(value, f.name)
+                new = _as_written(old, raw[f.name], (*loc, f.name), problems)
+                if new is not old:
+                    changes[f.name] = new
+        return dataclasses.replace(value, **changes) if changes else value
+    return value
+
+
+def _dates(value: Any, loc: tuple = ()) -> list[Problem]:
+    """Every date and time of the case outside the years 1900–2199 (case-format rev 2)."""
+    if isinstance(value, date):
+        text = check_year(value)
+        return [Problem(field_path(loc), text)] if text else []
+    if isinstance(value, tuple):
+        return [p for i, v in enumerate(value) for p in _dates(v, (*loc, i))]
+    if dataclasses.is_dataclass(value):
+        return [p for f in dataclasses.fields(value) for p in _dates(getattr(value, f.name), (*loc, f.name))]
+    return []
+
+
+def _below(field: str, taken: set[str]) -> bool:
+    """Whether ``field`` is one of ``taken`` or inside one of them."""
+    return any(field == t or field.startswith((f"{t}.", f"{t}[")) or t == "case" for t in taken)
+
+
 def parse_case(text: str | bytes) -> Case:
-    """Parse a case file's text; raises :class:`CaseError` listing every problem."""
+    """Parse a case file's text; raises :class:`CaseError` listing every problem.
+
+    Refused (case-format rev 2): keys given twice, numbers written as text, NaN and Infinity, a
+    time zone that :func:`.timeutil.check_zone_name` does not know, dates and times outside the
+    years 1900–2199, and whatever the models refuse. Numbers are kept exactly as written.
+    """
     from pydantic import ValidationError
     try:
-        return _adapter().validate_json(text)
+        raw = _read_json(text)
+        problems = _json_problems(raw)  # as deep as json.loads went, one frame a level
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, not UTF-8, nested too deeply
+        detail = ("nested too deeply" if isinstance(exc, RecursionError)
+                  else exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc) or type(exc).__name__)
+        raise CaseError([Problem("case", f"not valid JSON ({detail})")]) from None
+    taken = {p.field for p in problems}
+    try:
+        case = _adapter().validate_json(text)
     except ValidationError as exc:
-        raise CaseError(problems_from(exc)) from None
+        problems += [p for p in problems_from(exc) if not _below(p.field, taken)]
+        raise CaseError(problems) from None
+    case = _as_written(case, raw, (), problems)
+    if case.timezone is not None and (zone := check_zone_name(case.timezone)):
+        problems.append(Problem("timezone", zone))  # "" would become the machine's zone (case-format rev 2)
+    problems += _dates(case)  # year 9999 overflowed in the engine's arithmetic (exit 1)
+    if problems:
+        raise CaseError(problems)
+    return case
 
 
 def checked(cls: type, data: Any) -> Any:

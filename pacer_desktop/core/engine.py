@@ -32,12 +32,15 @@ from .timeutil import completed_years, hours, instant, local_date, post_infusion
 
 
 def resolve_zone(name: str | None) -> ZoneInfo:
-    try:
-        if not name:
-            raise ValueError
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise CaseError([Problem("timezone", f"{name!r} is not a known time zone (e.g. America/Chicago)")]) from None
+    """The case's zone; only names :func:`.timeutil.check_zone_name` accepts (case-format rev 2)."""
+    from .timeutil import check_zone_name  # here, so that this change stays inside this function
+    problem = check_zone_name(name)
+    if problem is None:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # listed, yet unreadable here
+            problem = f"{name!r} cannot be read as a time zone on this computer ({exc})"
+    raise CaseError([Problem("timezone", problem)]) from None
 
 
 def evaluate(case: Case, protocol: Protocol, *, bedside: bool = False, horizon_h: int | None = None) -> Result:

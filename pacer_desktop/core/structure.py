@@ -7,7 +7,7 @@ The core's models are therefore plain frozen dataclasses (``model`` below). Two 
 - :func:`build` — from plain data (a TOML table, stored JSON, a form's values, or an instance
   whose fields must be checked again). Every field is checked against its annotation: unknown
   fields, missing ones, wrong types, values outside a :class:`Literal`, and the constraints
-  :class:`Ge`, :class:`Gt`, :class:`Finite` and :class:`Aware`. Problems name the field.
+  :class:`Ge`, :class:`Gt`, :class:`Finite`, :class:`NonBlank` and :class:`Aware`. Problems name the field.
 - Case JSON from a file is still validated by pydantic at the boundary
   (:mod:`pacer_desktop.core.caseio`), imported only there: the same constraint markers tell it what
   to check, so both ways enforce the same rules.
@@ -157,6 +157,18 @@ class Finite(Constraint):
 
     def problem(self, value: Any) -> str | None:
         return None if value.is_finite() else "must be a finite number"
+
+
+class NonBlank(Constraint):
+    """Text with something in it: not empty and not only spaces (case-format rev 2: who and why)."""
+
+    key = "pattern"
+
+    def _schema_value(self) -> Any:
+        return r"\S"  # pydantic searches: at least one character that is not white space
+
+    def problem(self, value: Any) -> str | None:
+        return None if value.strip() else "must not be empty"
 
 
 class Aware(Constraint):

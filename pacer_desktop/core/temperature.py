@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal, localcontext
+from fractions import Fraction
 from typing import Literal, NamedTuple, Sequence
 
 from .protocol import PersistentFeverRules, TemperatureRules
@@ -12,10 +13,21 @@ from .timeutil import hours
 
 
 def to_celsius(value: Decimal, unit: Literal["C", "F"], rules: TemperatureRules) -> Decimal:
-    """°C as entered; °F converted exactly, ``(F − 32) × 5 / 9`` to 0.01 °C half up (rules §2)."""
+    """°C as entered; °F converted exactly, ``(F − 32) × 5 / 9`` to 0.01 °C half up (rules §2).
+
+    Exact for every value, in rational numbers: decimal arithmetic would round ``/ 9`` to 28
+    digits first (a 20-digit 101.30899999999999999 °F could then round up past 38.505 °C), and
+    quantizing 1e30 °F to 0.01 needs more digits than it has (InvalidOperation). Such a value is
+    returned in °C all the same, for the range check to refuse with its usual message."""
     if unit == "C":
         return value
-    return ((value - 32) * 5 / 9).quantize(rules.conversion_quantum_c, rounding=ROUND_HALF_UP)
+    quantum = rules.conversion_quantum_c
+    steps = (Fraction(value) - 32) * 5 / 9 / Fraction(quantum)
+    whole, rest = divmod(abs(steps.numerator), steps.denominator)
+    whole += rest >= steps.denominator - rest  # half up: ties away from zero, as ROUND_HALF_UP
+    with localcontext() as exact:
+        exact.prec = max(exact.prec, len(str(whole)) + len(quantum.as_tuple().digits))
+        return Decimal(whole if steps >= 0 else -whole) * quantum
 
 
 class Reading(NamedTuple):

@@ -3,7 +3,49 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+#: Names the tz database ships that are not places: ``Factory`` (a placeholder), and ``localtime``
+#: and ``posixrules`` (links to whatever the machine has). A case must name its zone (case-format).
+NOT_ZONES = frozenset({"Factory", "localtime", "posixrules"})
+
+#: The first and last day a date or time in a case may lie on: the years 1900–2199 (case-format
+#: rev 2). Not a clinical limit: it keeps every instant, and every instant plus the protocol's
+#: intervals, within Python's calendar (year 9999 overflowed in the engine's arithmetic).
+FIRST_DAY, LAST_DAY = date.fromisoformat("1900-01-01"), date.fromisoformat("2199-12-31")
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones()) - NOT_ZONES
+
+
+def check_zone_name(name: str | None) -> str | None:
+    """Why ``name`` cannot be a case's time zone, or None when it can (case-format rev 2).
+
+    Only the names :func:`zoneinfo.available_timezones` lists, less :data:`NOT_ZONES`. Asking
+    :class:`ZoneInfo` directly is not enough: ``""`` and ``"localtime"`` open the machine's zone,
+    ``"America"`` is a folder (``IsADirectoryError``), a 300-character name is too long for a file.
+    """
+    if isinstance(name, str) and name in _zone_names():
+        return None
+    return f"{name!r} is not a known time zone (e.g. America/Chicago)"
+
+
+def check_year(at: date) -> str | None:
+    """Why a date or time cannot be in a case (outside the years 1900–2199), or None.
+
+    A time is judged as written and as the instant in UTC (``2199-12-31T23:00:00-06:00`` is in
+    2200); the written day is checked first, so the UTC conversion cannot overflow."""
+    def day(d: date) -> date:
+        return d.date() if isinstance(d, datetime) else d
+    inside = FIRST_DAY <= day(at) <= LAST_DAY
+    if inside and isinstance(at, datetime) and at.utcoffset() is not None:
+        inside = FIRST_DAY <= day(at.astimezone(UTC)) <= LAST_DAY
+    if inside:
+        return None
+    return f"{at.isoformat()!r} is outside the years {FIRST_DAY.year}–{LAST_DAY.year}"
 
 
 def local_date(at: datetime, tz: ZoneInfo) -> date:

@@ -34,12 +34,15 @@ def _parse_now(text: str | None):
     from datetime import datetime
 
     from ..core.errors import CaseError, Problem
+    from ..core.timeutil import check_year
     try:
         now = datetime.fromisoformat(text)
     except ValueError:
         now = None
-    if now is None or now.tzinfo is None:
+    if now is None or now.tzinfo is None or now.utcoffset() is None:
         raise CaseError([Problem("--now", f"{text!r} is not an ISO 8601 date and time with a UTC offset")])
+    if problem := check_year(now):  # as in a case file (case-format rev 2); year 9999 overflowed
+        raise CaseError([Problem("--now", problem)])
     return now
 
 
@@ -67,9 +70,12 @@ def cmd_export_case(args: argparse.Namespace) -> int:
 
 def evaluate_stored(mrn: str, now: str | None = None):
     """The result for a stored patient (``pacer-desktop evaluate --mrn [--now TIME]``), evaluated
-    at ``now`` (an ISO 8601 time with its offset) or else at the present time."""
+    at ``now`` (an ISO 8601 time with its offset) or else at the present time: the patient as
+    known then (:meth:`Store.case_for` leaves out entries later than now + 5 minutes)."""
+    from datetime import UTC, datetime
+
     from ..evaluation import evaluate_case
-    at = _parse_now(now)
+    at = _parse_now(now) or datetime.now(UTC)
     with _open() as store:
         case = store.case_for(store.patient_by_mrn(mrn).id, now=at)
     return evaluate_case(case)
@@ -125,7 +131,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--mrn", help="the patient's medical record number")
     which.add_argument("--all", action="store_true", help="every current patient, one case per line")
-    p.add_argument("--now", metavar="TIME", help="write this ISO 8601 time as the case's `now` (default: left out)")
+    p.add_argument("--now", metavar="TIME", help="the patient as known at this ISO 8601 time: write it as the"
+                   " case's `now` and leave out entries later than it + 5 minutes (default: every entry, no `now`)")
     p.add_argument("--pretty", action="store_true", help="indent the JSON")
     p.set_defaults(func=cmd_export_case)
 

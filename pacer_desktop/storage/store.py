@@ -797,22 +797,40 @@ class Store:
         return out
 
     def case_for(self, patient_id: int, *, now: datetime | None = None) -> Case:
-        """The engine's case from the patient's current rows (``now`` left empty unless given)."""
+        """The engine's case from the patient's current rows (``now`` left empty unless given).
+
+        With ``now``, the patient as known at that moment: entries later than now + the protocol's
+        future tolerance (5 minutes, rules §2) had not happened yet and are left out, not refused
+        (``evaluate --mrn X --now T`` looks back at a past moment)."""
         with self._lock:
             patient = self._patient(patient_id)
-            case = self._case_from(self._details_of(patient), self._current_parts(patient_id))
+            parts = self._current_parts(patient_id)
+            if now is not None:
+                latest = self._latest_known(patient, now)
+                parts = {kind: rows if kind == "eligibility" else [(i, m) for i, m in rows if m.at <= latest]
+                         for kind, rows in parts.items()}
+            case = self._case_from(self._details_of(patient), parts)
         return dataclasses.replace(case, now=now) if now is not None else case
 
+    @staticmethod
+    def _latest_known(patient: PatientRecord, now: datetime) -> datetime:
+        """The last instant an entry known at ``now`` can have: now + the protocol's tolerance."""
+        from .. import protocols
+        return now + timedelta(minutes=protocols.load(patient.protocol).temperature.future_tolerance_min)
+
     def export_case_json(self, patient_id: int, *, now: datetime | None = None, indent: int | None = None) -> str:
-        """The patient's current rows as a case file (the same case as :meth:`case_for`).
+        """The patient's current rows as a case file (the same case as :meth:`case_for`, with
+        ``now`` the patient as known at that moment).
 
         Written straight from the rows, without building the engine's models, so that exporting
         every patient stays fast; the import/export round-trip tests hold the two to each other.
         """
         with self._lock:
             patient = self._patient(patient_id)
-            rows = {kind: self._rows(f"SELECT * FROM current_{KINDS[kind]} WHERE patient_id = ? ORDER BY at, id",
-                                     (patient_id,)) for kind in _CASE_LIST}
+            # "at" is stored as UTC text of one fixed width, so text order is time order
+            until, bound = ("", ()) if now is None else (" AND at <= ?", (_utc_text(self._latest_known(patient, now)),))
+            rows = {kind: self._rows(f"SELECT * FROM current_{KINDS[kind]} WHERE patient_id = ?{until}"
+                                     " ORDER BY at, id", (patient_id, *bound)) for kind in _CASE_LIST}
             eligibility = self._rows("SELECT inputs FROM current_eligibility WHERE patient_id = ?"
                                      " ORDER BY assessed_on, id", (patient_id,))
         return self._case_text(patient, rows, eligibility[-1]["inputs"] if eligibility else None, now, indent, {})

@@ -155,3 +155,137 @@ def test_arbitrary_json_never_raises_anything_else(value):
 @given(st.sampled_from(PATHS), json_values)
 def test_a_case_with_any_value_replaced_never_raises_anything_else(path, value):
     _evaluates_or_refuses(json.dumps(mutate(value, path)))
+
+
+# --- what a valid file is (case-format rev 2, "What a valid file is") -----------------------
+
+EXAMPLE_TEXT = (EXAMPLES / "01-standard-course.case.json").read_text()
+
+
+def _run_text(text: str, tmp_path, capsys) -> tuple[int, str, str]:
+    path = tmp_path / "case.json"
+    path.write_text(text)
+    code = main(["evaluate", str(path)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _edited(old: str, new: str) -> str:
+    assert old in EXAMPLE_TEXT
+    return EXAMPLE_TEXT.replace(old, new, 1)
+
+
+REFUSED_TEXT = {
+    # an object with the same key twice must not quietly become its last value (23.4 kg → 64 kg)
+    "duplicate kg": (_edited('"kg": 23.4', '"kg": 23.4, "kg": 64'), "weights[0].kg: "),
+    "duplicate top-level key": (_edited('"protocol": "pacer-1",', '"protocol": "pacer-1", "protocol": "pacer-1",'),
+                                "protocol: "),
+    "duplicate nested key": (_edited('"hypotension": "none"', '"hypotension": "none", "hypotension": "none"'),
+                             "assessments[0].crs.hypotension: "),
+    # a number written as text
+    "temperature as text": (_edited('"value": 38.7', '"value": "38.7"'), "temperatures[0].value: "),
+    "weight as text": (_edited('"kg": 23.4', '"kg": "23.4"'), "weights[0].kg: "),
+    "dose as text": (_edited('"dose_mg": 59', '"dose_mg": "59"'), "medications[0].dose_mg: "),
+    # NaN and Infinity are not JSON numbers, wherever they are written
+    "NaN temperature": (_edited('"value": 38.7', '"value": NaN'), "temperatures[0].value: "),
+    "Infinity weight": (_edited('"kg": 23.4', '"kg": Infinity'), "weights[0].kg: "),
+    "-Infinity temperature": (_edited('"value": 38.7', '"value": -Infinity'), "temperatures[0].value: "),
+    "NaN score": (_edited('"capd_score": 0', '"capd_score": NaN'), "assessments[0].icans.capd_score: "),
+    # time zones: only names zoneinfo.available_timezones() lists, less Factory, localtime, posixrules
+    "empty time zone": (_edited('"America/Chicago"', '""'), "timezone: "),
+    "localtime": (_edited('"America/Chicago"', '"localtime"'), "timezone: "),
+    "a folder of zones": (_edited('"America/Chicago"', '"America"'), "timezone: "),
+    "a 300-character zone": (_edited('"America/Chicago"', '"' + "a" * 300 + '"'), "timezone: "),
+    "Factory": (_edited('"America/Chicago"', '"Factory"'), "timezone: "),
+    "posixrules": (_edited('"America/Chicago"', '"posixrules"'), "timezone: "),
+    # °F far outside the plausible range: the normal range message (rules §2)
+    "1e30 °F": (_edited('"value": 101.5', '"value": 1e30'), "temperatures[2].value: "),
+    "1e-30 °F": (_edited('"value": 101.5', '"value": 1e-30'), "temperatures[2].value: "),
+    # dates and times outside the years 1900–2199
+    "year 9999": (_edited('"2026-11-04T07:00:00-06:00"', '"9999-12-31T23:00:00-06:00"'), "temperatures[0].at: "),
+    "year 1": (_edited('"2026-11-04T07:00:00-06:00"', '"0001-01-01T00:00:00+06:00"'), "temperatures[0].at: "),
+    "year 2200": (_edited('"now": "2026-11-06T08:00:00-06:00"', '"now": "2200-01-01T00:00:00+00:00"'), "now: "),
+    "born in 1899": (_edited('"2016-04-12"', '"1899-12-31"'), "patient.date_of_birth: "),
+    # escalations and restarts say who decided and why (rules §5, §6 rev 2)
+    "escalation without by": (_edited('"escalations": []', '"escalations": [{"at": "2026-11-05T03:00:00-06:00",'
+                                                           ' "reason": "CRS progression"}]'), "escalations[0].by: "),
+    "escalation without reason": (_edited('"escalations": []', '"escalations": [{"at": "2026-11-05T03:00:00-06:00",'
+                                                               ' "by": "Dr A"}]'), "escalations[0].reason: "),
+    "escalation by spaces": (_edited('"escalations": []', '"escalations": [{"at": "2026-11-05T03:00:00-06:00",'
+                                                          ' "by": "   ", "reason": "CRS progression"}]'),
+                             "escalations[0].by: "),
+    "restart without by": (_edited('"escalations": []', '"escalations": [], "restarts": [{"at":'
+                                                        ' "2026-11-05T03:00:00-06:00", "reason": "fever"}]'),
+                           "restarts[0].by: "),
+    "restart with empty reason": (_edited('"escalations": []', '"escalations": [], "restarts": [{"at":'
+                                                               ' "2026-11-05T03:00:00-06:00", "by": "Dr A",'
+                                                               ' "reason": ""}]'),
+                                  "restarts[0].reason: "),
+}
+
+@pytest.mark.parametrize("name", REFUSED_TEXT)
+def test_a_file_that_is_not_valid_is_refused_naming_the_field(name, tmp_path, capsys):
+    """case-format rev 2 "What a valid file is": exit 2, every line names a field, no traceback."""
+    text, start = REFUSED_TEXT[name]
+    code, out, err = _run_text(text, tmp_path, capsys)
+    assert code == 2, err
+    assert out == "" and "Traceback" not in err
+    assert any(line.startswith(start) and len(line) > len(start) for line in err.splitlines()), err
+
+
+def test_a_weight_is_read_exactly_as_written(tmp_path, capsys):
+    """rules §4: 2.5 × 23.39999999999999999 kg = 58.49999… mg, half up to 58 mg (through a float
+    it would be 23.4 kg and 59 mg)."""
+    code, out, err = _run_text(_edited('"kg": 23.4', '"kg": 23.39999999999999999'), tmp_path, capsys)
+    assert code == 0, err
+    dose = json.loads(out)["dose"]
+    assert dose["mg"] == 58 and dose["weight_kg"] == 23.39999999999999999
+
+
+def test_a_fahrenheit_reading_with_twenty_digits_converts_exactly(tmp_path, capsys):
+    """rules §2, §3: 101.30899999999999999 °F is 38.50499… °C, kept as 38.50 °C (not a protocol
+    fever); read through a float it is 101.309 °F = 38.505 → 38.51 °C, a protocol fever."""
+    readings = [temp("2026-11-04T07:00:00-06:00", 38.7), temp("2026-11-04T11:00:00-06:00", "F20", "F")]
+    text = json.dumps(case(temperatures=readings)).replace('"F20"', "101.30899999999999999")
+    code, out, err = _run_text(text, tmp_path, capsys)
+    assert code == 0, err
+    assert json.loads(out)["persistent_fever_at"] is None
+
+
+@pytest.mark.parametrize("key, start", [
+    ("", 'temperatures[2][""]: unknown field'),
+    ("a\nb", 'temperatures[2]["a\\nb"]: unknown field'),
+    ("x.y", 'temperatures[2]["x.y"]: unknown field'),
+    ("[0]", 'temperatures[2]["[0]"]: unknown field'),
+])
+def test_a_key_that_is_not_a_name_is_quoted_in_the_path(key, start, tmp_path, capsys):
+    """case-format: every line starts with the field's path; a key such as "" or one with a line
+    break in it is written in quotes, so the path stays one line and says which key it was."""
+    data = json.loads(EXAMPLE_TEXT)
+    data["temperatures"][2][key] = None
+    code, out, err = _run_text(json.dumps(data), tmp_path, capsys)
+    assert code == 2
+    assert err.startswith(start), err
+
+
+@pytest.mark.parametrize("text, lines", [
+    ("[NaN]", ["case[0]: NaN is not a number; write a finite number", "case: must be a JSON object"]),
+    ('{"": 1}', ['case[""]: unknown field (check the spelling against `pacer-desktop schema`)']),
+])
+def test_a_path_from_the_top_of_the_file_starts_with_case(text, lines, tmp_path, capsys):
+    """Found by the case-file fuzz test: ``[NaN]`` printed ``[0]: …``, a line naming no field."""
+    code, out, err = _run_text(text, tmp_path, capsys)
+    assert code == 2
+    assert err.splitlines() == lines
+
+
+@pytest.mark.parametrize("text, line", [
+    (_edited('"capd_score": 0', '"capd_score": ' + "9" * 5000), "assessments[0].icans.capd_score: 999999999"),
+    ("[" * 100000 + "]" * 100000, "case: not valid JSON (nested too deeply)"),
+])
+def test_json_beyond_what_python_reads_is_refused_in_plain_words(text, line, tmp_path, capsys):
+    """A 5000-digit number named its field's path and not sys.set_int_max_str_digits(); a file
+    nested 100000 deep says so, not 'maximum recursion depth exceeded'."""
+    code, out, err = _run_text(text, tmp_path, capsys)
+    assert code == 2
+    assert err.startswith(line) and "sys." not in err and "recursion" not in err, err

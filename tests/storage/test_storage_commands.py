@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -122,3 +123,43 @@ def test_export_all_writes_each_patient_as_the_engine_sees_it(capsys):
     exported = [parse_case(line) for line in out.splitlines()]
     with Store.open() as s:
         assert exported == [s.case_for(p.id) for p in s.patients()]
+
+
+# --- the patient as known at a moment --------------------------------------------------------
+
+def test_evaluate_and_export_at_a_past_moment_leave_out_what_came_later(capsys):
+    """``--mrn X --now T`` is the stored patient as known at T: entries later than T + 5 minutes
+    (the protocol's temperature.future_tolerance_min, rules §2) are left out, not refused; an
+    entry at T + 5 minutes still counts as taken at T."""
+    case_file = CASES[0]  # entries from 3 to 5 November
+    data = json.loads(case_file.read_text())
+    assert _run(capsys, "import-case", str(case_file), "--mrn", "X1", "--name", "A", "--user", "AB:nurse")[0] == 0
+    moment = "2026-11-04T10:55:00-06:00"  # the 11:00 reading and assessment are 5 minutes later
+    latest = datetime.fromisoformat(moment) + timedelta(minutes=5)
+    known = dict(data, now=moment)
+    for kind in ("weights", "temperatures", "assessments", "medications", "escalations"):
+        known[kind] = [e for e in data[kind] if datetime.fromisoformat(e["at"]) <= latest]
+    assert len(known["temperatures"]) == 3 and len(known["assessments"]) == 2 and known["medications"] == []
+    expected = to_json(evaluate_text(json.dumps(known)))
+
+    code, out, err = _run(capsys, "evaluate", "--mrn", "X1", "--now", moment)
+    assert code == 0, err
+    assert json.loads(out) == expected
+
+    code, exported, err = _run(capsys, "export-case", "--mrn", "X1", "--now", moment)
+    assert code == 0, err
+    assert to_json(evaluate_text(exported)) == expected
+    assert [t["at"] for t in json.loads(exported)["temperatures"]] == [t["at"] for t in known["temperatures"]]
+
+    code, out, err = _run(capsys, "export-case", "--all", "--now", moment)
+    assert code == 0, err
+    assert to_json(evaluate_text(out)) == expected
+    with Store.open() as s:  # the stored patient is untouched
+        assert len(s.case_for(s.patient_by_mrn("X1").id).temperatures) == len(data["temperatures"])
+
+
+def test_now_outside_the_years_1900_to_2199_is_refused(capsys):
+    assert _run(capsys, "import-case", str(CASES[0]), "--mrn", "X1", "--name", "A", "--user", "AB:nurse")[0] == 0
+    for argv in (["evaluate", "--mrn", "X1"], ["export-case", "--mrn", "X1"]):
+        code, out, err = _run(capsys, *argv, "--now", "9999-12-31T23:00:00-06:00")
+        assert code == 2 and err.startswith("--now: ") and "1900–2199" in err and "Traceback" not in err
