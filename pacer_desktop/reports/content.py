@@ -151,7 +151,7 @@ def volume_sentence(dose: Dose, protocol: Protocol) -> str:
 
 
 def daily_maximum_sentence(protocol: Protocol) -> str:
-    return f"No more than {notation.mg(protocol.dose.max_mg_per_24h)} in any 24 hours."
+    return f"No more than {notation.mg(protocol.dose.max_mg_per_24h)} in any {protocol.dose.max_mg_window_h} hours."
 
 
 def escalation_sentences(job: PrintJob) -> list[str]:
@@ -203,8 +203,8 @@ def warning_sentences(job: PrintJob) -> list[str]:
                            f" {notation.plain_number(p.weight.change_warning_fraction * 100)} % from the one before it."
                            " Check the weight before giving."),
         "weight_missing": "No dosing weight recorded for some doses: record a weight before giving.",
-        "daily_maximum": (f"A dose was reduced to keep within {notation.mg(p.dose.max_mg_per_24h)}"
-                          " in any 24 hours."),
+        "daily_maximum": (f"A dose was lowered, or doses given passed {notation.mg(p.dose.max_mg_per_24h)}"
+                          f" in {p.dose.max_mg_window_h} hours: see the schedule."),
         "consider_escalation": (f"Consider escalation to {notation.every_hours(p.schedule.escalated_interval_h)}:"
                                 " CRS has progressed or persists (clinician decision)."),
         "standard_of_care": ("CRS worsening despite escalated anakinra: manage per institutional"

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QGroupBox, QHBox
                                QHeaderView, QLabel, QLineEdit, QPushButton, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
+from .. import protocols
 from ..core import notation
 from ..core.case import Drug, Escalation, Restart
 from ..core.errors import CaseError, Problem
@@ -25,6 +26,11 @@ STATUS_WORDS = {"given": "✓ given", "due": "● DUE NOW", "overdue": "‼ OVER
                 "missed": "✗ missed", "held": "held", "refused": "refused", "omitted": "omitted"}
 OUTCOMES = (("given", "given"), ("held", "held (not given on purpose)"),
             ("refused", "refused by the patient or family"), ("omitted", "omitted (not given)"))
+
+
+def escalate_words(protocol) -> str:
+    """The escalate button: ``&Escalate to every 6 hours…`` with the protocol's interval."""
+    return f"&Escalate to {notation.every_hours(protocol.schedule.escalated_interval_h)}…"
 
 
 def status_text(row: say.ScheduledDose, zone: str) -> str:
@@ -69,7 +75,7 @@ class DoseScreen(QWidget):
         self.give_button = QPushButton("&Record dose given…")
         self.give_button.setObjectName("record_dose")
         self.give_button.clicked.connect(self.open_record_dose)
-        self.escalate_button = QPushButton("&Escalate to every 6 hours…")
+        self.escalate_button = QPushButton(escalate_words(protocols.load()))
         self.escalate_button.setObjectName("escalate")
         self.escalate_button.clicked.connect(self.open_escalation)
         self.other_button = QPushButton("Other &medication given…")
@@ -167,7 +173,7 @@ class DoseScreen(QWidget):
         stopped = r.stop_at is not None and r.stop_at <= now
         self.give_button.setEnabled(started)
         self.escalate_button.setEnabled(started and r.escalated_at is None and not stopped)
-        self.escalate_button.setText("&Escalate to every 6 hours…" if r.escalated_at is None else
+        self.escalate_button.setText(escalate_words(s.protocol) if r.escalated_at is None else
                                      f"Escalated {say.day_time(r.escalated_at, s.zone)}")
         self.restart_button.setEnabled(stopped)
 
@@ -402,18 +408,19 @@ class RecordDoseDialog(QDialog):
 
 
 class EscalationDialog(QDialog):
-    """Escalation to every 6 hours: time, reason, the new next dose shown, an explicit confirmation."""
+    """Escalation to the shorter interval: time, reason, the new next dose shown, an explicit confirmation."""
 
     def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
-        self.setWindowTitle("Escalate anakinra to every 6 hours")
+        every = notation.every_hours(state.protocol.schedule.escalated_interval_h)
+        self.setWindowTitle(f"Escalate anakinra to {every}")
         self.time = TimeField(lambda: state.zone, state.now)
         self.reason = QLineEdit(objectName="escalation_reason")
         self.reason.setPlaceholderText("e.g. CRS progression to grade 2")
         self.preview = QLabel(objectName="escalation_preview")
         self.preview.setWordWrap(True)
-        self.confirm = QCheckBox("I confirm: escalate to every 6 hours (this cannot be undone;"
+        self.confirm = QCheckBox(f"I confirm: escalate to {every} (this cannot be undone;"
                                  " a mistake is corrected as 'entered in error')")
         self.form_error = QLabel()
         self.messages = FieldMessages(self.form_error)
@@ -464,7 +471,8 @@ class EscalationDialog(QDialog):
             self.messages.show(found)
 
         self.state.save(lambda store, user, pid: store.add_escalation(user, pid, at=at, reason=reason),
-                        f"Escalated to every 6 hours at {say.day_time(at, self.state.zone)}",
+                        f"Escalated to {notation.every_hours(self.state.protocol.schedule.escalated_interval_h)}"
+                        f" at {say.day_time(at, self.state.zone)}",
                         on_problems=back, on_saved=lambda _v: self.accept())
 
 

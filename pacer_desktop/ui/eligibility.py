@@ -8,10 +8,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
                                QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
+from .. import protocols
 from ..core.case import EligibilityInputs
 from ..core.eligibility import CATEGORY_TEXT, CRITERIA, PRODUCT_TEXT, evaluate_eligibility, input_problems
 from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
+from ..core.structure import fields_of
 from . import presenters as say
 from .patient_state import PatientState
 from .widgets import (Banner, Choice, FieldMessages, field_key, line_edit, on_enter, parse_date, parse_decimal,
@@ -50,7 +52,8 @@ FIELDS = {
     "childbearing_potential": ("Of child-bearing potential", "bool"),
     "pregnancy_test": ("Pregnancy test (serum or urine)", "pregnancy"),
     "reproductive_potential": ("Has reproductive potential", "bool"),
-    "contraception_agreed": ("Agreed to contraception through 90 days after the last dose", "bool"),
+    "contraception_agreed": ("Agreed to contraception through {contraception_days_after_last_dose} days after the"
+                             " last dose", "bool"),
 }
 CRITERION_FIELDS = {
     "consent": ("consent_signed_on",), "age": (),
@@ -188,7 +191,7 @@ class EligibilityScreen(QWidget):
             label, kind = FIELDS[name]
             widget = self._input(name, kind)
             self.inputs[name] = widget
-            caption = QLabel(label)
+            caption = QLabel(label.format(**fields_of(protocols.load().eligibility)))  # its numbers: the protocol's
             caption.setWordWrap(True)
             cell = self._beside_not_done(widget) if kind == "dlco" else widget
             cell.setFixedWidth(self._field_width)

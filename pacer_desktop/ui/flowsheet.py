@@ -9,6 +9,7 @@ from PySide6.QtGui import QFont, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableView, QVBoxLayout, QWidget)
 
+from .. import protocols
 from ..core import notation
 from ..core.crs import DEVICE_TEXT, HYPOTENSION_TEXT
 from . import presenters as say
@@ -17,7 +18,9 @@ from .widgets import set_by_name
 
 KIND_TEXT = {"weight": "weight (kg)", "temperature": "temperature", "assessment": "CRS/ICANS assessment",
              "medication": "medication given", "escalation": "escalation", "eligibility": "eligibility",
-             "patient": "patient details"}
+             "dose_outcome": "dose not given", "restart": "anakinra restarted", "patient": "patient details"}
+#: Kinds that are only withdrawn (entered in error), never corrected in place: record them anew.
+WITHDRAW_ONLY = ("dose_outcome", "restart")
 COLUMNS = ("Time", "Entry", "Value", "Entered by", "Status")
 LONG_COLUMNS = (2, 4)  # value (with its grades) and status (with a correction's reason)
 STATUS = 4
@@ -29,7 +32,8 @@ STATUS_MAX_CHARS = 14
 
 #: What a correction replaced, by kind: "correction of 4 Nov 14:00 reading".
 REPLACED_NOUN = {"temperature": "reading", "weight": "reading", "assessment": "assessment",
-                 "medication": "administration", "escalation": "escalation"}
+                 "medication": "administration", "escalation": "escalation", "dose_outcome": "record",
+                 "restart": "restart"}
 
 
 def kind_text(kind: str) -> str:
@@ -44,9 +48,17 @@ def describe(kind: str, values: dict) -> str:
     if kind == "weight":
         return notation.kg(v["kg"])
     if kind == "medication":
-        return f"{v['drug']} {notation.mg(v['dose_mg']) if v.get('dose_mg') is not None else ''}".strip()
+        text = f"{v['drug']} {notation.mg(v['dose_mg']) if v.get('dose_mg') is not None else ''}".strip()
+        if v.get("for_line") is not None:
+            text += f", for line {v['for_line']}"
+        return text + (f" ({v['reason']})" if v.get("reason") else "")
     if kind == "escalation":
-        return f"anakinra to every 6 hours, by {v.get('by', '')}: {v.get('reason', '')}"
+        interval = protocols.load().schedule.escalated_interval_h
+        return f"anakinra to {notation.every_hours(interval)}, by {v.get('by', '')}: {v.get('reason', '')}"
+    if kind == "dose_outcome":
+        return f"line {v.get('line')} {v.get('outcome')}, by {v.get('by', '')}: {v.get('reason', '')}"
+    if kind == "restart":
+        return f"new course, by {v.get('by', '')}: {v.get('reason', '')}"
     if kind == "assessment":
         parts = []
         crs, icans = v.get("crs"), v.get("icans")
@@ -232,7 +244,7 @@ class Flowsheet(QWidget):
         e = self.selected()
         self._show_detail(e)
         live = e is not None and e.current
-        self.correct_button.setEnabled(live)
+        self.correct_button.setEnabled(live and e.kind not in WITHDRAW_ONLY)
         self.error_button.setEnabled(live)
         self.correct_button.setToolTip(
             "Opens the Eligibility screen with this assessment, to correct it there"
@@ -251,7 +263,7 @@ class Flowsheet(QWidget):
 
     def open_correction(self, *, withdraw: bool) -> None:
         entry = self.selected()
-        if entry is None or not entry.current:
+        if entry is None or not entry.current or (entry.kind in WITHDRAW_ONLY and not withdraw):
             return
         if entry.kind == "eligibility" and not withdraw:
             self.eligibility_correction.emit(entry)

@@ -251,7 +251,8 @@ class MainWindow(QMainWindow):
         target.setFocus()
 
     def _on_idle(self) -> None:
-        self.ask_who("No activity for 15 minutes: you were signed out. Who is working now?")
+        minutes = max(self.idle.timer.interval() // 60_000, 1)
+        self.ask_who(f"No activity for {minutes} minutes: you were signed out. Who is working now?")
 
     def _show_user(self) -> None:
         u = self.state.user

@@ -70,7 +70,6 @@ CLINICAL_WORDS = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s*(?:mg|mL|kg|h\b|hours?\b
 WORDS_ALLOWED = {"grading.py": {"prolonged (> 5 min) or repetitive seizures"}, "content.py": {"1 year"}}
 
 
-@pytest.mark.xfail(strict=True, reason="the dose screen, flowsheet and eligibility still hold protocol numbers")
 @pytest.mark.parametrize("folder", ["ui", "reports"])
 def test_no_clinical_number_in_words_in_any_screen_or_document(folder):
     """Issue 15: protocol numbers out of the UI and the reports (rules: every number a protocol
