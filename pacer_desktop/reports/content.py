@@ -155,26 +155,34 @@ def daily_maximum_sentence(protocol: Protocol) -> str:
 
 
 def escalation_sentences(job: PrintJob) -> list[str]:
-    """When and how the schedule may go to the shorter interval, in words (rules §5, §7)."""
+    """When and how the schedule may go to the shorter interval, in words (rules §5, §7), and the
+    restarts that began the current course (§6)."""
     p, r = job.protocol, job.result
     sched = p.schedule
+    restarts = [f"Anakinra restarted at {job.time(co.started_at)} by {co.restart_by}: {co.restart_reason}"
+                f" (course {co.number}; the first dose of the course due {job.time(co.first_due)})."
+                for co in r.courses if co.number > 1]
     if r.escalated_at is not None:
-        first = min(job.case.escalations, key=lambda e: e.at)
+        first = next(e for e in sorted(job.case.escalations, key=lambda e: e.at) if e.at == r.escalated_at)
         who = f" by {first.by}" if first.by else ""
         why = f": {first.reason}" if first.reason else ""
         return [
+            *restarts,
             f"Escalated to {notation.every_hours(sched.escalated_interval_h)} at {job.time(r.escalated_at)}{who}{why}.",
             "There is no de-escalation under this protocol; the dose in mg is unchanged.",
             "If CRS worsens despite escalated anakinra, manage per institutional standard of care"
             " (e.g. tocilizumab, corticosteroids).",
         ]
     return [
+        *restarts,
         f"Escalate to {notation.every_hours(sched.escalated_interval_h)} only by clinician decision,"
-        " recorded with who and why, when the CRS grade rises above the grade at the start,"
-        f" or CRS grade 1 or higher persists {p.alerts.persistence_after_start_h} hours or more after the start.",
-        f"After escalation the next dose is due at the later of the escalation time and"
-        f" {sched.escalated_interval_h} hours after the last dose due, then"
-        f" {notation.every_hours(sched.escalated_interval_h)}; the dose in mg is unchanged.",
+        " recorded with who and why, when the CRS grade rises above the grade at the start (at least"
+        f" grade 1), or CRS grade 1 or higher persists {p.alerts.persistence_after_start_h} hours or more after"
+        " the start.",
+        f"After escalation the next dose is due at the latest of: the escalation time,"
+        f" {sched.escalated_interval_h} hours after the last dose due, and"
+        f" {sched.escalated_interval_h} hours less {sched.administration_window_min} minutes after the last dose"
+        f" given; then {notation.every_hours(sched.escalated_interval_h)}; the dose in mg is unchanged.",
     ]
 
 

@@ -127,7 +127,6 @@ def test_qr_code_on_the_page_carries_order_id_and_content_hash(tmp_path):
     assert read == [[expected.isDark(row, col) for col in range(n)] for row in range(n)]
 
 
-@pytest.mark.xfail(strict=True, reason="restarts are not printed yet")
 def test_a_restart_and_the_escalation_of_the_new_course_are_printed():
     """# rules §6 rev 2: the restart is printed with who and why; the escalation shown is the new course's."""
     import json
