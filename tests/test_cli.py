@@ -75,7 +75,6 @@ def test_schema_describes_the_rev_2_fields(capsys):
     assert defs["Medication"]["properties"]["for_line"]["anyOf"][0] == {"minimum": 1, "type": "integer"}
 
 
-@pytest.mark.xfail(strict=True, reason="the schema still says a number may be a string")
 def test_schema_numbers_are_json_numbers_only(capsys):
     """case-format rev 2: a number written as a string is refused, so the schema must not offer it."""
     assert main(["schema"]) == 0

@@ -57,8 +57,23 @@ def _adapter() -> TypeAdapter:
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON schema of a case file (``pacer-desktop schema``)."""
-    return _adapter().json_schema()
+    """The JSON schema of a case file (``pacer-desktop schema``).
+
+    pydantic describes a decimal as "a number or a string"; a case file must write numbers as
+    JSON numbers (case-format rev 2), so the schema says number."""
+    return _numbers_only(_adapter().json_schema())
+
+
+def _numbers_only(node: Any) -> Any:
+    if isinstance(node, dict):
+        options = node.get("anyOf")
+        if isinstance(options, list) and {"type": "number"} in options:
+            kept = [o for o in options if o != {"type": "string"}]
+            node = {k: v for k, v in node.items() if k != "anyOf"} | (kept[0] if len(kept) == 1 else {"anyOf": kept})
+        return {key: _numbers_only(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_numbers_only(value) for value in node]
+    return node
 
 
 def _describe(err: dict) -> str:
