@@ -74,7 +74,7 @@ def _doses_grid(job: c.PrintJob, due: list, width: float):
         rows.append([str(d.line), job.time(d.due), f"day {d.day}",
                      notation.mg(d.mg) if d.mg is not None else "no weight",
                      notation.ml(d.volume_ml) if d.volume_ml is not None else "—", _recorded(job, d), "", "", ""])
-    return grid(rows, [width * f for f in (0.06, 0.17, 0.07, 0.09, 0.08, 0.19, 0.1, 0.1, 0.14)],
+    return grid(rows, [width * f for f in (0.05, 0.17, 0.07, 0.08, 0.08, 0.24, 0.1, 0.1, 0.11)],
                 row_heights=[None] + [24] * len(due))
 
 

@@ -21,7 +21,7 @@ from ..core.timeutil import completed_years
 from . import presenters as say
 from .flowsheet import Flowsheet
 from .patient_state import PatientState
-from .widgets import (Banner, Choice, FieldMessages, TimeField, line_edit, on_enter, parse_decimal, required_decimal,
+from .widgets import (Banner, Choice, FieldMessages, SpinBox, TimeField, line_edit, on_enter, parse_decimal, required_decimal,
                       set_by_name, signals_blocked)
 
 CONSCIOUSNESS = [("normal", "normal: awake and alert"), ("awakens_spontaneously", "awakens spontaneously"),
@@ -343,7 +343,7 @@ class AssessmentFields(QGroupBox):
     def _ice_items(self) -> None:
         ice_grid = QGridLayout(self.ice_box)
         for row, (key, text) in enumerate(ICE_ITEMS.items()):
-            spin = QSpinBox(objectName=f"ice_{key}")
+            spin = SpinBox(objectName=f"ice_{key}")
             spin.setRange(-1, 0)  # the item's maximum comes from the protocol (_show_protocol)
             spin.setSpecialValueText("—")
             spin.setValue(-1)
@@ -372,7 +372,7 @@ class AssessmentFields(QGroupBox):
     def _total_score(self, box: QGroupBox, label: str, key: str) -> QSpinBox:
         """A stored total (ICE or CAPD): blank ("—") is not entered, never zero. Its maximum
         comes from the protocol (:meth:`_show_protocol`)."""
-        spin = QSpinBox(objectName=key)
+        spin = SpinBox(objectName=key)
         spin.setRange(-1, 0)
         spin.setSpecialValueText("—")
         spin.setValue(-1)

@@ -10,7 +10,7 @@ from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QDateTime, QEvent, QLocale, QObject, QTime, QTimeZone
-from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QSpinBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QTableWidget, QVBoxLayout, QWidget, QAbstractItemView)
 
 from ..core.errors import CaseError, Problem
@@ -160,7 +160,31 @@ def parse_date(text: str) -> date | None:
 CLINICAL_LOCALE = (QLocale.Language.English, QLocale.Country.UnitedStates)
 
 
-class ClinicalTimeEdit(QDateTimeEdit):
+class WheelOnlyWhenFocused:
+    """Mixin for a field whose value the mouse wheel can change (combo box, spin box, date and
+    time): the wheel changes it only once the user has put the focus in it; otherwise the turn
+    goes on to the form, which scrolls. Scrolling a long form must never change an answer that
+    happens to pass under the pointer."""
+
+    def _guard_wheel(self) -> None:
+        set_by_name(self, focusPolicy="StrongFocus")  # a wheel turn does not take the focus
+
+    def wheelEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()  # to the parent: the scroll area
+
+
+class SpinBox(WheelOnlyWhenFocused, QSpinBox):
+    """A whole-number field (e.g. an ICE item) that scrolling past does not change."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._guard_wheel()
+
+
+class ClinicalTimeEdit(WheelOnlyWhenFocused, QDateTimeEdit):
     """``dd MMM yyyy HH:mm`` in English, made for the keyboard (issue 14 §4).
 
     Typed digits fill the sections in order (day, month as a number, year, hour, minute), moving
@@ -174,6 +198,7 @@ class ClinicalTimeEdit(QDateTimeEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._guard_wheel()
         self.setLocale(QLocale(*CLINICAL_LOCALE))
         self._typed = ""          # digits typed into the current section so far
         self._typing_in = None    # the section they were typed into
@@ -367,11 +392,12 @@ class TimeField(QWidget):
             self._show(self.value())
 
 
-class Choice(QComboBox):
+class Choice(WheelOnlyWhenFocused, QComboBox):
     """A combo box of ``(value, text)`` pairs; ``value()`` gives the value of the current item."""
 
     def __init__(self, items: list[tuple[object, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._guard_wheel()
         for value, text in items:
             self.addItem(text, value)
 
