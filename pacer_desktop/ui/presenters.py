@@ -249,7 +249,8 @@ def fever_banner(result: Result, rows: list[ScheduledDose]) -> tuple[str, str]:
                 f" {day_time(first.given_at, zone)}.", "info")
     text = f"PERSISTENT FEVER since {onset}: {readings}."
     if first_dose_due_now(rows) and result.dose is not None:
-        return (f"{text} The first dose is DUE NOW: {notation.mg(result.dose.mg)} {result.dose.route}"
+        when = "DUE NOW" if first.status == "due" else f"OVERDUE since {onset}"  # as the header says
+        return (f"{text} The first dose is {when}: {notation.mg(result.dose.mg)} {result.dose.route}"
                 f" ({notation.ml(result.dose.volume_ml)}).", "alarm")
     if first is not None and first.status == "missed":
         return f"{text} The first anakinra dose, due at {onset}, was never recorded as given.", "warn"

@@ -84,6 +84,9 @@ class FieldMessages:
         if loose:
             self._form.setText("⚠ " + "\n".join(loose))
             self._form.show()
+        window = self._form.window()
+        if isinstance(window, QDialog):  # a dialog grows to show every message whole
+            window.adjustSize()
 
     def text(self) -> str:
         return "\n".join(lb.text() for lb in [*self._labels.values(), self._form] if lb.text())

@@ -104,7 +104,7 @@ def test_before_escalation_the_interval_is_12_hours():
 
 @pytest.mark.parametrize("after, kind, words", [
     (timedelta(minutes=5), "alarm", "The first dose is DUE NOW: "),
-    (timedelta(hours=3), "alarm", "The first dose is DUE NOW: "),
+    (timedelta(hours=3), "alarm", "The first dose is OVERDUE since 4 Nov 11:00: "),  # as the header says
     (timedelta(days=20), "warn", "The first anakinra dose, due at 4 Nov 11:00, was never recorded as given."),
 ])
 def test_the_fever_banner_calls_for_the_first_dose_until_it_is_given(after, kind, words):

@@ -170,7 +170,6 @@ def test_the_administration_record_shows_the_same_lines_and_outcomes(qtbot, febr
     assert "held: hypotension" in text.replace("\n", " ")
 
 
-@pytest.mark.xfail(strict=True, reason="the dialog keeps its size and cuts the message off")
 def test_a_message_in_the_record_dialog_is_shown_whole(qtbot, febrile):
     """Seen under Xvfb: 'Given 5 h 52 min late, outside the 60 minutes either side of the due time:
     give the reason.' was cut after two lines."""
@@ -185,7 +184,6 @@ def test_a_message_in_the_record_dialog_is_shown_whole(qtbot, febrile):
     assert label.height() >= label.heightForWidth(label.width())
 
 
-@pytest.mark.xfail(strict=True, reason="the fever banner says DUE NOW for an overdue first dose")
 def test_the_banner_says_overdue_when_the_header_does(qtbot, febrile):
     """Header, banner and schedule agree: an overdue first dose is OVERDUE in all three."""
     w, _pid = febrile(at(4, 13, 0))
