@@ -207,3 +207,31 @@ def test_at_1024_by_768_nothing_is_cut_off(qtbot, make_window, store, nurse):
     assert plist.viewport().width() >= name_width
     # the status bar and its sign-in line are inside the window
     assert w.statusBar().geometry().bottom() < w.height() and w.user_label.isVisible()
+
+
+@pytest.mark.xfail(strict=True, reason="the eligibility form keeps two columns and scrolls sideways at 1024")
+def test_at_1024_by_768_the_eligibility_form_is_not_cut_off(qtbot, make_window, store, nurse):
+    """Seen under Xvfb: the right column and its statuses ('? missing') ran off the screen."""
+    from PySide6.QtWidgets import QScrollArea
+    case, pid = _layout_patient(store, nurse)
+    w = make_window(case.now)
+    w.open_patient(pid)
+    w.resize(1024, 768)
+    w.show_screen(2)
+    QApplication.processEvents()
+    area = w.eligibility.findChild(QScrollArea)
+    assert area.horizontalScrollBar().maximum() == 0
+    for status in w.eligibility.status.values():
+        right = status.mapTo(area.viewport(), QPoint(status.width(), 0)).x()
+        assert right <= area.viewport().width()
+
+
+def test_at_1366_the_eligibility_form_keeps_two_columns(qtbot, make_window, store, nurse):
+    case, pid = _layout_patient(store, nurse)
+    w = make_window(case.now)
+    w.open_patient(pid)
+    w.resize(1366, 768)
+    w.show_screen(2)
+    QApplication.processEvents()
+    alt, consent = w.eligibility.status["alt"], w.eligibility.status["consent"]
+    assert alt.mapToGlobal(QPoint(0, 0)).x() > consent.mapToGlobal(QPoint(consent.width(), 0)).x()
