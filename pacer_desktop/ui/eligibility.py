@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QBoxLayout, QCheckBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
                                QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from .. import protocols
@@ -28,6 +28,9 @@ HSCT_REASONS = [(None, "— not entered"), ("comorbid_disease", "comorbid diseas
 #: Shown beside a criterion whose entries do not parse or cannot be right (issue 14 §3): never
 #: the status judged from the entries before.
 CHECK_ENTRY = "⚠ check entry"
+#: Room for a column's labels, margins and scroll bar beside its fields; below twice a column's
+#: width the two columns go one under the other.
+COLUMN_LABELS_PX = 200
 STATUS_COLOUR = {"met": "#1b5e20", "not_met": "#b00020", "missing": "#8a6d00", "check": "#a40000"}
 # field name → (label with unit, kind)
 FIELDS = {
@@ -113,7 +116,9 @@ class EligibilityScreen(QWidget):
         top.addRow("Assessment date (YYYY-MM-DD)", self.assessed_on)
         top.addRow("", self.messages.label_for("assessed_on"))
         body_layout.addLayout(top)
-        columns = QHBoxLayout()
+        # Two columns where they fit side by side, one under the other where they do not (1024
+        # px screens): see resizeEvent.
+        self.columns = columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         left, right = QVBoxLayout(), QVBoxLayout()
         for group, title in GROUPS:
             box = QGroupBox(title)
@@ -146,6 +151,14 @@ class EligibilityScreen(QWidget):
         state.changed.connect(self._on_patient_changed)
         self._loaded_for: int | None = -1
         self._on_patient_changed()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        """One column when two would not fit: each column needs its labels and its fields."""
+        two_fit = event.size().width() >= 2 * (self._field_width + COLUMN_LABELS_PX)
+        direction = QBoxLayout.Direction.LeftToRight if two_fit else QBoxLayout.Direction.TopToBottom
+        if self.columns.direction() != direction:
+            self.columns.setDirection(direction)
+        super().resizeEvent(event)
 
     # ---- building --------------------------------------------------------------------------
     def _criterion(self, cid: str, text: str) -> QWidget:

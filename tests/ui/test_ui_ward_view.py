@@ -209,7 +209,6 @@ def test_at_1024_by_768_nothing_is_cut_off(qtbot, make_window, store, nurse):
     assert w.statusBar().geometry().bottom() < w.height() and w.user_label.isVisible()
 
 
-@pytest.mark.xfail(strict=True, reason="the eligibility form keeps two columns and scrolls sideways at 1024")
 def test_at_1024_by_768_the_eligibility_form_is_not_cut_off(qtbot, make_window, store, nurse):
     """Seen under Xvfb: the right column and its statuses ('? missing') ran off the screen."""
     from PySide6.QtWidgets import QScrollArea
