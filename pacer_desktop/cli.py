@@ -80,8 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("case", metavar="CASE.json", nargs="?", help="the case file, or - to read standard input")
     p.add_argument("--mrn", help="evaluate the stored patient with this MRN instead of a case file")
     p.add_argument("--now", metavar="TIME", help="with --mrn: the patient as known at this ISO 8601 time with"
-                   " its UTC offset, e.g. 2026-11-04T07:00:00-06:00 (entries later than it + 5 minutes are"
-                   " left out; default: the present time)")
+                   " its UTC offset, e.g. 2026-11-04T07:00:00-06:00 (entries later than it plus the protocol's"
+                   " tolerance for clocks are left out; default: the present time)")
     p.add_argument("--pretty", action="store_true", help="indent the JSON")
     p.set_defaults(func=cmd_evaluate)
 

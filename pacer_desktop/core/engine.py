@@ -231,8 +231,9 @@ class _Evaluation:
             return
         score = icans.ice_score if tool == "ice" else icans.capd_score
         if score is None and not (icans.unable_to_perform or icans.sedated):
-            why = ("patient 12 years or older" if tool == "ice" else
-                   "patient under 12 years or with developmental delay")
+            years = rules.ice_min_age_years
+            why = (f"patient {years} years or older" if tool == "ice" else
+                   f"patient under {years} years or with developmental delay")
             self.problems.append(Problem(f"{base}.{tool}_score",
                 f"required for the {tool.upper()} tool ({why if icans.tool is None else 'chosen tool'})"
                 " unless the patient is unable to perform it or sedated; a missing score is not a zero"))

@@ -132,7 +132,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     which.add_argument("--mrn", help="the patient's medical record number")
     which.add_argument("--all", action="store_true", help="every current patient, one case per line")
     p.add_argument("--now", metavar="TIME", help="the patient as known at this ISO 8601 time: write it as the"
-                   " case's `now` and leave out entries later than it + 5 minutes (default: every entry, no `now`)")
+                   " case's `now` and leave out entries later than it plus the protocol's tolerance for clocks"
+                   " (default: every entry, no `now`)")
     p.add_argument("--pretty", action="store_true", help="indent the JSON")
     p.set_defaults(func=cmd_export_case)
 
