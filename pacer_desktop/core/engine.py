@@ -7,28 +7,26 @@ reads a clock or a file.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .. import __version__
-from . import notation
-from .case import NASAL_CANNULAS, Case
+from .case import Case
+from .checks import CaseChecks
+from .grades import GradesAt, assessment_order, groups_by_instant, resolution, with_current_grades
 from .crs import grade_crs
 from .dose import DoseWorking, WeightEntry, WeightHistory, calculate_dose, weight_warnings
 from .eligibility import evaluate_eligibility
-from .eligibility import input_problems as eligibility_input_problems
 from .errors import CaseError, Problem
-from .icans import grade_icans, tool_for
+from .icans import grade_icans
 from .protocol import Protocol
 from .result import (AssessmentResult, Course, CriterionResult, DailyMax, Dose, DueDose, EligibilityResult,
                      FeverReading, Result, UnscheduledDose)
 from .schedule import (Administration, Closure, CoursePlan, Line, LineProblem, apply_daily_maximum, plan_lines,
-                       stop_time, with_status)
-from .structure import to_json
-from .temperature import PersistentFever, Reading, find_persistent_fever, to_celsius
-from .timeutil import completed_years, hours, instant, local_date, post_infusion_day
+                       with_status)
+from .temperature import PersistentFever, Reading, find_persistent_fever
+from .timeutil import hours, instant, post_infusion_day
 
 
 def resolve_zone(name: str | None) -> ZoneInfo:
@@ -60,16 +58,6 @@ def evaluate(case: Case, protocol: Protocol, *, bedside: bool = False, horizon_h
 
 
 @dataclass
-class _Group:
-    """The assessments at one instant: the highest CRS and ICANS grade among those that assessed
-    each (None: not assessed at that instant) — "the grade at t" of rules §7 rev 2."""
-
-    at: datetime
-    crs: int | None
-    icans: int | None
-
-
-@dataclass
 class _Course:
     """One course while it is worked out (rules §6): its start, escalation, resolution and stop."""
 
@@ -83,7 +71,7 @@ class _Course:
     stop: datetime | None = None
 
 
-class _Evaluation:
+class _Evaluation(CaseChecks):
     """One evaluation's working state; built and thrown away inside :func:`evaluate`."""
 
     def __init__(self, case: Case, protocol: Protocol, tz: ZoneInfo, horizon_h: int | None = None) -> None:
@@ -100,159 +88,6 @@ class _Evaluation:
     def local(self, at: datetime | None) -> datetime | None:
         return None if at is None else at.astimezone(self.tz)
 
-    # ---- validation (clinical-rules §2, §4, §5, §8, §9) ---------------------------------
-    def _future(self, field: str, at: datetime) -> None:
-        """Every entry later than now + 5 minutes is an input error (rules §2 rev 2)."""
-        if at > self.latest_allowed:
-            self._too_late(field, at)
-
-    def _too_late(self, field: str, at: datetime) -> None:
-        """In the ward's words (issue 14 §3): ``30 Nov 22:00 is in the future; the latest allowed
-        is 5 minutes from now (30 Nov 20:26)``, times in the case's zone."""
-        tolerance = self.p.temperature.future_tolerance_min
-        self.problems.append(Problem(field, (
-                f"{notation.day_time(self.local(at))} is in the future; the latest allowed is"
-                f" {tolerance} {'minute' if tolerance == 1 else 'minutes'} from now"
-                f" ({notation.day_time(self.local(self.latest_allowed))})")))
-
-    def _validate(self) -> list[Reading]:
-        c, p = self.case, self.p
-        readings = []
-        t_min, t_max = p.temperature.plausible_min_c, p.temperature.plausible_max_c
-        latest = self.latest_allowed
-        for i, t in enumerate(c.temperatures):
-            temp_c = to_celsius(t.value, t.unit, p.temperature)
-            if t.at > latest:
-                self._too_late(f"temperatures[{i}].at", t.at)
-            if not t_min <= temp_c <= t_max:
-                shown = f"{notation.plain_number(t.value)} °{t.unit}"
-                if t.unit == "F":
-                    shown += f" ({notation.celsius(temp_c)})"
-                self.problems.append(Problem(f"temperatures[{i}].value",
-                    f"{shown} is outside {notation.plain_number(t_min)}–{notation.plain_number(t_max)} °C"))
-            readings.append(Reading(t.at, temp_c, i))
-        w_min, w_max = p.weight.plausible_min_kg, p.weight.plausible_max_kg
-        weighed: dict[datetime, Decimal] = {}
-        for i, w in enumerate(c.weights):
-            if not w_min <= w.kg <= w_max:
-                self.problems.append(Problem(f"weights[{i}].kg",
-                    f"{notation.kg(w.kg)} is outside {notation.plain_number(w_min)}–{notation.kg(w_max)}"))
-            self._future(f"weights[{i}].at", w.at)
-            other = weighed.setdefault(instant(w.at), w.kg)
-            if other != w.kg:  # §4 doses from "the most recent weight": two at one instant leave it to list order
-                self.problems.append(Problem(f"weights[{i}].at",
-                    f"{notation.kg(other)} is already recorded at {self.local(w.at).isoformat(timespec='minutes')};"
-                    " two different weights at the same time leave the dose undecided: correct the wrong one"))
-        for i, a in enumerate(c.assessments):
-            self._future(f"assessments[{i}].at", a.at)
-            self._validate_crs(i, a)
-            self._validate_icans(i, a)
-        self._validate_medications()
-        for i, e in enumerate(c.escalations):
-            self._future(f"escalations[{i}].at", e.at)
-        for i, r in enumerate(c.restarts):
-            self._future(f"restarts[{i}].at", r.at)
-        self._validate_outcomes()
-        dob = c.patient.date_of_birth
-        if dob is not None and dob > local_date(self.now, self.tz):
-            self.problems.append(Problem("patient.date_of_birth", f"{dob.isoformat()} is in the future"))
-        if c.eligibility is not None:
-            self._validate_eligibility()
-        return readings
-
-    def _validate_medications(self) -> None:
-        """Recorded amounts are facts, kept even when wrong; only an amount no one could have typed
-        on purpose is refused (rules §4 rev 2). Two anakinra doses at one instant: one is a duplicate."""
-        guards = self.p.medications.max_recordable_mg
-        anakinra_at: dict[datetime, int] = {}
-        for i, m in enumerate(self.case.medications):
-            self._future(f"medications[{i}].at", m.at)
-            field = f"medications[{i}].dose_mg"
-            if m.dose_mg is not None and m.dose_mg <= 0:
-                self.problems.append(Problem(field, "must be more than 0 mg"))
-            elif m.dose_mg is not None and m.dose_mg > guards[m.drug]:
-                self.problems.append(Problem(field, f"{notation.mg(m.dose_mg)} of {m.drug} is more than can be"
-                                                    f" recorded ({notation.mg(guards[m.drug])}): check the amount typed"))
-            if m.for_line is not None and m.drug != self.p.dose.drug:
-                self.problems.append(Problem(f"medications[{i}].for_line",
-                                             f"only {self.p.dose.drug} doses are given for a schedule line"))
-            if m.drug == self.p.dose.drug:
-                other = anakinra_at.setdefault(instant(m.at), i)
-                if other != i:
-                    self.problems.append(Problem(f"medications[{i}].at",
-                        f"medications[{other}] records {m.drug} at the same time"
-                        f" ({self.local(m.at).isoformat(timespec='minutes')}): one is a duplicate"))
-
-    def _validate_outcomes(self) -> None:
-        """Held, refused or omitted: who, when and why, once per line (rules §5a rev 2)."""
-        seen: dict[int, int] = {}
-        for i, o in enumerate(self.case.dose_outcomes):
-            self._future(f"dose_outcomes[{i}].at", o.at)
-            for name in ("by", "reason"):
-                if not getattr(o, name).strip():
-                    self.problems.append(Problem(f"dose_outcomes[{i}].{name}", f"required ({o.outcome}: who and why)"))
-            other = seen.setdefault(o.line, i)
-            if other != i:
-                self.problems.append(Problem(f"dose_outcomes[{i}].line",
-                                             f"line {o.line} already has an outcome (dose_outcomes[{other}])"))
-
-    def _validate_crs(self, i: int, a) -> None:
-        crs = a.crs
-        if crs is None:
-            return
-        flow, field = crs.oxygen_flow_l_min, f"assessments[{i}].crs.oxygen_flow_l_min"
-        if crs.oxygen_device in NASAL_CANNULAS and flow is None:
-            self.problems.append(Problem(field, f"required for {crs.oxygen_device.replace('_', ' ')}"
-                                                " (flow in L/min decides low- or high-flow oxygen)"))
-        if flow is not None and not 0 < flow <= self.p.crs.plausible_max_flow_l_min:
-            self.problems.append(Problem(field, f"{notation.plain_number(flow)} L/min is outside"
-                                                f" 0–{notation.plain_number(self.p.crs.plausible_max_flow_l_min)} L/min"))
-
-    def _validate_icans(self, i: int, a) -> None:
-        icans, rules, base = a.icans, self.p.icans, f"assessments[{i}].icans"
-        if icans is None:
-            return
-        if icans.ice_score is not None and icans.ice_score > rules.ice_max:
-            self.problems.append(Problem(f"{base}.ice_score", f"{icans.ice_score} is outside 0–{rules.ice_max}"))
-        if icans.capd_score is not None and icans.capd_score > rules.capd_max:
-            self.problems.append(Problem(f"{base}.capd_score", f"{icans.capd_score} is outside 0–{rules.capd_max}"))
-        tool = icans.tool or self._default_tool(a.at)
-        if tool == "ice" and icans.unable_to_perform and not icans.sedated and icans.consciousness != "unarousable":
-            # rules §9 rev 2: for ICE, unable to perform means unarousable (grade 4)
-            shown = icans.consciousness.replace("_", " ")
-            self.problems.append(Problem(f"{base}.unable_to_perform",
-                f"'unable to perform' the ICE means unarousable, but consciousness is '{shown}': an awake"
-                " patient who cannot answer (e.g. global aphasia) scores ICE 0"))
-            self.problems.append(Problem(f"{base}.consciousness",
-                f"'{shown}' does not go with 'unable to perform' the ICE: enter unarousable, or the ICE score"))
-        if tool is None:
-            self.problems.append(Problem("patient.date_of_birth",
-                f"required to choose the ICANS tool for {base} (or give icans.tool)"))
-            return
-        score = icans.ice_score if tool == "ice" else icans.capd_score
-        if score is None and not (icans.unable_to_perform or icans.sedated):
-            years = rules.ice_min_age_years
-            why = (f"patient {years} years or older" if tool == "ice" else
-                   f"patient under {years} years or with developmental delay")
-            self.problems.append(Problem(f"{base}.{tool}_score",
-                f"required for the {tool.upper()} tool ({why if icans.tool is None else 'chosen tool'})"
-                " unless the patient is unable to perform it or sedated; a missing score is not a zero"))
-
-    def _validate_eligibility(self) -> None:
-        # rules §10 rev 2: the checks live beside the rules (dlco_pct may now be "not_done"), so
-        # the eligibility window applies the same ones as they are typed
-        self.problems.extend(eligibility_input_problems(self.case.eligibility, self.p.eligibility))
-
-    def _default_tool(self, at: datetime) -> str | None:
-        """The ICANS tool for age and development on the assessment's local date (§9)."""
-        on = local_date(at, self.tz)
-        if on not in self._tools:
-            patient = self.case.patient
-            dob = patient.date_of_birth
-            age = completed_years(dob, on) if dob else None
-            self._tools[on] = tool_for(age, patient.developmental_delay, self.p.icans)
-        return self._tools[on]
-
     # ---- the rules ---------------------------------------------------------------------
     def run(self) -> Result:
         c, p = self.case, self.p
@@ -263,7 +98,7 @@ class _Evaluation:
         fever = find_persistent_fever(readings, c.infusion_at, p.persistent_fever)  # §3
         start = instant(fever.at) if fever else None
         graded = self._grade_assessments(readings, fever)
-        groups = _groups(graded)
+        groups = groups_by_instant(graded)
         febrile = sorted({instant(r.at) for r in readings if r.temp_c >= p.crs.fever_c
                           and (c.infusion_at is None or r.at >= c.infusion_at)})
         courses = self._courses(start, groups, febrile)
@@ -329,7 +164,7 @@ class _Evaluation:
         )
 
     # ---- courses, resolution and the stop (§5, §6) ---------------------------------------
-    def _courses(self, start: datetime | None, groups: list[_Group], febrile: list[datetime]) -> list[_Course]:
+    def _courses(self, start: datetime | None, groups: list[GradesAt], febrile: list[datetime]) -> list[_Course]:
         """The first course from persistent fever, then one per valid restart; each with its
         escalation, resolution and stop time. Restarts and escalations that fit no course are
         input errors (§5, §6 rev 2)."""
@@ -368,7 +203,7 @@ class _Evaluation:
                 co = _Course(len(courses) + 1, at, max([at] + ([last[-1] + gap] if last else [])),
                              by=r.by, reason=r.reason)
                 courses.append(co)
-            co.resolved_at, co.stop = self._resolution(co.begin, groups, febrile)
+            co.resolved_at, co.stop = resolution(co.begin, groups, febrile, self.case.infusion_at, self.p)
         for i, e in sorted(enumerate(c.escalations), key=lambda ie: instant(ie[1].at)):
             at = instant(e.at)
             owner = next((co for co in courses if co.begin <= at and (co.stop is None or at < co.stop)), None)
@@ -382,39 +217,7 @@ class _Evaluation:
                 owner.escalated_at = at
         return courses
 
-    def _resolution(self, begin: datetime, groups: list[_Group], febrile: list[datetime]) -> tuple[datetime | None, datetime | None]:
-        """R and the stop time of a course beginning at ``begin`` (§6, §6 rev 2).
-
-        Entries are judged in time order from the start: the CRS and ICANS grades at R must come
-        from assessments at or after the start that assessed each; a later assessment above 0, or
-        a temperature >= 38.0 °C (taken as CRS grade 1 at that time), undoes R; entries at or after
-        the stop time never move R or the stop."""
-        infusion = self.case.infusion_at
-        events: dict[datetime, list] = {}
-        for g in groups:
-            if g.at >= begin:
-                events.setdefault(g.at, [None, False])[0] = g
-        for t in febrile:
-            if t >= begin:
-                events.setdefault(t, [None, False])[1] = True
-        resolved = crs = icans = None
-        for t in sorted(events):
-            group, fever = events[t]
-            if resolved is not None and t >= stop_time(resolved, infusion, self.p.schedule):
-                break
-            if group is not None and group.crs is not None:
-                crs = group.crs
-            if group is not None and group.icans is not None:
-                icans = group.icans
-            if fever:
-                crs = max(crs or 0, self.p.crs.fever_only_grade)
-            if fever or (group is not None and ((group.crs or 0) > 0 or (group.icans or 0) > 0)):
-                resolved = None
-            elif group is not None and resolved is None and crs == 0 and icans == 0:
-                resolved = t
-        return resolved, stop_time(resolved, infusion, self.p.schedule)
-
-    def _recurred(self, groups: list[_Group], febrile: list[datetime], stop: datetime) -> bool:
+    def _recurred(self, groups: list[GradesAt], febrile: list[datetime], stop: datetime) -> bool:
         """A CRS or ICANS grade >= 1, or a temperature >= 38.0 °C, at or after a reached stop (§6 rev 2)."""
         return (any(stop <= g.at <= self.seen and ((g.crs or 0) >= 1 or (g.icans or 0) >= 1) for g in groups)
                 or any(stop <= t <= self.seen for t in febrile))
@@ -439,7 +242,7 @@ class _Evaluation:
             alerts.add("dose_above_calculated")
         return alerts
 
-    def _prompts(self, groups: list[_Group], febrile: list[datetime], co: _Course) -> set[str]:
+    def _prompts(self, groups: list[GradesAt], febrile: list[datetime], co: _Course) -> set[str]:
         """``consider_escalation`` and ``standard_of_care`` at now for a running course (§7, §7 rev 2)."""
         seen = [g for g in groups if g.at <= self.seen]
 
@@ -502,7 +305,7 @@ class _Evaluation:
         lookback = hours(p.crs.fever_lookback_h).total_seconds()
         onset = fever.at.timestamp() if fever else None  # §8: CRS onset = persistent fever or grade >= 1
         out = []
-        for index, a in sorted(enumerate(c.assessments), key=lambda ia: _assessment_order(ia[1])):
+        for index, a in sorted(enumerate(c.assessments), key=lambda ia: assessment_order(ia[1])):
             crs_grade = waived = crs_reason = None
             icans_grade = icans_tool = icans_reason = None
             notes: list[str] = []
@@ -528,7 +331,7 @@ class _Evaluation:
                 at=self.local(a.at), day=day, crs_grade=crs_grade, fever_waived=waived, crs_reason=crs_reason,
                 icans_grade=icans_grade, icans_tool=icans_tool, icans_reason=icans_reason,
                 current_crs_grade=0, current_icans_grade=0, notes=tuple(notes), index=index))
-        return _with_current_grades(out)
+        return with_current_grades(out)
 
     def _daily_max(self, graded: list[AssessmentResult]) -> tuple[DailyMax, ...]:
         """Highest assessed grade of each day 0 … day of now, at most day 30 (§1)."""
@@ -557,32 +360,3 @@ class _Evaluation:
 
 def _any_between(times: list[float], lo: float, hi: float) -> bool:
     return bisect_left(times, lo) < bisect_right(times, hi)
-
-
-def _assessment_order(a) -> tuple:
-    """Time order; at one instant, by content, so the order of listing never decides (§7 rev 2)."""
-    return instant(a.at), to_json(a)
-
-
-def _with_current_grades(rows: list[AssessmentResult]) -> list[AssessmentResult]:
-    """Each row with "the grade at t" (§7 rev 2): CRS from the latest CRS-assessed instant at or
-    before it, ICANS likewise, the highest among assessments at that instant; 0 before any."""
-    current, crs, icans = {}, 0, 0
-    for g in _groups(rows):
-        crs = crs if g.crs is None else g.crs
-        icans = icans if g.icans is None else g.icans
-        current[g.at] = crs, icans
-    return [replace(r, current_crs_grade=current[instant(r.at)][0], current_icans_grade=current[instant(r.at)][1])
-            for r in rows]
-
-
-def _groups(rows: list[AssessmentResult]) -> list[_Group]:
-    """Assessments grouped by instant, with the highest grade of each syndrome assessed there."""
-    by_instant: dict[datetime, _Group] = {}
-    for r in rows:
-        g = by_instant.setdefault(instant(r.at), _Group(instant(r.at), None, None))
-        if r.crs_grade is not None:
-            g.crs = max(g.crs if g.crs is not None else 0, r.crs_grade)
-        if r.icans_grade is not None:
-            g.icans = max(g.icans if g.icans is not None else 0, r.icans_grade)
-    return [by_instant[t] for t in sorted(by_instant)]
