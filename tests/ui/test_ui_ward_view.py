@@ -234,3 +234,36 @@ def test_at_1366_the_eligibility_form_keeps_two_columns(qtbot, make_window, stor
     QApplication.processEvents()
     alt, consent = w.eligibility.status["alt"], w.eligibility.status["consent"]
     assert alt.mapToGlobal(QPoint(0, 0)).x() > consent.mapToGlobal(QPoint(consent.width(), 0)).x()
+
+
+@pytest.mark.xfail(strict=True, reason="the list evaluates every patient ever stored on every change")
+def test_the_task_view_evaluates_only_patients_on_the_ward_and_reuses_the_rest(qtbot, make_window, store, nurse,
+                                                                              monkeypatch):
+    """A site's file keeps every patient ever treated (1,000 took 14 s to list, on every save).
+    Patients past the protocol's grading days (day 30) are listed without being evaluated; the
+    others are evaluated at most once a minute, the patient on screen after each change."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+    from pacer_desktop.ui import patients as plist
+    now = datetime(2026, 12, 1, 8, 0, tzinfo=ZoneInfo("UTC"))
+    ids = []
+    for i in range(12):
+        infused = now - timedelta(days=3 if i < 3 else 60)
+        pid = store.add_patient(nurse, mrn=f"WARD-{i}", name=f"Patient {i:02d}", date_of_birth=date(2015, 1, 1),
+                                sex_at_birth="female", developmental_delay=False, infusion_at=infused,
+                                timezone="UTC")
+        store.add_weight(nurse, pid, at=infused - timedelta(days=1), kg=Decimal("20"))
+        ids.append(pid)
+    calls = []
+    real = plist.evaluate_case
+    monkeypatch.setattr(plist, "evaluate_case", lambda case, at: calls.append(case) or real(case, at))
+    w = make_window(now)
+    assert len(calls) == 3  # the three on the ward
+    assert "day 60 after infusion" in w.patients.list.item(w.patients.ids.index(ids[5])).text()
+    calls.clear()
+    w.open_patient(ids[0])
+    w.state.reload()
+    assert len(calls) <= 2  # the patient on screen, not the whole ward again
+    w.clock.now = now + timedelta(minutes=2)
+    w.state.reload()
+    assert 3 <= len(calls) <= 5  # a minute later the ward is judged again
