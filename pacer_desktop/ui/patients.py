@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtGui import QColor
 
@@ -26,8 +26,26 @@ LIST_MARGIN_PX = 36
 RANK_COLOURS = {say.OVERDUE: "#f8d7da", say.DUE: "#fff3cd", say.PROMPT: "#e2e3f3"}
 
 
+#: How long a patient's line, other than the one on screen, is reused before it is judged again:
+#: due and overdue move with the clock, and entries may come from another workstation.
+REJUDGE_AFTER = timedelta(minutes=1)
+
+
+def on_the_ward(patient, now: datetime) -> bool:
+    """Whether the task view judges the patient's course: from the infusion (or before it) up to
+    the last day the protocol grades CRS (day 30, clinical-rules §1). A site's file keeps every
+    patient ever treated; the others are listed by name, and opening one shows its course."""
+    if patient.infusion_at is None:
+        return True
+    days = protocols.load(patient.protocol).grading_last_day
+    return now - patient.infusion_at <= timedelta(days=days + 1)
+
+
 def ward_line_of(store, patient, now) -> say.WardLine:
     """The patient's line, worked out with the window's evaluation (evaluation.py) at ``now``."""
+    if not on_the_ward(patient, now):
+        day = (now - patient.infusion_at).days
+        return say.WardLine(say.REST, None, f"day {day} after infusion: past the protocol's days", ())
     try:
         case = store.case_for(patient.id, now=now)
         result = evaluate_case(case, now)
@@ -73,7 +91,8 @@ class PatientList(QWidget):
         self.list.itemActivated.connect(self._on_item_activated)
         self.list.currentItemChanged.connect(lambda item, _old: self._on_item_activated(item))
         # Due and overdue change with entries and with the clock: redrawn with the patient on
-        # screen (every save, and the window's half-minute reload). 30 patients take about 20 ms.
+        # screen (every save, and the window's half-minute reload); see _line for what is judged.
+        self._lines: dict[int, tuple[datetime, say.WardLine]] = {}  # when each line was judged
         state.changed.connect(self.refresh)
         self.refresh()
 
@@ -81,7 +100,7 @@ class PatientList(QWidget):
         current = self.state.patient_id
         now = self.state.now()
         patients = self.state.store.patients(self.search.text().strip())
-        lines = [(p, ward_line_of(self.state.store, p, now)) for p in patients]
+        lines = [(p, self._line(p, now, current)) for p in patients]
         far = datetime.max.replace(tzinfo=UTC)
         lines.sort(key=lambda pl: (pl[1].rank, pl[1].since or far))  # stable: by name within a rank
         self.list.blockSignals(True)
@@ -99,6 +118,15 @@ class PatientList(QWidget):
             if p.id == current:
                 self.list.setCurrentItem(item)
         self.list.blockSignals(False)
+
+    def _line(self, patient, now: datetime, current: int | None) -> say.WardLine:
+        """The patient on screen is judged on every change; the others at most once a minute."""
+        kept = self._lines.get(patient.id)
+        if patient.id != current and kept is not None and timedelta(0) <= now - kept[0] < REJUDGE_AFTER:
+            return kept[1]
+        line = ward_line_of(self.state.store, patient, now)
+        self._lines[patient.id] = (now, line)
+        return line
 
     def _on_search_changed(self, _text: str) -> None:
         self.refresh()
