@@ -69,7 +69,7 @@ CLINICAL_WORDS = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s*(?:mg|mL|kg|h\b|hours?\b
 #: how one year is written.
 WORDS_ALLOWED = {"grading.py": {"prolonged (> 5 min) or repetitive seizures"}, "content.py": {"1 year"},
                  # bounds that are no protocol number: a percentage, and an amount above zero
-                 "eligibility.py": {" % is outside 0–100 %"}, "engine.py": {"must be more than 0 mg"}}
+                 "eligibility.py": {" % is outside 0–100 %"}, "checks.py": {"must be more than 0 mg"}}
 
 
 @pytest.mark.parametrize("folder", ["ui", "reports", "core", "storage", "."])
