@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,7 @@ from ..core.case import Case
 from ..core.protocol import Protocol
 from ..core.result import Dose, Result, to_json
 from ..core.structure import to_data
-from ..core.timeutil import completed_years
+from ..core.timeutil import completed_years, instant
 
 Paper = Literal["letter", "a4"]
 DocumentKind = Literal["order", "mar", "eligibility", "grading"]
@@ -211,14 +211,35 @@ def warning_sentences(job: PrintJob) -> list[str]:
                            f" {notation.plain_number(p.weight.change_warning_fraction * 100)} % from the one before it."
                            " Check the weight before giving."),
         "weight_missing": "No dosing weight recorded for some doses: record a weight before giving.",
-        "daily_maximum": (f"A dose was lowered, or doses given passed {notation.mg(p.dose.max_mg_per_24h)}"
-                          f" in {p.dose.max_mg_window_h} hours: see the schedule."),
+        "daily_maximum": _daily_maximum_sentence(job),
         "consider_escalation": (f"Consider escalation to {notation.every_hours(p.schedule.escalated_interval_h)}:"
                                 " CRS has progressed or persists (clinician decision)."),
         "standard_of_care": ("CRS worsening despite escalated anakinra: manage per institutional"
                              " standard of care (e.g. tocilizumab, corticosteroids)."),
+        "recurrence_after_stop": ("Fever or CRS/ICANS after the stop time: anakinra stays stopped unless a"
+                                  " prescriber restarts it."),
+        "dose_above_maximum": (f"A recorded anakinra dose is above the maximum of {notation.mg(p.dose.max_mg)}"
+                               " per dose: check the record and tell the prescriber."),
+        "dose_above_calculated": ("A recorded anakinra dose is more than its line's calculated dose allows:"
+                                  " check the record and tell the prescriber."),
+        "unscheduled_dose": ("An anakinra dose was recorded that fits no line of the schedule"
+                             f" ({', '.join(job.time(u.at) for u in r.unscheduled_doses)}): it is counted in"
+                             " the daily maximum."),
     }
-    return [texts.get(code, code.replace("_", " ")) for code in r.alerts]
+    return [texts[code] for code in (*r.alerts, *r.notices) if code in texts] + \
+        [code.replace("_", " ") for code in (*r.alerts, *r.notices) if code not in texts]
+
+
+def _daily_maximum_sentence(job: PrintJob) -> str:
+    """Which line was lowered and which window is over (rules §4 rev 2)."""
+    p, r = job.protocol, job.result
+    span = timedelta(hours=p.dose.max_mg_window_h)
+    lowered = [f"Line {d.line}, due {job.time(d.due)}, is lowered from {notation.mg(d.lowered_from_mg)} to"
+               f" {notation.mg(d.mg)}: the {p.dose.max_mg_window_h} hours from {job.time(instant(d.due) - span)} to"
+               f" {job.time(d.due)} would pass {notation.mg(p.dose.max_mg_per_24h)}."
+               for d in r.doses if d.lowered_from_mg is not None]
+    return " ".join(lowered) or (f"Doses recorded as given pass {notation.mg(p.dose.max_mg_per_24h)} in"
+                                 f" {p.dose.max_mg_window_h} hours: check the record and tell the prescriber.")
 
 
 # ---- identity of a printed document -----------------------------------------------------

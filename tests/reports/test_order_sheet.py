@@ -157,7 +157,6 @@ def _printed(c: dict, kind: str = "order") -> str:
     return flat(pdf_text(render(make_print_job(kind, parsed, header, printed_by="AB (nurse)"))))
 
 
-@pytest.mark.xfail(strict=True, reason="paper prints alert codes, and no notice, for rev-2 problems")
 @pytest.mark.parametrize("kind", ["order", "mar"])
 def test_paper_names_the_lowered_line_its_window_and_every_rev_2_problem(kind):
     """# rules §4 rev 2: the screen and the printed sheets say which line was lowered and which
