@@ -14,7 +14,6 @@ from tests.exports.conftest import NURSE  # noqa: E402
 from tests.ui.uihelp import Clock, wait_saved  # noqa: E402
 
 NOW = datetime(2026, 11, 6, 14, 0, tzinfo=UTC)
-pytestmark = pytest.mark.xfail(strict=True, reason="issue 19: no study ID field or export menu yet")
 
 
 @pytest.fixture
@@ -58,6 +57,7 @@ def test_a_study_id_of_the_wrong_form_is_shown_beside_its_field(qtbot, window, s
     assert store.patients() == []
 
 
+@pytest.mark.xfail(strict=True, reason="issue 19: no export menu yet")
 def test_the_file_menu_exports_for_the_study_off_the_gui_thread(qtbot, window, store, examples, tmp_path):
     from PySide6.QtWidgets import QMenu
     action = window.findChild(type(window.menuBar().actions()[0]), "export_study")

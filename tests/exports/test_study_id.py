@@ -16,7 +16,6 @@ from tests.paths import ROOT
 
 DATA = ROOT / "tests" / "data"
 NOW = datetime(2026, 11, 6, 14, 0, tzinfo=UTC)
-pytestmark = pytest.mark.xfail(strict=True, reason="issue 19: study IDs are not stored yet")
 
 
 def _add(store, mrn, study_id):
