@@ -57,7 +57,6 @@ def test_a_study_id_of_the_wrong_form_is_shown_beside_its_field(qtbot, window, s
     assert store.patients() == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 19: no export menu yet")
 def test_the_file_menu_exports_for_the_study_off_the_gui_thread(qtbot, window, store, examples, tmp_path):
     from PySide6.QtWidgets import QMenu
     action = window.findChild(type(window.menuBar().actions()[0]), "export_study")
