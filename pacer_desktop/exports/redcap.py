@@ -194,8 +194,10 @@ def records(ev: Evaluated, exported_at: datetime, user: User) -> list[dict[str, 
             main[f"ec_{c.id}"] = STATUS_CODES[c.status]
             main[f"ec_{c.id}_detail"] = c.detail
     rows = [main]
-    rows += [{**base, "redcap_repeat_instrument": "daily_grading", "redcap_repeat_instance": str(n), **values}
-             for n, values in enumerate(_daily(ev), start=1)]
+    # Instances are numbered by what they are (day N is instance N + 1, a line its number, a course
+    # its number), so a later export overwrites the same instance in REDCap, never another.
+    rows += [{**base, "redcap_repeat_instrument": "daily_grading",
+              "redcap_repeat_instance": str(int(values["dg_day"]) + 1), **values} for values in _daily(ev)]
     rows += [{**base, "redcap_repeat_instrument": "anakinra_administration",
               "redcap_repeat_instance": str(values["aa_line"]), **values} for values in _lines(ev)]
     for course in result.courses:
@@ -359,9 +361,9 @@ Files
                               and entry times in UTC
 
 Importing into REDCap (in this order)
-  1. Project Setup > Design your data collection instruments > Upload a data dictionary:
+  1. Data Dictionary (Project Setup > Design your data collection instruments): upload
      {DICTIONARY_FILE}.
-  2. Project Setup > Enable optional modules > Repeating instruments and events: make these
+  2. Project Setup > Repeating instruments and events (among the optional modules): make these
      instruments repeating BEFORE importing the records:
        daily_grading, anakinra_administration, course
   3. Data Import Tool: {RECORDS_FILE} (format: rows are records, dates Y-M-D).

@@ -125,6 +125,7 @@ def test_the_daily_grades_are_the_expected_daily_max_of_each_example(store, exam
         daily = [r for r in records if r["redcap_repeat_instrument"] == "daily_grading" and r["dg_crs_grade"] != ""]
         got = [{"day": int(r["dg_day"]), "crs_grade": int(r["dg_crs_grade"]), "icans_grade": int(r["dg_icans_grade"])}
                for r in daily]
+        assert all(int(r["redcap_repeat_instance"]) == int(r["dg_day"]) + 1 for r in daily)  # stable on re-export
         assert got == expected_of(case_file)["daily_max"], case_file.name
 
 
