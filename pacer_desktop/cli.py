@@ -105,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
 COMMAND_MODULES = (
     "pacer_desktop.storage.commands",
     "pacer_desktop.reports.commands",
+    "pacer_desktop.exports.commands",
     "pacer_desktop.ui.commands",
     "pacer_desktop.selftest",
 )

@@ -52,7 +52,7 @@ def cmd_import_case(args: argparse.Namespace) -> int:
     case = parse_case(_read_input(args.case))
     user = _user(args)
     with _open() as store:
-        patient_id = store.import_case(user, case, mrn=args.mrn, name=args.name)
+        patient_id = store.import_case(user, case, mrn=args.mrn, name=args.name, study_id=args.study_id)
         print(f"stored {args.mrn} as patient {patient_id} in {store.path}")
     return EXIT_OK
 
@@ -122,6 +122,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("case", metavar="CASE.json", help="the case file, or - to read standard input")
     p.add_argument("--mrn", required=True, help="the patient's medical record number")
     p.add_argument("--name", required=True, help="the patient's name")
+    p.add_argument("--study-id", metavar="ID", help="the patient's study ID, e.g. PACER-001 (its form is the setting"
+                   " PACER_STUDY_ID_PATTERN); the only name the study's exports carry")
     _user_options(p)
     p.set_defaults(func=cmd_import_case)
 

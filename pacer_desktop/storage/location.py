@@ -32,6 +32,19 @@ def keep_backups_setting() -> int:
     return value
 
 
+#: The form of a study ID when ``PACER_STUDY_ID_PATTERN`` is not set, and an example of it.
+DEFAULT_STUDY_ID_PATTERN = r"PACER-[0-9]{3}"
+
+
+def study_id_pattern_setting() -> tuple[str, str]:
+    """The form of a study ID (issue 19): ``$PACER_STUDY_ID_PATTERN``, a regular expression the whole
+    ID must match, else ``PACER-`` and three digits; and an example to show ("PACER-001")."""
+    configured = os.environ.get("PACER_STUDY_ID_PATTERN", "").strip()
+    if not configured:
+        return DEFAULT_STUDY_ID_PATTERN, "PACER-001"
+    return configured, os.environ.get("PACER_STUDY_ID_EXAMPLE", "").strip() or configured
+
+
 def default_db_path() -> Path:
     """``$PACER_DB`` when set, else ``<user data dir>/PACER Desktop/pacer.sqlite3``."""
     configured = os.environ.get("PACER_DB")

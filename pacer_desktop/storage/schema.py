@@ -158,7 +158,7 @@ def acknowledgements(db: Database) -> None:
 
 #: Columns added to a released table by a later migration. A row written before was hashed into
 #: the audit log without them, and reads them as NULL: verification hashes it as written.
-ADDED_COLUMNS = {"medications": ("for_line", "reason")}
+ADDED_COLUMNS = {"medications": ("for_line", "reason"), "patient_versions": ("study_id",)}
 
 
 @migrations(name="0003_lines_and_restarts")
@@ -173,6 +173,14 @@ def lines_and_restarts(db: Database) -> None:
         _append_only_triggers(db, table)
         db.execute(f"CREATE VIEW current_{table} AS SELECT * FROM {table} WHERE id NOT IN "
                    f"(SELECT entry_id FROM corrections WHERE kind = '{kind}')")
+
+
+@migrations(name="0004_study_id")
+def study_id(db: Database) -> None:
+    """Issue 19: a patient's study ID (e.g. PACER-001), the only name the study's exports carry.
+    Empty until the patient is enrolled; unique among current patients (checked by the store)."""
+    db["patient_versions"].add_column("study_id", str)
+    db["patient_versions"].create_index(["study_id"])
 
 
 def schema_version() -> int:

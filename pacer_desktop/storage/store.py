@@ -42,7 +42,7 @@ from ..core.structure import Frozen, build, fields_of, from_json, model, to_json
 from . import schema
 from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPacerDatabase,
                      ReadOnlyDatabase, StorageError)
-from .location import default_db_path, keep_backups_setting
+from .location import default_db_path, keep_backups_setting, study_id_pattern_setting
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -112,6 +112,7 @@ class PatientRecord(Frozen):
     protocol: str
     version_id: int = 0
     withdrawn: bool = False
+    study_id: str | None = None  # issue 19: the only name the study's exports carry
 
 
 @model(positional=True)
@@ -546,13 +547,16 @@ class Store:
 
     def add_patient(self, user: User, *, mrn: str, name: str, date_of_birth: date | None,
                     sex_at_birth: str | None, developmental_delay: bool, infusion_at: datetime | None,
-                    timezone: str, protocol: str = "pacer-1") -> int:
-        """Store a new patient; returns the patient id. The MRN must not belong to a current patient."""
+                    timezone: str, protocol: str = "pacer-1", study_id: str | None = None) -> int:
+        """Store a new patient; returns the patient id. The MRN (and study ID) must not belong to a
+        current patient."""
         details = self._patient_details(mrn=mrn, name=name, date_of_birth=date_of_birth,
                                         sex_at_birth=sex_at_birth, developmental_delay=developmental_delay,
-                                        infusion_at=infusion_at, timezone=timezone, protocol=protocol)
+                                        infusion_at=infusion_at, timezone=timezone, protocol=protocol,
+                                        study_id=study_id)
         with self._transaction():
             self._check_mrn_free(details["mrn"])
+            self._check_study_id_free(details["study_id"])
             self._validate_case(self._case_from(details, {}), datetime.now(UTC))
             patient_id = self._insert(user, "patients", {}, "add patient")
             self._insert(user, "patient_versions", {"patient_id": patient_id, **self._version_row(details)},
@@ -616,7 +620,7 @@ class Store:
             self._remember(patient_id, parts)
         return row_id
 
-    def import_case(self, user: User, case: Case, *, mrn: str, name: str) -> int:
+    def import_case(self, user: User, case: Case, *, mrn: str, name: str, study_id: str | None = None) -> int:
         """Store a whole case file as a new patient (validated exactly as ``evaluate`` does)."""
         from .. import protocols
         from ..evaluation import evaluate_case, workstation_zone
@@ -625,9 +629,10 @@ class Store:
             mrn=mrn, name=name, date_of_birth=case.patient.date_of_birth,
             sex_at_birth=case.patient.sex_at_birth, developmental_delay=case.patient.developmental_delay,
             infusion_at=case.infusion_at, timezone=case.timezone or workstation_zone(),
-            protocol=case.protocol or protocols.CURRENT)
+            protocol=case.protocol or protocols.CURRENT, study_id=study_id)
         with self._transaction():
             self._check_mrn_free(details["mrn"])
+            self._check_study_id_free(details["study_id"])
             patient_id = self._insert(user, "patients", {}, "import case")
             self._insert(user, "patient_versions", {"patient_id": patient_id, **self._version_row(details)},
                          "add patient details")
@@ -690,6 +695,8 @@ class Store:
             details = self._patient_details(**{**self._details_of(patient), **replacement})
             if details["mrn"] != patient.mrn:
                 self._check_mrn_free(details["mrn"])
+            if details["study_id"] != patient.study_id:
+                self._check_study_id_free(details["study_id"])
             self._validate_case(self._case_from(details, self._current_parts(patient_id)), datetime.now(UTC))
             new_id = self._insert(user, "patient_versions", {"patient_id": patient_id, **self._version_row(details)},
                                   "correct patient details")
@@ -727,13 +734,14 @@ class Store:
     # reading --------------------------------------------------------------------------------------
 
     def patients(self, search: str = "") -> list[PatientRecord]:
-        """Current (not withdrawn) patients whose MRN or name contains ``search``, by name."""
+        """Current (not withdrawn) patients whose MRN, name or study ID contains ``search``, by name."""
         like = f"%{search.strip().lower()}%"
         rows = self._rows(
             "SELECT v.* FROM current_patient_versions v WHERE v.id = (SELECT MAX(id) FROM"
             " current_patient_versions w WHERE w.patient_id = v.patient_id) AND v.patient_id NOT IN"
             " (SELECT entry_id FROM corrections WHERE kind = 'patient')"
-            " AND (lower(v.mrn) LIKE ? OR lower(v.name) LIKE ?) ORDER BY lower(v.name), v.mrn", (like, like))
+            " AND (lower(v.mrn) LIKE ? OR lower(v.name) LIKE ? OR lower(coalesce(v.study_id, '')) LIKE ?)"
+            " ORDER BY lower(v.name), v.mrn", (like, like, like))
         return [self._patient_record(r, withdrawn=False) for r in rows]
 
     def patient(self, patient_id: int) -> PatientRecord:
@@ -748,6 +756,17 @@ class Store:
             if patient.mrn == mrn.strip():
                 return patient
         raise StorageError(f"no patient with MRN {mrn!r} in {self.path}")
+
+    def patient_by_study_id(self, study_id: str) -> PatientRecord:
+        """The current patient with this study ID (issue 19)."""
+        rows = self._rows(
+            "SELECT patient_id FROM current_patient_versions WHERE study_id = ? AND patient_id NOT IN"
+            " (SELECT entry_id FROM corrections WHERE kind = 'patient') ORDER BY id DESC", (study_id.strip(),))
+        for row in rows:
+            patient = self._patient(row["patient_id"])
+            if patient.study_id == study_id.strip():
+                return patient
+        raise StorageError(f"no patient with study ID {study_id!r} in {self.path}")
 
     def _patient(self, patient_id: int) -> PatientRecord:
         rows = self._rows("SELECT * FROM current_patient_versions WHERE patient_id = ? ORDER BY id DESC LIMIT 1",
@@ -765,7 +784,7 @@ class Store:
             date_of_birth=date.fromisoformat(r["date_of_birth"]) if r["date_of_birth"] else None,
             sex_at_birth=r["sex_at_birth"], developmental_delay=bool(r["developmental_delay"]),
             infusion_at=_instant(r["infusion_at"], r["infusion_offset_s"]), timezone=r["timezone"],
-            protocol=r["protocol"], version_id=r["id"], withdrawn=withdrawn)
+            protocol=r["protocol"], version_id=r["id"], withdrawn=withdrawn, study_id=r.get("study_id"))
 
     def entries(self, patient_id: int, kind: str | None = None, include_superseded: bool = True) -> list[EntryRecord]:
         """The flowsheet: every entry of the patient (or of one kind), oldest first."""
@@ -1060,15 +1079,24 @@ class Store:
             problems.append(Problem("name", "required"))
         if not (d.get("timezone") or "").strip():
             problems.append(Problem("timezone", "required"))
+        study_id = (d.get("study_id") or "").strip() or None
+        if study_id is not None:
+            pattern, example = study_id_pattern_setting()
+            try:
+                fits = re.fullmatch(pattern, study_id)
+            except re.error as exc:
+                raise StorageError(f"PACER_STUDY_ID_PATTERN: {pattern!r} is not a valid pattern ({exc})") from None
+            if not fits:
+                problems.append(Problem("study_id", f"{study_id!r} is not a study ID: write it like {example}"))
         if problems:
             raise CaseError(problems)
-        return {**d, "mrn": mrn, "name": name}
+        return {**d, "mrn": mrn, "name": name, "study_id": study_id}
 
     @staticmethod
     def _details_of(p: PatientRecord) -> dict:
         return {"mrn": p.mrn, "name": p.name, "date_of_birth": p.date_of_birth, "sex_at_birth": p.sex_at_birth,
                 "developmental_delay": p.developmental_delay, "infusion_at": p.infusion_at,
-                "timezone": p.timezone, "protocol": p.protocol}
+                "timezone": p.timezone, "protocol": p.protocol, "study_id": p.study_id}
 
     @staticmethod
     def _version_row(d: dict) -> dict:
@@ -1077,7 +1105,7 @@ class Store:
                 "date_of_birth": d["date_of_birth"].isoformat() if d["date_of_birth"] else None,
                 "sex_at_birth": d["sex_at_birth"], "developmental_delay": int(bool(d["developmental_delay"])),
                 "infusion_at": _utc_text(at) if at else None, "infusion_offset_s": _offset_s(at) if at else None,
-                "timezone": d["timezone"], "protocol": d["protocol"]}
+                "timezone": d["timezone"], "protocol": d["protocol"], "study_id": d.get("study_id")}
 
     def _check_mrn_free(self, mrn: str) -> None:
         try:
@@ -1086,6 +1114,17 @@ class Store:
             return
         raise StorageError(f"MRN {mrn} already belongs to a stored patient ({other.name});"
                                " nothing was saved")
+
+    def _check_study_id_free(self, study_id: str | None) -> None:
+        """Issue 19: a study ID names one current patient."""
+        if study_id is None:
+            return
+        try:
+            other = self.patient_by_study_id(study_id)
+        except StorageError:
+            return
+        raise StorageError(f"study ID {study_id} already belongs to a stored patient (MRN {other.mrn});"
+                           " nothing was saved")
 
     def _row(self, table: str, row_id: int) -> dict:
         rows = self._rows(f"SELECT * FROM {table} WHERE id = ?", (row_id,))

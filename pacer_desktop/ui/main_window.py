@@ -18,11 +18,13 @@ from .patients import NewPatientDialog, PatientList
 from .print_menu import install as install_print_menu
 from .print_menu import make_printer
 from .signin import IDLE_MS, IdleWatcher, WhoIsWorkingDialog
+from .study_export import install as install_file_menu
 
 if TYPE_CHECKING:
     from .dose import DoseScreen
     from .eligibility import EligibilityScreen
     from .printing import DocumentPrinter
+    from .study_export import StudyExporter
 
 SCREENS = ("Temperature && grading", "Dose && schedule", "Eligibility")
 #: The window's size where the screen has room for it (the ward's usual 1366×768 laptops).
@@ -88,6 +90,8 @@ class MainWindow(QMainWindow):
 
         self._actions()
         self._printer: DocumentPrinter | None = None
+        self._exporter: StudyExporter | None = None
+        install_file_menu(self)  # issue 19: the exports
         install_print_menu(self)
         self.patients.patient_chosen.connect(self.open_patient)
         self.grading.flowsheet.eligibility_correction.connect(self.correct_eligibility)
@@ -183,6 +187,14 @@ class MainWindow(QMainWindow):
         if self._printer is None:
             self._printer = make_printer(self)
         return self._printer
+
+    @property
+    def study_export(self) -> StudyExporter:
+        """Exports for the study and the hospital record (issue 19), made on first use."""
+        if self._exporter is None:
+            from .study_export import make_exporter
+            self._exporter = make_exporter(self)
+        return self._exporter
 
     @property
     def dose(self) -> DoseScreen:

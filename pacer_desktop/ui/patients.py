@@ -66,7 +66,7 @@ class PatientList(QWidget):
         super().__init__(parent)
         self.state = state
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search MRN or name")
+        self.search.setPlaceholderText("Search MRN, name or study ID")
         self.search.setClearButtonEnabled(True)
         self.search.setObjectName("patient_search")
         self.list = QListWidget()
@@ -107,7 +107,8 @@ class PatientList(QWidget):
         self.list.clear()
         self.ids = []
         for p, line in lines:
-            text = "\n".join([p.name, f"MRN {p.mrn} · born {p.date_of_birth or '—'}", line.dose, *line.flags])
+            study = f" · {p.study_id}" if p.study_id else ""
+            text = "\n".join([p.name, f"MRN {p.mrn}{study} · born {p.date_of_birth or '—'}", line.dose, *line.flags])
             item = QListWidgetItem(text)
             item.setToolTip(text)
             if line.rank in RANK_COLOURS:
@@ -144,7 +145,7 @@ class PatientList(QWidget):
 
 
 class NewPatientDialog(QDialog):
-    """MRN, name, date of birth, sex at birth, developmental delay, infusion time, zone, protocol."""
+    """MRN, name, study ID, date of birth, sex at birth, developmental delay, infusion time, zone, protocol."""
 
     created = Signal(int)
 
@@ -154,6 +155,8 @@ class NewPatientDialog(QDialog):
         self.state = state
         self.mrn = QLineEdit(objectName="mrn")
         self.name = QLineEdit(objectName="name")
+        self.study_id = QLineEdit(objectName="study_id")  # issue 19: empty until the patient is enrolled
+        self.study_id.setPlaceholderText("e.g. PACER-001 (blank until enrolled)")
         self.dob = QLineEdit(objectName="date_of_birth")
         self.dob.setPlaceholderText("YYYY-MM-DD")
         self.sex = Choice([(None, "— choose"), ("female", "female"), ("male", "male")])
@@ -166,7 +169,7 @@ class NewPatientDialog(QDialog):
         self.form_error = QLabel()
         self.messages = FieldMessages(self.form_error)
         form = QFormLayout()
-        rows = [("MRN", self.mrn, "mrn"), ("Name", self.name, "name"),
+        rows = [("MRN", self.mrn, "mrn"), ("Name", self.name, "name"), ("Study ID", self.study_id, "study_id"),
                 ("Date of birth (YYYY-MM-DD)", self.dob, "date_of_birth"),
                 ("Sex at birth", self.sex, "sex_at_birth"), ("", self.delay, "developmental_delay"),
                 ("Time zone", self.zone, "timezone"),
@@ -212,7 +215,8 @@ class NewPatientDialog(QDialog):
             self.messages.show(problems)
             return
         self.messages.clear()
-        values = dict(mrn=self.mrn.text().strip(), name=self.name.text().strip(), date_of_birth=dob,
+        values = dict(mrn=self.mrn.text().strip(), name=self.name.text().strip(),
+                      study_id=self.study_id.text().strip() or None, date_of_birth=dob,
                       sex_at_birth=self.sex.value(), developmental_delay=self.delay.isChecked(),
                       infusion_at=self.infusion.value(), timezone=self.zone.text().strip(),
                       protocol=self.protocol.value())

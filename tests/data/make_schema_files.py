@@ -4,7 +4,8 @@ Run once when a schema version is released (``python tests/data/make_schema_file
 the file; it is never regenerated afterwards, so the upgrade tests keep opening the bytes that
 version of the application wrote. The rows are the first worked example, imported with
 ``import-case``, plus one correction, one printed document and one eligibility assessment; from
-schema 2 on, one acknowledged prompt; from schema 3 on, one line held (rules §5a).
+schema 2 on, one acknowledged prompt; from schema 3 on, one line held (rules §5a); from schema 4 on,
+the sample patient has the study ID PACER-000 (issue 19).
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ def main() -> Path:
         sys.exit(f"{out} exists: a released schema file is never rewritten")
     user = User("ZZ", "research", "schema-file-maker")
     with Store.open(out, keep_backups=0) as store:
-        pid = store.import_case(user, parse_case(EXAMPLE.read_bytes()), mrn=MRN, name="Sample Patient")
+        pid = store.import_case(user, parse_case(EXAMPLE.read_bytes()), mrn=MRN, name="Sample Patient",
+                                study_id="PACER-000")
         from pacer_desktop.evaluation import evaluate_case
         line = next(d for d in evaluate_case(store.case_for(pid)).doses if d.given_at is None)
         store.add_dose_outcome(user, pid, line=line.line, outcome="held", at=line.due, reason="sample")

@@ -1,0 +1,93 @@
+"""``pacer-desktop export redcap`` and ``export fhir`` (issue 19).
+
+Only argparse at module level: the store, the engine and fhir.resources are imported inside the
+commands. Who exports is recorded with the export (``--user``): the people and PINs of issue 18 have
+not landed, so it is today's initials and role.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+
+
+def _user(args: argparse.Namespace):
+    from ..storage.location import workstation_name
+    from ..storage.store import User
+    return User.parse(args.user, args.workstation or workstation_name())
+
+
+def _now(args: argparse.Namespace):
+    from ..storage.commands import _parse_now
+    return _parse_now(args.now)
+
+
+def cmd_export_redcap(args: argparse.Namespace) -> int:
+    from ..storage import Store
+    from .redcap import export_redcap
+    user, now = _user(args), _now(args)
+    with Store.open() as store:
+        if args.all:
+            patients = store.patients()
+            chosen = [p.id for p in patients if p.study_id]
+            for p in patients:
+                if not p.study_id:
+                    print(f"left out: MRN {p.mrn} has no study ID", file=sys.stderr)
+            if not chosen:
+                print("no patient has a study ID: nothing was exported", file=sys.stderr)
+                return EXIT_INPUT
+        else:
+            record = store.patient_by_study_id(args.study_id) if args.study_id else store.patient_by_mrn(args.mrn)
+            chosen = [record.id]
+        done = export_redcap(store, user, Path(args.out), chosen, now=now)
+    print(done.summary(), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_export_fhir(args: argparse.Namespace) -> int:
+    from ..storage import Store
+    from .fhir import export_fhir
+    user, now = _user(args), _now(args)
+    with Store.open() as store:
+        record = store.patient_by_mrn(args.mrn)
+        print(export_fhir(store, user, record.id, Path(args.output), now=now), file=sys.stderr)
+    return EXIT_OK
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--user", required=True, metavar="INITIALS:ROLE",
+                   help="who exports, e.g. RS:research; recorded in the audit log with the export")
+    p.add_argument("--workstation", metavar="NAME", help="this workstation's name (default: the host name)")
+    p.add_argument("--now", metavar="TIME", help="the patients as known at this ISO 8601 time with its UTC offset"
+                   " (default: the present time, as the window shows them)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="export for the study (REDCap) or the hospital record (FHIR R4)",
+                       description="Export stored patients: `export redcap` writes REDCap import files for the"
+                                   " study team (study ID and dates only), `export fhir` one patient's FHIR R4"
+                                   " transaction Bundle for the hospital record. Every export is recorded in the"
+                                   " database's audit log.")
+    kinds = p.add_subparsers(dest="export_kind", metavar="KIND", required=True)
+    r = kinds.add_parser("redcap", help="REDCap data dictionary, records and README into a folder",
+                         description="Write pacer_data_dictionary.csv, pacer_records.csv and README.txt into"
+                                     " --out: the study's instruments and the records, pseudonymous (study ID and"
+                                     " dates only). Patients without a study ID are left out of --all.")
+    r.add_argument("--out", required=True, metavar="DIR", help="the folder to write into (made if missing)")
+    which = r.add_mutually_exclusive_group(required=True)
+    which.add_argument("--mrn", help="one patient, by medical record number")
+    which.add_argument("--study-id", metavar="ID", help="one patient, by study ID")
+    which.add_argument("--all", action="store_true", help="every current patient with a study ID")
+    _common(r)
+    r.set_defaults(func=cmd_export_redcap)
+    f = kinds.add_parser("fhir", help="one patient's FHIR R4 transaction Bundle",
+                         description="Write one patient's readings, grades and anakinra doses as a FHIR R4"
+                                     " transaction Bundle (conditional creates: sending it twice creates nothing"
+                                     " twice).")
+    f.add_argument("--mrn", required=True, help="the patient's medical record number")
+    f.add_argument("-o", "--output", required=True, metavar="FILE.json", help="where to write the Bundle")
+    _common(f)
+    f.set_defaults(func=cmd_export_fhir)

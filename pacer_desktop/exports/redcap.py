@@ -1,0 +1,375 @@
+"""The study's REDCap files (issue 19): a data dictionary, the records in REDCap's flat import
+format, and a README saying what was exported, when, by whom and with which protocol.
+
+Every value comes from the evaluation the window shows (:func:`.common.evaluated`): the daily
+grades are the engine's ``daily_max`` (rules §1), the anakinra lines its ``doses`` (rules §5a), the
+courses its ``courses`` (rules §6). The records carry the study ID and dates only: never the name
+or MRN (a free text that happens to hold either is blanked).
+
+REDCap's data dictionary is the CSV its Data Dictionary page downloads and uploads, with its 18
+columns in their order; the records file is the "flat" CSV its Data Import Tool reads (records as
+rows, one column per field). A repeating instrument's rows carry ``redcap_repeat_instrument`` and
+``redcap_repeat_instance``; REDCap makes an instrument repeating in Project Setup, not through the
+dictionary, so README.txt says which ones to turn on first.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import io
+import os
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from ..core.eligibility import CRITERIA
+from ..core.notation import plain_number
+from ..core.protocol import Protocol
+from ..core.timeutil import completed_years
+from ..storage import Store, User
+from .common import Evaluated, evaluated, exporter_text, need_study_id, pair_in_order, who
+
+DICTIONARY_FILE = "pacer_data_dictionary.csv"
+RECORDS_FILE = "pacer_records.csv"
+README_FILE = "README.txt"
+
+#: REDCap's data dictionary columns, in its order.
+DICTIONARY_COLUMNS = (
+    "Variable / Field Name", "Form Name", "Section Header", "Field Type", "Field Label",
+    "Choices, Calculations, OR Slider Labels", "Field Note", "Text Validation Type OR Show Slider Number",
+    "Text Validation Min", "Text Validation Max", "Identifier?", "Branching Logic (Show field only if...)",
+    "Required Field?", "Custom Alignment", "Question Number (surveys only)", "Matrix Group Name",
+    "Matrix Ranking?", "Field Annotation",
+)
+#: Columns of the flat import file that are REDCap's own, not fields of the dictionary.
+SYSTEM_COLUMNS = ("redcap_repeat_instrument", "redcap_repeat_instance")
+INSTRUMENTS = ("enrollment", "eligibility", "daily_grading", "anakinra_administration", "course")
+REPEATING = ("daily_grading", "anakinra_administration", "course")
+
+#: Drugs counted as corticosteroids on the daily form (the case format's drug list, case-format.md).
+CORTICOSTEROIDS = ("dexamethasone", "methylprednisolone", "hydrocortisone", "prednisone", "prednisolone")
+
+STATUS_CODES = {"met": "1", "not_met": "2", "missing": "3"}
+VERDICT_CODES = {"eligible": "1", "not_eligible": "2", "incomplete": "3"}
+LINE_CODES = {"given": "1", "held": "2", "refused": "3", "omitted": "4", "missed": "5", "overdue": "6", "due": "7"}
+SEX_CODES = {"female": "1", "male": "2"}
+BLANKED = "[removed: held a name or MRN]"
+
+
+@dataclasses.dataclass(frozen=True)
+class Field:
+    name: str
+    form: str
+    label: str
+    kind: str = "text"
+    choices: tuple[tuple[str, str], ...] = ()
+    validation: str = ""
+    low: str = ""
+    high: str = ""
+    note: str = ""
+    section: str = ""
+    required: bool = False
+
+    def row(self) -> dict[str, str]:
+        values = [self.name, self.form, self.section, self.kind, self.label,
+                  " | ".join(f"{code}, {label}" for code, label in self.choices), self.note,
+                  self.validation, self.low, self.high, "", "", "y" if self.required else "", "", "", "", "", ""]
+        return dict(zip(DICTIONARY_COLUMNS, values))
+
+
+def _choices(codes: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple((code, key.replace("_", " ")) for key, code in codes.items())
+
+
+def _highest_crs(p: Protocol) -> int:
+    return max(p.crs.fever_only_grade, *p.crs.hypotension_grades.values(), *p.crs.oxygen_grades.values())
+
+
+def _highest_icans(p: Protocol) -> int:
+    i = p.icans
+    return max(i.unable_to_perform_grade, *(b[2] for b in i.ice_bands), *(b[2] for b in i.capd_bands),
+               *i.consciousness_grades.values(), *i.seizure_grades.values(), *i.motor_grades.values(),
+               *i.cerebral_edema_grades.values())
+
+
+def dictionary(protocol: Protocol) -> list[Field]:
+    """The five instruments. Grade and day ranges come from the protocol (rules §1, §8, §9)."""
+    date_ymd, time_ymd = {"validation": "date_ymd"}, {"validation": "datetime_ymd"}
+    last_day, crs_top, icans_top = str(protocol.grading_last_day), str(_highest_crs(protocol)), str(_highest_icans(protocol))
+    site = "site time"
+    fields = [
+        Field("record_id", "enrollment", "Study ID", required=True, section="Enrolment (PACER Desktop)"),
+        Field("enr_protocol", "enrollment", "Protocol"),
+        Field("enr_protocol_sha256", "enrollment", "Protocol file SHA-256"),
+        Field("enr_timezone", "enrollment", "Site time zone (IANA)"),
+        Field("enr_infusion_at", "enrollment", f"CAR T-cell infusion ({site})", **time_ymd),
+        Field("enr_age_years", "enrollment", "Age at infusion (completed years)", validation="integer", low="0"),
+        Field("enr_sex", "enrollment", "Sex at birth", "radio", _choices(SEX_CODES)),
+        Field("enr_dev_delay", "enrollment", "Developmental delay (ICANS graded with CAPD)", "yesno"),
+        Field("enr_exported_at", "enrollment", "Exported from PACER Desktop at (UTC)", **time_ymd),
+        Field("enr_exported_by", "enrollment", "Exported by (initials, role, workstation)"),
+        Field("elig_date", "eligibility", "Assessment date", section="Eligibility (rules §10)", **date_ymd),
+        Field("elig_verdict", "eligibility", "Verdict", "radio", _choices(VERDICT_CODES)),
+    ]
+    for cid, label, _group in CRITERIA:
+        fields.append(Field(f"ec_{cid}", "eligibility", label, "radio", _choices(STATUS_CODES)))
+        fields.append(Field(f"ec_{cid}_detail", "eligibility", f"{label}: detail", "notes"))
+    fields += [
+        Field("elig_signed_by", "eligibility", "Entered and signed by (initials, role)"),
+        Field("elig_signed_at", "eligibility", "Entered at (UTC)", **time_ymd),
+        Field("dg_day", "daily_grading", "Day after infusion", validation="integer", low="0", high=last_day,
+              section="Daily grading (rules §1, §8, §9)"),
+        Field("dg_date", "daily_grading", f"Date ({site})", **date_ymd),
+        Field("dg_crs_grade", "daily_grading", "Highest CRS grade of the day (ASTCT)", validation="integer",
+              low="0", high=crs_top),
+        Field("dg_icans_grade", "daily_grading", "Highest ICANS grade of the day (ASTCT)", validation="integer",
+              low="0", high=icans_top),
+        Field("dg_anakinra_mg", "daily_grading", "Anakinra given that day (mg)", validation="number", low="0"),
+        Field("dg_tocilizumab", "daily_grading", "Tocilizumab given that day", "yesno"),
+        Field("dg_steroids", "daily_grading", "Corticosteroids given that day", "yesno",
+              note=", ".join(CORTICOSTEROIDS)),
+        Field("aa_line", "anakinra_administration", "Schedule line", validation="integer", low="1",
+              section="Anakinra schedule line (rules §5a)"),
+        Field("aa_course", "anakinra_administration", "Course", validation="integer", low="1"),
+        Field("aa_day", "anakinra_administration", "Day after infusion", validation="integer"),
+        Field("aa_due", "anakinra_administration", f"Due ({site})", **time_ymd),
+        Field("aa_status", "anakinra_administration", "What happened", "radio", _choices(LINE_CODES)),
+        Field("aa_planned_mg", "anakinra_administration", "Dose of the line (mg)", validation="number", low="0"),
+        Field("aa_given_at", "anakinra_administration", f"Given at ({site})", **time_ymd),
+        Field("aa_given_mg", "anakinra_administration", "Given (mg)", validation="number", low="0"),
+        Field("aa_closed_at", "anakinra_administration", f"Held, refused or omitted at ({site})", **time_ymd),
+        Field("aa_reason", "anakinra_administration", "Why held, refused or omitted", "notes"),
+        Field("aa_by", "anakinra_administration", "Given or closed by (initials, role)"),
+        Field("course_number", "course", "Course", validation="integer", low="1", section="Anakinra course (rules §6)"),
+        Field("course_fever_at", "course", f"Persistent fever met ({site})", **time_ymd),
+        Field("course_start", "course", f"Started ({site})", **time_ymd),
+        Field("course_first_due", "course", f"First dose due ({site})", **time_ymd),
+        Field("course_escalated", "course", f"Escalated ({site})", **time_ymd),
+        Field("course_resolved", "course", f"Fever resolved ({site})", **time_ymd),
+        Field("course_stop", "course", f"Stop time ({site})", **time_ymd),
+        Field("course_restart", "course", "Started by a clinician's restart", "yesno"),
+        Field("course_restart_by", "course", "Restarted by"),
+        Field("course_restart_why", "course", "Why restarted", "notes"),
+    ]
+    return fields
+
+
+# -- values ---------------------------------------------------------------------------------------
+
+def _time(at: datetime | None, zone) -> str:
+    return at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if at else ""
+
+
+def _number(value: Decimal | int | None) -> str:
+    return plain_number(value) if value is not None else ""
+
+
+def _yes(flag: bool) -> str:
+    return "1" if flag else "0"
+
+
+def records(ev: Evaluated, exported_at: datetime, user: User) -> list[dict[str, str]]:
+    """The patient's rows: one for the non-repeating instruments, then one per repeating instance."""
+    study_id, zone, result, case = need_study_id(ev.record), ev.zone, ev.result, ev.case
+    base = {"record_id": study_id, "redcap_repeat_instrument": "", "redcap_repeat_instance": ""}
+    main = dict(base)
+    infusion = case.infusion_at
+    born = case.patient.date_of_birth
+    main.update(
+        enr_protocol=result.protocol, enr_protocol_sha256=result.protocol_sha256, enr_timezone=result.timezone,
+        enr_infusion_at=_time(infusion, zone),
+        enr_age_years=str(completed_years(born, infusion.astimezone(zone).date())) if born and infusion else "",
+        enr_sex=SEX_CODES.get(case.patient.sex_at_birth or "", ""),
+        enr_dev_delay=_yes(case.patient.developmental_delay),
+        enr_exported_at=_time(exported_at, UTC), enr_exported_by=exporter_text(user))
+    if result.eligibility is not None and case.eligibility is not None:
+        signed = max(ev.of_kind("eligibility"), key=lambda e: (e.values["inputs"].assessed_on, e.id))
+        main.update(elig_date=case.eligibility.assessed_on.isoformat(),
+                    elig_verdict=VERDICT_CODES[result.eligibility.verdict],
+                    elig_signed_by=who(signed), elig_signed_at=_time(signed.entered_at, UTC))
+        for c in result.eligibility.criteria:
+            main[f"ec_{c.id}"] = STATUS_CODES[c.status]
+            main[f"ec_{c.id}_detail"] = c.detail
+    rows = [main]
+    # Instances are numbered by what they are (day N is instance N + 1, a line its number, a course
+    # its number), so a later export overwrites the same instance in REDCap, never another.
+    rows += [{**base, "redcap_repeat_instrument": "daily_grading",
+              "redcap_repeat_instance": str(int(values["dg_day"]) + 1), **values} for values in _daily(ev)]
+    rows += [{**base, "redcap_repeat_instrument": "anakinra_administration",
+              "redcap_repeat_instance": str(values["aa_line"]), **values} for values in _lines(ev)]
+    for course in result.courses:
+        rows.append({**base, "redcap_repeat_instrument": "course", "redcap_repeat_instance": str(course.number),
+                     "course_number": str(course.number),
+                     "course_fever_at": _time(result.persistent_fever_at, zone) if course.number == 1 else "",
+                     "course_start": _time(course.started_at, zone), "course_first_due": _time(course.first_due, zone),
+                     "course_escalated": _time(course.escalated_at, zone),
+                     "course_resolved": _time(course.resolved_at, zone), "course_stop": _time(course.stop_at, zone),
+                     "course_restart": _yes(course.restart_by is not None),
+                     "course_restart_by": course.restart_by or "", "course_restart_why": course.restart_reason or ""})
+    return rows
+
+
+def _daily(ev: Evaluated) -> list[dict[str, str]]:
+    """One row per day from 0 to the last graded day (rules §1) with a grade or a drug given: the
+    grades are the engine's ``daily_max`` as it stands, the drugs the case's medications."""
+    if ev.case.infusion_at is None:
+        return []
+    grades = {d.day: d for d in ev.result.daily_max}
+    given: dict[int, list] = {}
+    for m in ev.case.medications:
+        day = ev.day(m.at)
+        if day is not None and 0 <= day <= ev.protocol.grading_last_day:
+            given.setdefault(day, []).append(m)
+    first = ev.case.infusion_at.astimezone(ev.zone).date()
+    out = []
+    for day in sorted(set(grades) | set(given)):
+        grade, meds = grades.get(day), given.get(day, [])
+        anakinra = [m.dose_mg for m in meds if m.drug == "anakinra" and m.dose_mg is not None]
+        out.append({"dg_day": str(day), "dg_date": (first + timedelta(days=day)).isoformat(),
+                    "dg_crs_grade": str(grade.crs_grade) if grade else "",
+                    "dg_icans_grade": str(grade.icans_grade) if grade else "",
+                    "dg_anakinra_mg": _number(sum(anakinra, Decimal(0))) if anakinra else "0",
+                    "dg_tocilizumab": _yes(any(m.drug == "tocilizumab" for m in meds)),
+                    "dg_steroids": _yes(any(m.drug in CORTICOSTEROIDS for m in meds))})
+    return out
+
+
+def _lines(ev: Evaluated) -> list[dict[str, str]]:
+    """Every schedule line that has come due (planned lines are not yet data), with who gave or
+    closed it: the stored entry that recorded the dose or the outcome."""
+    zone = ev.zone
+    givers = [(e, m) for e, m in pair_in_order(ev.of_kind("medication"), ev.case.medications) if m.drug == "anakinra"]
+    out = []
+    for line in ev.result.doses:
+        if line.status == "planned":
+            continue
+        by = line.outcome_by or ""
+        if line.given_at is not None:
+            match = next(((e, m) for e, m in givers if m.at == line.given_at), None)
+            if match is not None:
+                givers.remove(match)
+                by = who(match[0])
+        out.append({"aa_line": str(line.line), "aa_course": str(line.course), "aa_day": str(line.day),
+                    "aa_due": _time(line.due, zone), "aa_status": LINE_CODES[line.status],
+                    "aa_planned_mg": _number(line.mg), "aa_given_at": _time(line.given_at, zone),
+                    "aa_given_mg": _number(line.given_mg), "aa_closed_at": _time(line.outcome_at, zone),
+                    "aa_reason": line.outcome_reason or "", "aa_by": by})
+    return out
+
+
+# -- files ----------------------------------------------------------------------------------------
+
+def _csv(header: Iterable[str], rows: Iterable[dict[str, str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(header), lineterminator="\r\n", extrasaction="raise")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _pseudonymous(row: dict[str, str], secrets: tuple[str, ...], free_text: frozenset[str]) -> dict[str, str]:
+    """The row with any free text (what someone typed: a reason, who) holding one of ``secrets``
+    (the name or MRN) blanked. Codes, numbers and dates are left alone: a short MRN may well be
+    part of a number."""
+    lowered = tuple(s.strip().lower() for s in secrets if s and s.strip())
+    return {k: BLANKED if k in free_text and any(s in v.lower() for s in lowered) else v for k, v in row.items()}
+
+
+def _write(folder: Path, files: dict[str, bytes]) -> None:
+    """Write each file beside its final name, then move them all into place."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        tmp = folder / f".{name}.partial"
+        tmp.write_bytes(data)
+        os.replace(tmp, folder / name)
+
+
+@dataclasses.dataclass(frozen=True)
+class RedcapExport:
+    folder: Path
+    study_ids: tuple[str, ...]
+    records_sha256: str
+
+    def summary(self) -> str:
+        n = len(self.study_ids)
+        return f"REDCap files for {n} patient{'s' if n != 1 else ''} ({', '.join(self.study_ids)}) in {self.folder}"
+
+
+def export_redcap(store: Store, user: User, folder: Path, patient_ids: list[int], *, now: datetime | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> RedcapExport:
+    """Write the dictionary, the records and README.txt for ``patient_ids`` into ``folder`` and record
+    the export in the audit log (one row per patient). Every patient needs a study ID; nothing is
+    written when one has none."""
+    folder = Path(folder)
+    exported_at = datetime.now(UTC)
+    patients = [store.patient(pid) for pid in patient_ids]
+    for record in patients:
+        need_study_id(record)
+    protocols_used: dict[str, Protocol] = {}
+    rows: list[dict[str, str]] = []
+    free_text = frozenset(f.name for f in dictionary(_current_protocol())
+                          if f.kind in ("text", "notes") and not f.validation and f.name != "record_id")
+    for n, record in enumerate(patients, start=1):
+        ev = evaluated(store, record.id, now)
+        protocols_used[ev.protocol.id] = ev.protocol
+        rows += [_pseudonymous(r, (record.name, record.mrn), free_text) for r in records(ev, exported_at, user)]
+        if progress is not None:
+            progress(n, len(patients))
+    protocol = next(iter(protocols_used.values()), None) or _current_protocol()
+    fields = dictionary(protocol)
+    header = [fields[0].name, *SYSTEM_COLUMNS, *(f.name for f in fields[1:])]
+    records_csv = _csv(header, ({name: row.get(name, "") for name in header} for row in rows))
+    study_ids = tuple(r.study_id for r in patients)
+    files = {DICTIONARY_FILE: _csv(DICTIONARY_COLUMNS, (f.row() for f in fields)), RECORDS_FILE: records_csv,
+             README_FILE: readme(user, exported_at, study_ids, protocols_used.values() or [protocol]).encode("utf-8")}
+    _write(folder, files)
+    digest = hashlib.sha256(records_csv).hexdigest()
+    for record in patients:
+        store.record_document(user, record.id, kind="redcap_export", content_sha256=digest,
+                              protocol=record.protocol,
+                              detail=f"study export of {record.study_id} ({len(patients)} patients) to {folder}")
+    return RedcapExport(folder, study_ids, digest)
+
+
+def _current_protocol() -> Protocol:
+    from .. import protocols
+    return protocols.load()
+
+
+def readme(user: User, exported_at: datetime, study_ids: tuple[str, ...], protocols_used: Iterable[Protocol]) -> str:
+    from .. import __version__
+    n = len(study_ids)
+    used = "; ".join(f"{p.id} (protocol file SHA-256 {p.sha256})" for p in protocols_used)
+    return f"""PACER Desktop: export for the study (REDCap)
+
+What:      {n} patient{'s' if n != 1 else ''}: {', '.join(study_ids) or 'none'}
+When:      {exported_at.strftime('%Y-%m-%d %H:%M')} UTC
+By whom:   {exporter_text(user)} (initials and role as signed in; named sign-off with a PIN,
+           issue 18, is not part of this version)
+Protocol:  {used}
+Program:   pacer-desktop {__version__}
+
+Files
+  {DICTIONARY_FILE}  REDCap data dictionary: the instruments {', '.join(INSTRUMENTS)}
+  {RECORDS_FILE}           the records, in REDCap's flat import format (one row per record, and one per
+                              instance of a repeating instrument); dates YYYY-MM-DD, times
+                              YYYY-MM-DD HH:MM in the site's time zone (enrollment says which), export
+                              and entry times in UTC
+
+Importing into REDCap (in this order)
+  1. Data Dictionary (Project Setup > Design your data collection instruments): upload
+     {DICTIONARY_FILE}.
+  2. Project Setup > Repeating instruments and events (among the optional modules): make these
+     instruments repeating BEFORE importing the records:
+       daily_grading, anakinra_administration, course
+  3. Data Import Tool: {RECORDS_FILE} (format: rows are records, dates Y-M-D).
+
+The records are pseudonymous: the study ID and dates only, never a name or MRN. Which study ID
+belongs to which patient stays in the ward's PACER database. Every value is the result PACER
+Desktop showed at the time of the export (the daily grades are its daily maximum, rules §1), and
+the export is recorded in that database's audit log.
+"""

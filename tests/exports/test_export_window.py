@@ -1,0 +1,73 @@
+"""The window's side of issue 19: the study ID on the new-patient form, and File → Export for the study…"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+
+import pytest
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+from tests.exports.conftest import NURSE  # noqa: E402
+from tests.ui.uihelp import Clock, wait_saved  # noqa: E402
+
+NOW = datetime(2026, 11, 6, 14, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def window(qtbot, store, qapp):
+    from pacer_desktop.ui.main_window import MainWindow
+    qapp.setQuitOnLastWindowClosed(False)
+    w = MainWindow(store, user=NURSE, clock=Clock(NOW), ask_who=False)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.ops.wait()
+    w.close()
+
+
+def test_the_new_patient_form_takes_the_study_id(qtbot, window, store):
+    window.new_patient()
+    d = window.dialog
+    qtbot.keyClicks(d.mrn, "1001")
+    qtbot.keyClicks(d.name, "Ada Child")
+    qtbot.keyClicks(d.study_id, "PACER-012")
+    qtbot.keyClicks(d.dob, "2016-04-12")
+    d.sex.set_value("female")
+    d.zone.setText("America/Chicago")
+    d.submit()
+    wait_saved(qtbot, window)
+    [p] = store.patients()
+    assert p.study_id == "PACER-012"
+
+
+def test_a_study_id_of_the_wrong_form_is_shown_beside_its_field(qtbot, window, store):
+    window.new_patient()
+    d = window.dialog
+    qtbot.keyClicks(d.mrn, "1001")
+    qtbot.keyClicks(d.name, "Ada Child")
+    qtbot.keyClicks(d.study_id, "12")
+    qtbot.keyClicks(d.dob, "2016-04-12")
+    d.sex.set_value("female")
+    d.submit()
+    wait_saved(qtbot, window)
+    assert "PACER-001" in d.messages.text()
+    assert store.patients() == []
+
+
+def test_the_file_menu_exports_for_the_study_off_the_gui_thread(qtbot, window, store, examples, tmp_path):
+    from PySide6.QtWidgets import QMenu
+    file_menu = window.findChild(QMenu, "file_menu")
+    assert file_menu is not None and file_menu.title() == "&File"
+    assert [a.objectName() for a in file_menu.actions()] == ["export_study", "export_fhir"]
+    assert "Export for the study" in file_menu.actions()[0].text()
+    exporter = window.study_export
+    with qtbot.waitSignal(exporter.done, timeout=20000) as done:
+        exporter.export_redcap(tmp_path / "study")
+    assert "5 patients" in done.args[0]
+    assert (tmp_path / "study" / "pacer_records.csv").is_file()
+    with qtbot.waitSignal(exporter.done, timeout=20000):
+        exporter.export_fhir(examples[0][1], tmp_path / "bundle.json")
+    assert json.loads((tmp_path / "bundle.json").read_text())["type"] == "transaction"

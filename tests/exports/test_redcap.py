@@ -1,0 +1,210 @@
+"""The REDCap export (issue 19): a data dictionary, the records in REDCap's flat import format
+and a README, from the same evaluation the window shows; pseudonymous (study ID and dates only)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from pacer_desktop.cli import main
+from tests.exports.conftest import RESEARCH, example_now, expected_of
+
+
+#: REDCap's data dictionary columns, in the order REDCap writes and reads them.
+STANDARD_COLUMNS = [
+    "Variable / Field Name", "Form Name", "Section Header", "Field Type", "Field Label",
+    "Choices, Calculations, OR Slider Labels", "Field Note", "Text Validation Type OR Show Slider Number",
+    "Text Validation Min", "Text Validation Max", "Identifier?", "Branching Logic (Show field only if...)",
+    "Required Field?", "Custom Alignment", "Question Number (surveys only)", "Matrix Group Name",
+    "Matrix Ranking?", "Field Annotation",
+]
+SYSTEM_COLUMNS = {"redcap_repeat_instrument", "redcap_repeat_instance"}
+INSTRUMENTS = {"enrollment", "eligibility", "daily_grading", "anakinra_administration", "course"}
+
+
+def _read(path):
+    with path.open(newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        return header, [dict(zip(header, row)) for row in reader]
+
+
+def _export(store, examples, out, *, now=None):
+    from pacer_desktop.exports.redcap import export_redcap
+    return export_redcap(store, RESEARCH, out, [pid for _, pid, _ in examples], now=now)
+
+
+@pytest.fixture
+def exported(store, examples, tmp_path):
+    out = tmp_path / "study"
+    _export(store, examples, out)
+    return out
+
+
+def test_the_dictionary_has_redcaps_columns_and_the_five_instruments(exported):
+    header, rows = _read(exported / "pacer_data_dictionary.csv")
+    assert header == STANDARD_COLUMNS
+    assert rows[0]["Variable / Field Name"] == "record_id"  # REDCap's first field is the record ID
+    assert {r["Form Name"] for r in rows} == INSTRUMENTS
+    names = [r["Variable / Field Name"] for r in rows]
+    assert len(names) == len(set(names))
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]{0,25}", n) for n in names), names
+    types = {r["Field Type"] for r in rows}
+    assert types <= {"text", "notes", "radio", "dropdown", "yesno", "calc"}
+    validations = {r["Text Validation Type OR Show Slider Number"] for r in rows}
+    assert {"date_ymd", "datetime_ymd", "integer"} <= validations
+    eligibility = [r for r in rows if r["Form Name"] == "eligibility"]
+    assert len([r for r in eligibility if r["Field Type"] == "radio" and r["Variable / Field Name"].startswith("ec_")]) == 13
+
+
+def test_every_records_column_is_a_dictionary_field_or_a_redcap_column(exported):
+    _, fields = _read(exported / "pacer_data_dictionary.csv")
+    names = {r["Variable / Field Name"] for r in fields}
+    header, records = _read(exported / "pacer_records.csv")
+    assert header[:3] == ["record_id", "redcap_repeat_instrument", "redcap_repeat_instance"]
+    assert set(header) - names <= SYSTEM_COLUMNS
+    assert {r["record_id"] for r in records} == {f"PACER-{n:03d}" for n in range(1, 6)}
+
+
+def test_every_value_fits_its_field(exported):
+    """A choice is one of its field's codes; dates and times are written as REDCap reads them;
+    a value sits only on rows of its own instrument."""
+    _, fields = _read(exported / "pacer_data_dictionary.csv")
+    by_name = {r["Variable / Field Name"]: r for r in fields}
+    _, records = _read(exported / "pacer_records.csv")
+    assert records
+    for row in records:
+        instrument = row["redcap_repeat_instrument"]
+        for name, value in row.items():
+            if name in SYSTEM_COLUMNS or name == "record_id" or value == "":
+                continue
+            field = by_name[name]
+            if instrument:
+                assert field["Form Name"] == instrument, (name, instrument)
+            kind, validation = field["Field Type"], field["Text Validation Type OR Show Slider Number"]
+            if kind in ("radio", "dropdown"):
+                codes = [c.split(",", 1)[0].strip() for c in field["Choices, Calculations, OR Slider Labels"].split("|")]
+                assert value in codes, (name, value, codes)
+            elif kind == "yesno":
+                assert value in ("0", "1"), (name, value)
+            elif validation == "date_ymd":
+                assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", value), (name, value)
+            elif validation == "datetime_ymd":
+                assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", value), (name, value)
+            elif validation == "integer":
+                assert re.fullmatch(r"-?\d+", value), (name, value)
+                low, high = field["Text Validation Min"], field["Text Validation Max"]
+                assert (low == "" or int(value) >= int(low)) and (high == "" or int(value) <= int(high)), (name, value)
+            elif validation == "number":
+                float(value)
+
+
+def test_repeating_rows_are_numbered_per_instrument_and_record(exported):
+    _, records = _read(exported / "pacer_records.csv")
+    seen = set()
+    for row in records:
+        if row["redcap_repeat_instrument"]:
+            assert row["redcap_repeat_instrument"] in {"daily_grading", "anakinra_administration", "course"}
+            key = (row["record_id"], row["redcap_repeat_instrument"], row["redcap_repeat_instance"])
+            assert int(row["redcap_repeat_instance"]) >= 1 and key not in seen
+            seen.add(key)
+        else:
+            assert row["redcap_repeat_instance"] == ""
+
+
+def test_the_daily_grades_are_the_expected_daily_max_of_each_example(store, examples, tmp_path):
+    """rules §1: the highest CRS and ICANS grade of each day, as written in the expected files."""
+    for case_file, pid, who in examples:
+        out = tmp_path / who["study_id"]
+        from pacer_desktop.exports.redcap import export_redcap
+        export_redcap(store, RESEARCH, out, [pid], now=example_now(case_file))
+        _, records = _read(out / "pacer_records.csv")
+        daily = [r for r in records if r["redcap_repeat_instrument"] == "daily_grading" and r["dg_crs_grade"] != ""]
+        got = [{"day": int(r["dg_day"]), "crs_grade": int(r["dg_crs_grade"]), "icans_grade": int(r["dg_icans_grade"])}
+               for r in daily]
+        assert all(int(r["redcap_repeat_instance"]) == int(r["dg_day"]) + 1 for r in daily)  # stable on re-export
+        assert got == expected_of(case_file)["daily_max"], case_file.name
+
+
+def test_anakinra_lines_and_eligibility_come_from_the_evaluation(store, examples, tmp_path):
+    case_file, pid, _ = examples[0]  # 01: one dose given at 11:10 for the first line
+    out = tmp_path / "one"
+    from pacer_desktop.exports.redcap import export_redcap
+    export_redcap(store, RESEARCH, out, [pid], now=example_now(case_file))
+    _, records = _read(out / "pacer_records.csv")
+    lines = [r for r in records if r["redcap_repeat_instrument"] == "anakinra_administration"]
+    first = lines[0]
+    assert (first["redcap_repeat_instance"], first["aa_due"], first["aa_given_at"], first["aa_given_mg"]) == \
+        ("1", "2026-11-04 11:00", "2026-11-04 11:10", "59")
+    assert first["aa_by"] == "AB (nurse)"
+    day1 = next(r for r in records if r["redcap_repeat_instrument"] == "daily_grading" and r["dg_day"] == "1")
+    assert (day1["dg_date"], day1["dg_anakinra_mg"], day1["dg_tocilizumab"], day1["dg_steroids"]) == \
+        ("2026-11-04", "59", "0", "0")
+    [course] = [r for r in records if r["redcap_repeat_instrument"] == "course"]
+    assert course["course_fever_at"].startswith("2026-11-04 ")
+
+
+def test_the_eligibility_instrument_holds_the_13_criteria_and_who_signed(store, examples, tmp_path):
+    case_file, pid, who = examples[2]  # 03: not eligible on creatinine
+    out = tmp_path / "elig"
+    from pacer_desktop.exports.redcap import export_redcap
+    export_redcap(store, RESEARCH, out, [pid], now=example_now(case_file))
+    _, records = _read(out / "pacer_records.csv")
+    _, fields = _read(out / "pacer_data_dictionary.csv")
+    [row] = [r for r in records if r["redcap_repeat_instrument"] == "" and r["elig_verdict"] != ""]
+    verdict = next(f for f in fields if f["Variable / Field Name"] == "elig_verdict")
+    assert f"{row['elig_verdict']}, not eligible" in verdict["Choices, Calculations, OR Slider Labels"]
+    creatinine = next(f for f in fields if f["Variable / Field Name"] == "ec_creatinine")
+    assert f"{row['ec_creatinine']}, not met" in creatinine["Choices, Calculations, OR Slider Labels"]
+    assert row["ec_creatinine_detail"]
+    assert row["elig_signed_by"] == "AB (nurse)"
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["elig_date"])
+
+
+def test_no_name_or_mrn_leaves_in_the_study_export(exported, examples):
+    text = "\n".join(p.read_text(encoding="utf-8") for p in exported.iterdir())
+    for _, _, who in examples:
+        assert who["study_id"] in text
+        assert who["name"] not in text and who["name"].split()[1] not in text
+        assert who["mrn"] not in text
+
+
+def test_the_readme_says_what_when_who_which_protocol_and_what_to_make_repeating(exported):
+    readme = (exported / "README.txt").read_text(encoding="utf-8")
+    assert "RS (research)" in readme and "research-office" in readme
+    assert "pacer-1" in readme
+    for instrument in ("daily_grading", "anakinra_administration", "course"):
+        assert instrument in readme
+    assert "repeating" in readme.lower()
+    assert "5 patients" in readme
+
+
+def test_the_export_is_recorded_in_the_audit_log(store, examples, exported):
+    actions = [row["action"] for row in store.audit()]
+    assert sum("redcap" in a for a in actions) == len(examples)
+    assert store.verify() == []
+
+
+def test_a_patient_without_a_study_id_is_not_exported(store, tmp_path):
+    from pacer_desktop.core.errors import CaseError
+    from pacer_desktop.exports.redcap import export_redcap
+    pid = store.add_patient(RESEARCH, mrn="1001", name="No Study", date_of_birth=None, sex_at_birth="male",
+                            developmental_delay=False, infusion_at=datetime(2026, 11, 1, tzinfo=UTC), timezone="UTC")
+    with pytest.raises(CaseError, match="study ID"):
+        export_redcap(store, RESEARCH, tmp_path / "none", [pid])
+    assert not (tmp_path / "none" / "pacer_records.csv").exists()
+
+
+def test_the_command_exports_every_patient_or_one(store, examples, tmp_path, capsys):
+    store.close()
+    assert main(["export", "redcap", "--out", str(tmp_path / "all"), "--all", "--user", "RS:research"]) == 0
+    _, records = _read(tmp_path / "all" / "pacer_records.csv")
+    assert len({r["record_id"] for r in records}) == len(examples)
+    assert main(["export", "redcap", "--out", str(tmp_path / "one"), "--mrn", examples[1][2]["mrn"],
+                 "--user", "RS:research"]) == 0
+    _, records = _read(tmp_path / "one" / "pacer_records.csv")
+    assert {r["record_id"] for r in records} == {"PACER-002"}
+    assert "PACER-002" in capsys.readouterr().err
