@@ -47,5 +47,9 @@ echo "setup: installing the locked packages (requirements/lock.txt) into .venv"
 # editable project in hash mode, so the project goes in afterwards, without dependencies and with
 # the locked setuptools (no build isolation, so nothing unlocked is fetched to build it).
 .venv/bin/python -m pip install --quiet --require-hashes -r requirements/lock.txt
-.venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+# setuptools warns about every editable install; its output is shown only when the install fails.
+if ! out=$(.venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e . 2>&1); then
+  echo "$out" >&2
+  exit 1
+fi
 echo "setup: done"

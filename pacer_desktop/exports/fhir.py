@@ -30,7 +30,7 @@ import hashlib
 import json
 import os
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -123,7 +123,7 @@ def bundle_for(store: Store, patient_id: int, *, now: datetime | None = None) ->
     from fhir.resources.R4B.bundle import Bundle
     ev = evaluated(store, patient_id, now)
     b = _Builder(store, ev)
-    record, case = ev.record, ev.case
+    record = ev.record
     mrn = {"system": mrn_system(), "value": record.mrn,
            "type": {"coding": [{"system": IDENTIFIER_TYPE, "code": "MR"}], "text": "Medical record number"}}
     patient: dict[str, Any] = {"resourceType": "Patient", "name": [{"text": record.name}]}
