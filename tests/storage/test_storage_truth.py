@@ -340,3 +340,13 @@ def test_a_second_restore_at_once_gets_a_clear_message(db_path, capsys):
     err = capsys.readouterr().err
     assert "another restore" in err and "readonly" not in err
     assert sha256(db_path) == before
+
+
+def test_salvage_without_the_sqlite3_program_says_what_to_install(tmp_path, monkeypatch, capsys):
+    damaged = tmp_path / "damaged.sqlite3"
+    _filled(damaged)
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    monkeypatch.delenv("PACER_SQLITE3", raising=False)
+    assert main(["salvage", str(damaged), "--to", str(tmp_path / "new.sqlite3")]) == 1
+    err = capsys.readouterr().err
+    assert "sqlite3" in err and "install" in err.lower() and not (tmp_path / "new.sqlite3").exists()
