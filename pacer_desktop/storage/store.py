@@ -418,6 +418,8 @@ class Store:
         try:
             conn = _connect(path)
         except sqlite3.DatabaseError as exc:
+            if files.is_disk_full(exc, path):  # switching to WAL needs room for the -wal and -shm
+                raise files.disk_full(path, "open the database") from None
             raise StorageError(f"cannot open {path}: {exc}") from None
         store = cls(path, conn, keep_backups=keep_backups)
         try:

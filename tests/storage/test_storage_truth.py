@@ -355,7 +355,6 @@ def test_salvage_without_the_sqlite3_program_says_what_to_install(tmp_path, monk
     assert "sqlite3" in err and "install" in err.lower() and not (tmp_path / "new.sqlite3").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17.2: a full disk while opening for writing is 'cannot open: disk I/O error'")
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("mount"),
                     reason="mounting a tiny tmpfs needs root")
 def test_a_really_full_disk_is_called_full(tmp_path):
