@@ -13,6 +13,8 @@ APT_PACKAGES=(
   libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libx11-xcb1 xvfb xauth
   # PDF pages to text and images (report tests), objdump for PyInstaller
   poppler-utils binutils
+  # SQLite's own program: `pacer-desktop salvage` recovers a damaged database with it (shipped in the bundle)
+  sqlite3
 )
 
 PYTHON=${PYTHON:-python3}

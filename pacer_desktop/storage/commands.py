@@ -1,4 +1,4 @@
-"""Storage commands: import-case, export-case, verify-db, backup, restore.
+"""Storage commands: import-case, export-case, verify-db, backup, restore, salvage.
 
 Only argparse at module level: the store (and sqlite_utils) is imported inside each command.
 The database is ``--db PATH`` (set into ``PACER_DB`` by the top-level parser) or the default.
@@ -24,8 +24,14 @@ def _open():
 
 
 def _user(args: argparse.Namespace):
+    """The ``--user`` given; a bad one is bad input (exit 2), naming the option."""
+    from ..core.errors import CaseError, Problem
+    from .errors import StorageError
     from .store import User
-    return User.parse(args.user, args.workstation or workstation_name())
+    try:
+        return User.parse(args.user, args.workstation or workstation_name())
+    except StorageError as exc:
+        raise CaseError([Problem("--user", str(exc))]) from None
 
 
 def _parse_now(text: str | None):
@@ -82,9 +88,11 @@ def evaluate_stored(mrn: str, now: str | None = None):
 
 
 def cmd_verify_db(args: argparse.Namespace) -> int:
-    with _open() as store:
-        problems = store.verify()
-        path = store.path
+    """Checks the file through a read-only connection: verify-db writes nothing (issue 17)."""
+    from .files import verify_file
+    from .location import default_db_path
+    path = default_db_path()
+    problems = verify_file(path)
     if problems:
         print(f"{path}: {len(problems)} problem(s) found", file=sys.stderr)
         for line in problems:
@@ -102,10 +110,37 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    """Restore works over a damaged file too: it is copied aside byte for byte, never deleted."""
+    from . import files
+    from .errors import CorruptDatabase
+    from .files import restore_over_damaged
+    from .location import default_db_path
     user = _user(args)
-    with _open() as store:
-        aside = store.restore_from(user, Path(args.file))
-        print(f"restored {store.path} from {args.file}; the previous contents are kept in {aside}")
+    backup = Path(args.file)
+    from .files import trusted_backup
+    from .store import Store
+    trusted_backup(backup)  # before anything is opened, copied or replaced
+    path = default_db_path()
+    # The whole file is checked read-only first: a damaged one is neither opened for writing nor
+    # copied through SQLite (which would not give it back byte for byte).
+    healthy = not path.exists() or files.quick_check(path) == ["ok"]
+    if healthy:
+        try:
+            with Store.open(daily_backup=False) as store:
+                aside = store.restore_from(user, backup)
+                print(f"restored {store.path} from {args.file}; the previous contents are kept in {aside}")
+                return EXIT_OK
+        except CorruptDatabase:
+            pass
+    aside = restore_over_damaged(path, user, backup)
+    print(f"restored {path} from {args.file}; the damaged file is kept, byte for byte, in {aside}")
+    return EXIT_OK
+
+
+def cmd_salvage(args: argparse.Namespace) -> int:
+    from .salvage import salvage
+    report = salvage(Path(args.damaged), Path(args.to))
+    print(report.text())
     return EXIT_OK
 
 
@@ -157,3 +192,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="FILE", help="the backup file to restore")
     _user_options(p)
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("salvage", help="recover what can still be read from a damaged database",
+                       description="Recover what SQLite can still read from a damaged database into a new"
+                                   " file, with SQLite's own recovery (the `sqlite3` program), check the"
+                                   " audit chain up to the damage, and list which entries were recovered"
+                                   " and which were lost. The damaged file is only read.")
+    p.add_argument("damaged", metavar="DAMAGED", help="the damaged database file")
+    p.add_argument("--to", required=True, metavar="NEW", help="the new file to write (must not exist)")
+    p.set_defaults(func=cmd_salvage)

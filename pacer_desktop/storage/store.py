@@ -39,7 +39,7 @@ from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
 from ..core.eligibility import stored_inputs
 from ..core.structure import Frozen, build, fields_of, from_json, model, to_json
-from . import schema
+from . import files, limits, schema
 from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPacerDatabase,
                      ReadOnlyDatabase, StorageError)
 from .location import default_db_path, keep_backups_setting, study_id_pattern_setting
@@ -267,10 +267,14 @@ def _stored_eligibility(text: str) -> EligibilityInputs:
 # -- opening --------------------------------------------------------------------------------------
 
 def _inspect(path: Path, *, need_write: bool = True) -> None:
-    """Refuse a file that is not a healthy PACER database of this version, writing nothing.
+    """Refuse a file that is not a readable PACER database of this version, writing nothing.
 
-    The header is read as plain bytes; only a file that passes is opened by SQLite, and then
-    read-only (immutable when no WAL file exists, so no -wal/-shm file is created next to it).
+    The header is read as plain bytes to tell a foreign file from ours; whether ours is readable is
+    judged by SQLite itself, through a read-only connection that reads the write-ahead log too
+    (immutable when no WAL file exists, so no -wal/-shm file is created next to it). Sizes are never
+    compared: a crash in the middle of a checkpoint leaves a main file shorter than its header says,
+    and SQLite reads every entry from the -wal. The cost does not grow with the file: the full
+    ``quick_check`` runs with the daily backup and in ``verify-db`` (issue 17).
     """
     if path.is_dir():
         raise StorageError(f"{path} is a folder, not a database file")
@@ -284,19 +288,10 @@ def _inspect(path: Path, *, need_write: bool = True) -> None:
         raise NotAPacerDatabase(f"{path} is not a PACER database (it is not an SQLite file)."
                                 " PACER left it untouched; choose another file with --db.")
     if len(header) < 100:
-        raise CorruptDatabase(f"{path} is a damaged database (only {size} bytes). PACER left it"
-                              " untouched; restore a backup with `pacer-desktop restore`.")
+        raise CorruptDatabase(files.damaged(path, f"only {size} bytes"))
     if int.from_bytes(header[68:72], "big") != schema.APPLICATION_ID:
         raise NotAPacerDatabase(f"{path} is an SQLite database of another program, not a PACER"
                                 " database. PACER left it untouched; choose another file with --db.")
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(header[28:32], "big")
-    header_size_valid = header[24:28] == header[92:96]
-    if header_size_valid and size < pages * page_size:
-        raise CorruptDatabase(f"{path} is a damaged PACER database: it is truncated ({size} of"
-                              f" {pages * page_size} bytes). PACER left it untouched; restore a"
-                              " backup with `pacer-desktop restore`.")
     if need_write:
         mode = path.stat().st_mode
         if not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
@@ -305,19 +300,19 @@ def _inspect(path: Path, *, need_write: bool = True) -> None:
     try:
         conn = _readonly(path)
         try:
-            check = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            has_log = conn.execute("SELECT 1 FROM sqlite_master WHERE name = '_sqlite_migrations'").fetchone()
+            tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
             names = {r[0] for r in conn.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = 'pacer'")} if has_log else set()
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = 'pacer'")} \
+                if "_sqlite_migrations" in tables else set()
+            for table in tables:  # the first and last row of each table: a few pages, whatever the size
+                conn.execute(f"SELECT min(rowid), max(rowid) FROM [{table}]").fetchone()
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise CorruptDatabase(f"{path} is a damaged PACER database ({exc}). PACER left it untouched;"
-                              " restore a backup with `pacer-desktop restore`.") from None
-    if check != ["ok"]:
-        raise CorruptDatabase(f"{path} is a damaged PACER database (integrity check: {check[0]})."
-                              " PACER left it untouched; restore a backup with `pacer-desktop restore`.")
+        if files.is_disk_full(exc, path):
+            raise files.disk_full(path, "open the database") from None
+        raise CorruptDatabase(files.damaged(path, exc)) from None
     unknown = names - schema.known_migration_names()
     if version > schema.schema_version() or unknown:
         raise NewerDatabase(f"{path} was written by a newer version of PACER Desktop (schema"
@@ -335,10 +330,14 @@ def _readonly(path: Path) -> sqlite3.Connection:
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None,
                            check_same_thread=False)
-    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA foreign_keys = ON")
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        conn.close()  # e.g. a full disk: no connection left holding the file
+        raise
     return conn
 
 
@@ -400,6 +399,7 @@ class Store:
         #: so an entry is read into its model once: the flowsheet and the case share it.
         self._models: dict[tuple[str, int], Any] = {}
         self._models_version: int | None = None
+        self._check_pending = False  # the full check is still to run this session (:meth:`daily_backup`)
 
     # lifecycle ------------------------------------------------------------------------------------
 
@@ -423,6 +423,8 @@ class Store:
         try:
             conn = _connect(path)
         except sqlite3.DatabaseError as exc:
+            if files.is_disk_full(exc, path):  # switching to WAL needs room for the -wal and -shm
+                raise files.disk_full(path, "open the database") from None
             raise StorageError(f"cannot open {path}: {exc}") from None
         store = cls(path, conn, keep_backups=keep_backups)
         try:
@@ -442,6 +444,8 @@ class Store:
                                           f" ({check[0]}); restore the backup in {store.backups_dir}")
             if not created and daily_backup:
                 store.daily_backup()
+            elif not created:
+                store._check_pending = True  # with the caller's daily backup, after the window is shown
         except BaseException:
             store.close()
             raise
@@ -502,6 +506,8 @@ class Store:
                 raise StorageError(f"not saved: {exc}") from None
             except sqlite3.OperationalError as exc:
                 self._rollback()
+                if files.is_disk_full(exc, self.path):
+                    raise files.disk_full(self.path, "save this entry (it was not saved)") from None
                 raise StorageError(f"not saved: {exc}") from None
             except BaseException:
                 self._rollback()
@@ -520,7 +526,11 @@ class Store:
     # writing --------------------------------------------------------------------------------------
 
     def _insert(self, user: User, table: str, values: dict, action: str) -> int:
-        """Insert one attributed row and its audit row; call inside :meth:`_transaction`."""
+        """Insert one attributed row and its audit row; call inside :meth:`_transaction`.
+
+        Every text a person typed is held to its limit here, the one door every row goes through."""
+        if too_long := limits.problems(values):
+            raise CaseError(too_long)
         row = {**values, "entered_by": user.initials, "role": user.role,
                "workstation": user.workstation, "entered_at": datetime.now(UTC).isoformat(timespec="microseconds")}
         names = list(row)
@@ -925,57 +935,11 @@ class Store:
     # checking -------------------------------------------------------------------------------------
 
     def verify(self) -> list[str]:
-        """Problems found (empty: all well): integrity check, append-only triggers, the audit
-        chain, and every audited row still matching the hash recorded when it was written."""
-        problems: list[str] = []
+        """Problems found (empty: all well): integrity check, append-only triggers (their full SQL),
+        the audit chain, and every audited row still matching the hash recorded when it was written."""
+        from . import verification
         with self._lock:
-            check = [r[0] for r in self._conn.execute("PRAGMA integrity_check").fetchall()]
-            if check != ["ok"]:
-                problems += [f"integrity check: {line}" for line in check]
-            triggers = {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-            for table in schema.APPEND_ONLY_TABLES:
-                for action in ("update", "delete"):
-                    if f"{table}_no_{action}" not in triggers:
-                        problems.append(f"{table}: the trigger that forbids {action.upper()} is missing"
-                                        " (the database was changed outside PACER)")
-            problems += self._verify_chain()
-            for table in schema.AUDITED_TABLES:
-                problems += self._verify_table(table)
-        return problems
-
-    def _verify_chain(self) -> list[str]:
-        problems: list[str] = []
-        prev, expected_id = _GENESIS, 1
-        cur = self._conn.execute("SELECT * FROM audit_log ORDER BY id")
-        names = [d[0] for d in cur.description]
-        for values in cur:
-            row = dict(zip(names, values))
-            if row["id"] != expected_id:
-                problems.append(f"audit log: rows {expected_id} to {row['id'] - 1} are missing")
-            if row["prev_sha256"] != prev:
-                problems.append(f"audit log row {row['id']}: does not follow the row before it (chain broken)")
-            content = {k: v for k, v in row.items() if k != "sha256"}
-            if _sha256(_canonical(content)) != row["sha256"]:
-                problems.append(f"audit log row {row['id']}: its content does not match its hash (changed)")
-            prev, expected_id = row["sha256"], row["id"] + 1
-        return problems
-
-    def _verify_table(self, table: str) -> list[str]:
-        problems: list[str] = []
-        recorded = dict(self._conn.execute(
-            "SELECT row_id, content_sha256 FROM audit_log WHERE table_name = ?", (table,)).fetchall())
-        cur = self._conn.execute(f"SELECT * FROM {table} ORDER BY id")
-        names = [d[0] for d in cur.description]
-        for values in cur:
-            row = dict(zip(names, values))
-            want = recorded.pop(row["id"], None)
-            if want is None:
-                problems.append(f"{table} row {row['id']}: not in the audit log (added outside PACER)")
-            elif _sha256(_canonical(row)) != want and _sha256(_canonical(_as_first_written(table, row))) != want:
-                problems.append(f"{table} row {row['id']}: differs from what was recorded (changed outside PACER)")
-        for row_id in sorted(recorded):
-            problems.append(f"{table} row {row_id}: recorded in the audit log but missing (deleted outside PACER)")
-        return problems
+            return verification.problems(self._conn)
 
     # backups --------------------------------------------------------------------------------------
 
@@ -1004,26 +968,38 @@ class Store:
                         cut_short.unlink()
         return dest
 
-    def _copy_to(self, dest: Path) -> None:
-        """A consistent copy of what is committed, read through a connection of its own.
+    def _copy_to(self, dest: Path, *, exclusive: bool = False) -> Path:
+        """A consistent copy of what is committed, read through a connection of its own; returns
+        the copy. ``exclusive``: ``dest`` only names the folder, stem and suffix, and the copy gets
+        a name no file has (never overwrites, :func:`files.place_exclusively`).
 
         The copy is one backup step, so one read transaction: with the database in WAL mode,
         writes (from this store or another process) go on meanwhile and are simply not in it.
         """
-        tmp = dest.with_name(dest.name + ".partial")
+        tmp = dest.with_name(f"{dest.name}.{os.getpid()}.{threading.get_ident()}.partial" if exclusive
+                             else dest.name + ".partial")
         source = sqlite3.connect(f"file:{quote(str(self.path.absolute()))}?mode=ro", uri=True,
                                  timeout=BUSY_TIMEOUT_S, check_same_thread=False)
-        target = sqlite3.connect(str(tmp))
         try:
-            source.backup(target)
-            target.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            target.close()
-            source.close()
-        with tmp.open("rb") as f:
-            os.fsync(f.fileno())
+            target = sqlite3.connect(str(tmp))
+            try:
+                source.backup(target)
+                target.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                target.close()
+                source.close()
+            with tmp.open("rb") as f:
+                os.fsync(f.fileno())
+        except (sqlite3.DatabaseError, OSError) as exc:
+            tmp.unlink(missing_ok=True)
+            if files.is_disk_full(exc, dest.parent):
+                raise files.disk_full(dest.parent, f"write the copy {dest.name}") from None
+            raise
+        if exclusive:
+            return files.place_exclusively(tmp, dest.parent, dest.stem, dest.suffix)
         os.replace(tmp, dest)
         _fsync_dir(dest.parent)
+        return dest
 
     def _backup_files(self) -> list[Path]:
         if not self.backups_dir.is_dir():
@@ -1033,38 +1009,61 @@ class Store:
     def daily_backup(self) -> Path | None:
         """A copy into the backups folder unless the newest is less than a day old (or copies are
         turned off); returns the new file. Safe from any thread, and it never holds up the store's
-        reads and writes (:meth:`_copy_to`)."""
-        if self.keep_backups <= 0:
-            return None
-        files = self._backup_files()
-        if files and time.time() - files[-1].stat().st_mtime < BACKUP_EVERY.total_seconds():
+        reads and writes (:meth:`_copy_to`).
+
+        The full ``quick_check`` runs here, not on opening (its cost grows with the file): before
+        each copy, and on the first call after the window opened the store (``daily_backup=False``). A damaged file raises
+        :class:`CorruptDatabase` and is not copied, so the good copies already made are kept.
+        """
+        files_ = self._backup_files() if self.keep_backups > 0 else []
+        due = self.keep_backups > 0 and not (
+            files_ and time.time() - files_[-1].stat().st_mtime < BACKUP_EVERY.total_seconds())
+        if due or self._check_pending:
+            self.check()
+        if not due:
             return None
         return self.backup()
 
+    def check(self) -> None:
+        """SQLite's ``quick_check`` over the whole file, on a read-only connection of its own (so
+        entries go on being saved meanwhile); raises :class:`CorruptDatabase` when it fails."""
+        result = files.quick_check(self.path)
+        self._check_pending = False
+        if result != ["ok"]:
+            raise CorruptDatabase(files.damaged(self.path, f"integrity check: {result[0]}")
+                                  + " No backup was made today, so the earlier copies are kept.")
+
     def restore_from(self, user: User, source: Path) -> Path:
         """Replace the contents with the backup ``source``; the current contents are first copied
-        aside (never deleted). Returns the path of the copy set aside."""
+        aside (never deleted, never over another copy). Returns the path of the copy set aside.
+
+        The backup must pass every check of verify-db first. It is copied into a new file beside
+        the database, brought up to date, and its restore record appended there; that file then
+        replaces the contents in one SQLite transaction, so the replacement and its record are
+        one step: a restore cut short leaves the database as it was.
+        """
         source = Path(source)
-        if not source.exists():
-            raise StorageError(f"{source}: no such file")
-        _inspect(source, need_write=False)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        aside = self.path.with_name(f"{self.path.stem}.before-restore-{stamp}.sqlite3")
-        self._copy_to(aside)
-        src = _readonly(source)
-        try:
-            with self._lock:
-                src.backup(self._conn)
-                self._parts_cache.clear()
-                self._models.clear()
-        finally:
-            src.close()
-        with self._lock:
-            if schema.migrations.pending(self.db):
-                self._migrate()
-            with self._transaction():
-                self._audit(user, f"restore from {source.name} (previous contents kept in {aside.name})",
-                            None, None, None)
+        files.trusted_backup(source)
+        with files.restore_lock(self.path):
+            aside = self._copy_to(self.path.with_name(f"{self.path.stem}.before-restore.sqlite3"),
+                                  exclusive=True)
+            prepared = files.prepare_restore(self.path, source, user, aside)
+            try:
+                src = _readonly(prepared)
+                try:
+                    with self._lock:
+                        src.backup(self._conn)  # one step: one write transaction on the database
+                        self._parts_cache.clear()
+                        self._models.clear()
+                finally:
+                    src.close()
+            except sqlite3.OperationalError as exc:
+                if files.is_disk_full(exc, self.path):
+                    raise files.disk_full(self.path, "restore the backup (the database is as it was)") from None
+                raise StorageError(f"could not restore {source.name} ({exc}); the database is as it was,"
+                                   f" and a copy of it is in {aside}") from None
+            finally:
+                prepared.unlink(missing_ok=True)
         return aside
 
     # case <-> rows --------------------------------------------------------------------------------

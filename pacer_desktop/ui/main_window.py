@@ -282,10 +282,16 @@ class MainWindow(QMainWindow):
         large file takes seconds, and entries go on being saved meanwhile."""
         def done(path) -> None:
             self.backup_label.setText("")
-            if path is not None:
-                self.statusBar().showMessage(f"✓ Today's backup of the database was made: {path.name}", 15000)
+            if path is not None:  # the whole file was checked before it was copied (storage issue 17)
+                self.statusBar().showMessage(
+                    f"✓ Today's backup of the database was made (the database checked: ok): {path.name}", 15000)
 
         def failed(exc: BaseException) -> None:  # entries are safe; the copy is what is missing
+            from ..storage import CorruptDatabase
+            if isinstance(exc, CorruptDatabase):  # the full check, run with the daily backup, found damage
+                self.backup_label.setText("⚠ The database check found damage (no backup made today): tell IT")
+                self.backup_label.setToolTip(str(exc))
+                return
             self.backup_label.setText("⚠ Today's backup failed (entries are still saved): tell IT")
             self.backup_label.setToolTip(f"Copying the database into {self.store.backups_dir} failed: {exc}")
         self.ops.run_in_background(lambda store: store.daily_backup(), on_success=done, on_failure=failed)

@@ -90,7 +90,7 @@ def test_a_duplicate_mrn_or_unknown_patient_is_a_clear_error(capsys):
     code, _, err = _run(capsys, "export-case", "--mrn", "nobody")
     assert code == 1 and "no patient" in err
     code, _, err = _run(capsys, "import-case", str(CASES[0]), "--mrn", "X2", "--name", "B", "--user", "AB")
-    assert code == 1 and "AB:nurse" in err
+    assert code == 2 and "AB:nurse" in err  # bad input: exit 2 (issue 17, point 10)
 
 
 def test_db_option_chooses_the_file(tmp_path, capsys):
