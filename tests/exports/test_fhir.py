@@ -8,7 +8,7 @@ import json
 import pytest
 
 from pacer_desktop.cli import main
-from tests.exports.conftest import RESEARCH, example_now
+from tests.exports.conftest import example_now
 
 
 LOINC = "http://loinc.org"
