@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .. import __version__
 from .case import Case
 from .checks import CaseChecks
-from .grades import GradesAt, assessment_order, groups_by_instant, resolution, with_current_grades
+from .grades import GradesAt, current_grades, groups_by_instant, in_time_order, resolution
 from .crs import grade_crs
 from .dose import DoseWorking, WeightEntry, WeightHistory, calculate_dose, weight_warnings
 from .eligibility import evaluate_eligibility
@@ -98,7 +98,7 @@ class _Evaluation(CaseChecks):
         fever = find_persistent_fever(readings, c.infusion_at, p.persistent_fever)  # §3
         start = instant(fever.at) if fever else None
         graded = self._grade_assessments(readings, fever)
-        groups = groups_by_instant(graded)
+        groups = groups_by_instant([(a.at, a.crs_grade, a.icans_grade) for a in graded])
         febrile = sorted({instant(r.at) for r in readings if r.temp_c >= p.crs.fever_c
                           and (c.infusion_at is None or r.at >= c.infusion_at)})
         courses = self._courses(start, groups, febrile)
@@ -305,7 +305,7 @@ class _Evaluation(CaseChecks):
         lookback = hours(p.crs.fever_lookback_h).total_seconds()
         onset = fever.at.timestamp() if fever else None  # §8: CRS onset = persistent fever or grade >= 1
         out = []
-        for index, a in sorted(enumerate(c.assessments), key=lambda ia: assessment_order(ia[1])):
+        for index, a in in_time_order(c.assessments):
             crs_grade = waived = crs_reason = None
             icans_grade = icans_tool = icans_reason = None
             notes: list[str] = []
@@ -327,11 +327,12 @@ class _Evaluation(CaseChecks):
                 icans_grade, icans_tool, icans_reason = ig.grade, ig.tool, ig.reason
                 notes.extend(ig.notes)
             day = post_infusion_day(a.at, c.infusion_at, self.tz) if c.infusion_at else None
-            out.append(AssessmentResult(
-                at=self.local(a.at), day=day, crs_grade=crs_grade, fever_waived=waived, crs_reason=crs_reason,
-                icans_grade=icans_grade, icans_tool=icans_tool, icans_reason=icans_reason,
-                current_crs_grade=0, current_icans_grade=0, notes=tuple(notes), index=index))
-        return with_current_grades(out)
+            out.append(dict(at=self.local(a.at), day=day, crs_grade=crs_grade, fever_waived=waived,
+                            crs_reason=crs_reason, icans_grade=icans_grade, icans_tool=icans_tool,
+                            icans_reason=icans_reason, notes=tuple(notes), index=index))
+        current = current_grades([(r["at"], r["crs_grade"], r["icans_grade"]) for r in out])
+        return [AssessmentResult(**r, current_crs_grade=crs, current_icans_grade=icans)
+                for r, (crs, icans) in zip(out, current)]
 
     def _daily_max(self, graded: list[AssessmentResult]) -> tuple[DailyMax, ...]:
         """Highest assessed grade of each day 0 … day of now, at most day 30 (§1)."""

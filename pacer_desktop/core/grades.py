@@ -8,11 +8,10 @@ on temperatures, in time order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from .protocol import Protocol
-from .result import AssessmentResult
 from .schedule import stop_time
 from .structure import to_json
 from .timeutil import instant
@@ -62,30 +61,42 @@ def resolution(begin: datetime, groups: list[GradesAt], febrile: list[datetime],
     return resolved, stop_time(resolved, infusion, protocol.schedule)
 
 
-def assessment_order(a) -> tuple:
-    """Time order; at one instant, by content, so the order of listing never decides (§7 rev 2)."""
-    return instant(a.at), to_json(a)
+def in_time_order(assessments) -> list[tuple[int, object]]:
+    """``(index, assessment)`` in time order; at one instant, by content, so that the order of
+    listing never decides (§7 rev 2). Content is compared only where instants tie."""
+    by_time = sorted(enumerate(assessments), key=lambda ia: instant(ia[1].at))
+    out: list[tuple[int, object]] = []
+    i = 0
+    while i < len(by_time):
+        j = i + 1
+        while j < len(by_time) and instant(by_time[j][1].at) == instant(by_time[i][1].at):
+            j += 1
+        tie = by_time[i:j]
+        out.extend(tie if len(tie) == 1 else sorted(tie, key=lambda ia: to_json(ia[1])))
+        i = j
+    return out
 
 
-def with_current_grades(rows: list[AssessmentResult]) -> list[AssessmentResult]:
-    """Each row with "the grade at t" (§7 rev 2): CRS from the latest CRS-assessed instant at or
-    before it, ICANS likewise, the highest among assessments at that instant; 0 before any."""
+def current_grades(rows: list[tuple[datetime, int | None, int | None]]) -> list[tuple[int, int]]:
+    """For each ``(at, crs_grade, icans_grade)`` row, "the grade at t" (§7 rev 2): CRS from the
+    latest CRS-assessed instant at or before it, ICANS likewise, the highest among assessments at
+    that instant; 0 before any."""
     current, crs, icans = {}, 0, 0
     for g in groups_by_instant(rows):
         crs = crs if g.crs is None else g.crs
         icans = icans if g.icans is None else g.icans
         current[g.at] = crs, icans
-    return [replace(r, current_crs_grade=current[instant(r.at)][0], current_icans_grade=current[instant(r.at)][1])
-            for r in rows]
+    return [current[instant(at)] for at, _, _ in rows]
 
 
-def groups_by_instant(rows: list[AssessmentResult]) -> list[GradesAt]:
-    """Assessments grouped by instant, with the highest grade of each syndrome assessed there."""
+def groups_by_instant(rows: list[tuple[datetime, int | None, int | None]]) -> list[GradesAt]:
+    """``(at, crs_grade, icans_grade)`` rows grouped by instant, with the highest grade of each
+    syndrome assessed there (None: not assessed at that instant)."""
     by_instant: dict[datetime, GradesAt] = {}
-    for r in rows:
-        g = by_instant.setdefault(instant(r.at), GradesAt(instant(r.at), None, None))
-        if r.crs_grade is not None:
-            g.crs = max(g.crs if g.crs is not None else 0, r.crs_grade)
-        if r.icans_grade is not None:
-            g.icans = max(g.icans if g.icans is not None else 0, r.icans_grade)
+    for at, crs, icans in rows:
+        g = by_instant.setdefault(instant(at), GradesAt(instant(at), None, None))
+        if crs is not None:
+            g.crs = max(g.crs if g.crs is not None else 0, crs)
+        if icans is not None:
+            g.icans = max(g.icans if g.icans is not None else 0, icans)
     return [by_instant[t] for t in sorted(by_instant)]
