@@ -125,7 +125,10 @@ class PatientList(QWidget):
         kept = self._lines.get(patient.id)
         if patient.id != current and kept is not None and timedelta(0) <= now - kept[0] < REJUDGE_AFTER:
             return kept[1]
-        line = ward_line_of(self.state.store, patient, now)
+        if patient.id == current and self.state.result is not None and on_the_ward(patient, now):
+            line = say.ward_line(self.state.result, now, self.state.acknowledgements)  # as the screens show it
+        else:
+            line = ward_line_of(self.state.store, patient, now)
         self._lines[patient.id] = (now, line)
         return line
 

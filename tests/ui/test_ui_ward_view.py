@@ -265,8 +265,8 @@ def test_the_task_view_evaluates_only_patients_on_the_ward_and_reuses_the_rest(q
     w.open_patient(ids[0])
     judged.clear()
     w.state.reload()
-    assert set(judged) == {ids[0]}  # the patient on screen, not the whole ward again
+    assert set(judged) <= {ids[0]}  # the patient on screen at most (from the screens' own result), not the ward
     w.clock.now = now + timedelta(minutes=2)
     judged.clear()
     w.state.reload()
-    assert set(ids[:3]) <= set(judged)  # a minute later the ward is judged again
+    assert set(ids[1:3]) <= set(judged)  # a minute later the rest of the ward is judged again
