@@ -39,7 +39,7 @@ from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
 from ..core.eligibility import stored_inputs
 from ..core.structure import Frozen, build, fields_of, from_json, model, to_json
-from . import files, limits, schema
+from . import files, keys, limits, schema
 from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPacerDatabase,
                      ReadOnlyDatabase, StorageError)
 from .location import default_db_path, keep_backups_setting, study_id_pattern_setting
@@ -399,6 +399,7 @@ class Store:
         #: so an entry is read into its model once: the flowsheet and the case share it.
         self._models: dict[tuple[str, int], Any] = {}
         self._models_version: int | None = None
+        self._signing_key: bytes | None = None  # this installation's audit key, read on the first write
         self._check_pending = False  # the full check is still to run this session (:meth:`daily_backup`)
 
     # lifecycle ------------------------------------------------------------------------------------
@@ -551,6 +552,9 @@ class Store:
                  "action": action, "table_name": table, "row_id": row_id,
                  "content_sha256": content_sha256, "prev_sha256": last[1] if last else _GENESIS}
         entry["sha256"] = _sha256(_canonical(entry))
+        if self._signing_key is None:
+            self._signing_key = keys.own_key()  # made on this installation's first write (issue 17)
+        entry["hmac"] = keys.mac(self._signing_key, entry["sha256"])
         names = list(entry)
         self._conn.execute(f"INSERT INTO audit_log ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
                            [entry[n] for n in names])

@@ -8,6 +8,7 @@ restored) as well as on the open store's own.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import sqlite3
@@ -27,6 +28,7 @@ def problems(conn: sqlite3.Connection, *, integrity: bool = True) -> list[str]:
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     found += trigger_problems(conn, applied_migrations(conn, tables))
     found += chain_problems(conn)[0]
+    found += seal(conn).problems
     for table in schema.AUDITED_TABLES:
         if table in tables:
             found += table_problems(conn, table)
@@ -96,7 +98,7 @@ def chain_problems(conn: sqlite3.Connection) -> tuple[list[str], int]:
         if row["prev_sha256"] != prev:
             found.append(f"audit log row {row['id']}: does not follow the row before it (chain broken)")
             broken = True
-        content = {k: v for k, v in row.items() if k != "sha256"}
+        content = {k: v for k, v in row.items() if k not in ("sha256", "hmac")}  # hmac: never hashed
         if _sha256(_canonical(content)) != row["sha256"]:
             found.append(f"audit log row {row['id']}: its content does not match its hash (changed)")
             broken = True
@@ -123,3 +125,92 @@ def table_problems(conn: sqlite3.Connection, table: str) -> list[str]:
     for row_id in sorted(recorded):
         found.append(f"{table} row {row_id}: recorded in the audit log but missing (deleted outside PACER)")
     return found
+
+
+# -- the HMAC (issue 17, point 8) ------------------------------------------------------------------
+
+def _ranges(ids: list[int]) -> str:
+    """``[3, 4, 5, 9]`` as "3 to 5, 9"."""
+    parts: list[str] = []
+    start = prev = None
+    for i in ids + [None]:
+        if start is not None and (i is None or i != prev + 1):
+            parts.append(str(start) if start == prev else f"{start} to {prev}")
+            start = None
+        if i is not None and start is None:
+            start = i
+        prev = i
+    return ", ".join(parts)
+
+
+@dataclasses.dataclass
+class Seal:
+    """What the audit rows' HMACs say, checked with the keys on this workstation."""
+    total: int = 0
+    problems: list[str] = dataclasses.field(default_factory=list)
+    checked: list[int] = dataclasses.field(default_factory=list)
+    unsigned: list[int] = dataclasses.field(default_factory=list)  # written before 0005_audit_hmac
+    not_here: dict[str, list[int]] = dataclasses.field(default_factory=dict)  # key id -> rows
+
+    @property
+    def checkable(self) -> bool:
+        return not self.not_here
+
+    def not_here_text(self) -> str:
+        """The plain sentence when some rows' key is not on this workstation ("" when all are)."""
+        if not self.not_here:
+            return ""
+        rows = "; ".join(f"rows {_ranges(ids)} (key {kid})" for kid, ids in self.not_here.items())
+        return ("edits cannot be checked here: the audit key that signed " + rows + " is not on this"
+                " workstation (the database was moved or restored from elsewhere). Until an administrator"
+                " imports it (`pacer-desktop key export --out FILE` on the workstation that wrote them,"
+                " then `pacer-desktop key import FILE` here), a change made with the sqlite3 program and"
+                " every hash recomputed would not be seen.")
+
+    def coverage_text(self) -> str:
+        signed = sorted(self.checked + [i for ids in self.not_here.values() for i in ids])
+        if not signed:
+            return (f"HMAC: none of the {self.total} audit rows is signed yet (written before the upgrade"
+                    " that added the audit key); the next entry will be")
+        text = f"HMAC: rows {signed[0]} to {signed[-1]} of {self.total} are signed"
+        if self.checked:
+            text += f", {len(self.checked)} checked with this workstation's keys"
+        if signed[0] > 1:
+            text += (f" (rows 1 to {signed[0] - 1} were written before the upgrade that added the audit"
+                     f" key; row {signed[0]}'s signature covers their hash chain)")
+        return text
+
+
+def seal(conn: sqlite3.Connection, known: dict[str, bytes] | None = None) -> Seal:
+    """Check every audit row's HMAC whose key is here; note the rows whose key is not."""
+    from . import keys
+    if "hmac" not in {r[1] for r in conn.execute("PRAGMA table_info(audit_log)")}:
+        n = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+        return Seal(total=n, unsigned=list(range(1, n + 1)))
+    if known is None:
+        known = keys.known_keys()
+    result = Seal()
+    bad: list[int] = []
+    removed: list[int] = []
+    seen_signed = False
+    for row_id, sha, value in conn.execute("SELECT id, sha256, hmac FROM audit_log ORDER BY id"):
+        result.total += 1
+        if value is None:
+            (removed if seen_signed else result.unsigned).append(row_id)
+            continue
+        seen_signed = True
+        kid = value.split(":", 1)[0]
+        key = known.get(kid)
+        if key is None:
+            result.not_here.setdefault(kid, []).append(row_id)
+        elif keys.mac_ok(key, sha, value):
+            result.checked.append(row_id)
+        else:
+            bad.append(row_id)
+    if bad:
+        result.problems.append(
+            f"audit log rows {_ranges(bad)}: their HMAC does not match (a row was changed outside PACER"
+            " and its hashes recomputed; the first of these rows, or an entry it records, is where)")
+    if removed:
+        result.problems.append(f"audit log rows {_ranges(removed)}: their HMAC was removed (changed outside PACER)")
+    return result

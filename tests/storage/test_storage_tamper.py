@@ -78,7 +78,6 @@ def _verify(path: Path) -> list[str]:
 
 # -- 1. a key per installation, an HMAC over each new audit row -----------------------------------
 
-@pytest.mark.xfail(strict=True, reason="issue 17 point 8: no installation key yet")
 def test_the_key_is_kept_outside_the_database_readable_by_the_user_only(db_path):
     from pacer_desktop.storage import keys
     _filled(db_path, temperatures=1)
@@ -96,7 +95,6 @@ def test_the_key_is_kept_outside_the_database_readable_by_the_user_only(db_path)
     assert macs and all(m.startswith(keys.key_id(key) + ":") for m in macs)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 point 8: a recomputed chain passes verify-db today")
 def test_a_temperature_edited_with_every_hash_recomputed_is_caught(db_path, capsys):
     _filled(db_path, temperatures=2)
     assert _verify(db_path) == []
