@@ -730,6 +730,11 @@ class Store:
                                                     "protocol": protocol, "detail": detail},
                                 f"print {kind}")
 
+    def record_key_event(self, user: User, action: str) -> None:
+        """An audit key exported or imported (``pacer-desktop key``), in the audit log."""
+        with self._transaction():
+            self._audit(user, action, None, None, None)
+
     def acknowledge(self, user: User, patient_id: int, *, alert: str, assessment_at: datetime | None,
                     note: str = "") -> int:
         """Record that ``user`` acknowledged the prompt ``alert`` shown for the patient, as judged on
@@ -945,6 +950,13 @@ class Store:
         with self._lock:
             return verification.problems(self._conn)
 
+    def key_status(self) -> str:
+        """"" when every signed audit row's key is on this workstation; else the plain sentence
+        that edits cannot be checked here until an administrator imports the key (issue 17)."""
+        from .verification import key_status
+        with self._lock:
+            return key_status(self._conn)
+
     # backups --------------------------------------------------------------------------------------
 
     @property
@@ -963,6 +975,8 @@ class Store:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         dest = folder / f"{self.path.stem}-{stamp}{'-' + tag if tag else ''}.sqlite3"
         self._copy_to(dest)
+        from . import anchors
+        dest = anchors.name_with_chain(dest)  # the chain's length and head, outside the database
         if dest_dir is None and self.keep_backups > 0:
             for old in self._backup_files()[:-self.keep_backups]:
                 old.unlink(missing_ok=True)

@@ -12,13 +12,14 @@ import dataclasses
 import functools
 import re
 import sqlite3
+from pathlib import Path
 
 from . import schema
 
 _GENESIS = "0" * 64
 
 
-def problems(conn: sqlite3.Connection, *, integrity: bool = True) -> list[str]:
+def problems(conn: sqlite3.Connection, *, integrity: bool = True, hmac: bool = True) -> list[str]:
     """Problems found in the database behind ``conn`` (empty: all well)."""
     found: list[str] = []
     if integrity:
@@ -28,7 +29,8 @@ def problems(conn: sqlite3.Connection, *, integrity: bool = True) -> list[str]:
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     found += trigger_problems(conn, applied_migrations(conn, tables))
     found += chain_problems(conn)[0]
-    found += seal(conn).problems
+    if hmac:
+        found += seal(conn).problems
     for table in schema.AUDITED_TABLES:
         if table in tables:
             found += table_problems(conn, table)
@@ -127,6 +129,36 @@ def table_problems(conn: sqlite3.Connection, table: str) -> list[str]:
     return found
 
 
+@dataclasses.dataclass
+class Report:
+    """What verify-db found: problems (the file was changed or damaged), what was checked, and
+    the plain sentence when edits cannot be checked here (the key is not on this workstation)."""
+    problems: list[str]
+    checked: list[str]
+    not_here: str
+
+
+def report(conn: sqlite3.Connection, *, backups: Path | None = None, anchor: object = None) -> Report:
+    """Every check of :func:`problems`, with the HMAC's coverage, the anchors of the backups in
+    ``backups`` made since the last restore, and ``anchor`` (one read off paper) when given."""
+    from . import anchors
+    found = problems(conn, hmac=False)
+    sealed = seal(conn)
+    found += sealed.problems
+    checked = [sealed.coverage_text()]
+    if backups is not None:
+        cut, n = anchors.check_backups(conn, backups)
+        found += cut
+        checked.append(f"the audit chain extends the chain of {n} backup(s) made since the last restore"
+                       if not cut else f"anchors of {n} backup(s) made since the last restore checked")
+    if anchor is not None:
+        if p := anchors.problem(conn, anchor, f"anchor {anchor.length}:{anchor.head[:12]}…"):
+            found.append(p)
+        else:
+            checked.append(f"the audit chain extends the anchor {anchor.length}:{anchor.head[:12]}…")
+    return Report(found, checked, sealed.not_here_text())
+
+
 # -- the HMAC (issue 17, point 8) ------------------------------------------------------------------
 
 def _ranges(ids: list[int]) -> str:
@@ -158,14 +190,7 @@ class Seal:
 
     def not_here_text(self) -> str:
         """The plain sentence when some rows' key is not on this workstation ("" when all are)."""
-        if not self.not_here:
-            return ""
-        rows = "; ".join(f"rows {_ranges(ids)} (key {kid})" for kid, ids in self.not_here.items())
-        return ("edits cannot be checked here: the audit key that signed " + rows + " is not on this"
-                " workstation (the database was moved or restored from elsewhere). Until an administrator"
-                " imports it (`pacer-desktop key export --out FILE` on the workstation that wrote them,"
-                " then `pacer-desktop key import FILE` here), a change made with the sqlite3 program and"
-                " every hash recomputed would not be seen.")
+        return _not_here_sentence({kid: _ranges(ids) for kid, ids in self.not_here.items()})
 
     def coverage_text(self) -> str:
         signed = sorted(self.checked + [i for ids in self.not_here.values() for i in ids])
@@ -214,3 +239,33 @@ def seal(conn: sqlite3.Connection, known: dict[str, bytes] | None = None) -> Sea
     if removed:
         result.problems.append(f"audit log rows {_ranges(removed)}: their HMAC was removed (changed outside PACER)")
     return result
+
+
+def key_status(conn: sqlite3.Connection) -> str:
+    """Whether the keys of the signed rows are here, without checking each HMAC (for the window):
+    "" when they are, else :meth:`Seal.not_here_text`."""
+    from . import keys
+    if "hmac" not in {r[1] for r in conn.execute("PRAGMA table_info(audit_log)")}:
+        return ""
+    known = keys.known_keys()
+    missing: dict[str, str] = {}
+    for kid, first, last in conn.execute(
+            f"SELECT substr(hmac, 1, {keys.KEY_ID_CHARS}) AS kid, min(id), max(id) FROM audit_log"
+            " WHERE hmac IS NOT NULL GROUP BY kid ORDER BY min(id)"):
+        if kid not in known:
+            missing[kid] = str(first) if first == last else f"{first} to {last}"
+    text = _not_here_sentence(missing)
+    if not text:
+        return ""
+    return "cannot be checked here: " + text.removeprefix("edits cannot be checked here: ")
+
+
+def _not_here_sentence(rows_by_key: dict[str, str]) -> str:
+    if not rows_by_key:
+        return ""
+    rows = "; ".join(f"rows {r} (key {kid})" for kid, r in rows_by_key.items())
+    return ("edits cannot be checked here: the audit key that signed " + rows + " is not on this"
+            " workstation (the database was moved or restored from elsewhere). Until an administrator"
+            " imports it (`pacer-desktop key export --out FILE` on the workstation that wrote them,"
+            " then `pacer-desktop key import FILE` here), a change made with the sqlite3 program and"
+            " every hash recomputed would not be seen.")

@@ -104,7 +104,6 @@ def test_a_temperature_edited_with_every_hash_recomputed_is_caught(db_path, caps
     assert "HMAC" in err and "changed outside PACER" in err
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 point 8: no HMAC, so nothing says what cannot be checked")
 def test_without_the_key_the_edit_is_reported_as_not_checkable_here(db_path, tmp_path, monkeypatch, capsys):
     _filled(db_path, temperatures=2)
     _recompute_everything(db_path, EDIT_TEMPERATURE)
@@ -115,7 +114,6 @@ def test_without_the_key_the_edit_is_reported_as_not_checkable_here(db_path, tmp
     assert "HMAC" not in err.split("cannot be checked here")[0]  # not called tampered: it is unknown
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 point 8: no key export/import yet")
 def test_a_database_moved_elsewhere_opens_and_restores_without_the_key(db_path, tmp_path, monkeypatch, capsys):
     _filled(db_path, temperatures=1)
     with Store.open(db_path, keep_backups=0) as s:
@@ -127,7 +125,6 @@ def test_a_database_moved_elsewhere_opens_and_restores_without_the_key(db_path, 
         assert s.verify() == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 point 8: no key export/import yet")
 def test_export_then_import_on_another_installation_makes_it_checkable(db_path, tmp_path, monkeypatch, capsys):
     _filled(db_path, temperatures=2)
     out_file = tmp_path / "key-for-admin.pacerkey"
@@ -157,7 +154,6 @@ def test_export_then_import_on_another_installation_makes_it_checkable(db_path, 
     assert code == 1 and "HMAC" in err
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 point 8: no migration 0005_audit_hmac yet")
 def test_rows_written_before_the_upgrade_still_verify_and_coverage_is_reported(db_path, capsys):
     shutil.copy(DATA / "pacer-schema-4.sqlite3", db_path)
     conn = sqlite3.connect(db_path)
@@ -181,17 +177,14 @@ def _head(path: Path) -> tuple[int, str]:
         conn.close()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 point 8: backups carry no anchor yet")
 def test_every_backup_carries_the_chain_length_and_head(db_path):
     _filled(db_path, temperatures=1)
     with Store.open(db_path, keep_backups=3) as s:
         copy = s.backup()
     length, head = _head(db_path)
-    sidecar = copy.with_name(copy.name + ".anchor")
-    assert sidecar.read_text().split()[0] == f"{length}:{head}"
+    assert copy.name.endswith(f"-chain-{length}-{head[:16]}.sqlite3")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 point 8: cut-off entries pass verify-db today")
 def test_entries_cut_off_below_a_backup_are_caught(db_path, capsys):
     _filled(db_path, temperatures=3)
     with Store.open(db_path, keep_backups=3) as s:
@@ -203,7 +196,6 @@ def test_entries_cut_off_below_a_backup_are_caught(db_path, capsys):
     assert "backup" in err and "cut" in err
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 point 8: anchors are not checked yet")
 def test_backups_made_before_a_restore_do_not_count_against_it(db_path, capsys):
     pid = _filled(db_path, temperatures=1)
     with Store.open(db_path, keep_backups=5) as s:
@@ -218,7 +210,6 @@ def test_backups_made_before_a_restore_do_not_count_against_it(db_path, capsys):
     assert "extends the chain of 1 backup(s) made since the last restore" in out
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 point 8: no --anchor yet")
 def test_verify_db_checks_an_anchor_read_off_paper(db_path, capsys):
     pid = _filled(db_path, temperatures=1)
     length, head = _head(db_path)
@@ -227,6 +218,8 @@ def test_verify_db_checks_an_anchor_read_off_paper(db_path, capsys):
     code, out, err = _run(capsys, "verify-db", "--anchor", f"{length}:{head}")
     assert code == 0, err
     assert f"anchor {length}:{head[:12]}" in out
+    code, out, err = _run(capsys, "verify-db", "--anchor", f"{length}:{head[:16]}")
+    assert code == 0, err
     code, out, err = _run(capsys, "verify-db", "--anchor", f"{length}:{'ab' * 32}")
     assert code == 1 and "anchor" in err
     code, out, err = _run(capsys, "verify-db", "--anchor", "twelve")
