@@ -11,7 +11,6 @@ import pytest
 NOW = datetime(2026, 11, 4, 12, 0, tzinfo=ZoneInfo("America/Chicago"))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 point 8: the window does not say yet that edits cannot be checked")
 def test_the_status_bar_says_when_edits_cannot_be_checked_here(qtbot, make_window, store, nurse, tmp_path,
                                                                  monkeypatch):
     store.add_patient(nurse, mrn="K-1", name="Kim Key", date_of_birth=date(2016, 4, 12), sex_at_birth="female",
