@@ -224,3 +224,24 @@ def test_verify_db_checks_an_anchor_read_off_paper(db_path, capsys):
     assert code == 1 and "anchor" in err
     code, out, err = _run(capsys, "verify-db", "--anchor", "twelve")
     assert code == 2 and "--anchor" in err
+
+
+@pytest.mark.xfail(strict=True, reason="issue 17 point 8: restore records are not checked against their backup's head")
+def test_each_restore_record_names_the_head_of_the_backup_it_restored(db_path, tmp_path, monkeypatch, capsys):
+    pid = _filled(db_path, temperatures=2)
+    with Store.open(db_path, keep_backups=0) as s:
+        copy = s.backup(tmp_path / "copies")
+        s.add_temperature(NURSE, pid, at=hours_ago(50), value=Decimal("38.1"), unit="C")
+        s.restore_from(NURSE, copy)
+        record = s.audit(1)[0]
+    length, head = copy.name.split("-chain-")[1].split(".")[0].split("-")[:2]
+    assert copy.name in record["action"] and record["id"] == int(length) + 1
+    code, out, err = _run(capsys, "verify-db")
+    assert code == 0, err
+    assert "1 restore record(s)" in out
+    # rewritten before the restore, without the key: the restore record no longer follows its backup
+    _another_installation(monkeypatch, tmp_path, "elsewhere")
+    _recompute_everything(db_path, EDIT_TEMPERATURE)
+    code, out, err = _run(capsys, "verify-db")
+    assert code == 1
+    assert f"does not follow the backup it restored (row {length}" in err
