@@ -77,6 +77,27 @@ def of_backups(folder: Path) -> list[tuple[str, Anchor, datetime]]:
     return found
 
 
+_RESTORED = re.compile(r"^restore from \S*?-chain-([0-9]+)-([0-9a-f]{16,64})(?:-[^.\s]*)?\.sqlite3 ")
+
+
+def check_restores(conn: sqlite3.Connection) -> tuple[list[str], int]:
+    """Each restore record names the backup it restored, and so that backup's chain length and
+    head: the record must follow exactly that row (row LENGTH, its hash starting with HEAD), else
+    the chain before it was rewritten. Returns the problems and how many records were checked."""
+    found, checked = [], 0
+    for row_id, action, prev in conn.execute(
+            "SELECT id, action, prev_sha256 FROM audit_log WHERE action LIKE 'restore from %' ORDER BY id"):
+        m = _RESTORED.match(action)
+        if not m:
+            continue  # a backup named before anchors were added: nothing to compare
+        checked += 1
+        length, head = int(m[1]), m[2]
+        if row_id != length + 1 or not (prev or "").startswith(head):
+            found.append(f"audit log row {row_id} (a restore): does not follow the backup it restored"
+                         f" (row {length}, hash {head}…): the chain before it was rewritten (changed outside PACER)")
+    return found, checked
+
+
 def last_restore_at(conn: sqlite3.Connection) -> datetime | None:
     row = conn.execute("SELECT at FROM audit_log WHERE action LIKE 'restore from %' ORDER BY id DESC LIMIT 1").fetchone()
     return datetime.fromisoformat(row[0]) if row else None

@@ -19,7 +19,8 @@ from . import schema
 _GENESIS = "0" * 64
 
 
-def problems(conn: sqlite3.Connection, *, integrity: bool = True, hmac: bool = True) -> list[str]:
+def problems(conn: sqlite3.Connection, *, integrity: bool = True, hmac: bool = True,
+             restores: bool = True) -> list[str]:
     """Problems found in the database behind ``conn`` (empty: all well)."""
     found: list[str] = []
     if integrity:
@@ -31,6 +32,9 @@ def problems(conn: sqlite3.Connection, *, integrity: bool = True, hmac: bool = T
     found += chain_problems(conn)[0]
     if hmac:
         found += seal(conn).problems
+    if restores:
+        from .anchors import check_restores
+        found += check_restores(conn)[0]
     for table in schema.AUDITED_TABLES:
         if table in tables:
             found += table_problems(conn, table)
@@ -142,7 +146,7 @@ def report(conn: sqlite3.Connection, *, backups: Path | None = None, anchor: obj
     """Every check of :func:`problems`, with the HMAC's coverage, the anchors of the backups in
     ``backups`` made since the last restore, and ``anchor`` (one read off paper) when given."""
     from . import anchors
-    found = problems(conn, hmac=False)
+    found = problems(conn, hmac=False, restores=False)
     sealed = seal(conn)
     found += sealed.problems
     checked = [sealed.coverage_text()]
@@ -151,6 +155,11 @@ def report(conn: sqlite3.Connection, *, backups: Path | None = None, anchor: obj
         found += cut
         checked.append(f"the audit chain extends the chain of {n} backup(s) made since the last restore"
                        if not cut else f"anchors of {n} backup(s) made since the last restore checked")
+    wrong, n = anchors.check_restores(conn)
+    found += wrong
+    if n:
+        checked.append(f"{n} restore record(s) follow the chain of the backup each restored"
+                       if not wrong else f"{n} restore record(s) checked against their backups")
     if anchor is not None:
         if p := anchors.problem(conn, anchor, f"anchor {anchor.length}:{anchor.head[:12]}…"):
             found.append(p)

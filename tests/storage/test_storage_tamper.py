@@ -226,7 +226,6 @@ def test_verify_db_checks_an_anchor_read_off_paper(db_path, capsys):
     assert code == 2 and "--anchor" in err
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 point 8: restore records are not checked against their backup's head")
 def test_each_restore_record_names_the_head_of_the_backup_it_restored(db_path, tmp_path, monkeypatch, capsys):
     pid = _filled(db_path, temperatures=2)
     with Store.open(db_path, keep_backups=0) as s:
