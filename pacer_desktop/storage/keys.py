@@ -85,14 +85,21 @@ def _decode(data: bytes, source: Path) -> bytes:
 
 
 def _write_private(path: Path, key: bytes) -> None:
-    """Write ``key`` to a new file readable by the user only; never over an existing file."""
+    """Write ``key`` to a new file readable by the user only; never over an existing file. The file
+    appears whole or not at all (written aside, then linked into place): another process making the
+    key at the same moment reads either none or a complete one (FileExistsError: use that one)."""
     _private_dir(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.new")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        os.write(fd, _encode(key))
-        os.fsync(fd)
+        try:
+            os.write(fd, _encode(key))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.link(tmp, path)
     finally:
-        os.close(fd)
+        tmp.unlink(missing_ok=True)
 
 
 def own_key(*, create: bool = True) -> bytes | None:

@@ -244,3 +244,16 @@ def test_each_restore_record_names_the_head_of_the_backup_it_restored(db_path, t
     code, out, err = _run(capsys, "verify-db")
     assert code == 1
     assert f"does not follow the backup it restored (row {length}" in err
+
+
+def test_a_key_is_never_written_over_a_file_and_a_wrong_file_is_not_imported(db_path, tmp_path, capsys):
+    _filled(db_path, temperatures=1)
+    taken = tmp_path / "taken.txt"
+    taken.write_text("someone's notes")
+    code, out, err = _run(capsys, "key", "export", "--out", str(taken), "--user", "AB:nurse")
+    assert code == 1 and "never written over" in err
+    assert taken.read_text() == "someone's notes"
+    code, out, err = _run(capsys, "key", "import", str(taken), "--user", "AB:nurse")
+    assert code == 1 and "not a PACER audit key file" in err
+    with Store.open(db_path, keep_backups=0) as s:
+        assert not any(r["action"].startswith("key ") for r in s.audit())
