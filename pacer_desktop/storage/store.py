@@ -950,6 +950,14 @@ class Store:
         with self._lock:
             return verification.problems(self._conn)
 
+    def chain_anchor(self) -> str:
+        """The audit chain's length and head as ``LENGTH:HEAD`` (16 hex digits), to print or write
+        down; ``verify-db --anchor`` checks later that the chain still extends it ("" while empty)."""
+        from . import anchors
+        with self._lock:
+            now = anchors.head_of(self._conn)
+        return f"{now.length}:{now.head[:anchors.HEAD_CHARS]}" if now else ""
+
     def key_status(self) -> str:
         """"" when every signed audit row's key is on this workstation; else the plain sentence
         that edits cannot be checked here until an administrator imports the key (issue 17)."""

@@ -165,6 +165,9 @@ def report(conn: sqlite3.Connection, *, backups: Path | None = None, anchor: obj
             found.append(p)
         else:
             checked.append(f"the audit chain extends the anchor {anchor.length}:{anchor.head[:12]}…")
+    if not found and (now := anchors.head_of(conn)) is not None:
+        checked.append(f"anchor to write down: {now.length}:{now.head[:anchors.HEAD_CHARS]} (the audit chain's"
+                       " length and head today; `verify-db --anchor` checks later that the chain still extends it)")
     return Report(found, checked, sealed.not_here_text())
 
 

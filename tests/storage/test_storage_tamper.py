@@ -259,7 +259,6 @@ def test_a_key_is_never_written_over_a_file_and_a_wrong_file_is_not_imported(db_
         assert not any(r["action"].startswith("key ") for r in s.audit())
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 point 8: verify-db does not print the anchor to write down")
 def test_verify_db_prints_the_anchor_to_write_down_and_the_store_gives_it(db_path, capsys):
     _filled(db_path, temperatures=1)
     length, head = _head(db_path)
