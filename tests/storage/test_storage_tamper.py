@@ -269,3 +269,19 @@ def test_verify_db_prints_the_anchor_to_write_down_and_the_store_gives_it(db_pat
     assert f"anchor to write down: {length}:{head[:16]}" in out
     code, out, err = _run(capsys, "verify-db", "--anchor", f"{length}:{head[:16]}")
     assert code == 0, err
+
+
+@pytest.mark.xfail(strict=True, reason="anchors of another database's backups in the same folder are checked")
+def test_another_database_s_backups_in_the_same_folder_are_not_its_anchors(db_path, capsys):
+    _filled(db_path, temperatures=1)
+    other = db_path.with_name("other.sqlite3")
+    _filled(other, temperatures=3)
+    with Store.open(other, keep_backups=3) as s:
+        s.backup()
+    with Store.open(db_path, keep_backups=3) as s:
+        s.backup()
+    own = list((db_path.parent / "backups").glob("pacer-*.sqlite3"))
+    assert own and len(list((db_path.parent / "backups").glob("*.sqlite3"))) > len(own)
+    code, out, err = _run(capsys, "verify-db")
+    assert code == 0, err
+    assert f"extends the chain of {len(own)} backup(s)" in out
