@@ -17,6 +17,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from glob import escape as glob_escape
 from pathlib import Path
 
 HEAD_CHARS = 16
@@ -66,12 +67,13 @@ def name_with_chain(copy: Path) -> Path:
     return named
 
 
-def of_backups(folder: Path) -> list[tuple[str, Anchor, datetime]]:
-    """The anchors in the names of the backups in ``folder``: (file name, anchor, when made)."""
+def of_backups(folder: Path, stem: str) -> list[tuple[str, Anchor, datetime]]:
+    """The anchors in the names of the backups of the database ``<stem>.sqlite3`` in ``folder``:
+    (file name, anchor, when made). Another database's copies in the same folder are not its."""
     found = []
     if folder.is_dir():
-        for file in sorted(folder.glob("*-chain-*.sqlite3")):
-            if m := _NAME.search(file.name):
+        for file in sorted(folder.glob(f"{glob_escape(stem)}-*-chain-*.sqlite3")):
+            if (m := _NAME.search(file.name)) and m.start() == len(stem):
                 made_at = datetime.strptime(m[1], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
                 found.append((file.name, Anchor(int(m[2]), m[3]), made_at))
     return found
@@ -116,12 +118,12 @@ def problem(conn: sqlite3.Connection, anchor: Anchor, what: str) -> str | None:
     return None
 
 
-def check_backups(conn: sqlite3.Connection, folder: Path) -> tuple[list[str], int]:
+def check_backups(conn: sqlite3.Connection, folder: Path, stem: str) -> tuple[list[str], int]:
     """Problems with the anchors of the backups in ``folder`` made since the last restore, and how
     many were checked."""
     since = last_restore_at(conn)
     found, checked = [], 0
-    for name, anchor, made_at in of_backups(folder):
+    for name, anchor, made_at in of_backups(folder, stem):
         if since is not None and made_at <= since:
             continue  # the restore replaced the chain those copies recorded
         checked += 1

@@ -213,7 +213,7 @@ def verify_report(path: Path, *, anchor: object = None):
     _inspect(path, need_write=False)
     conn = _readonly(path)
     try:
-        return verification.report(conn, backups=path.parent / "backups", anchor=anchor)
+        return verification.report(conn, backups=path.parent / "backups", stem=path.stem, anchor=anchor)
     except sqlite3.DatabaseError as exc:
         raise StorageError(damaged(path, exc)) from None
     finally:

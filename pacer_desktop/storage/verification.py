@@ -142,7 +142,8 @@ class Report:
     not_here: str
 
 
-def report(conn: sqlite3.Connection, *, backups: Path | None = None, anchor: object = None) -> Report:
+def report(conn: sqlite3.Connection, *, backups: Path | None = None, stem: str = "pacer",
+           anchor: object = None) -> Report:
     """Every check of :func:`problems`, with the HMAC's coverage, the anchors of the backups in
     ``backups`` made since the last restore, and ``anchor`` (one read off paper) when given."""
     from . import anchors
@@ -151,7 +152,7 @@ def report(conn: sqlite3.Connection, *, backups: Path | None = None, anchor: obj
     found += sealed.problems
     checked = [sealed.coverage_text()]
     if backups is not None:
-        cut, n = anchors.check_backups(conn, backups)
+        cut, n = anchors.check_backups(conn, backups, stem)
         found += cut
         checked.append(f"the audit chain extends the chain of {n} backup(s) made since the last restore"
                        if not cut else f"anchors of {n} backup(s) made since the last restore checked")

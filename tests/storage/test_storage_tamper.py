@@ -271,7 +271,6 @@ def test_verify_db_prints_the_anchor_to_write_down_and_the_store_gives_it(db_pat
     assert code == 0, err
 
 
-@pytest.mark.xfail(strict=True, reason="anchors of another database's backups in the same folder are checked")
 def test_another_database_s_backups_in_the_same_folder_are_not_its_anchors(db_path, capsys):
     _filled(db_path, temperatures=1)
     other = db_path.with_name("other.sqlite3")
