@@ -216,9 +216,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_export_case)
 
     p = sub.add_parser("verify-db", help="check the database and its audit chain",
-                       description="Run SQLite's integrity check, check the append-only triggers and the"
-                                   " audit log's hash chain, and check every row against the hash recorded"
-                                   " when it was written. Prints each problem; exit 1 if any. " + _DB_NOTE)
+                       description="Run SQLite's integrity check, check the append-only triggers (their full"
+                                   " SQL) and the audit log's hash chain, check every row against the hash recorded"
+                                   " when it was written, check each audit row's HMAC with the audit keys on this"
+                                   " workstation, and check that the chain extends those of the backups made since"
+                                   " the last restore (their names carry them) and --anchor. Read-only. Prints each"
+                                   " problem; exit 1 if any, or if edits cannot be checked here because the audit"
+                                   " key is not on this workstation (see `pacer-desktop key`). " + _DB_NOTE)
     p.add_argument("--anchor", metavar="LENGTH:HEAD", help="also check that the audit chain extends this"
                    " one (its length and last hash, e.g. read off a printed document or a backup's .anchor file)")
     p.set_defaults(func=cmd_verify_db)
