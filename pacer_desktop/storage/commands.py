@@ -1,4 +1,4 @@
-"""Storage commands: import-case, export-case, verify-db, backup, restore, salvage.
+"""Storage commands: import-case, export-case, verify-db, backup, restore, salvage, key.
 
 Only argparse at module level: the store (and sqlite_utils) is imported inside each command.
 The database is ``--db PATH`` (set into ``PACER_DB`` by the top-level parser) or the default.
@@ -87,18 +87,59 @@ def evaluate_stored(mrn: str, now: str | None = None):
     return evaluate_case(case)
 
 
+def _parse_anchor(text: str | None):
+    if text is None:
+        return None
+    from ..core.errors import CaseError, Problem
+    from .anchors import parse
+    anchor = parse(text)
+    if anchor is None:
+        raise CaseError([Problem("--anchor", f"{text!r} is not LENGTH:HEAD, the number of audit rows and the"
+                                             " 64 hex digits of the last one's hash, e.g. as printed on a document")])
+    return anchor
+
+
 def cmd_verify_db(args: argparse.Namespace) -> int:
-    """Checks the file through a read-only connection: verify-db writes nothing (issue 17)."""
-    from .files import verify_file
+    """Checks the file through a read-only connection: verify-db writes nothing (issue 17). Exit 1
+    on any problem, and also when edits cannot be checked here (the audit key is not here)."""
+    from .files import verify_report
     from .location import default_db_path
+    anchor = _parse_anchor(args.anchor)
     path = default_db_path()
-    problems = verify_file(path)
-    if problems:
-        print(f"{path}: {len(problems)} problem(s) found", file=sys.stderr)
-        for line in problems:
+    found = verify_report(path, anchor=anchor)
+    if found.problems:
+        print(f"{path}: {len(found.problems)} problem(s) found", file=sys.stderr)
+        for line in found.problems:
             print(line, file=sys.stderr)
+    if found.not_here:
+        print(f"{path}: {found.not_here}", file=sys.stderr)
+    if found.problems or found.not_here:
+        for line in found.checked:
+            print(line)
         return EXIT_FAILED
     print(f"{path}: ok (integrity check, append-only triggers, audit chain and every row)")
+    for line in found.checked:
+        print(line)
+    return EXIT_OK
+
+
+def cmd_key(args: argparse.Namespace) -> int:
+    """``key export --out FILE`` / ``key import FILE``: the installation's audit key, for an
+    administrator moving a database between workstations; each is recorded in the audit log."""
+    from . import keys
+    user = _user(args)
+    if args.key_action == "export":
+        fp = keys.export_key(Path(args.out))
+        action, said = (f"key export (fingerprint {fp}) to {Path(args.out).name}",
+                        f"wrote this workstation's audit key (fingerprint {fp}) to {args.out}; keep it"
+                        " like a password, import it where the database goes, then delete it")
+    else:
+        fp = keys.import_key(Path(args.file))
+        action, said = (f"key import (fingerprint {fp}) from {Path(args.file).name}",
+                        f"imported the audit key with fingerprint {fp}: rows it signed can be checked here")
+    with _open() as store:
+        store.record_key_event(user, action)
+    print(said)
     return EXIT_OK
 
 
@@ -175,10 +216,30 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_export_case)
 
     p = sub.add_parser("verify-db", help="check the database and its audit chain",
-                       description="Run SQLite's integrity check, check the append-only triggers and the"
-                                   " audit log's hash chain, and check every row against the hash recorded"
-                                   " when it was written. Prints each problem; exit 1 if any. " + _DB_NOTE)
+                       description="Run SQLite's integrity check, check the append-only triggers (their full"
+                                   " SQL) and the audit log's hash chain, check every row against the hash recorded"
+                                   " when it was written, check each audit row's HMAC with the audit keys on this"
+                                   " workstation, and check that the chain extends those of the backups made since"
+                                   " the last restore (their names carry them) and --anchor. Read-only. Prints each"
+                                   " problem; exit 1 if any, or if edits cannot be checked here because the audit"
+                                   " key is not on this workstation (see `pacer-desktop key`). " + _DB_NOTE)
+    p.add_argument("--anchor", metavar="LENGTH:HEAD", help="also check that the audit chain extends this"
+                   " one (its length and last hash, e.g. read off a printed document or a backup's .anchor file)")
     p.set_defaults(func=cmd_verify_db)
+
+    p = sub.add_parser("key", help="export or import this installation's audit key",
+                       description="The audit key signs every audit row (HMAC) and lives outside the database,"
+                                   " in this user's config folder. A database moved to another workstation can be"
+                                   " checked there only once its key is imported. Both are recorded in the"
+                                   " database's audit log. " + _DB_NOTE)
+    keys_sub = p.add_subparsers(dest="key_action", required=True)
+    k = keys_sub.add_parser("export", help="write this installation's audit key to a new file (readable by you only)")
+    k.add_argument("--out", required=True, metavar="FILE", help="the new file (never written over)")
+    _user_options(k)
+    k = keys_sub.add_parser("import", help="add an exported audit key to this workstation")
+    k.add_argument("file", metavar="FILE", help="the file made by `pacer-desktop key export`")
+    _user_options(k)
+    p.set_defaults(func=cmd_key)
 
     p = sub.add_parser("backup", help="copy the database into the backups folder",
                        description="Copy the database with SQLite's backup API into the `backups` folder"

@@ -202,6 +202,24 @@ def verify_file(path: Path, *, integrity: bool = True) -> list[str]:
         conn.close()
 
 
+def verify_report(path: Path, *, anchor: object = None):
+    """Everything verify-db checks and says (:func:`verification.report`), read-only; the anchors
+    are those beside the backups in the ``backups`` folder next to ``path``."""
+    from . import verification
+    from .store import _inspect, _readonly
+    path = Path(path)
+    if not path.exists():
+        raise StorageError(f"{path}: no such file")
+    _inspect(path, need_write=False)
+    conn = _readonly(path)
+    try:
+        return verification.report(conn, backups=path.parent / "backups", stem=path.stem, anchor=anchor)
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(damaged(path, exc)) from None
+    finally:
+        conn.close()
+
+
 def trusted_backup(source: Path) -> None:
     """Refuse a backup that fails any check of verify-db, before anything is replaced."""
     source = Path(source)

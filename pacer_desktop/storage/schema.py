@@ -158,7 +158,8 @@ def acknowledgements(db: Database) -> None:
 
 #: Columns added to a released table by a later migration. A row written before was hashed into
 #: the audit log without them, and reads them as NULL: verification hashes it as written.
-ADDED_COLUMNS = {"medications": ("for_line", "reason"), "patient_versions": ("study_id",)}
+ADDED_COLUMNS = {"medications": ("for_line", "reason"), "patient_versions": ("study_id",),
+                 "audit_log": ("hmac",)}
 
 
 @migrations(name="0003_lines_and_restarts")
@@ -181,6 +182,14 @@ def study_id(db: Database) -> None:
     Empty until the patient is enrolled; unique among current patients (checked by the store)."""
     db["patient_versions"].add_column("study_id", str)
     db["patient_versions"].create_index(["study_id"])
+
+
+@migrations(name="0005_audit_hmac")
+def audit_hmac(db: Database) -> None:
+    """Issue 17, point 8: each audit row written from now on carries an HMAC of its hash, keyed by
+    the installation's secret (storage/keys.py), as ``<key id>:<hex>``; rows written before have
+    none (NULL). The row's own ``sha256`` never covers this column."""
+    db["audit_log"].add_column("hmac", str)
 
 
 def schema_version() -> int:

@@ -39,7 +39,7 @@ from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
 from ..core.eligibility import stored_inputs
 from ..core.structure import Frozen, build, fields_of, from_json, model, to_json
-from . import files, limits, schema
+from . import files, keys, limits, schema
 from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPacerDatabase,
                      ReadOnlyDatabase, StorageError)
 from .location import default_db_path, keep_backups_setting, study_id_pattern_setting
@@ -399,6 +399,7 @@ class Store:
         #: so an entry is read into its model once: the flowsheet and the case share it.
         self._models: dict[tuple[str, int], Any] = {}
         self._models_version: int | None = None
+        self._signing_key: bytes | None = None  # this installation's audit key, read on the first write
         self._check_pending = False  # the full check is still to run this session (:meth:`daily_backup`)
 
     # lifecycle ------------------------------------------------------------------------------------
@@ -551,6 +552,9 @@ class Store:
                  "action": action, "table_name": table, "row_id": row_id,
                  "content_sha256": content_sha256, "prev_sha256": last[1] if last else _GENESIS}
         entry["sha256"] = _sha256(_canonical(entry))
+        if self._signing_key is None:
+            self._signing_key = keys.own_key()  # made on this installation's first write (issue 17)
+        entry["hmac"] = keys.mac(self._signing_key, entry["sha256"])
         names = list(entry)
         self._conn.execute(f"INSERT INTO audit_log ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
                            [entry[n] for n in names])
@@ -725,6 +729,11 @@ class Store:
                                                     "content_sha256": content_sha256,
                                                     "protocol": protocol, "detail": detail},
                                 f"print {kind}")
+
+    def record_key_event(self, user: User, action: str) -> None:
+        """An audit key exported or imported (``pacer-desktop key``), in the audit log."""
+        with self._transaction():
+            self._audit(user, action, None, None, None)
 
     def acknowledge(self, user: User, patient_id: int, *, alert: str, assessment_at: datetime | None,
                     note: str = "") -> int:
@@ -936,10 +945,26 @@ class Store:
 
     def verify(self) -> list[str]:
         """Problems found (empty: all well): integrity check, append-only triggers (their full SQL),
-        the audit chain, and every audited row still matching the hash recorded when it was written."""
+        the audit chain, every audited row still matching the hash recorded when it was written, the
+        HMAC of each audit row whose key is here, and each restore record against its backup's head."""
         from . import verification
         with self._lock:
             return verification.problems(self._conn)
+
+    def chain_anchor(self) -> str:
+        """The audit chain's length and head as ``LENGTH:HEAD`` (16 hex digits), to print or write
+        down; ``verify-db --anchor`` checks later that the chain still extends it ("" while empty)."""
+        from . import anchors
+        with self._lock:
+            now = anchors.head_of(self._conn)
+        return f"{now.length}:{now.head[:anchors.HEAD_CHARS]}" if now else ""
+
+    def key_status(self) -> str:
+        """"" when every signed audit row's key is on this workstation; else the plain sentence
+        that edits cannot be checked here until an administrator imports the key (issue 17)."""
+        from .verification import key_status
+        with self._lock:
+            return key_status(self._conn)
 
     # backups --------------------------------------------------------------------------------------
 
@@ -959,6 +984,8 @@ class Store:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         dest = folder / f"{self.path.stem}-{stamp}{'-' + tag if tag else ''}.sqlite3"
         self._copy_to(dest)
+        from . import anchors
+        dest = anchors.name_with_chain(dest)  # the chain's length and head, outside the database
         if dest_dir is None and self.keep_backups > 0:
             for old in self._backup_files()[:-self.keep_backups]:
                 old.unlink(missing_ok=True)

@@ -8,16 +8,19 @@ restored) as well as on the open store's own.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import sqlite3
+from pathlib import Path
 
 from . import schema
 
 _GENESIS = "0" * 64
 
 
-def problems(conn: sqlite3.Connection, *, integrity: bool = True) -> list[str]:
+def problems(conn: sqlite3.Connection, *, integrity: bool = True, hmac: bool = True,
+             restores: bool = True) -> list[str]:
     """Problems found in the database behind ``conn`` (empty: all well)."""
     found: list[str] = []
     if integrity:
@@ -27,6 +30,11 @@ def problems(conn: sqlite3.Connection, *, integrity: bool = True) -> list[str]:
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     found += trigger_problems(conn, applied_migrations(conn, tables))
     found += chain_problems(conn)[0]
+    if hmac:
+        found += seal(conn).problems
+    if restores:
+        from .anchors import check_restores
+        found += check_restores(conn)[0]
     for table in schema.AUDITED_TABLES:
         if table in tables:
             found += table_problems(conn, table)
@@ -96,7 +104,7 @@ def chain_problems(conn: sqlite3.Connection) -> tuple[list[str], int]:
         if row["prev_sha256"] != prev:
             found.append(f"audit log row {row['id']}: does not follow the row before it (chain broken)")
             broken = True
-        content = {k: v for k, v in row.items() if k != "sha256"}
+        content = {k: v for k, v in row.items() if k not in ("sha256", "hmac")}  # hmac: never hashed
         if _sha256(_canonical(content)) != row["sha256"]:
             found.append(f"audit log row {row['id']}: its content does not match its hash (changed)")
             broken = True
@@ -123,3 +131,154 @@ def table_problems(conn: sqlite3.Connection, table: str) -> list[str]:
     for row_id in sorted(recorded):
         found.append(f"{table} row {row_id}: recorded in the audit log but missing (deleted outside PACER)")
     return found
+
+
+@dataclasses.dataclass
+class Report:
+    """What verify-db found: problems (the file was changed or damaged), what was checked, and
+    the plain sentence when edits cannot be checked here (the key is not on this workstation)."""
+    problems: list[str]
+    checked: list[str]
+    not_here: str
+
+
+def report(conn: sqlite3.Connection, *, backups: Path | None = None, stem: str = "pacer",
+           anchor: object = None) -> Report:
+    """Every check of :func:`problems`, with the HMAC's coverage, the anchors of the backups in
+    ``backups`` made since the last restore, and ``anchor`` (one read off paper) when given."""
+    from . import anchors
+    found = problems(conn, hmac=False, restores=False)
+    sealed = seal(conn)
+    found += sealed.problems
+    checked = [sealed.coverage_text()]
+    if backups is not None:
+        cut, n = anchors.check_backups(conn, backups, stem)
+        found += cut
+        checked.append(f"the audit chain extends the chain of {n} backup(s) made since the last restore"
+                       if not cut else f"anchors of {n} backup(s) made since the last restore checked")
+    wrong, n = anchors.check_restores(conn)
+    found += wrong
+    if n:
+        checked.append(f"{n} restore record(s) follow the chain of the backup each restored"
+                       if not wrong else f"{n} restore record(s) checked against their backups")
+    if anchor is not None:
+        if p := anchors.problem(conn, anchor, f"anchor {anchor.length}:{anchor.head[:12]}…"):
+            found.append(p)
+        else:
+            checked.append(f"the audit chain extends the anchor {anchor.length}:{anchor.head[:12]}…")
+    if not found and (now := anchors.head_of(conn)) is not None:
+        checked.append(f"anchor to write down: {now.length}:{now.head[:anchors.HEAD_CHARS]} (the audit chain's"
+                       " length and head today; `verify-db --anchor` checks later that the chain still extends it)")
+    return Report(found, checked, sealed.not_here_text())
+
+
+# -- the HMAC (issue 17, point 8) ------------------------------------------------------------------
+
+def _ranges(ids: list[int]) -> str:
+    """``[3, 4, 5, 9]`` as "3 to 5, 9"."""
+    parts: list[str] = []
+    start = prev = None
+    for i in ids + [None]:
+        if start is not None and (i is None or i != prev + 1):
+            parts.append(str(start) if start == prev else f"{start} to {prev}")
+            start = None
+        if i is not None and start is None:
+            start = i
+        prev = i
+    return ", ".join(parts)
+
+
+@dataclasses.dataclass
+class Seal:
+    """What the audit rows' HMACs say, checked with the keys on this workstation."""
+    total: int = 0
+    problems: list[str] = dataclasses.field(default_factory=list)
+    checked: list[int] = dataclasses.field(default_factory=list)
+    unsigned: list[int] = dataclasses.field(default_factory=list)  # written before 0005_audit_hmac
+    not_here: dict[str, list[int]] = dataclasses.field(default_factory=dict)  # key id -> rows
+
+    @property
+    def checkable(self) -> bool:
+        return not self.not_here
+
+    def not_here_text(self) -> str:
+        """The plain sentence when some rows' key is not on this workstation ("" when all are)."""
+        return _not_here_sentence({kid: _ranges(ids) for kid, ids in self.not_here.items()})
+
+    def coverage_text(self) -> str:
+        signed = sorted(self.checked + [i for ids in self.not_here.values() for i in ids])
+        if not signed:
+            return (f"HMAC: none of the {self.total} audit rows is signed yet (written before the upgrade"
+                    " that added the audit key); the next entry will be")
+        text = f"HMAC: rows {signed[0]} to {signed[-1]} of {self.total} are signed"
+        if self.checked:
+            text += f", {len(self.checked)} checked with this workstation's keys"
+        if signed[0] > 1:
+            text += (f" (rows 1 to {signed[0] - 1} were written before the upgrade that added the audit"
+                     f" key; row {signed[0]}'s signature covers their hash chain)")
+        return text
+
+
+def seal(conn: sqlite3.Connection, known: dict[str, bytes] | None = None) -> Seal:
+    """Check every audit row's HMAC whose key is here; note the rows whose key is not."""
+    from . import keys
+    if "hmac" not in {r[1] for r in conn.execute("PRAGMA table_info(audit_log)")}:
+        n = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+        return Seal(total=n, unsigned=list(range(1, n + 1)))
+    if known is None:
+        known = keys.known_keys()
+    result = Seal()
+    bad: list[int] = []
+    removed: list[int] = []
+    seen_signed = False
+    for row_id, sha, value in conn.execute("SELECT id, sha256, hmac FROM audit_log ORDER BY id"):
+        result.total += 1
+        if value is None:
+            (removed if seen_signed else result.unsigned).append(row_id)
+            continue
+        seen_signed = True
+        kid = value.split(":", 1)[0]
+        key = known.get(kid)
+        if key is None:
+            result.not_here.setdefault(kid, []).append(row_id)
+        elif keys.mac_ok(key, sha, value):
+            result.checked.append(row_id)
+        else:
+            bad.append(row_id)
+    if bad:
+        result.problems.append(
+            f"audit log rows {_ranges(bad)}: their HMAC does not match (a row was changed outside PACER"
+            " and its hashes recomputed; the first of these rows, or an entry it records, is where)")
+    if removed:
+        result.problems.append(f"audit log rows {_ranges(removed)}: their HMAC was removed (changed outside PACER)")
+    return result
+
+
+def key_status(conn: sqlite3.Connection) -> str:
+    """Whether the keys of the signed rows are here, without checking each HMAC (for the window):
+    "" when they are, else :meth:`Seal.not_here_text`."""
+    from . import keys
+    if "hmac" not in {r[1] for r in conn.execute("PRAGMA table_info(audit_log)")}:
+        return ""
+    known = keys.known_keys()
+    missing: dict[str, str] = {}
+    for kid, first, last in conn.execute(
+            f"SELECT substr(hmac, 1, {keys.KEY_ID_CHARS}) AS kid, min(id), max(id) FROM audit_log"
+            " WHERE hmac IS NOT NULL GROUP BY kid ORDER BY min(id)"):
+        if kid not in known:
+            missing[kid] = str(first) if first == last else f"{first} to {last}"
+    text = _not_here_sentence(missing)
+    if not text:
+        return ""
+    return "cannot be checked here: " + text.removeprefix("edits cannot be checked here: ")
+
+
+def _not_here_sentence(rows_by_key: dict[str, str]) -> str:
+    if not rows_by_key:
+        return ""
+    rows = "; ".join(f"rows {r} (key {kid})" for kid, r in rows_by_key.items())
+    return ("edits cannot be checked here: the audit key that signed " + rows + " is not on this"
+            " workstation (the database was moved or restored from elsewhere). Until an administrator"
+            " imports it (`pacer-desktop key export --out FILE` on the workstation that wrote them,"
+            " then `pacer-desktop key import FILE` here), a change made with the sqlite3 program and"
+            " every hash recomputed would not be seen.")

@@ -280,8 +280,13 @@ class MainWindow(QMainWindow):
     def back_up_daily(self) -> None:
         """The database's daily copy (storage backups), made on a background thread: copying a
         large file takes seconds, and entries go on being saved meanwhile."""
-        def done(path) -> None:
+        def done(result) -> None:
+            path, not_checkable = result
             self.backup_label.setText("")
+            if not_checkable:  # the audit key is not on this workstation (storage issue 17, point 8)
+                self.backup_label.setText("⚠ Edits to this database cannot be checked here: an administrator"
+                                          " must import its audit key")
+                self.backup_label.setToolTip(not_checkable)
             if path is not None:  # the whole file was checked before it was copied (storage issue 17)
                 self.statusBar().showMessage(
                     f"✓ Today's backup of the database was made (the database checked: ok): {path.name}", 15000)
@@ -294,7 +299,8 @@ class MainWindow(QMainWindow):
                 return
             self.backup_label.setText("⚠ Today's backup failed (entries are still saved): tell IT")
             self.backup_label.setToolTip(f"Copying the database into {self.store.backups_dir} failed: {exc}")
-        self.ops.run_in_background(lambda store: store.daily_backup(), on_success=done, on_failure=failed)
+        self.ops.run_in_background(lambda store: (store.daily_backup(), store.key_status()),
+                                   on_success=done, on_failure=failed)
 
     def _tick(self) -> None:
         if self.ops.busy:

@@ -5,7 +5,9 @@ the file; it is never regenerated afterwards, so the upgrade tests keep opening 
 version of the application wrote. The rows are the first worked example, imported with
 ``import-case``, plus one correction, one printed document and one eligibility assessment; from
 schema 2 on, one acknowledged prompt; from schema 3 on, one line held (rules §5a); from schema 4 on,
-the sample patient has the study ID PACER-000 (issue 19).
+the sample patient has the study ID PACER-000 (issue 19); from schema 5 on, the audit rows carry
+an HMAC made with the key of the installation that ran this script (issue 17, point 8; that key is
+not kept, so on any other workstation these rows read as "cannot be checked here").
 """
 
 from __future__ import annotations

@@ -79,7 +79,7 @@ def test_schema_4_adds_the_study_id_and_older_rows_still_verify(tmp_path):
     copy = tmp_path / "v3.sqlite3"
     shutil.copyfile(DATA / "pacer-schema-3.sqlite3", copy)
     with Store.open(copy) as s:
-        assert [m.name for m in schema.migrations.applied(s.db)][-1] == "0004_study_id"
+        assert "0004_study_id" in [m.name for m in schema.migrations.applied(s.db)]
         assert "study_id" in schema.ADDED_COLUMNS["patient_versions"]
         assert s.verify() == []  # rows hashed without the new column still match their hash
         patient = s.patient_by_mrn("SCHEMA-SAMPLE")
