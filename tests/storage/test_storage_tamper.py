@@ -12,7 +12,6 @@ import stat
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 
 from pacer_desktop.cli import main
 from pacer_desktop.storage import Store

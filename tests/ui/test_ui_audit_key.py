@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 
 NOW = datetime(2026, 11, 4, 12, 0, tzinfo=ZoneInfo("America/Chicago"))
 
