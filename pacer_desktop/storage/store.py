@@ -306,7 +306,9 @@ def _inspect(path: Path, *, need_write: bool = True) -> None:
                 "SELECT name FROM _sqlite_migrations WHERE migration_set = 'pacer'")} \
                 if "_sqlite_migrations" in tables else set()
             for table in tables:  # the first and last row of each table: a few pages, whatever the size
-                conn.execute(f"SELECT min(rowid), max(rowid) FROM [{table}]").fetchone()
+                # (two queries: SQLite looks min() or max() up in the index only when it is alone)
+                conn.execute(f"SELECT min(rowid) FROM [{table}]").fetchone()
+                conn.execute(f"SELECT max(rowid) FROM [{table}]").fetchone()
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:

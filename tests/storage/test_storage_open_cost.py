@@ -27,7 +27,6 @@ def _steps_to_open(path, monkeypatch) -> int:
     return len(counted)
 
 
-@pytest.mark.xfail(strict=True, reason="the open check reads min and max rowid in one query: a full scan")
 def test_opening_does_not_grow_with_the_file(tmp_path, monkeypatch):
     small, large = tmp_path / "small.sqlite3", tmp_path / "large.sqlite3"
     for path, readings in ((small, 2), (large, 3000)):
