@@ -407,21 +407,25 @@ class RecordDoseDialog(QDialog):
         self.state.save(work, text, on_problems=problems, on_saved=lambda _v: self.accept())
 
 
-class EscalationDialog(QDialog):
-    """Escalation to the shorter interval: time, reason, the new next dose shown, an explicit confirmation."""
+class DecisionDialog(QDialog):
+    """A clinician's decision recorded with its time and reason, what it changes shown before it is
+    made, and an explicit confirmation (escalation, restart). Subclasses give the words, the
+    preview and the store call."""
 
-    def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
+    name = ""
+    verb = ""
+    placeholder = ""
+
+    def __init__(self, state: PatientState, title: str, confirm: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
-        every = notation.every_hours(state.protocol.schedule.escalated_interval_h)
-        self.setWindowTitle(f"Escalate anakinra to {every}")
+        self.setWindowTitle(title)
         self.time = TimeField(lambda: state.zone, state.now)
-        self.reason = QLineEdit(objectName="escalation_reason")
-        self.reason.setPlaceholderText("e.g. CRS progression to grade 2")
-        self.preview = QLabel(objectName="escalation_preview")
+        self.reason = QLineEdit(objectName=f"{self.name}_reason")
+        self.reason.setPlaceholderText(self.placeholder)
+        self.preview = QLabel(objectName=f"{self.name}_preview")
         self.preview.setWordWrap(True)
-        self.confirm = QCheckBox(f"I confirm: escalate to {every} (this cannot be undone;"
-                                 " a mistake is corrected as 'entered in error')")
+        self.confirm = QCheckBox(confirm)
         self.form_error = QLabel()
         self.messages = FieldMessages(self.form_error)
         form = QFormLayout()
@@ -433,33 +437,32 @@ class EscalationDialog(QDialog):
         form.addRow(self.confirm)
         form.addRow("", self.messages.label_for("confirm"))
         form.addRow("Decided by", QLabel(str(state.user) if state.user else "nobody signed in"))
-        self.ok = finish_dialog(self, form, self.form_error, "Escalate", self.submit)
+        self.ok = finish_dialog(self, form, self.form_error, self.verb.capitalize(), self.submit)
         self.time.edit.dateTimeChanged.connect(self._on_time_changed)
         self._on_time_changed()
 
     def _on_time_changed(self, *_args) -> None:
-        at = self.time.value()
         try:
-            result = self.state.evaluate_with(escalations=(Escalation(at=at, by="", reason="preview"),))
+            self.preview.setText(self.preview_text(self.time.value()))
         except CaseError as exc:
             self.preview.setText("⚠ " + "; ".join(p.message for p in exc.problems))
-            return
-        after = [d for d in result.doses if d.due >= at]
-        if after:
-            d = after[0]
-            self.preview.setText(f"After escalation the next dose is due {say.day_time(d.due, self.state.zone)}"
-                                 f" ({notation.mg(d.mg) if d.mg is not None else 'no weight'}), then"
-                                 f" {notation.every_hours(d.interval_h)}. The mg per dose is unchanged.")
-        else:
-            self.preview.setText("No dose due after this time.")
+
+    def preview_text(self, at: datetime) -> str:
+        raise NotImplementedError
+
+    def record(self, store, user, pid, at: datetime, reason: str):
+        raise NotImplementedError
+
+    def saved_text(self, at: datetime) -> str:
+        raise NotImplementedError
 
     def submit(self) -> None:
         reason = self.reason.text().strip()
         problems = []
         if not reason:
-            problems.append(Problem("reason", "Give the reason for escalating (e.g. CRS progression)."))
+            problems.append(Problem("reason", f"Give the reason to {self.verb} ({self.placeholder})."))
         if not self.confirm.isChecked():
-            problems.append(Problem("confirm", "Tick the confirmation to escalate."))
+            problems.append(Problem("confirm", f"Tick the confirmation to {self.verb}."))
         if problems:
             self.messages.show(problems)
             return
@@ -470,75 +473,61 @@ class EscalationDialog(QDialog):
             self.ok.setEnabled(True)
             self.messages.show(found)
 
-        self.state.save(lambda store, user, pid: store.add_escalation(user, pid, at=at, reason=reason),
-                        f"Escalated to {notation.every_hours(self.state.protocol.schedule.escalated_interval_h)}"
-                        f" at {say.day_time(at, self.state.zone)}",
+        self.state.save(lambda store, user, pid: self.record(store, user, pid, at, reason), self.saved_text(at),
                         on_problems=back, on_saved=lambda _v: self.accept())
 
 
-class RestartDialog(QDialog):
-    """Restart anakinra after its stop time (clinical-rules §6 rev 2): a prescriber's decision with
-    its time and reason, the first dose of the new course shown, and an explicit confirmation."""
+class EscalationDialog(DecisionDialog):
+    """Escalation to the shorter interval (clinical-rules §5): the next dose after it is shown."""
+
+    name, verb, placeholder = "escalation", "escalate", "e.g. CRS progression to grade 2"
 
     def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.state = state
-        self.setWindowTitle("Restart anakinra (new course)")
-        self.time = TimeField(lambda: state.zone, state.now)
-        self.reason = QLineEdit(objectName="restart_reason")
-        self.reason.setPlaceholderText("e.g. CRS grade 2 after the stop time")
-        self.preview = QLabel(objectName="restart_preview")
-        self.preview.setWordWrap(True)
-        self.confirm = QCheckBox("I confirm: restart anakinra as a new course (a mistake is corrected as"
-                                 " 'entered in error')")
-        self.form_error = QLabel()
-        self.messages = FieldMessages(self.form_error)
-        form = QFormLayout()
-        form.addRow("Decided at", self.time)
-        form.addRow("", self.messages.label_for("at"))
-        form.addRow("Reason", self.reason)
-        form.addRow("", self.messages.label_for("reason"))
-        form.addRow(self.preview)
-        form.addRow(self.confirm)
-        form.addRow("", self.messages.label_for("confirm"))
-        form.addRow("Decided by", QLabel(str(state.user) if state.user else "nobody signed in"))
-        self.ok = finish_dialog(self, form, self.form_error, "Restart", self.submit)
-        self.time.edit.dateTimeChanged.connect(self._on_time_changed)
-        self._on_time_changed()
+        every = notation.every_hours(state.protocol.schedule.escalated_interval_h)
+        super().__init__(state, f"Escalate anakinra to {every}",
+                         f"I confirm: escalate to {every} (this cannot be undone; a mistake is corrected as"
+                         " 'entered in error')", parent)
 
-    def _on_time_changed(self, *_args) -> None:
-        at = self.time.value()
-        try:
-            result = self.state.evaluate_with(restarts=(Restart(at=at, by="preview", reason="preview"),))
-        except CaseError as exc:
-            self.preview.setText("⚠ " + "; ".join(p.message for p in exc.problems))
-            return
+    def preview_text(self, at: datetime) -> str:
+        result = self.state.evaluate_with(escalations=(Escalation(at=at, by="preview", reason="preview"),))
+        after = [d for d in result.doses if d.due >= at]
+        if not after:
+            return "No dose due after this time."
+        d = after[0]
+        return (f"After escalation the next dose is due {say.day_time(d.due, self.state.zone)}"
+                f" ({notation.mg(d.mg) if d.mg is not None else 'no weight'}), then"
+                f" {notation.every_hours(d.interval_h)}. The mg per dose is unchanged.")
+
+    def record(self, store, user, pid, at: datetime, reason: str):
+        return store.add_escalation(user, pid, at=at, reason=reason)
+
+    def saved_text(self, at: datetime) -> str:
+        every = notation.every_hours(self.state.protocol.schedule.escalated_interval_h)
+        return f"Escalated to {every} at {say.day_time(at, self.state.zone)}"
+
+
+class RestartDialog(DecisionDialog):
+    """Restart anakinra after its stop time (clinical-rules §6 rev 2): the new course's first dose is shown."""
+
+    name, verb, placeholder = "restart", "restart", "e.g. CRS grade 2 after the stop time"
+
+    def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
+        super().__init__(state, "Restart anakinra (new course)",
+                         "I confirm: restart anakinra as a new course (a mistake is corrected as"
+                         " 'entered in error')", parent)
+
+    def preview_text(self, at: datetime) -> str:
+        result = self.state.evaluate_with(restarts=(Restart(at=at, by="preview", reason="preview"),))
         course = result.courses[-1] if result.courses else None
         first = next((d for d in result.doses if course is not None and d.course == course.number), None)
         if first is None:
-            self.preview.setText("No dose would be due.")
-            return
-        self.preview.setText(f"The new course's first dose is due {say.day_time(first.due, self.state.zone)}"
-                             f" ({notation.mg(first.mg) if first.mg is not None else 'no weight'}), then"
-                             f" {notation.every_hours(first.interval_h)}; it stops again by the same rule.")
+            return "No dose would be due."
+        return (f"The new course's first dose is due {say.day_time(first.due, self.state.zone)}"
+                f" ({notation.mg(first.mg) if first.mg is not None else 'no weight'}), then"
+                f" {notation.every_hours(first.interval_h)}; it stops again by the same rule.")
 
-    def submit(self) -> None:
-        reason = self.reason.text().strip()
-        problems = []
-        if not reason:
-            problems.append(Problem("reason", "Give the reason for restarting (e.g. CRS grade 2 after the stop)."))
-        if not self.confirm.isChecked():
-            problems.append(Problem("confirm", "Tick the confirmation to restart."))
-        if problems:
-            self.messages.show(problems)
-            return
-        at = self.time.value()
-        self.ok.setEnabled(False)
+    def record(self, store, user, pid, at: datetime, reason: str):
+        return store.add_restart(user, pid, at=at, reason=reason)
 
-        def back(found) -> None:
-            self.ok.setEnabled(True)
-            self.messages.show(found)
-
-        self.state.save(lambda store, user, pid: store.add_restart(user, pid, at=at, reason=reason),
-                        f"Anakinra restarted at {say.day_time(at, self.state.zone)}",
-                        on_problems=back, on_saved=lambda _v: self.accept())
+    def saved_text(self, at: datetime) -> str:
+        return f"Anakinra restarted at {say.day_time(at, self.state.zone)}"
