@@ -343,15 +343,6 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def _create(path: Path) -> bool:
     """Build a new database beside ``path`` and link it into place; False if one appeared meanwhile.
 
@@ -381,7 +372,7 @@ def _create(path: Path) -> bool:
         created = False
     finally:
         tmp.unlink(missing_ok=True)
-    _fsync_dir(path.parent)
+    files.fsync_dir(path.parent)
     return created
 
 
@@ -1027,7 +1018,7 @@ class Store:
         if exclusive:
             return files.place_exclusively(tmp, dest.parent, dest.stem, dest.suffix)
         os.replace(tmp, dest)
-        _fsync_dir(dest.parent)
+        files.fsync_dir(dest.parent)
         return dest
 
     def _backup_files(self) -> list[Path]:
