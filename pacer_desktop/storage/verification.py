@@ -115,21 +115,30 @@ def chain_problems(conn: sqlite3.Connection) -> tuple[list[str], int]:
 
 
 def table_problems(conn: sqlite3.Connection, table: str) -> list[str]:
+    """Every row of ``table`` against the hash the audit log recorded when it was written. The rows
+    and the audit log's records of them are read side by side in id order (the audit log's index on
+    table and row), so memory does not grow with the file."""
     from .store import _as_first_written, _canonical, _sha256
     found: list[str] = []
-    recorded = dict(conn.execute(
-        "SELECT row_id, content_sha256 FROM audit_log WHERE table_name = ?", (table,)).fetchall())
-    cur = conn.execute(f"SELECT * FROM [{table}] ORDER BY id")
+    recorded = conn.cursor().execute(
+        "SELECT row_id, content_sha256 FROM audit_log WHERE table_name = ? ORDER BY row_id", (table,))
+    cur = conn.cursor().execute(f"SELECT * FROM [{table}] ORDER BY id")
     names = [d[0] for d in cur.description]
+    record = next(recorded, None)
     for values in cur:
         row = dict(zip(names, values))
-        want = recorded.pop(row["id"], None)
-        if want is None:
+        while record is not None and record[0] < row["id"]:
+            found.append(f"{table} row {record[0]}: recorded in the audit log but missing (deleted outside PACER)")
+            record = next(recorded, None)
+        if record is None or record[0] != row["id"]:
             found.append(f"{table} row {row['id']}: not in the audit log (added outside PACER)")
-        elif _sha256(_canonical(row)) != want and _sha256(_canonical(_as_first_written(table, row))) != want:
+            continue
+        want, record = record[1], next(recorded, None)
+        if _sha256(_canonical(row)) != want and _sha256(_canonical(_as_first_written(table, row))) != want:
             found.append(f"{table} row {row['id']}: differs from what was recorded (changed outside PACER)")
-    for row_id in sorted(recorded):
-        found.append(f"{table} row {row_id}: recorded in the audit log but missing (deleted outside PACER)")
+    while record is not None:
+        found.append(f"{table} row {record[0]}: recorded in the audit log but missing (deleted outside PACER)")
+        record = next(recorded, None)
     return found
 
 

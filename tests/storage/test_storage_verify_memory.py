@@ -6,7 +6,6 @@ import sqlite3
 import tracemalloc
 from datetime import timedelta
 
-import pytest
 
 from pacer_desktop.storage import Store
 from pacer_desktop.storage.verification import table_problems
@@ -24,7 +23,6 @@ def _peak_checking(path) -> int:
         conn.close()
 
 
-@pytest.mark.xfail(strict=True, reason="the audit log's hashes of a table are all held in a dict")
 def test_checking_a_table_takes_the_same_memory_whatever_its_length(tmp_path):
     peaks = []
     for n in (200, 4000):
