@@ -191,3 +191,18 @@ def test_the_banner_says_overdue_when_the_header_does(qtbot, febrile):
     assert "dose OVERDUE since 4 Nov 11:00" in w.header.status.text()
     banner = w.grading.fever_banner.text()
     assert "The first dose is OVERDUE since 4 Nov 11:00: 59 mg IV (0.4 mL)" in banner and "DUE NOW" not in banner
+
+
+def test_the_flowsheet_shows_the_lines_given_held_and_restarted(qtbot, febrile, store, nurse):
+    """The flowsheet names the line a dose was given for, a held line with who and why (§5a)."""
+    w, pid = febrile(at(5, 0, 10))
+    store.add_medication(nurse, pid, at=at(4, 11, 5), drug="anakinra", dose_mg=Decimal(59), for_line=1)
+    store.add_dose_outcome(nurse, pid, line=2, outcome="held", at=at(4, 23, 5), reason="hypotension")
+    w.state.reload()
+    sheet = w.grading.flowsheet
+    values = {e.kind: sheet.cell_text(i, 2) for i, e in enumerate(sheet.rows)}
+    assert values["medication"] == "anakinra 59 mg, for line 1"
+    assert values["dose_outcome"] == "line 2 held, by AB (nurse): hypotension"
+    row = next(i for i, e in enumerate(sheet.rows) if e.kind == "dose_outcome")
+    sheet.table.selectRow(row)
+    assert not sheet.correct_button.isEnabled() and sheet.error_button.isEnabled()  # withdrawn, never edited
