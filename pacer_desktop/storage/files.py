@@ -188,24 +188,21 @@ def quick_check(path: Path) -> list[str]:
 def verify_file(path: Path, *, integrity: bool = True) -> list[str]:
     """Everything verify-db checks, on a read-only connection: the file is not changed."""
     from . import verification
-    from .store import _inspect, _readonly
-    path = Path(path)
-    if not path.exists():
-        raise StorageError(f"{path}: no such file")
-    _inspect(path, need_write=False)
-    conn = _readonly(path)
-    try:
-        return verification.problems(conn, integrity=integrity)
-    except sqlite3.DatabaseError as exc:
-        raise StorageError(damaged(path, exc)) from None
-    finally:
-        conn.close()
+    return _read_only(path, lambda conn: verification.problems(conn, integrity=integrity))
 
 
 def verify_report(path: Path, *, anchor: object = None):
     """Everything verify-db checks and says (:func:`verification.report`), read-only; the anchors
     are those beside the backups in the ``backups`` folder next to ``path``."""
     from . import verification
+    path = Path(path)
+    return _read_only(path, lambda conn: verification.report(conn, backups=path.parent / "backups",
+                                                              stem=path.stem, anchor=anchor))
+
+
+def _read_only(path: Path, check):
+    """``check(conn)`` on a read-only connection to the PACER database at ``path``, which must
+    exist and pass the open check; SQLite's errors become the damaged-file message."""
     from .store import _inspect, _readonly
     path = Path(path)
     if not path.exists():
@@ -213,7 +210,7 @@ def verify_report(path: Path, *, anchor: object = None):
     _inspect(path, need_write=False)
     conn = _readonly(path)
     try:
-        return verification.report(conn, backups=path.parent / "backups", stem=path.stem, anchor=anchor)
+        return check(conn)
     except sqlite3.DatabaseError as exc:
         raise StorageError(damaged(path, exc)) from None
     finally:

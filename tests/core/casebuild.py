@@ -59,3 +59,15 @@ def fever_case(first: str = "2026-11-04T07:00:00-06:00", gap_h: float = 4, **kw:
 
 def evaluate(c: dict):
     return evaluate_text(json.dumps(c))
+
+
+def paths_in(node: Any, prefix: tuple = ()):
+    """Every key path into a case's JSON data: ``("temperatures", 0, "value")``, …"""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield prefix + (k,)
+            yield from paths_in(v, prefix + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield prefix + (i,)
+            yield from paths_in(v, prefix + (i,))

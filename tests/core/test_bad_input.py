@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from pacer_desktop.cli import main
 from pacer_desktop.core.errors import CaseError
 from pacer_desktop.evaluation import evaluate_text
-from tests.core.casebuild import assessment, case, crs, icans, temp
+from tests.core.casebuild import assessment, case, crs, icans, paths_in, temp
 from tests.paths import EXAMPLES
 
 BAD = {
@@ -124,18 +124,9 @@ def mutate(draw_value, key_path):
     return data
 
 
-def _paths(node, prefix=()):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield prefix + (k,)
-            yield from _paths(v, prefix + (k,))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield prefix + (i,)
-            yield from _paths(v, prefix + (i,))
 
 
-PATHS = list(_paths(EXAMPLE))
+PATHS = list(paths_in(EXAMPLE))
 
 
 def _evaluates_or_refuses(text: str) -> None:

@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pacer_desktop.cli import main
+from tests.core.casebuild import paths_in
 from tests.paths import EXAMPLES
 
 EXAMPLE = json.loads((EXAMPLES / "01-standard-course.case.json").read_text(), parse_float=Decimal)
@@ -108,18 +109,9 @@ json_values = st.recursive(
 )
 
 
-def _paths(node: Any, prefix: tuple = ()):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield prefix + (k,)
-            yield from _paths(v, prefix + (k,))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield prefix + (i,)
-            yield from _paths(v, prefix + (i,))
 
 
-PATHS = list(_paths(EXAMPLE))
+PATHS = list(paths_in(EXAMPLE))
 
 
 def _at(node: Any, path: tuple) -> Any:

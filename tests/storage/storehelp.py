@@ -31,3 +31,13 @@ def leftovers(path: Path) -> list[str]:
     """SQLite side files next to ``path`` (there must be none beside a refused file)."""
     return [p.name for p in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"),
                              path.with_name(path.name + "-journal")) if p.exists()]
+
+
+def filled(path: Path, temperatures: int = 3) -> int:
+    """A database at ``path`` with one patient and ``temperatures`` readings; the patient's id."""
+    from decimal import Decimal
+    with Store.open(path, keep_backups=0) as s:
+        pid = add_patient(s)
+        for i in range(temperatures):
+            s.add_temperature(NURSE, pid, at=hours_ago(60 - i / 10), value=Decimal("37.2"), unit="C")
+    return pid

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 
 from pacer_desktop.storage import Store, store as store_module
 from tests.storage.storehelp import NURSE, add_patient, hours_ago

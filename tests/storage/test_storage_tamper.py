@@ -15,17 +15,12 @@ from pathlib import Path
 
 from pacer_desktop.cli import main
 from pacer_desktop.storage import Store
-from tests.storage.storehelp import NURSE, add_patient, hours_ago
+from tests.storage.storehelp import NURSE, filled, add_patient, hours_ago
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
-def _filled(path: Path, temperatures: int = 3) -> int:
-    with Store.open(path, keep_backups=0) as s:
-        pid = add_patient(s)
-        for i in range(temperatures):
-            s.add_temperature(NURSE, pid, at=hours_ago(60 - i / 10), value=Decimal("37.2"), unit="C")
-    return pid
+_filled = filled  # one patient, a few readings (storehelp)
 
 
 def _run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -20,15 +20,10 @@ from pacer_desktop.cli import main
 from pacer_desktop.core.errors import CaseError
 from pacer_desktop.storage import CorruptDatabase, Store, StorageError
 from pacer_desktop.storage import store as store_module
-from tests.storage.storehelp import NURSE, add_patient, hours_ago, leftovers, sha256
+from tests.storage.storehelp import NURSE, filled, add_patient, hours_ago, leftovers, sha256
 
 
-def _filled(path: Path, temperatures: int = 3) -> int:
-    with Store.open(path, keep_backups=0) as s:
-        pid = add_patient(s)
-        for i in range(temperatures):
-            s.add_temperature(NURSE, pid, at=hours_ago(60 - i / 10), value=Decimal("37.2"), unit="C")
-    return pid
+_filled = filled  # one patient, a few readings (storehelp)
 
 
 def _temperature_ids(path: Path) -> list[int]:
