@@ -11,3 +11,8 @@ DOCUMENTS: dict[str, tuple[str, str, str]] = {
     "eligibility": ("Eligibility checklist", "eligibility_checklist", "eligibility_checklist"),
     "grading": ("Daily grading summary", "grading_summary", "grading_summary"),
 }
+
+
+def document_title(kind: str) -> str:
+    """The title of a kind of document, as the Print menu, the preview and the print record show it."""
+    return DOCUMENTS[kind][0]

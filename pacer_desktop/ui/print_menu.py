@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 
+from ..reports import document_title
+
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
@@ -17,11 +19,6 @@ if TYPE_CHECKING:
 KINDS = ("order", "mar", "eligibility", "grading")
 #: The document Ctrl+P prints from each screen, by screen index (grading, dose, eligibility).
 NATURAL_DOCUMENT = ("grading", "order", "eligibility")
-
-
-def document_title(kind: str) -> str:
-    from ..reports import DOCUMENTS
-    return DOCUMENTS[kind][0]
 
 
 def install(window: MainWindow) -> None:

@@ -21,8 +21,8 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
 
+from ..reports import document_title
 from .patient_state import PatientState
-from .print_menu import document_title
 
 PAPERS = (("letter", "Letter"), ("a4", "A4"))
 
