@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from pacer_desktop.cli import main
-from pacer_desktop.reports.commands import _storage
+from pacer_desktop.cli.printing import _storage
 
 from tests.reports.pdfcheck import A4_PT, ESCALATED, STANDARD, page_sizes, pdf_text, unsafe_notations
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .common import EXIT_FAILED, EXIT_INPUT, EXIT_OK
+
 KINDS = ("order", "mar", "eligibility", "grading")
-EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 
 
 def register(subparsers) -> None:
@@ -37,8 +38,9 @@ def register(subparsers) -> None:
 def cmd_print(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .content import NOT_GIVEN, NothingToPrint, PatientHeader, content_sha256
-    from .documents import DOCUMENTS, make_job, render, write_pdf
+    from ..reports.content import NOT_GIVEN, NothingToPrint, PatientHeader, content_sha256
+    from ..reports import document_title
+    from ..reports.documents import make_job, render, write_pdf
 
     if args.mrn is not None and (args.name or args.mrn_label):
         return _input_error("--name and --mrn-label go with --case; with --mrn they come from the database")
@@ -96,8 +98,7 @@ def cmd_print(args: argparse.Namespace) -> int:
             return _input_error(str(exc))
         write_pdf(Path(args.output), pdf)
         digest = content_sha256(job)
-        title = DOCUMENTS[args.kind][0]
-        print(f"{title}: {args.output} (content SHA-256 {digest})", file=sys.stderr)
+        print(f"{document_title(args.kind)}: {args.output} (content SHA-256 {digest})", file=sys.stderr)
         return _record(storage, store, user, patient_id, job, digest, args)
     finally:
         if store is not None:
@@ -112,7 +113,7 @@ def _record(storage, store, user, patient_id, job, digest: str, args: argparse.N
     if user is None:
         print("not recorded: give --user INITIALS:ROLE to record who printed this document", file=sys.stderr)
         return EXIT_OK
-    from .documents import record_print
+    from ..reports.documents import record_print
     source = f"from case file {args.case}" if args.case is not None else None
     try:
         if store is None:

@@ -11,24 +11,13 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
-
-
-def _user(args: argparse.Namespace):
-    from ..storage.location import workstation_name
-    from ..storage.store import User
-    return User.parse(args.user, args.workstation or workstation_name())
-
-
-def _now(args: argparse.Namespace):
-    from ..storage.commands import _parse_now
-    return _parse_now(args.now)
+from .common import EXIT_INPUT, EXIT_OK, add_user_options, parse_now, user_of
 
 
 def cmd_export_redcap(args: argparse.Namespace) -> int:
     from ..storage import Store
-    from .redcap import export_redcap
-    user, now = _user(args), _now(args)
+    from ..exports.redcap import export_redcap
+    user, now = user_of(args), parse_now(args.now)
     with Store.open() as store:
         if args.all:
             patients = store.patients()
@@ -49,8 +38,8 @@ def cmd_export_redcap(args: argparse.Namespace) -> int:
 
 def cmd_export_fhir(args: argparse.Namespace) -> int:
     from ..storage import Store
-    from .fhir import export_fhir
-    user, now = _user(args), _now(args)
+    from ..exports.fhir import export_fhir
+    user, now = user_of(args), parse_now(args.now)
     with Store.open() as store:
         record = store.patient_by_mrn(args.mrn)
         print(export_fhir(store, user, record.id, Path(args.output), now=now), file=sys.stderr)
@@ -58,9 +47,7 @@ def cmd_export_fhir(args: argparse.Namespace) -> int:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--user", required=True, metavar="INITIALS:ROLE",
-                   help="who exports, e.g. RS:research; recorded in the audit log with the export")
-    p.add_argument("--workstation", metavar="NAME", help="this workstation's name (default: the host name)")
+    add_user_options(p, "who exports, e.g. RS:research; recorded in the audit log with the export")
     p.add_argument("--now", metavar="TIME", help="the patients as known at this ISO 8601 time with its UTC offset"
                    " (default: the present time, as the window shows them)")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from .common import EXIT_OK
+
 SHOTS = (("1-temperature-and-grading", 0, 0), ("2-temperature-chart", 0, 1),
          ("3-dose-and-schedule", 1, None), ("4-eligibility", 2, None))
 
@@ -36,7 +38,7 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
         from PySide6.QtWidgets import QApplication
 
         from ..storage import Store, User
-        from .main_window import MainWindow
+        from ..ui.main_window import MainWindow
         app = QApplication.instance() or QApplication([])
         store = Store.open(Path(tmp) / "screenshot.sqlite3", keep_backups=0)
         try:
@@ -57,4 +59,4 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
             window.close()
         finally:
             store.close()
-    return 0
+    return EXIT_OK

@@ -10,52 +10,30 @@ import argparse
 import sys
 from pathlib import Path
 
-from .location import workstation_name
-
-EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+from .common import EXIT_FAILED, EXIT_OK, add_user_options, parse_now, read_input, user_of
 
 _DB_NOTE = ("The database is the one given with `pacer-desktop --db PATH`, else $PACER_DB, else "
             "pacer.sqlite3 in this user's data folder.")
 
 
 def _open():
-    from .store import Store
+    from ..storage.store import Store
     return Store.open()
 
 
 def _user(args: argparse.Namespace):
     """The ``--user`` given; a bad one is bad input (exit 2), naming the option."""
     from ..core.errors import CaseError, Problem
-    from .errors import StorageError
-    from .store import User
+    from ..storage.errors import StorageError
     try:
-        return User.parse(args.user, args.workstation or workstation_name())
+        return user_of(args)
     except StorageError as exc:
         raise CaseError([Problem("--user", str(exc))]) from None
 
 
-def _parse_now(text: str | None):
-    if not text:
-        return None
-    from datetime import datetime
-
-    from ..core.errors import CaseError, Problem
-    from ..core.timeutil import check_year
-    try:
-        now = datetime.fromisoformat(text)
-    except ValueError:
-        now = None
-    if now is None or now.tzinfo is None or now.utcoffset() is None:
-        raise CaseError([Problem("--now", f"{text!r} is not an ISO 8601 date and time with a UTC offset")])
-    if problem := check_year(now):  # as in a case file (case-format rev 2); year 9999 overflowed
-        raise CaseError([Problem("--now", problem)])
-    return now
-
-
 def cmd_import_case(args: argparse.Namespace) -> int:
-    from ..cli import _read_input
     from ..core.caseio import parse_case
-    case = parse_case(_read_input(args.case))
+    case = parse_case(read_input(args.case))
     user = _user(args)
     with _open() as store:
         patient_id = store.import_case(user, case, mrn=args.mrn, name=args.name, study_id=args.study_id)
@@ -64,7 +42,7 @@ def cmd_import_case(args: argparse.Namespace) -> int:
 
 
 def cmd_export_case(args: argparse.Namespace) -> int:
-    now = _parse_now(args.now)
+    now = parse_now(args.now)
     with _open() as store:
         if args.all:
             store.export_all(sys.stdout, now=now)
@@ -81,7 +59,7 @@ def evaluate_stored(mrn: str, now: str | None = None):
     from datetime import UTC, datetime
 
     from ..evaluation import evaluate_case
-    at = _parse_now(now) or datetime.now(UTC)
+    at = parse_now(now) or datetime.now(UTC)
     with _open() as store:
         case = store.case_for(store.patient_by_mrn(mrn).id, now=at)
     return evaluate_case(case)
@@ -91,7 +69,7 @@ def _parse_anchor(text: str | None):
     if text is None:
         return None
     from ..core.errors import CaseError, Problem
-    from .anchors import parse
+    from ..storage.anchors import parse
     anchor = parse(text)
     if anchor is None:
         raise CaseError([Problem("--anchor", f"{text!r} is not LENGTH:HEAD, the number of audit rows and the"
@@ -102,8 +80,8 @@ def _parse_anchor(text: str | None):
 def cmd_verify_db(args: argparse.Namespace) -> int:
     """Checks the file through a read-only connection: verify-db writes nothing (issue 17). Exit 1
     on any problem, and also when edits cannot be checked here (the audit key is not here)."""
-    from .files import verify_report
-    from .location import default_db_path
+    from ..storage.files import verify_report
+    from ..storage.location import default_db_path
     anchor = _parse_anchor(args.anchor)
     path = default_db_path()
     found = verify_report(path, anchor=anchor)
@@ -126,7 +104,7 @@ def cmd_verify_db(args: argparse.Namespace) -> int:
 def cmd_key(args: argparse.Namespace) -> int:
     """``key export --out FILE`` / ``key import FILE``: the installation's audit key, for an
     administrator moving a database between workstations; each is recorded in the audit log."""
-    from . import keys
+    from ..storage import keys
     user = _user(args)
     if args.key_action == "export":
         fp = keys.export_key(Path(args.out))
@@ -152,14 +130,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """Restore works over a damaged file too: it is copied aside byte for byte, never deleted."""
-    from . import files
-    from .errors import CorruptDatabase
-    from .files import restore_over_damaged
-    from .location import default_db_path
+    from ..storage import files
+    from ..storage.errors import CorruptDatabase
+    from ..storage.files import restore_over_damaged
+    from ..storage.location import default_db_path
     user = _user(args)
     backup = Path(args.file)
-    from .files import trusted_backup
-    from .store import Store
+    from ..storage.files import trusted_backup
+    from ..storage.store import Store
     trusted_backup(backup)  # before anything is opened, copied or replaced
     path = default_db_path()
     # The whole file is checked read-only first: a damaged one is neither opened for writing nor
@@ -179,16 +157,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_salvage(args: argparse.Namespace) -> int:
-    from .salvage import salvage
+    from ..storage.salvage import salvage
     report = salvage(Path(args.damaged), Path(args.to))
     print(report.text())
     return EXIT_OK
 
 
 def _user_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--user", required=True, metavar="INITIALS:ROLE",
-                   help="who is writing, e.g. AB:nurse (roles: nurse, prescriber, pharmacist, research)")
-    p.add_argument("--workstation", metavar="NAME", help="this workstation's name (default: the host name)")
+    add_user_options(p, "who is writing, e.g. AB:nurse (roles: nurse, prescriber, pharmacist, research)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

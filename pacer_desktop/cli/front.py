@@ -7,7 +7,6 @@ one-line message (set PACER_DEBUG=1 for the traceback).
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import sys
@@ -17,50 +16,33 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import argparse  # imported by build_parser: the window's start never needs it
 
-EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+from .common import EXIT_FAILED, EXIT_INPUT, EXIT_OK, InputError, read_input
 
 
 def _version_text() -> str:
-    from . import __version__, protocols
+    from .. import __version__, protocols
     p = protocols.load()
     return f"pacer-desktop {__version__}\nprotocol {p.id} (sha256 {p.sha256})"
 
 
-def _read_input(path: str) -> bytes:
-    if path == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a case file") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
-
-
-class InputError(Exception):
-    """A problem with what the user gave; printed as it is, exit 2."""
-
-
 def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.mrn:
-        from .storage.commands import evaluate_stored
+        from .storage import evaluate_stored
         result = evaluate_stored(args.mrn, args.now)
     elif args.now:
         raise InputError("--now goes with --mrn: a case file gives its own `now`")
     elif args.case is None:
         raise InputError("give a case file (or - for standard input) or --mrn of a stored patient")
     else:
-        from .evaluation import evaluate_text
-        result = evaluate_text(_read_input(args.case))
-    from .core.result import to_json
+        from ..evaluation import evaluate_text
+        result = evaluate_text(read_input(args.case))
+    from ..core.result import to_json
     print(json.dumps(to_json(result), indent=1 if args.pretty else None, ensure_ascii=False))
     return EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .core.caseio import json_schema
+    from ..core.caseio import json_schema
     print(json.dumps(json_schema(), indent=1))
     return EXIT_OK
 
@@ -89,26 +71,14 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Print the JSON Schema of the case file, generated from the engine's models.")
     p.set_defaults(func=cmd_schema)
 
-    for module_name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue  # that part of the application is not built yet
+    # Each group of commands adds its own with ``register(subparsers)``. None of these modules
+    # imports anything heavy (Qt, reportlab, sqlite_utils) at module level: parsing runs on every
+    # start of the command line. They are imported here, not above: the window's start needs none.
+    from .. import selftest
+    from . import exports, printing, screenshot, storage
+    for module in (storage, printing, exports, screenshot, selftest):
         module.register(sub)
     return parser
-
-
-#: Modules that add their own commands with ``register(subparsers)``. They must import nothing
-#: heavy at module level (Qt, reportlab, sqlite_utils): parsing runs on every start.
-COMMAND_MODULES = (
-    "pacer_desktop.storage.commands",
-    "pacer_desktop.reports.commands",
-    "pacer_desktop.exports.commands",
-    "pacer_desktop.ui.commands",
-    "pacer_desktop.selftest",
-)
 
 
 def window_request(argv: list[str]) -> tuple[bool, str | None]:
@@ -137,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             print(_version_text())
             return EXIT_OK
         if args is None or args.command is None:  # no command: open the window (on the --db database, if given)
-            from .ui.app import run
+            from ..ui.app import run
             return run(db, fast_exit=True)
         return args.func(args)
     except KeyboardInterrupt:
@@ -147,9 +117,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _report(exc: BaseException) -> int:
-    from .core.errors import CaseError
-    from .core.protocol import ProtocolError
-    from .storage.errors import StorageError
+    from ..core.errors import CaseError
+    from ..core.protocol import ProtocolError
+    from ..storage.errors import StorageError
     if isinstance(exc, SystemExit):
         raise exc
     if isinstance(exc, CaseError):
@@ -170,7 +140,3 @@ def _report(exc: BaseException) -> int:
     print(f"pacer-desktop: unexpected error ({type(exc).__name__}: {exc}). "
           "Run again with PACER_DEBUG=1 to see the details.", file=sys.stderr)
     return EXIT_FAILED
-
-
-if __name__ == "__main__":
-    sys.exit(main())
