@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.xfail(strict=True, reason="issue 18: core/permissions.py does not exist yet")
-
 ROLES = ("nurse", "pharmacist", "prescriber", "research", "admin")
 
 # action -> the roles with a ✔ in the issue's table (rows split into the actions the program does)
