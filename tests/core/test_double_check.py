@@ -12,7 +12,6 @@ import pytest
 from pacer_desktop import protocols
 from pacer_desktop.core.dose import WeightEntry, calculate_dose
 
-pytestmark = pytest.mark.xfail(strict=True, reason="issue 18: core/double_check.py does not exist yet")
 
 P = protocols.load()
 WEIGHED = datetime(2026, 11, 4, 8, tzinfo=UTC)
