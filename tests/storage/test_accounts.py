@@ -13,7 +13,6 @@ import pytest
 
 from pacer_desktop.storage import Store
 
-pytestmark = pytest.mark.xfail(strict=True, reason="issue 18: storage/accounts.py does not exist yet")
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 ADMIN_PIN, NURSE_PIN, PHARM_PIN, PRESC_PIN = "135790", "246802", "357913", "468024"
@@ -39,9 +38,9 @@ def clock():
 
 @pytest.fixture
 def accounts(store, clock, monkeypatch):
-    from pacer_desktop.storage import accounts as module
-    monkeypatch.setattr(module, "SCRYPT_PARAMS", module.ScryptParams(n=2 ** 10, r=8, p=1))  # fast tests
-    return module.Accounts(store, clock=clock, workstation="ward-3-pc1")
+    from pacer_desktop.storage import accounts, pins
+    monkeypatch.setattr(pins, "SCRYPT_PARAMS", pins.ScryptParams(n=2 ** 10, r=8, p=1))  # fast tests
+    return accounts.Accounts(store, clock=clock, workstation="ward-3-pc1")
 
 
 @pytest.fixture
@@ -106,7 +105,7 @@ def test_an_unknown_role_is_refused(accounts, ward):
 # -- the PIN is kept only as a slow salted hash ---------------------------------------------------
 
 def test_the_pin_is_stored_only_as_a_salted_scrypt_hash_with_its_parameters(accounts, ward, db_path):
-    from pacer_desktop.storage import accounts as module
+    from pacer_desktop.storage import pins as module
     rows = sqlite3.connect(db_path).execute("SELECT initials, pin_hash FROM users ORDER BY id").fetchall()
     hashes = [h for _, h in rows]
     assert all(h.startswith("scrypt:1024:8:1:") for h in hashes)
@@ -118,12 +117,12 @@ def test_the_pin_is_stored_only_as_a_salted_scrypt_hash_with_its_parameters(acco
 
 
 def test_the_shipped_parameters_are_scrypts_interactive_ones():
-    from pacer_desktop.storage.accounts import SCRYPT_PARAMS
+    from pacer_desktop.storage.pins import SCRYPT_PARAMS
     assert (SCRYPT_PARAMS.n, SCRYPT_PARAMS.r, SCRYPT_PARAMS.p) == (2 ** 14, 8, 1)
 
 
 def test_raised_parameters_still_check_old_hashes_and_rehash_at_sign_in(accounts, ward, monkeypatch, db_path):
-    from pacer_desktop.storage import accounts as module
+    from pacer_desktop.storage import pins as module
     monkeypatch.setattr(module, "SCRYPT_PARAMS", module.ScryptParams(n=2 ** 11, r=8, p=1))
     accounts.sign_in("NU", NURSE_PIN)
     [stored] = sqlite3.connect(db_path).execute("SELECT pin_hash FROM users WHERE initials = 'NU'").fetchone()
@@ -230,10 +229,12 @@ def test_deactivation_keeps_the_account_and_refuses_sign_in(accounts, ward, stor
     with pytest.raises(_error(), match="NU is deactivated"):
         accounts.change_pin(nurse, NURSE_PIN, "999999")  # a session opened before is no longer good
     assert [(u.initials, u.active) for u in accounts.users()][1] == ("NU", False)
+    raw = sqlite3.connect(db_path, isolation_level=None)
     with pytest.raises(sqlite3.DatabaseError, match="never deleted"):
-        sqlite3.connect(db_path).execute("DELETE FROM users WHERE initials = 'NU'")
+        raw.execute("DELETE FROM users WHERE initials = 'NU'")
     with pytest.raises(sqlite3.DatabaseError, match="initials"):
-        sqlite3.connect(db_path).execute("UPDATE users SET initials = 'XX' WHERE initials = 'NU'")
+        raw.execute("UPDATE users SET initials = 'XX' WHERE initials = 'NU'")
+    raw.close()
     assert "deactivate NU" in actions(store)
 
 
@@ -297,7 +298,7 @@ def test_every_account_event_is_in_the_one_audit_chain(accounts, ward, store):
     assert actions(store) == [
         "add user AD (admin)", "sign in", "add user NU (nurse)", "add user PH (pharmacist)",
         "add user PR (prescriber)", "reset PIN of PH", "deactivate PR", "sign-in failed: wrong PIN",
-        "sign record_weight"]
+        "wrong-PIN count cleared", "sign record_weight"]  # the right PIN ends the run of wrong ones
     assert {r["entered_by"] for r in store.audit()} == {"AD", "NU"}
     assert store.verify() == []
 
@@ -324,4 +325,17 @@ def test_the_released_schema_5_file_upgrades_with_no_users(tmp_path, clock):
         accounts.create_first_admin("AD", name="Ada Admin", pin=ADMIN_PIN)
         pid = s.patient_by_mrn("SCHEMA-SAMPLE").id
         assert {e.entered_by for e in s.entries(pid)} == {"ZZ"}  # old entries keep their initials
+        assert s.verify() == []
+
+
+def test_the_released_schema_6_file_opens_with_its_administrator_and_signature(tmp_path, clock):
+    from pacer_desktop.storage.accounts import Accounts
+    copy = tmp_path / "v6.sqlite3"
+    shutil.copyfile(DATA / "pacer-schema-6.sqlite3", copy)
+    with Store.open(copy) as s:
+        accounts = Accounts(s, clock=clock, workstation="ward-3-pc1")
+        assert [(u.initials, u.role, u.active) for u in accounts.users()] == [("AD", "admin", True)]
+        [sig] = accounts.signatures(None, None)
+        assert (sig.initials, sig.role, sig.action, sig.meaning) == ("AD", "admin", "restore", "sample signature")
+        assert accounts.sign_in("AD", ADMIN_PIN).role == "admin"
         assert s.verify() == []
