@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ..core import permissions
 from ..core.structure import Frozen, model
+from . import limits
 from .errors import StorageError
 from .location import pin_lockout_setting, workstation_name
 from .pins import hash_pin, is_current, pin_matches
@@ -239,6 +240,8 @@ class Accounts:
         permissions.needs_signature(action)  # an unknown action is a programming error
         if not (meaning or "").strip():
             raise AccountError("a signature needs its meaning (e.g. “verified dose”)")
+        if too_long := limits.problems({"meaning": meaning, "detail": detail or ""}):
+            raise AccountError(str(too_long[0]))
         with self._store._transaction():
             row, refused = self._authenticate(initials, pin, "signature")
             if not refused:

@@ -341,7 +341,6 @@ def test_the_released_schema_6_file_opens_with_its_administrator_and_signature(t
         assert s.verify() == []
 
 
-@pytest.mark.xfail(strict=True, reason="a signature's meaning is not yet held to the text limit")
 def test_a_signature_meaning_is_held_to_the_text_limit(accounts, ward, store):
     with pytest.raises(_error(), match="meaning: at most"):
         accounts.sign("PH", PHARM_PIN, action="verify_dose", meaning="x" * 5000)
