@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 APP_NAME = "PACER Desktop"
@@ -52,3 +53,25 @@ def default_db_path() -> Path:
         return Path(configured).expanduser()
     from platformdirs import user_data_dir
     return Path(user_data_dir(APP_NAME, appauthor=False)) / FILE_NAME
+
+
+#: Wrong PINs in a row that lock an account, and for how long (issue 18), when not set.
+DEFAULT_PIN_ATTEMPTS = 5
+DEFAULT_PIN_LOCK_MINUTES = 15
+
+
+def pin_lockout_setting() -> tuple[int, timedelta]:
+    """How many wrong PINs in a row lock an account (``$PACER_PIN_ATTEMPTS``, else 5) and for how
+    long (``$PACER_PIN_LOCK_MINUTES``, else 15 minutes); both whole numbers of at least 1."""
+    return (_positive_whole("PACER_PIN_ATTEMPTS", DEFAULT_PIN_ATTEMPTS, "wrong PINs"),
+            timedelta(minutes=_positive_whole("PACER_PIN_LOCK_MINUTES", DEFAULT_PIN_LOCK_MINUTES, "minutes")))
+
+
+def _positive_whole(name: str, default: int, unit: str) -> int:
+    configured = os.environ.get(name, "").strip()
+    if not configured:
+        return default
+    if not configured.isascii() or not configured.isdigit() or int(configured) < 1:
+        from .errors import StorageError
+        raise StorageError(f"{name}: {configured!r} is not a whole number of {unit} (1 or more)")
+    return int(configured)

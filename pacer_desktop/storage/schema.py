@@ -72,7 +72,8 @@ _INITIAL_APPEND_ONLY = (
 )
 
 #: Every table whose rows may never change once written (triggers enforce it); the log stays last.
-APPEND_ONLY_TABLES = (*_INITIAL_APPEND_ONLY[:-1], "acknowledgements", "dose_outcomes", "restarts", "audit_log")
+APPEND_ONLY_TABLES = (*_INITIAL_APPEND_ONLY[:-1], "acknowledgements", "dose_outcomes", "restarts", "signatures",
+                      "audit_log")
 
 #: Tables whose rows are recorded in the audit log (everything but the log itself).
 AUDITED_TABLES = APPEND_ONLY_TABLES[:-1]
@@ -190,6 +191,33 @@ def audit_hmac(db: Database) -> None:
     the installation's secret (storage/keys.py), as ``<key id>:<hex>``; rows written before have
     none (NULL). The row's own ``sha256`` never covers this column."""
     db["audit_log"].add_column("hmac", str)
+
+
+@migrations(name="0006_people")
+def people(db: Database) -> None:
+    """Issue 18: accounts and signatures (storage/accounts.py).
+
+    ``users`` holds one row per person, kept for ever (deactivated, never deleted, so every past
+    entry keeps its author); its state (PIN hash, flags, wrong-PIN count, lock) changes in place,
+    each change audited with the row's new hash. ``signatures`` is append-only: who (initials, name
+    and role at that moment), when, the action and its meaning, and what was signed (table, row)."""
+    db["users"].create({
+        "id": int, "initials": str, "name": str, "role": str, "pin_hash": str, "active": int,
+        "must_change_pin": int, "failed_pins": int, "locked_until": str, "created_at": str, "created_by": str,
+    }, pk="id", not_null={"initials", "name", "role", "pin_hash", "active", "must_change_pin", "failed_pins",
+                          "created_at", "created_by"})
+    db["users"].create_index(["initials"], unique=True)
+    db.execute("CREATE TRIGGER users_no_delete BEFORE DELETE ON users BEGIN SELECT RAISE(ABORT,"
+               " 'users are never deleted: deactivate the account instead'); END")
+    db.execute("CREATE TRIGGER users_keep_identity BEFORE UPDATE OF id, initials, created_at, created_by"
+               " ON users BEGIN SELECT RAISE(ABORT, 'a user''s initials are their ID and never change'); END")
+    db["signatures"].create({"id": int, "patient_id": int, **_TIMED, "action": str, "meaning": str, "name": str,
+                             "table_name": str, "row_id": int, "detail": str, **_ATTRIBUTION},
+                            pk="id", not_null=_NOT_NULL | {"at", "at_offset_s", "action", "meaning", "name"},
+                            foreign_keys=_PATIENT_FK)
+    db["signatures"].create_index(["table_name", "row_id"])
+    db["signatures"].create_index(["patient_id"])
+    _append_only_triggers(db, "signatures")
 
 
 def schema_version() -> int:

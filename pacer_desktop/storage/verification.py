@@ -38,6 +38,9 @@ def problems(conn: sqlite3.Connection, *, integrity: bool = True, hmac: bool = T
     for table in schema.AUDITED_TABLES:
         if table in tables:
             found += table_problems(conn, table)
+    if "users" in tables:  # issue 18: accounts change in place, each change audited with its hash
+        from .accounts import problems as account_problems
+        found += account_problems(conn)
     return found
 
 

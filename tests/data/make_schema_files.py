@@ -7,7 +7,8 @@ version of the application wrote. The rows are the first worked example, importe
 schema 2 on, one acknowledged prompt; from schema 3 on, one line held (rules §5a); from schema 4 on,
 the sample patient has the study ID PACER-000 (issue 19); from schema 5 on, the audit rows carry
 an HMAC made with the key of the installation that ran this script (issue 17, point 8; that key is
-not kept, so on any other workstation these rows read as "cannot be checked here").
+not kept, so on any other workstation these rows read as "cannot be checked here"); from schema 6
+on, an administrator AD (PIN 135790) and one signature of hers (issue 18).
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ def main() -> Path:
         store.add_weight(user, pid, at=first.at, kg=Decimal("23.5"))
         latest = store.entries(pid, "assessment")[-1]
         store.acknowledge(user, pid, alert="consider_escalation", assessment_at=latest.at, note="sample")
+        from pacer_desktop.storage.accounts import Accounts
+        accounts = Accounts(store, workstation="schema-file-maker")
+        accounts.create_first_admin("AD", name="Ada Admin", pin="135790")
+        accounts.sign("AD", "135790", action="restore", meaning="sample signature")
     return out
 
 

@@ -26,6 +26,11 @@ def window(qtbot, store, qapp):
     yield w
     w.ops.wait()
     w.close()
+    # Deleted, not only closed: its minute timer would tick on the closed store a minute later,
+    # failing whichever test is running then (as tests/ui/conftest.py does for its windows).
+    from PySide6.QtCore import QCoreApplication, QEvent
+    w.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def test_the_new_patient_form_takes_the_study_id(qtbot, window, store):

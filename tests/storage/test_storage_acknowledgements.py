@@ -96,8 +96,8 @@ def test_schema_1_is_upgraded_with_the_acknowledgements_migration(tmp_path):
     copy = tmp_path / "old.sqlite3"
     shutil.copyfile(DATA / "pacer-schema-1.sqlite3", copy)
     with Store.open(copy) as s:
-        assert [m.name for m in schema.migrations.applied(s.db)] == ["0001_initial", "0002_acknowledgements", "0003_lines_and_restarts", "0004_study_id", "0005_audit_hmac"]
-        assert s.db.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version() == 5
+        assert [m.name for m in schema.migrations.applied(s.db)] == ["0001_initial", "0002_acknowledgements", "0003_lines_and_restarts", "0004_study_id", "0005_audit_hmac", "0006_people"]
+        assert s.db.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version() == 6
         assert s.verify() == []  # the new table's triggers are there; the old rows and chain intact
         patient = s.patient_by_mrn("SCHEMA-SAMPLE")
         assert s.acknowledgements(patient.id) == []
@@ -114,7 +114,7 @@ def test_the_released_schema_2_file_opens_with_its_acknowledgement(tmp_path):
     copy = tmp_path / "v2.sqlite3"
     shutil.copyfile(DATA / "pacer-schema-2.sqlite3", copy)
     with Store.open(copy) as s:
-        assert [m.name for m in schema.migrations.applied(s.db)] == ["0001_initial", "0002_acknowledgements", "0003_lines_and_restarts", "0004_study_id", "0005_audit_hmac"]
+        assert [m.name for m in schema.migrations.applied(s.db)] == ["0001_initial", "0002_acknowledgements", "0003_lines_and_restarts", "0004_study_id", "0005_audit_hmac", "0006_people"]
         assert s.verify() == []
         patient = s.patient_by_mrn("SCHEMA-SAMPLE")
         [ack] = s.acknowledgements(patient.id)

@@ -133,7 +133,8 @@ def test_update_and_delete_are_refused_on_every_clinical_table(store, db_path):
                      " workstation, entered_at) VALUES (?, '2000-01-01', 0, 'x', 'y', 'a', 'nurse', 'w', 'x')",
                      [pid])  # an escalation row without evaluating (only to test the trigger)
     for table, columns, values in (("dose_outcomes", "line, outcome, by, reason", "1, 'held', 'x', 'y'"),
-                                   ("restarts", "by, reason", "'x', 'y'")):
+                                   ("restarts", "by, reason", "'x', 'y'"),
+                                   ("signatures", "action, meaning, name", "'verify_dose', 'x', 'y'")):
         store.db.execute(f"INSERT INTO {table} (patient_id, at, at_offset_s, {columns}, entered_by, role,"
                          f" workstation, entered_at) VALUES (?, '2000-01-01', 0, {values}, 'a', 'nurse', 'w', 'x')",
                          [pid])
