@@ -282,7 +282,6 @@ def test_json_beyond_what_python_reads_is_refused_in_plain_words(text, line, tmp
     assert err.startswith(line) and "sys." not in err and "recursion" not in err, err
 
 
-@pytest.mark.xfail(strict=True, reason="two validators: a file said 'decimal input should be…', a form 'must be a number'")
 def test_the_same_mistake_reads_the_same_from_a_file_and_at_the_bedside():
     """One validator, one wording (issue 16): ``"value": true`` in a case file and ``True`` from a
     form are the same mistake, told in the same words."""
