@@ -74,7 +74,7 @@ def main() -> None:
     from pacer_desktop.core.caseio import parse_case
     from pacer_desktop.core.engine import evaluate
     from pacer_desktop.evaluation import prepare
-    from pacer_desktop.core.result import to_json
+    from pacer_desktop.core.result import output_data
 
     data = thirty_day_case()
     text = json.dumps(data)
@@ -86,7 +86,7 @@ def main() -> None:
 
     evaluate_ms, evaluate_max = median_ms(lambda: evaluate(case, protocol), args.repeat)
     parse_ms, _ = median_ms(lambda: parse_case(text), args.repeat)
-    dump_ms, _ = median_ms(lambda: json.dumps(to_json(result)), args.repeat)
+    dump_ms, _ = median_ms(lambda: json.dumps(output_data(result)), args.repeat)
     print(f"evaluate in-process:      median {evaluate_ms:.2f} ms (max {evaluate_max:.2f} ms)   goal < 5 ms")
     print(f"parse + validate JSON:    median {parse_ms:.2f} ms")
     print(f"result to JSON:           median {dump_ms:.2f} ms")

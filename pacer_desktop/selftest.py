@@ -46,14 +46,14 @@ def check_protocol() -> str:
 
 
 def check_examples() -> str:
-    from .core.result import to_json
+    from .core.result import output_data
     from .evaluation import evaluate_text
     from .resource_files import resource, resource_names
     names = [n for n in resource_names("examples") if n.endswith(".case.json")]
     if not names:
         raise AssertionError("no example cases ship with this installation")
     for name in names:
-        got = to_json(evaluate_text(resource(f"examples/{name}").read_bytes()))
+        got = output_data(evaluate_text(resource(f"examples/{name}").read_bytes()))
         expected = json.loads(resource(f"examples/{name.replace('.case.json', '.expected.json')}").read_bytes())
         problems = differences(expected, got)
         if problems:

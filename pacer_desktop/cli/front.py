@@ -36,8 +36,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     else:
         from ..evaluation import evaluate_text
         result = evaluate_text(read_input(args.case))
-    from ..core.result import to_json
-    print(json.dumps(to_json(result), indent=1 if args.pretty else None, ensure_ascii=False))
+    from ..core.result import output_data
+    print(json.dumps(output_data(result), indent=1 if args.pretty else None, ensure_ascii=False))
     return EXIT_OK
 
 

@@ -1,22 +1,26 @@
 """The case: everything the engine needs about one patient (shared/spec/case-format.md).
 
-Frozen dataclasses (:mod:`.structure` says why not pydantic models), validated strictly where
-they come in: case JSON by pydantic in :mod:`.caseio`, bedside entries by :func:`.structure.build`
-(no silent type coercion, no unknown fields: a typo in a clinical field must be an error, not a
-silently missing value). Checks that need the protocol (plausible ranges, the tool in use) are
-in the engine.
+Standard library frozen dataclasses, validated strictly by pydantic wherever they come in (case
+JSON, bedside entries, stored rows: :mod:`.validation`): no silent type coercion, no unknown
+fields, a typo in a clinical field is an error, not a silently missing value. The constraints are
+``Annotated`` markers (``annotated_types``, and :mod:`.validation`'s ``Aware`` and ``NonBlank``)
+that pydantic reads; importing the models imports no pydantic. Checks that need the protocol
+(plausible ranges, the tool in use) are in the engine.
 """
 
 import dataclasses
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from .structure import STRICT, Aware, Finite, Frozen, Ge, NonBlank, model
+from annotated_types import Ge
+
+from .validation import STRICT, Aware, NonBlank
 
 Instant = Annotated[datetime, Aware()]
 Score = Annotated[int, Ge(0)]
-Number = Annotated[Decimal, Finite()]
+Number = Decimal  # pydantic refuses NaN and Infinity in a Decimal unless told otherwise
 Said = Annotated[str, NonBlank()]  # who decided, and why: required, never blank (case-format rev 2)
 
 Hypotension = Literal["none", "no_vasopressor", "one_vasopressor", "multiple_vasopressors"]
@@ -52,39 +56,39 @@ LineNumber = Annotated[int, Ge(1)]
 NASAL_CANNULAS = ("nasal_cannula", "high_flow_nasal_cannula")
 
 
-@model
-class Patient(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Patient:
     __pydantic_config__ = STRICT
     date_of_birth: date | None = None
     sex_at_birth: SexAtBirth | None = None
     developmental_delay: bool = False
 
 
-@model
-class Weight(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Weight:
     __pydantic_config__ = STRICT
     at: Instant
     kg: Number
 
 
-@model
-class Temperature(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Temperature:
     __pydantic_config__ = STRICT
     at: Instant
     value: Number
     unit: Literal["C", "F"]
 
 
-@model
-class CrsInputs(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CrsInputs:
     __pydantic_config__ = STRICT
     hypotension: Hypotension
     oxygen_device: OxygenDevice
     oxygen_flow_l_min: Number | None = None
 
 
-@model
-class IcansInputs(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class IcansInputs:
     __pydantic_config__ = STRICT
     tool: IcansTool | None = None
     ice_score: Score | None = None
@@ -97,16 +101,16 @@ class IcansInputs(Frozen):
     sedated: bool = False
 
 
-@model
-class Assessment(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Assessment:
     __pydantic_config__ = STRICT
     at: Instant
     crs: CrsInputs | None = None
     icans: IcansInputs | None = None
 
 
-@model
-class Medication(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Medication:
     __pydantic_config__ = STRICT
     at: Instant
     drug: Drug
@@ -115,8 +119,8 @@ class Medication(Frozen):
     reason: str | None = None  # why a dose was given outside the administration window
 
 
-@model
-class DoseOutcome(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DoseOutcome:
     """A schedule line closed without a dose: held, refused or omitted (rules §5a rev 2)."""
     __pydantic_config__ = STRICT
     line: LineNumber
@@ -126,16 +130,16 @@ class DoseOutcome(Frozen):
     reason: str
 
 
-@model
-class Escalation(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Escalation:
     __pydantic_config__ = STRICT
     at: Instant
     by: Said
     reason: Said
 
 
-@model
-class Restart(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Restart:
     """A clinician's decision to start a new course after the stop time (rules §6 rev 2)."""
     __pydantic_config__ = STRICT
     at: Instant
@@ -143,8 +147,8 @@ class Restart(Frozen):
     reason: Said
 
 
-@model
-class EligibilityInputs(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EligibilityInputs:
     """Eligibility data; ``None`` is missing data, never a pass (clinical-rules §10).
 
     rules §10 rev 2: ``dlco_pct`` is a number or ``"not_done"`` (entered explicitly; ``None`` is
@@ -177,8 +181,8 @@ class EligibilityInputs(Frozen):
     contraception_agreed: bool | None = None
 
 
-@model
-class Case(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Case:
     """One patient's case. ``now`` and ``timezone`` are filled in by the caller when absent."""
     __pydantic_config__ = STRICT
 

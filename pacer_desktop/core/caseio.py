@@ -1,8 +1,8 @@
 """Case JSON in, readable problems out: every problem names its field (case-format).
 
-pydantic validates case JSON here, over the core's dataclasses (the constraint markers in
-:mod:`.structure` tell it what to check). It is imported on first use, never at start-up: the
-window builds its models from stored rows and checks bedside entries with :func:`.structure.build`.
+pydantic validates case JSON here, over the core's dataclasses, through :mod:`.validation`
+(imported on first use), the same validator and the same words as for bedside entries
+(:func:`checked`) and stored rows.
 
 What pydantic's JSON mode cannot see is read first by :mod:`json` (case-format rev 2, "What a
 valid file is"): a key given twice in one object (pydantic keeps the last), ``NaN`` and
@@ -16,44 +16,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from . import validation
 from .case import Case
 from .errors import CaseError, Problem
-from .structure import StructureError
 from .timeutil import check_year, check_zone_name
-
-if TYPE_CHECKING:
-    from pydantic import TypeAdapter, ValidationError
-
-
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def field_path(loc: tuple) -> str:
-    """``('temperatures', 3, 'value')`` → ``temperatures[3].value``; the whole file is ``case``.
-
-    A key that is not a name (``""``, ``"x.y"``, one with a line break in it: unknown fields
-    typed by hand) is written in JSON quotes, ``temperatures[2]["x.y"]``, so that the path is one
-    line and says which key it was; a path that would not start with a name starts with ``case``
-    (``case[0]`` in a file that is a list)."""
-    out = ""
-    for part in loc:
-        if isinstance(part, str) and _NAME.fullmatch(part):
-            out += f".{part}" if out else part
-        else:
-            out = (out or "case") + (f"[{part}]" if isinstance(part, int) else f"[{json.dumps(str(part))}]")
-    return out or "case"
-
-
-@cache
-def _adapter() -> TypeAdapter:
-    from pydantic import TypeAdapter
-    return TypeAdapter(Case)
+from .validation import clipped, field_path
 
 
 def json_schema() -> dict[str, Any]:
@@ -61,7 +32,7 @@ def json_schema() -> dict[str, Any]:
 
     pydantic describes a decimal as "a number or a string"; a case file must write numbers as
     JSON numbers (case-format rev 2), so the schema says number."""
-    return _numbers_only(_adapter().json_schema())
+    return _numbers_only(validation.adapter(Case).json_schema())
 
 
 def _numbers_only(node: Any) -> Any:
@@ -76,52 +47,10 @@ def _numbers_only(node: Any) -> Any:
     return node
 
 
-def _describe(err: dict) -> str:
-    kind, value = err["type"], err.get("input")
-    if kind == "missing":
-        return "required"
-    if kind in ("missing_keyword_only_argument", "missing_argument"):
-        return "required"
-    if kind in ("extra_forbidden", "unexpected_keyword_argument"):
-        return "unknown field (check the spelling against `pacer-desktop schema`)"
-    if kind == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "")
-        return f"{value!r} is not a known value; expected {expected}"
-    if kind == "timezone_aware":
-        return f"{value!r} has no UTC offset; write it like 2026-11-04T07:00:00-06:00"
-    if kind.startswith("datetime"):
-        return f"{value!r} is not an ISO 8601 date and time with a UTC offset"
-    if kind.startswith("date"):
-        return f"{value!r} is not a date like 2026-10-20"
-    if kind == "json_invalid":
-        return f"not valid JSON ({err.get('ctx', {}).get('error', err['msg'])})"
-    if kind in ("model_type", "model_attributes_type", "dataclass_type", "dataclass_exact_type"):
-        return "must be a JSON object"
-    if kind == "finite_number":
-        return "must be a finite number"
-    if kind == "string_pattern_mismatch":  # structure.NonBlank, the only pattern in a case
-        return "must not be empty"
-    return f"{err['msg'][0].lower()}{err['msg'][1:]} (got {value!r})" if "input" in err else err["msg"]
-
-
-def problems_from(exc: ValidationError | StructureError) -> list[Problem]:
-    if isinstance(exc, StructureError):
-        return [Problem(field_path(loc), text) for loc, text in exc.problems]
-    return [Problem(field_path(err["loc"]), _describe(err)) for err in exc.errors()]
-
-
 #: A number in a case is at most this many powers of ten away from 1 (1e-100 to 1e100). Not a
 #: clinical number: 1e400 is a typing or export error, never a value, and far beyond the decimal
 #: context (Emax) the engine's arithmetic would raise instead of refusing it by name.
 MAX_EXPONENT = 100
-
-#: How much of a number a message quotes (a number may be thousands of characters long).
-SHOWN_CHARS = 100
-
-
-def _clipped(text: str) -> str:
-    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
-
 
 class _Object(dict):
     """A JSON object, with the keys that were given more than once in it."""
@@ -153,7 +82,7 @@ def _decimal(text: str) -> Decimal | _Unreadable:
     try:
         return Decimal(text)
     except InvalidOperation:
-        return _Unreadable(text, f"{_clipped(text)} is too large or too small to be a value in a case")
+        return _Unreadable(text, f"{clipped(text)} is too large or too small to be a value in a case")
 
 
 def _integer(text: str) -> int | _Unreadable:
@@ -161,7 +90,7 @@ def _integer(text: str) -> int | _Unreadable:
         return int(text)
     except ValueError:  # more digits than Python converts (4300)
         digits = len(text.lstrip("-"))
-        return _Unreadable(text, f"{_clipped(text)} has too many digits ({digits}) to be a value in a case")
+        return _Unreadable(text, f"{clipped(text)} has too many digits ({digits}) to be a value in a case")
 
 
 def _read_json(text: str | bytes) -> Any:
@@ -244,7 +173,6 @@ def parse_case(text: str | bytes) -> Case:
     time zone that :func:`.timeutil.check_zone_name` does not know, dates and times outside the
     years 1900–2199, and whatever the models refuse. Numbers are kept exactly as written.
     """
-    from pydantic import ValidationError
     try:
         raw = _read_json(text)
         problems = _json_problems(raw)  # as deep as json.loads went, one frame a level
@@ -254,9 +182,9 @@ def parse_case(text: str | bytes) -> Case:
         raise CaseError([Problem("case", f"not valid JSON ({detail})")]) from None
     taken = {p.field for p in problems}
     try:
-        case = _adapter().validate_json(text)
-    except ValidationError as exc:
-        problems += [p for p in problems_from(exc) if not _below(p.field, taken)]
+        case = validation.load(Case, text)
+    except CaseError as exc:
+        problems += [p for p in exc.problems if not _below(p.field, taken)]
         raise CaseError(problems) from None
     case = _as_written(case, raw, (), problems)
     if case.timezone is not None and (zone := check_zone_name(case.timezone)):
@@ -269,8 +197,4 @@ def parse_case(text: str | bytes) -> Case:
 
 def checked(cls: type, data: Any) -> Any:
     """A bedside entry (a mapping or an instance) checked field by field; raises :class:`CaseError`."""
-    from .structure import build
-    try:
-        return build(cls, data)
-    except StructureError as exc:
-        raise CaseError(problems_from(exc)) from None
+    return validation.check(cls, data)

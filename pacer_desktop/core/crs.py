@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 
 from . import notation
 from .case import CrsInputs
 from .protocol import CrsRules
-from .structure import Frozen, model
 
 HYPOTENSION_TEXT = {
     "none": "no hypotension",
@@ -34,8 +34,8 @@ DEVICE_TEXT = {
 }
 
 
-@model(positional=True)
-class CrsGrade(Frozen):
+@dataclass(frozen=True, slots=True)
+class CrsGrade:
     grade: int
     fever: bool
     fever_waived: bool

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Sequence
 
 from . import notation
 from .protocol import DoseRules, WeightRules
-from .structure import Frozen, model
 
 
-@model(positional=True)
-class WeightEntry(Frozen):
+@dataclass(frozen=True, slots=True)
+class WeightEntry:
     at: datetime
     kg: Decimal
 
 
-@model(positional=True)
-class DoseWorking(Frozen):
+@dataclass(frozen=True, slots=True)
+class DoseWorking:
     """One dose with every step shown: mg/kg × weight = calculated → rounded → capped."""
 
     weight_kg: Decimal

@@ -8,6 +8,7 @@ is entered and fails, otherwise missing (rules §10 rev 2: one not entered may s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Literal
@@ -16,7 +17,6 @@ from .case import EligibilityInputs, Patient
 from .errors import Problem
 from .notation import plain_number as num
 from .protocol import EligibilityRules
-from .structure import Frozen, model
 from .timeutil import completed_years
 
 Status = Literal["met", "not_met", "missing"]
@@ -48,15 +48,15 @@ CATEGORY_TEXT = {
 }
 
 
-@model(positional=True)
-class Criterion(Frozen):
+@dataclass(frozen=True, slots=True)
+class Criterion:
     id: str
     status: Status
     detail: str
 
 
-@model(positional=True)
-class Eligibility(Frozen):
+@dataclass(frozen=True, slots=True)
+class Eligibility:
     verdict: Literal["eligible", "not_eligible", "incomplete"]
     criteria: tuple[Criterion, ...]
     reasons: tuple[str, ...]  # the criteria behind the verdict

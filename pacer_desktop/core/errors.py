@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .structure import Frozen, model
+from dataclasses import dataclass
 
 
-@model(positional=True)
-class Problem(Frozen):
+@dataclass(frozen=True, slots=True)
+class Problem:
     field: str
     message: str
 

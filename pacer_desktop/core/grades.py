@@ -13,8 +13,8 @@ from datetime import datetime
 
 from .protocol import Protocol
 from .schedule import stop_time
-from .structure import to_json
 from .timeutil import instant
+from .validation import dump
 
 
 @dataclass
@@ -72,7 +72,7 @@ def in_time_order(assessments) -> list[tuple[int, object]]:
         while j < len(by_time) and instant(by_time[j][1].at) == instant(by_time[i][1].at):
             j += 1
         tie = by_time[i:j]
-        out.extend(tie if len(tie) == 1 else sorted(tie, key=lambda ia: to_json(ia[1])))
+        out.extend(tie if len(tie) == 1 else sorted(tie, key=lambda ia: dump(ia[1])))
         i = j
     return out
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from typing import Mapping, Sequence
 
 from .case import IcansInputs
 from .protocol import IcansRules
-from .structure import Frozen, fields_of, model
 
 CAPD_ITEMS = (
     "Makes eye contact with the caregiver",
@@ -42,8 +42,8 @@ DOMAIN_TEXT = {
 }
 
 
-@model(positional=True)
-class IcansGrade(Frozen):
+@dataclass(frozen=True, slots=True)
+class IcansGrade:
     grade: int
     tool: str
     tool_overridden: bool
@@ -62,7 +62,7 @@ def tool_for(age_years: int | None, developmental_delay: bool, rules: IcansRules
 
 def ice_total(items: Mapping[str, int], rules: IcansRules) -> int:
     """Sum of the five ICE items, each checked against its maximum (0–10)."""
-    maxima = fields_of(rules.ice_items)
+    maxima = asdict(rules.ice_items)
     if set(items) != set(maxima):
         raise ValueError(f"ICE needs exactly the items {', '.join(maxima)}")
     for name, points in items.items():

@@ -5,14 +5,19 @@ The file's bytes are parsed here (pure); finding and reading the file is the cal
 """
 
 import hashlib
+import json
 import tomllib
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Annotated, Literal, get_args
 
-from .case import CerebralEdema, Consciousness, Drug, Hypotension, Motor, OxygenDevice, Seizure
-from .structure import Finite, Frozen, Ge, Gt, StructureError, build, fields_of, model, path_text
+from annotated_types import Ge, Gt
 
-PositiveDecimal = Annotated[Decimal, Finite(), Gt(0)]
+from .case import CerebralEdema, Consciousness, Drug, Hypotension, Motor, OxygenDevice, Seizure
+from .errors import CaseError
+from .validation import STRICT, load
+
+PositiveDecimal = Annotated[Decimal, Gt(0)]  # pydantic refuses NaN and Infinity in a Decimal
 NonNegativeInt = Annotated[int, Ge(0)]
 PositiveInt = Annotated[int, Gt(0)]
 
@@ -21,8 +26,9 @@ class ProtocolError(ValueError):
     """The protocol file cannot be used; the message names the field and the problem."""
 
 
-@model
-class TemperatureRules(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TemperatureRules:
+    __pydantic_config__ = STRICT
     plausible_min_c: Decimal
     plausible_max_c: Decimal
     conversion_quantum_c: PositiveDecimal
@@ -33,8 +39,9 @@ class TemperatureRules(Frozen):
             raise ValueError("plausible_min_c must be below plausible_max_c")
 
 
-@model
-class PersistentFeverRules(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PersistentFeverRules:
+    __pydantic_config__ = STRICT
     reading_above_c: Decimal
     min_separation_h: PositiveInt
     max_separation_h: PositiveInt
@@ -44,16 +51,18 @@ class PersistentFeverRules(Frozen):
             raise ValueError("min_separation_h must not exceed max_separation_h")
 
 
-@model
-class WeightRules(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class WeightRules:
+    __pydantic_config__ = STRICT
     plausible_min_kg: PositiveDecimal
     plausible_max_kg: PositiveDecimal
     stale_after_days: PositiveInt
     change_warning_fraction: PositiveDecimal
 
 
-@model
-class DoseRules(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DoseRules:
+    __pydantic_config__ = STRICT
     drug: str
     mg_per_kg: PositiveDecimal
     rounding_increment_mg: PositiveDecimal
@@ -68,8 +77,9 @@ class DoseRules(Frozen):
     volume_quantum_ml: PositiveDecimal
 
 
-@model
-class ScheduleRules(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ScheduleRules:
+    __pydantic_config__ = STRICT
     interval_h: PositiveInt
     escalated_interval_h: PositiveInt
     horizon_without_stop_h: PositiveInt
@@ -79,18 +89,20 @@ class ScheduleRules(Frozen):
     restart_after_last_dose_h: NonNegativeInt
 
 
-@model
-class AlertRules(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AlertRules:
+    __pydantic_config__ = STRICT
     persistence_after_start_h: NonNegativeInt
     dose_above_calculated_fraction: PositiveDecimal  # §4 rev 2: a recorded dose this far above its line's
 
 
-@model
-class MedicationRules(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class MedicationRules:
     """Typing-error guards (§4 rev 2): the most mg per administration that can be recorded, per drug.
 
     Set well above any real dose: a recorded administration is a fact and is kept even when it is
     wrong (it raises an alert instead); only an amount no one could have typed on purpose is refused."""
+    __pydantic_config__ = STRICT
     max_recordable_mg: dict[Drug, PositiveDecimal]
 
     def __post_init__(self) -> None:
@@ -100,8 +112,9 @@ class MedicationRules(Frozen):
 OxygenClass = Literal["none", "low_flow", "high_flow", "positive_pressure"]
 
 
-@model
-class CrsRules(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CrsRules:
+    __pydantic_config__ = STRICT
     fever_c: Decimal
     fever_lookback_h: PositiveInt
     low_flow_max_l_min: PositiveDecimal
@@ -110,7 +123,7 @@ class CrsRules(Frozen):
     waiver_drugs: tuple[str, ...]
     hypotension_grades: dict[Hypotension, NonNegativeInt]
     oxygen_grades: dict[OxygenClass, NonNegativeInt]
-    oxygen_device_classes: dict[OxygenDevice, OxygenClass | Literal["by_flow"]]
+    oxygen_device_classes: dict[OxygenDevice, Literal[OxygenClass, "by_flow"]]
 
     def __post_init__(self) -> None:
         _check_keys("hypotension_grades", self.hypotension_grades, Hypotension)
@@ -127,8 +140,9 @@ def _check_keys(name: str, table: dict, kind: object) -> None:
         raise ValueError(f"{name} lacks {', '.join(sorted(missing))}")
 
 
-@model
-class IceItems(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class IceItems:
+    __pydantic_config__ = STRICT
     orientation: PositiveInt
     naming: PositiveInt
     following_commands: PositiveInt
@@ -139,8 +153,9 @@ class IceItems(Frozen):
 Band = tuple[NonNegativeInt, NonNegativeInt, NonNegativeInt]
 
 
-@model
-class IcansRules(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class IcansRules:
+    __pydantic_config__ = STRICT
     ice_min_age_years: PositiveInt
     ice_max: PositiveInt
     capd_max: PositiveInt
@@ -157,7 +172,7 @@ class IcansRules(Frozen):
     ice_items: IceItems
 
     def __post_init__(self) -> None:
-        if sum(fields_of(self.ice_items).values()) != self.ice_max:
+        if sum(asdict(self.ice_items).values()) != self.ice_max:
             raise ValueError("ice_items must add up to ice_max")
         if self.capd_items * self.capd_item_max != self.capd_max:
             raise ValueError("capd_items × capd_item_max must equal capd_max")
@@ -175,16 +190,18 @@ def _check_bands(name: str, bands: tuple[Band, ...], top: int) -> None:
         raise ValueError(f"{name} must cover every score from 0 to {top} exactly once")
 
 
-@model
-class CreatinineRow(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CreatinineRow:
+    __pydantic_config__ = STRICT
     age_from: NonNegativeInt
     age_below: PositiveInt | None = None
     male: PositiveDecimal
     female: PositiveDecimal
 
 
-@model
-class EligibilityRules(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EligibilityRules:
+    __pydantic_config__ = STRICT
     age_min_years: NonNegativeInt
     age_max_years: PositiveInt
     age_note: str
@@ -211,10 +228,11 @@ class EligibilityRules(Frozen):
             raise ValueError("the last creatinine row must have no upper age")
 
 
-@model
-class Protocol(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Protocol:
     """One protocol version; ``sha256`` is the hash of the file's bytes."""
 
+    __pydantic_config__ = STRICT
     id: str
     title: str
     indication: str
@@ -239,8 +257,7 @@ def parse_protocol(data: bytes) -> Protocol:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ProtocolError(f"protocol file is not valid TOML: {exc}") from None
     raw["sha256"] = hashlib.sha256(data).hexdigest()
-    try:
-        return build(Protocol, raw)
-    except StructureError as exc:
-        problems = [f"{path_text(loc) or '(file)'}: {text}" for loc, text in exc.problems]
-        raise ProtocolError("invalid protocol file: " + "; ".join(problems)) from None
+    try:  # the TOML document checked as the JSON document it is (strict: 12.0 is not a whole number)
+        return load(Protocol, json.dumps(raw, default=str), guide="the shipped protocol file", top="(file)")
+    except CaseError as exc:
+        raise ProtocolError("invalid protocol file: " + "; ".join(map(str, exc.problems))) from None

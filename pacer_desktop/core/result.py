@@ -5,18 +5,18 @@ Decimals written as JSON numbers (59, 0.4), never strings.
 """
 
 import dataclasses
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from .structure import Frozen, model
 
 Num = Decimal
 Time = datetime
 
 
-@model
-class FeverReading(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class FeverReading:
     at: Time
     value: Num
     unit: Literal["C", "F"]
@@ -24,8 +24,8 @@ class FeverReading(Frozen):
     index: int
 
 
-@model
-class Dose(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Dose:
     weight_kg: Num
     weight_at: Time
     mg_per_kg: Num
@@ -38,8 +38,8 @@ class Dose(Frozen):
     working: str
 
 
-@model
-class DueDose(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DueDose:
     """One line of the schedule (rules §5a): its dose, and what happened to it by ``now``."""
     due: Time
     mg: Num | None
@@ -60,8 +60,8 @@ class DueDose(Frozen):
     lowered_from_mg: Num | None = None  # lowered so that its 24-hour window stays within the maximum (§4)
 
 
-@model
-class Course(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Course:
     """One course of anakinra (rules §6): from persistent fever, or from a clinician's restart."""
     number: int
     started_at: Time
@@ -73,15 +73,15 @@ class Course(Frozen):
     stop_at: Time | None
 
 
-@model
-class UnscheduledDose(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class UnscheduledDose:
     """An anakinra administration that fits no line (rules §5a): kept, and counted for §4."""
     at: Time
     mg: Num | None
 
 
-@model
-class AssessmentResult(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AssessmentResult:
     at: Time
     day: int | None
     crs_grade: int | None
@@ -96,30 +96,30 @@ class AssessmentResult(Frozen):
     index: int = 0  # the assessment's place in the case's list (rows at one instant are in a fixed order)
 
 
-@model
-class DailyMax(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DailyMax:
     day: int
     crs_grade: int
     icans_grade: int
 
 
-@model
-class CriterionResult(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CriterionResult:
     id: str
     status: Literal["met", "not_met", "missing"]
     detail: str
 
 
-@model
-class EligibilityResult(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EligibilityResult:
     verdict: Literal["eligible", "not_eligible", "incomplete"]
     criteria: tuple[CriterionResult, ...]
     behind_verdict: tuple[str, ...]
     age_note: str
 
 
-@model
-class Result(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Result:
     application: str
     protocol: str
     protocol_sha256: str
@@ -150,13 +150,14 @@ def _number(value: Decimal | int) -> int | float:
     return int(integral) if value == integral else float(value)
 
 
-def to_json(value: Any) -> Any:
-    """A result (or any part of it) as JSON-ready data: mg, mL and kg as JSON numbers (59, 0.4),
-    times in ISO 8601 to the second, tuples as lists."""
+def output_data(value: Any) -> Any:
+    """A result (or any part of it) as the engine's JSON output (case-format "Output"): mg, mL and
+    kg as JSON numbers (59, 0.4), times in ISO 8601 to the second, tuples as lists. (A stored model
+    is written by :func:`.validation.dump`, Decimals as text.)"""
     if dataclasses.is_dataclass(value):
-        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: output_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, (list, tuple)):
-        return [to_json(v) for v in value]
+        return [output_data(v) for v in value]
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, (Decimal, int)):

@@ -9,18 +9,17 @@ Arithmetic is on instants (UTC), whatever zone the times carry.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from .dose import DoseWorking, WeightHistory, calculate_dose, volume_ml
 from .protocol import DoseRules, ScheduleRules
-from .structure import Frozen, model
 from .timeutil import hours, instant
 
 
-@model(positional=True)
-class Administration(Frozen):
+@dataclass(frozen=True, slots=True)
+class Administration:
     """A recorded anakinra administration; ``index`` is its place in the case's medications."""
 
     at: datetime
@@ -29,8 +28,8 @@ class Administration(Frozen):
     for_line: int | None = None
 
 
-@model(positional=True)
-class Closure(Frozen):
+@dataclass(frozen=True, slots=True)
+class Closure:
     """A line closed without a dose (held, refused, omitted); ``index`` is its place in dose_outcomes."""
 
     outcome: str
@@ -40,8 +39,8 @@ class Closure(Frozen):
     index: int
 
 
-@model(positional=True)
-class CoursePlan(Frozen):
+@dataclass(frozen=True, slots=True)
+class CoursePlan:
     """What the lines of one course are built from."""
 
     number: int
@@ -51,8 +50,8 @@ class CoursePlan(Frozen):
     until: datetime  # without a stop time: the last instant listed (inclusive)
 
 
-@model(positional=True)
-class Line(Frozen):
+@dataclass(frozen=True, slots=True)
+class Line:
     number: int
     course: int
     due: datetime

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Literal, NamedTuple, Sequence
 
 from .protocol import PersistentFeverRules, TemperatureRules
-from .structure import Frozen, model
 from .timeutil import hours
 
 
@@ -38,8 +38,8 @@ class Reading(NamedTuple):
     index: int
 
 
-@model(positional=True)
-class PersistentFever(Frozen):
+@dataclass(frozen=True, slots=True)
+class PersistentFever:
     """Persistent fever met at ``at`` (the anakinra start), by the readings ``first`` and ``second``."""
 
     at: datetime

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 from ..core import notation, schedule
 from ..core.case import Case
 from ..core.protocol import Protocol
-from ..core.result import Dose, Result, to_json
-from ..core.structure import to_data
+from ..core.result import Dose, Result, output_data
+from ..core.validation import json_data
 from ..core.timeutil import completed_years, instant
 
 Paper = Literal["letter", "a4"]
@@ -253,8 +253,8 @@ def content_sha256(job: PrintJob) -> str:
     content = {
         "kind": job.kind,
         "patient": asdict(job.patient),
-        "case": to_data(job.case),
-        "result": to_json(job.result),
+        "case": json_data(job.case),
+        "result": output_data(job.result),
         "protocol_sha256": job.protocol.sha256,
     }
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))

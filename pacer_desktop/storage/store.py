@@ -26,7 +26,7 @@ import stat
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import field
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -38,7 +38,7 @@ from ..core.case import (Assessment, Case, CrsInputs, DoseOutcome, EligibilityIn
 from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
 from ..core.eligibility import stored_inputs
-from ..core.structure import Frozen, build, fields_of, from_json, model, to_json
+from ..core.validation import check, dump, fields_of, load
 from . import files, keys, limits, schema
 from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPacerDatabase,
                      ReadOnlyDatabase, StorageError)
@@ -71,8 +71,8 @@ _GENESIS = "0" * 64
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-@model(positional=True)
-class User(Frozen):
+@dataclass(frozen=True, slots=True)
+class User:
     """Who is writing: initials, role and the workstation's name (attribution of every row)."""
 
     initials: str
@@ -99,8 +99,8 @@ class User(Frozen):
         return f"{self.initials} ({self.role})"
 
 
-@model(positional=True)
-class PatientRecord(Frozen):
+@dataclass(frozen=True, slots=True)
+class PatientRecord:
     id: int
     mrn: str
     name: str
@@ -115,8 +115,8 @@ class PatientRecord(Frozen):
     study_id: str | None = None  # issue 19: the only name the study's exports carry
 
 
-@model(positional=True)
-class EntryRecord(Frozen):
+@dataclass(frozen=True, slots=True)
+class EntryRecord:
     """One row of the flowsheet. ``correction_reason`` is set when the row is no longer current:
     ``superseded_by`` then names its replacement, or is None when it was withdrawn."""
 
@@ -139,8 +139,8 @@ class EntryRecord(Frozen):
         return self.correction_reason is None
 
 
-@model(positional=True)
-class AcknowledgementRecord(Frozen):
+@dataclass(frozen=True, slots=True)
+class AcknowledgementRecord:
     """Someone acknowledged a prompt (e.g. ``consider_escalation``) as judged on the assessment at
     ``assessment_at`` (None: judged before any assessment); a later assessment raises it anew."""
 
@@ -247,7 +247,7 @@ def _parsed(model: type, text: str | None, cache: dict | None = None) -> Any:
         return _parsed_once(model, text)
     key = (model, text)
     if key not in cache:
-        cache[key] = _stored_eligibility(text) if model is EligibilityInputs else from_json(model, text)
+        cache[key] = _stored_eligibility(text) if model is EligibilityInputs else load(model, text)
     return cache[key]
 
 
@@ -255,13 +255,13 @@ def _parsed(model: type, text: str | None, cache: dict | None = None) -> Any:
 def _parsed_once(model: type, text: str) -> Any:
     if model is EligibilityInputs:
         return _stored_eligibility(text)
-    return from_json(model, text)
+    return load(model, text)
 
 
 def _stored_eligibility(text: str) -> EligibilityInputs:
     """A stored eligibility row; rows written before rules §10 rev 2 hold a free-text product,
     read as the rev 2 choice by :func:`..core.eligibility.stored_inputs` (which says how)."""
-    return build(EligibilityInputs, stored_inputs(json.loads(text)))
+    return check(EligibilityInputs, stored_inputs(json.loads(text)))
 
 
 # -- opening --------------------------------------------------------------------------------------
@@ -1248,15 +1248,15 @@ class Store:
     @staticmethod
     def _entry_row(kind: str, m: Any) -> dict:
         if kind == "eligibility":
-            return {"assessed_on": m.assessed_on.isoformat(), "inputs": to_json(m)}
+            return {"assessed_on": m.assessed_on.isoformat(), "inputs": dump(m)}
         row: dict = {"at": _utc_text(m.at), "at_offset_s": _offset_s(m.at)}
         if kind == "weight":
             row["kg"] = _dec(m.kg)
         elif kind == "temperature":
             row.update(value=_dec(m.value), unit=m.unit)
         elif kind == "assessment":
-            row.update(crs=to_json(m.crs) if m.crs else None,
-                       icans=to_json(m.icans) if m.icans else None)
+            row.update(crs=dump(m.crs) if m.crs else None,
+                       icans=dump(m.icans) if m.icans else None)
         elif kind == "medication":
             row.update(drug=m.drug, dose_mg=_dec(m.dose_mg), for_line=m.for_line, reason=m.reason)
         elif kind in ("escalation", "restart"):

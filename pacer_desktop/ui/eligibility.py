@@ -13,7 +13,7 @@ from ..core.case import EligibilityInputs
 from ..core.eligibility import CATEGORY_TEXT, CRITERIA, PRODUCT_TEXT, evaluate_eligibility, input_problems
 from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
-from ..core.structure import fields_of
+from ..core.validation import fields_of
 from . import presenters as say
 from .patient_state import PatientState
 from .widgets import (Banner, Choice, FieldMessages, field_key, line_edit, on_enter, parse_date, parse_decimal,

@@ -14,7 +14,7 @@ from ..core.case import Assessment, CrsInputs, IcansInputs, Temperature, Weight
 from ..core.crs import DEVICE_TEXT, HYPOTENSION_TEXT
 from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
-from ..core.structure import fields_of
+from ..core.validation import fields_of
 from ..core.icans import CAPD_FREQUENCIES, CAPD_ITEMS, ICE_ITEMS, capd_total, ice_total, tool_for
 from ..core.temperature import to_celsius
 from ..core.timeutil import completed_years

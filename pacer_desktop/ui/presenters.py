@@ -6,6 +6,7 @@ dose-status rules without a window (napari keeps logic out of its views the same
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,6 @@ from ..core import notation
 from ..core.protocol import Protocol
 from ..core.result import Result
 from ..core.schedule import current_interval_h
-from ..core.structure import Frozen, model
 from ..core.timeutil import completed_years
 
 def alert_text(code: str, protocol: Protocol) -> str:
@@ -105,8 +105,8 @@ def administration_window(result: Result) -> timedelta:
     return timedelta(minutes=protocols.load(result.protocol).schedule.administration_window_min)
 
 
-@model(positional=True)
-class ScheduledDose(Frozen):
+@dataclass(frozen=True, slots=True)
+class ScheduledDose:
     """One line of the schedule table (clinical-rules §5a)."""
 
     due: datetime
@@ -269,8 +269,8 @@ RANKS = ("overdue", "due", "prompt", "rest")
 OVERDUE, DUE, PROMPT, REST = range(len(RANKS))
 
 
-@model(positional=True)
-class WardLine(Frozen):
+@dataclass(frozen=True, slots=True)
+class WardLine:
     """One patient's line in the patient list: how urgent, and what to say."""
 
     rank: int

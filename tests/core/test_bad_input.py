@@ -280,3 +280,19 @@ def test_json_beyond_what_python_reads_is_refused_in_plain_words(text, line, tmp
     code, out, err = _run_text(text, tmp_path, capsys)
     assert code == 2
     assert err.startswith(line) and "sys." not in err and "recursion" not in err, err
+
+
+def test_the_same_mistake_reads_the_same_from_a_file_and_at_the_bedside():
+    """One validator, one wording (issue 16): ``"value": true`` in a case file and ``True`` from a
+    form are the same mistake, told in the same words."""
+    from pacer_desktop.core.case import Temperature
+    from pacer_desktop.core.caseio import checked
+    from pacer_desktop.core.errors import CaseError
+    when = "2026-11-04T07:00:00-06:00"
+    with pytest.raises(CaseError) as at_bedside:
+        checked(Temperature, {"at": when, "value": True, "unit": "C"})
+    with pytest.raises(CaseError) as from_file:
+        evaluate_text(json.dumps(case(temperatures=[{"at": when, "value": True, "unit": "C"}])))
+    bedside = {p.field: p.message for p in at_bedside.value.problems}["value"]
+    file = {p.field: p.message for p in from_file.value.problems}["temperatures[0].value"]
+    assert bedside == file == "must be a number (got True)"

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pacer_desktop.core.errors import CaseError
-from pacer_desktop.core.result import to_json
+from pacer_desktop.core.result import output_data
 from tests.core.casebuild import assessment, case, crs, evaluate, fever_case, icans, temp
 from tests.paths import EXAMPLES
 
@@ -88,9 +88,9 @@ def test_shuffling_the_lists_of_a_case_never_changes_the_result(rnd):
     """# rules §7 rev 2: the order in which entries are listed never changes a result (``index``
     fields name a place in the input list, so they follow the shuffle and are left out)."""
     c = _busy_case()
-    want = _without_indexes(to_json(evaluate(c)))
+    want = _without_indexes(output_data(evaluate(c)))
     shuffled = {k: (rnd.sample(v, len(v)) if isinstance(v, list) else v) for k, v in c.items()}
-    assert _without_indexes(to_json(evaluate(shuffled))) == want
+    assert _without_indexes(output_data(evaluate(shuffled))) == want
 
 
 def test_the_shuffle_property_holds_for_the_shipped_examples():
@@ -98,10 +98,10 @@ def test_the_shuffle_property_holds_for_the_shipped_examples():
     rnd = random.Random(7)
     for path in sorted(EXAMPLES.glob("*.case.json")):
         c = json.loads(path.read_text())
-        want = _without_indexes(to_json(evaluate(c)))
+        want = _without_indexes(output_data(evaluate(c)))
         for _ in range(5):
             shuffled = {k: (rnd.sample(v, len(v)) if isinstance(v, list) else v) for k, v in c.items()}
-            assert _without_indexes(to_json(evaluate(shuffled))) == want, path.name
+            assert _without_indexes(output_data(evaluate(shuffled))) == want, path.name
 
 
 # ---- §6 rev 2: resolution and the stop --------------------------------------------------------

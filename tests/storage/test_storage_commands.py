@@ -9,7 +9,7 @@ import pytest
 
 from pacer_desktop.cli import main
 from pacer_desktop.core.caseio import parse_case
-from pacer_desktop.core.result import to_json
+from pacer_desktop.core.result import output_data
 from pacer_desktop.evaluation import evaluate_text
 from pacer_desktop.storage import Store
 from tests.paths import EXAMPLES
@@ -37,7 +37,7 @@ def test_export_after_import_evaluates_like_the_case_file(case_file, capsys):
     argv = ["export-case", "--mrn", mrn] + (["--now", now] if now else [])
     code, exported, err = _run(capsys, *argv)
     assert code == 0, err
-    assert to_json(evaluate_text(exported)) == to_json(evaluate_text(case_file.read_bytes()))
+    assert output_data(evaluate_text(exported)) == output_data(evaluate_text(case_file.read_bytes()))
     with Store.open() as s:
         assert s.verify() == []
         assert {a["workstation"] for a in s.audit()} == {"pc-1"}
@@ -50,7 +50,7 @@ def test_evaluate_mrn_evaluates_the_stored_patient(capsys):
     assert code == 0, err
     stored = json.loads(out)
     exported = json.loads(_run(capsys, "export-case", "--mrn", "X1", "--now", stored["now"])[1])
-    again = to_json(evaluate_text(json.dumps(exported)))
+    again = output_data(evaluate_text(json.dumps(exported)))
     assert stored == again
 
 
@@ -65,7 +65,7 @@ def test_evaluate_mrn_at_a_given_time_matches_the_case_file(capsys):
         assert _run(capsys, "import-case", str(case_file), "--mrn", mrn, "--name", "A", "--user", "AB:nurse")[0] == 0
         code, out, err = _run(capsys, "evaluate", "--mrn", mrn, "--now", data["now"])
         assert code == 0, err
-        assert json.loads(out) == to_json(evaluate_text(case_file.read_bytes()))
+        assert json.loads(out) == output_data(evaluate_text(case_file.read_bytes()))
     code, out, err = _run(capsys, "evaluate", "--mrn", mrn, "--now", "2026-11-04 07:00")
     assert code == 2 and "--now" in err and "UTC offset" in err and "Traceback" not in err
     code, out, err = _run(capsys, "evaluate", str(CASES[0]), "--now", "2026-11-04T07:00:00Z")
@@ -140,7 +140,7 @@ def test_evaluate_and_export_at_a_past_moment_leave_out_what_came_later(capsys):
     for kind in ("weights", "temperatures", "assessments", "medications", "escalations"):
         known[kind] = [e for e in data[kind] if datetime.fromisoformat(e["at"]) <= latest]
     assert len(known["temperatures"]) == 3 and len(known["assessments"]) == 2 and known["medications"] == []
-    expected = to_json(evaluate_text(json.dumps(known)))
+    expected = output_data(evaluate_text(json.dumps(known)))
 
     code, out, err = _run(capsys, "evaluate", "--mrn", "X1", "--now", moment)
     assert code == 0, err
@@ -148,12 +148,12 @@ def test_evaluate_and_export_at_a_past_moment_leave_out_what_came_later(capsys):
 
     code, exported, err = _run(capsys, "export-case", "--mrn", "X1", "--now", moment)
     assert code == 0, err
-    assert to_json(evaluate_text(exported)) == expected
+    assert output_data(evaluate_text(exported)) == expected
     assert [t["at"] for t in json.loads(exported)["temperatures"]] == [t["at"] for t in known["temperatures"]]
 
     code, out, err = _run(capsys, "export-case", "--all", "--now", moment)
     assert code == 0, err
-    assert to_json(evaluate_text(out)) == expected
+    assert output_data(evaluate_text(out)) == expected
     with Store.open() as s:  # the stored patient is untouched
         assert len(s.case_for(s.patient_by_mrn("X1").id).temperatures) == len(data["temperatures"])
 

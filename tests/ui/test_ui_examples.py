@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pacer_desktop.core.result import to_json
+from pacer_desktop.core.result import output_data
 
 import json
 from datetime import datetime
@@ -37,5 +37,5 @@ def test_example_entered_through_the_window_matches_evaluate(qtbot, make_window,
     assert len(stored.assessments) == len(case["assessments"])
     assert {e.entered_by for e in store.entries(pid)} == {"AB"}
     want = json.loads(next(EXAMPLES.glob(f"{name}*.expected.json")).read_text())
-    assert to_json(got)["stop_at"] == want["stop_at"]
+    assert output_data(got)["stop_at"] == want["stop_at"]
 

@@ -1,7 +1,5 @@
-"""The core's models are checked field by field wherever they are built from data (structure.build).
-
-tests/ui/test_ui_startup.py checks that the window's start path never imports pydantic, the
-reason the models are dataclasses."""
+"""Every way into the core's models is checked by one validator, pydantic (core.validation), in
+the same words: a bedside entry, a stored row and a case file say the same mistake the same way."""
 
 from __future__ import annotations
 
@@ -13,7 +11,7 @@ import pytest
 from pacer_desktop.core.case import Assessment, CrsInputs, EligibilityInputs, IcansInputs, Temperature
 from pacer_desktop.core.caseio import checked
 from pacer_desktop.core.errors import CaseError
-from pacer_desktop.core.structure import StructureError, build, from_json, to_json
+from pacer_desktop.core.validation import check, dump, load
 
 AT = datetime(2026, 11, 4, 13, 0, tzinfo=UTC)
 
@@ -59,50 +57,16 @@ def test_an_instance_built_without_checks_is_checked_again():
 
 
 def test_tuples_and_dates_come_from_lists_and_text():
-    e = build(EligibilityInputs, {"assessed_on": "2026-10-20", "disease_categories": ["cns_relapse"]})
+    e = check(EligibilityInputs, {"assessed_on": "2026-10-20", "disease_categories": ["cns_relapse"]})
     assert e.assessed_on == date(2026, 10, 20) and e.disease_categories == ("cns_relapse",)
-    with pytest.raises(StructureError) as err:
-        build(EligibilityInputs, {"assessed_on": "20/10/2026", "disease_categories": ["moon"]})
-    fields = [loc for loc, _ in err.value.problems]
-    assert ("assessed_on",) in fields and ("disease_categories", 0) in fields
+    with pytest.raises(CaseError) as err:
+        check(EligibilityInputs, {"assessed_on": "20/10/2026", "disease_categories": ["moon"]})
+    fields = [p.field for p in err.value.problems]
+    assert "assessed_on" in fields and "disease_categories[0]" in fields
 
 
 def test_stored_json_round_trips_and_old_pydantic_json_still_loads():
     icans = IcansInputs(tool="capd", capd_score=9, consciousness="awakens_to_voice")
-    assert from_json(IcansInputs, to_json(icans)) == icans
-    crs = from_json(CrsInputs, '{"hypotension":"none","oxygen_device":"nasal_cannula","oxygen_flow_l_min":"2.5"}')
+    assert load(IcansInputs, dump(icans)) == icans
+    crs = load(CrsInputs, '{"hypotension":"none","oxygen_device":"nasal_cannula","oxygen_flow_l_min":"2.5"}')
     assert crs.oxygen_flow_l_min == Decimal("2.5")  # pydantic wrote Decimals as strings
-
-
-def test_models_are_frozen_compared_by_value_and_keyword_only_unless_positional():
-    from dataclasses import FrozenInstanceError, field, replace
-
-    from pacer_desktop.core.structure import Frozen, model
-
-    @model
-    class Named(Frozen):
-        a: int
-        b: str = "x"
-
-    @model(positional=True)
-    class Row(Frozen):
-        id: int
-        values: dict = field(hash=False)
-        note: str = ""
-
-    assert Named(a=1) == Named(a=1, b="x") and Named(a=1) != Named(a=2)
-    with pytest.raises(TypeError, match="keyword arguments only"):
-        Named(1)
-    with pytest.raises(TypeError, match="missing argument 'a'"):
-        Named(b="y")
-    with pytest.raises(FrozenInstanceError):
-        Named(a=1).a = 2  # type: ignore[misc]
-    assert Row(1, {"k": 1}) == Row(id=1, values={"k": 1}, note="")
-    assert Row(1, {"k": 1}) != Row(1, {"k": 2})  # compared by every field, as a dataclass would
-    assert hash(Row(1, {"k": 1})) == hash(Row(1, {"k": 2}))  # hashed without the dict
-    with pytest.raises(TypeError, match="multiple values for 'id'"):
-        Row(1, {}, id=2)
-    with pytest.raises(TypeError, match="takes 3 arguments, 4 given"):
-        Row(1, {}, "", "extra")
-    assert replace(Row(1, {}), note="n") == Row(1, {}, "n")
-    assert repr(Row(1, {})) == "Row(id=1, values={}, note='')"
