@@ -18,24 +18,24 @@ same kg: the issue's "a new weight"), a changed dose, or an escalation since.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from .dose import DoseWorking, WeightEntry, calculate_dose
 from .protocol import DoseRules
-from .structure import Frozen, model
 
 
-@model
-class PharmacistFigures(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PharmacistFigures:
     """What the pharmacist entered, blind: the chart weight and their own dose and volume."""
     weight_kg: Decimal
     dose_mg: Decimal
     volume_ml: Decimal
 
 
-@model
-class FigureComparison(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class FigureComparison:
     """One figure side by side: ``name`` is ``weight_kg``, ``dose_mg`` or ``volume_ml``."""
     name: str
     pharmacist: Decimal
@@ -44,8 +44,8 @@ class FigureComparison(Frozen):
     matches: bool
 
 
-@model
-class DoubleCheck(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DoubleCheck:
     """The comparison, the calculator's working, and what the protocol gives for the weight the
     pharmacist read (so a mismatch shows where the two workings part)."""
     figures: tuple[FigureComparison, ...]
@@ -74,8 +74,8 @@ def compare(mine: PharmacistFigures, calculated: DoseWorking, rules: DoseRules) 
     return DoubleCheck(figures=figures, working=calculated.working_text(rules), for_pharmacists_weight=theirs)
 
 
-@model
-class Verification(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Verification:
     """A signed verification: when, and the weight entry and dose it was checked against."""
     verified_at: datetime
     weight_kg: Decimal

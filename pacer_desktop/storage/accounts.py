@@ -28,11 +28,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..core import permissions
-from ..core.structure import Frozen, model
 from . import limits
 from .errors import StorageError
 from .location import pin_lockout_setting, workstation_name
@@ -57,8 +57,8 @@ def _check_new_pin(pin: str) -> None:
         raise AccountError("a PIN is at least 6 digits (0–9), at most 32")
 
 
-@model
-class Account(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Account:
     id: int
     initials: str
     name: str
@@ -68,8 +68,8 @@ class Account(Frozen):
     locked_until: datetime | None
 
 
-@model
-class Session(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Session:
     """A signed-in person: made only by :meth:`Accounts.sign_in`."""
     initials: str
     name: str
@@ -78,8 +78,8 @@ class Session(Frozen):
     signed_in_at: datetime
 
 
-@model
-class Signature(Frozen):
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Signature:
     id: int
     initials: str
     name: str
