@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import hashlib
 import json
 import os
@@ -27,22 +26,21 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
-from ..core.case import (Assessment, Case, CrsInputs, DoseOutcome, EligibilityInputs, Escalation, IcansInputs,
-                         Medication, Restart, Temperature, Weight)
+from ..core.case import Case, CrsInputs, EligibilityInputs, IcansInputs
 from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
-from ..core.eligibility import stored_inputs
-from ..core.structure import Frozen, build, fields_of, from_json, model, to_json
-from . import files, keys, limits, schema
+from ..core.structure import Frozen, fields_of, model
+from . import files, keys, limits, records, schema
 from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPacerDatabase,
                      ReadOnlyDatabase, StorageError)
 from .location import default_db_path, keep_backups_setting, study_id_pattern_setting
+from .records import KIND_TABLE, KINDS, TIMED, instant, offset_s, parsed, utc_text
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -53,17 +51,6 @@ __all__ = ["AcknowledgementRecord", "AppendOnlyViolation", "CorruptDatabase", "E
 
 Role = Literal["nurse", "prescriber", "pharmacist", "research"]
 ROLES: tuple[str, ...] = ("nurse", "prescriber", "pharmacist", "research")
-
-#: Entry kinds and their tables (``patient`` is special: see :meth:`Store.correct`).
-KINDS: dict[str, str] = {
-    "weight": "weights", "temperature": "temperatures", "assessment": "assessments",
-    "medication": "medications", "escalation": "escalations", "dose_outcome": "dose_outcomes",
-    "restart": "restarts", "eligibility": "eligibility", "patient": "patient_versions",
-}
-#: The case list each kind feeds.
-_CASE_LIST = {"weight": "weights", "temperature": "temperatures", "assessment": "assessments",
-              "medication": "medications", "escalation": "escalations", "dose_outcome": "dose_outcomes",
-              "restart": "restarts"}
 
 BUSY_TIMEOUT_S = 30.0
 BACKUP_EVERY = timedelta(hours=24)
@@ -157,26 +144,6 @@ class AcknowledgementRecord(Frozen):
 
 # -- encoding -------------------------------------------------------------------------------------
 
-def _utc_text(at: datetime) -> str:
-    if at.tzinfo is None or at.utcoffset() is None:
-        raise CaseError([Problem("at", f"{at.isoformat()} has no UTC offset")])
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _offset_s(at: datetime) -> int:
-    return int(at.utcoffset().total_seconds())
-
-
-def _instant(utc_text: str | None, offset_s: int | None) -> datetime | None:
-    if utc_text is None:
-        return None
-    return datetime.fromisoformat(utc_text).astimezone(timezone(timedelta(seconds=offset_s or 0)))
-
-
-def _dec(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
 def _canonical(row: dict) -> str:
     return json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -234,34 +201,6 @@ def _python_data(model: Any) -> Any:
     if isinstance(model, (list, tuple)):
         return [_python_data(v) for v in model]
     return model
-
-
-def _parsed(model: type, text: str | None, cache: dict | None = None) -> Any:
-    """``model`` from stored JSON, parsed once per distinct text (most assessments repeat).
-
-    ``cache`` holds the parses of one export; otherwise they are kept for the process (the
-    models are immutable, and the same few CRS and ICANS inputs recur across patients)."""
-    if text is None:
-        return None
-    if cache is None:
-        return _parsed_once(model, text)
-    key = (model, text)
-    if key not in cache:
-        cache[key] = _stored_eligibility(text) if model is EligibilityInputs else from_json(model, text)
-    return cache[key]
-
-
-@functools.lru_cache(maxsize=4096)
-def _parsed_once(model: type, text: str) -> Any:
-    if model is EligibilityInputs:
-        return _stored_eligibility(text)
-    return from_json(model, text)
-
-
-def _stored_eligibility(text: str) -> EligibilityInputs:
-    """A stored eligibility row; rows written before rules §10 rev 2 hold a free-text product,
-    read as the rev 2 choice by :func:`..core.eligibility.stored_inputs` (which says how)."""
-    return build(EligibilityInputs, stored_inputs(json.loads(text)))
 
 
 # -- opening --------------------------------------------------------------------------------------
@@ -607,7 +546,7 @@ class Store:
 
     def _add(self, user: User, patient_id: int, kind: str, values: dict,
              *, replacing: int | None = None, reason: str = "") -> int:
-        entry = self._entry_model(kind, values)
+        entry = records.kind(kind).checked_model(values)
         with self._transaction():
             patient = self._patient(patient_id)
             parts = self._current_parts(patient_id)
@@ -617,7 +556,7 @@ class Store:
             self._place(parts, kind, entry)
             self._validate_case(self._case_from(self._details_of(patient), parts), datetime.now(UTC),
                                 new=(kind, parts))
-            row_id = self._insert(user, KINDS[kind], {"patient_id": patient_id, **self._entry_row(kind, entry)},
+            row_id = self._insert(user, KINDS[kind], {"patient_id": patient_id, **KIND_TABLE[kind].row(entry)},
                                   f"{'correct' if replacing else 'add'} {kind}")
             if replacing is not None:
                 self._insert(user, "corrections", {"kind": kind, "entry_id": replacing,
@@ -643,17 +582,11 @@ class Store:
             patient_id = self._insert(user, "patients", {}, "import case")
             self._insert(user, "patient_versions", {"patient_id": patient_id, **self._version_row(details)},
                          "add patient details")
-            for kind, items in (("weight", case.weights), ("temperature", case.temperatures),
-                                ("assessment", case.assessments), ("medication", case.medications),
-                                ("escalation", case.escalations), ("dose_outcome", case.dose_outcomes),
-                                ("restart", case.restarts)):
+            eligibility = KIND_TABLE["eligibility"]
+            for kind, items in [*((k, getattr(case, k.case_list)) for k in TIMED),
+                                (eligibility, () if case.eligibility is None else (case.eligibility,))]:
                 for item in items:
-                    self._insert(user, KINDS[kind], {"patient_id": patient_id, **self._entry_row(kind, item)},
-                                 f"add {kind}")
-            if case.eligibility is not None:
-                self._insert(user, "eligibility",
-                             {"patient_id": patient_id, **self._entry_row("eligibility", case.eligibility)},
-                             "add eligibility")
+                    self._insert(user, kind.table, {"patient_id": patient_id, **kind.row(item)}, f"add {kind.name}")
         return patient_id
 
     def correct(self, user: User, kind: str, entry_id: int, *, reason: str,
@@ -664,8 +597,7 @@ class Store:
         For ``kind="patient"`` the entry id is the patient id: None withdraws the whole patient,
         a replacement corrects their details (the id of the new details row is returned).
         """
-        if kind not in KINDS:
-            raise StorageError(f"unknown entry kind {kind!r}; expected one of {', '.join(KINDS)}")
+        records.kind(kind)
         reason = (reason or "").strip()
         if not reason:
             raise StorageError("a correction needs a reason (e.g. entered in error, wrong patient)")
@@ -736,8 +668,8 @@ class Store:
         if not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", alert):
             raise StorageError(f"alert {alert!r}: expected an alert code such as consider_escalation")
         row = {"patient_id": patient_id, "alert": alert,
-               "assessment_at": _utc_text(assessment_at) if assessment_at is not None else None,
-               "assessment_offset_s": _offset_s(assessment_at) if assessment_at is not None else None,
+               "assessment_at": utc_text(assessment_at) if assessment_at is not None else None,
+               "assessment_offset_s": offset_s(assessment_at) if assessment_at is not None else None,
                "note": (note or "").strip()}
         with self._transaction():
             self._patient(patient_id)
@@ -795,7 +727,7 @@ class Store:
             id=r["patient_id"], mrn=r["mrn"], name=r["name"],
             date_of_birth=date.fromisoformat(r["date_of_birth"]) if r["date_of_birth"] else None,
             sex_at_birth=r["sex_at_birth"], developmental_delay=bool(r["developmental_delay"]),
-            infusion_at=_instant(r["infusion_at"], r["infusion_offset_s"]), timezone=r["timezone"],
+            infusion_at=instant(r["infusion_at"], r["infusion_offset_s"]), timezone=r["timezone"],
             protocol=r["protocol"], version_id=r["id"], withdrawn=withdrawn, study_id=r.get("study_id"))
 
     def entries(self, patient_id: int, kind: str | None = None, include_superseded: bool = True) -> list[EntryRecord]:
@@ -804,9 +736,7 @@ class Store:
         self._check_models()
         out: list[EntryRecord] = []
         for k in kinds:
-            if k not in KINDS:
-                raise StorageError(f"unknown entry kind {k!r}; expected one of {', '.join(KINDS)}")
-            table = KINDS[k]
+            table = records.kind(k).table
             ckind = "patient_version" if k == "patient" else k
             rows = self._rows(
                 f"SELECT t.*, c.replacement_id AS _superseded_by, c.reason AS _reason,"
@@ -817,8 +747,8 @@ class Store:
                     continue
                 out.append(EntryRecord(
                     id=r["id"], kind=k, patient_id=patient_id,
-                    at=_instant(r["at"], r["at_offset_s"]) if "at" in r else
-                    _instant(r.get("infusion_at"), r.get("infusion_offset_s")) if k == "patient" else None,
+                    at=instant(r["at"], r["at_offset_s"]) if "at" in r else
+                    instant(r.get("infusion_at"), r.get("infusion_offset_s")) if k == "patient" else None,
                     values=self._entry_values(k, r), entered_by=r["entered_by"], role=r["role"],
                     entered_at=datetime.fromisoformat(r["entered_at"]), workstation=r["workstation"],
                     superseded_by=r["_superseded_by"], correction_reason=r["_reason"],
@@ -859,9 +789,9 @@ class Store:
         with self._lock:
             patient = self._patient(patient_id)
             # "at" is stored as UTC text of one fixed width, so text order is time order
-            until, bound = ("", ()) if now is None else (" AND at <= ?", (_utc_text(self._latest_known(patient, now)),))
-            rows = {kind: self._rows(f"SELECT * FROM current_{KINDS[kind]} WHERE patient_id = ?{until}"
-                                     " ORDER BY at, id", (patient_id, *bound)) for kind in _CASE_LIST}
+            until, bound = ("", ()) if now is None else (" AND at <= ?", (utc_text(self._latest_known(patient, now)),))
+            rows = {k.name: self._rows(f"SELECT * FROM current_{k.table} WHERE patient_id = ?{until}"
+                                       " ORDER BY at, id", (patient_id, *bound)) for k in TIMED}
             eligibility = self._rows("SELECT inputs FROM current_eligibility WHERE patient_id = ?"
                                      " ORDER BY assessed_on, id", (patient_id,))
         return self._case_text(patient, rows, eligibility[-1]["inputs"] if eligibility else None, now, indent, {})
@@ -881,7 +811,7 @@ class Store:
         n = _Numbers()
 
         def at(r: dict) -> str:
-            return _instant(r["at"], r["at_offset_s"]).isoformat()
+            return instant(r["at"], r["at_offset_s"]).isoformat()
 
         written: dict = {}  # the same few CRS and ICANS texts recur: each is written out once
 
@@ -889,30 +819,22 @@ class Store:
             if text is None:
                 return None
             if (model, text) not in written:
-                written[model, text] = n.plain(_python_data(_parsed(model, text, cache)))
+                written[model, text] = n.plain(_python_data(parsed(model, text, cache)))
             return written[model, text]
 
+        def listed(kind: records.Kind) -> list[dict]:
+            return [kind.json_of(r, at(r), n, inputs) for r in rows[kind.name]]
+
+        lists = {k.case_list: listed(k) for k in TIMED}
         case = {
             "protocol": patient.protocol, "timezone": patient.timezone,
             "now": now.isoformat() if now else None,
             "patient": {"date_of_birth": patient.date_of_birth.isoformat() if patient.date_of_birth else None,
                         "sex_at_birth": patient.sex_at_birth, "developmental_delay": patient.developmental_delay},
-            "weights": [{"at": at(r), "kg": n.number(r["kg"])} for r in rows["weight"]],
+            "weights": lists["weights"],
             "infusion_at": patient.infusion_at.isoformat() if patient.infusion_at else None,
-            "temperatures": [{"at": at(r), "value": n.number(r["value"]), "unit": r["unit"]}
-                             for r in rows["temperature"]],
-            "assessments": [{"at": at(r), "crs": inputs(CrsInputs, r["crs"]), "icans": inputs(IcansInputs, r["icans"])}
-                            for r in rows["assessment"]],
-            "medications": [{"at": at(r), "drug": r["drug"], "dose_mg": n.number(r["dose_mg"]),
-                             **({"for_line": r["for_line"]} if r.get("for_line") is not None else {}),
-                             **({"reason": r["reason"]} if r.get("reason") else {})}
-                            for r in rows["medication"]],
-            "escalations": [{"at": at(r), "by": r["by"] or "", "reason": r["reason"] or ""}
-                            for r in rows["escalation"]],
-            "restarts": [{"at": at(r), "by": r["by"] or "", "reason": r["reason"] or ""}
-                         for r in rows["restart"]],
-            "dose_outcomes": [{"line": r["line"], "outcome": r["outcome"], "at": at(r), "by": r["by"] or "",
-                               "reason": r["reason"] or ""} for r in rows["dose_outcome"]],
+            **{name: lists[name] for name in ("temperatures", "assessments", "medications", "escalations",
+                                              "restarts", "dose_outcomes")},
             "eligibility": inputs(EligibilityInputs, eligibility),
         }
         return n.dumps(case, indent)
@@ -925,7 +847,7 @@ class Store:
         rows = self._rows("SELECT * FROM acknowledgements WHERE patient_id = ? ORDER BY id", (patient_id,))
         return [AcknowledgementRecord(
             id=r["id"], patient_id=r["patient_id"], alert=r["alert"],
-            assessment_at=_instant(r["assessment_at"], r["assessment_offset_s"]), note=r["note"] or "",
+            assessment_at=instant(r["assessment_at"], r["assessment_offset_s"]), note=r["note"] or "",
             entered_by=r["entered_by"], role=r["role"], workstation=r["workstation"],
             entered_at=datetime.fromisoformat(r["entered_at"])) for r in rows]
 
@@ -1123,7 +1045,7 @@ class Store:
         return {"mrn": d["mrn"], "name": d["name"],
                 "date_of_birth": d["date_of_birth"].isoformat() if d["date_of_birth"] else None,
                 "sex_at_birth": d["sex_at_birth"], "developmental_delay": int(bool(d["developmental_delay"])),
-                "infusion_at": _utc_text(at) if at else None, "infusion_offset_s": _offset_s(at) if at else None,
+                "infusion_at": utc_text(at) if at else None, "infusion_offset_s": offset_s(at) if at else None,
                 "timezone": d["timezone"], "protocol": d["protocol"], "study_id": d.get("study_id")}
 
     def _check_mrn_free(self, mrn: str) -> None:
@@ -1185,13 +1107,10 @@ class Store:
 
     def _load_parts(self, patient_id: int) -> dict[str, list[tuple[int, Any]]]:
         parts: dict[str, list[tuple[int, Any]]] = {}
-        for kind in _CASE_LIST:
-            rows = self._rows(f"SELECT * FROM current_{KINDS[kind]} WHERE patient_id = ? ORDER BY at, id",
+        for kind in (*TIMED, KIND_TABLE["eligibility"]):
+            rows = self._rows(f"SELECT * FROM current_{kind.table} WHERE patient_id = ? ORDER BY {kind.order}",
                               (patient_id,))
-            parts[kind] = [(r["id"], self._model_of(kind, r)) for r in rows]
-        rows = self._rows("SELECT * FROM current_eligibility WHERE patient_id = ? ORDER BY assessed_on, id",
-                          (patient_id,))
-        parts["eligibility"] = [(r["id"], self._model_of("eligibility", r)) for r in rows]
+            parts[kind.name] = [(r["id"], self._model_of(kind.name, r)) for r in rows]
         return parts
 
     @staticmethod
@@ -1213,11 +1132,8 @@ class Store:
             "patient": {"date_of_birth": details["date_of_birth"], "sex_at_birth": details["sex_at_birth"],
                         "developmental_delay": bool(details["developmental_delay"])},
             "infusion_at": details["infusion_at"]})
-        return dataclasses.replace(
-            head, weights=models("weight"), temperatures=models("temperature"), assessments=models("assessment"),
-            medications=models("medication"), escalations=models("escalation"),
-            restarts=models("restart"), dose_outcomes=models("dose_outcome"),
-            eligibility=eligibility[-1] if eligibility else None)
+        return dataclasses.replace(head, **{k.case_list: models(k.name) for k in TIMED},
+                                   eligibility=eligibility[-1] if eligibility else None)
 
     @staticmethod
     def _validate_case(case: Case, now: datetime, *, new: tuple[str, dict] | None = None) -> None:
@@ -1232,38 +1148,9 @@ class Store:
             if kind == "eligibility":
                 prefix = "eligibility."
             else:
-                prefix = f"{_CASE_LIST[kind]}[{len(parts[kind]) - 1}]."
+                prefix = f"{KIND_TABLE[kind].case_list}[{len(parts[kind]) - 1}]."
             raise CaseError([Problem(p.field[len(prefix):], p.message) if p.field.startswith(prefix) else p
                              for p in exc.problems]) from None
-
-    @staticmethod
-    def _entry_model(kind: str, values: dict) -> Any:
-        if kind == "eligibility":
-            return checked(EligibilityInputs, values.get("inputs"))
-        model = {"weight": Weight, "temperature": Temperature, "assessment": Assessment,
-                 "medication": Medication, "escalation": Escalation, "dose_outcome": DoseOutcome,
-                 "restart": Restart}[kind]
-        return checked(model, dict(values))  # every field again, nested inputs too
-
-    @staticmethod
-    def _entry_row(kind: str, m: Any) -> dict:
-        if kind == "eligibility":
-            return {"assessed_on": m.assessed_on.isoformat(), "inputs": to_json(m)}
-        row: dict = {"at": _utc_text(m.at), "at_offset_s": _offset_s(m.at)}
-        if kind == "weight":
-            row["kg"] = _dec(m.kg)
-        elif kind == "temperature":
-            row.update(value=_dec(m.value), unit=m.unit)
-        elif kind == "assessment":
-            row.update(crs=to_json(m.crs) if m.crs else None,
-                       icans=to_json(m.icans) if m.icans else None)
-        elif kind == "medication":
-            row.update(drug=m.drug, dose_mg=_dec(m.dose_mg), for_line=m.for_line, reason=m.reason)
-        elif kind in ("escalation", "restart"):
-            row.update(by=m.by, reason=m.reason)
-        elif kind == "dose_outcome":
-            row.update(line=m.line, outcome=m.outcome, by=m.by, reason=m.reason)
-        return row
 
     def _check_models(self) -> None:
         """Forget the models when another connection has committed: a restore there would give
@@ -1278,31 +1165,8 @@ class Store:
         key = (kind, r["id"])
         model = self._models.get(key)
         if model is None:
-            model = self._models[key] = self._row_model(kind, r)
+            model = self._models[key] = KIND_TABLE[kind].model_from(r)
         return model
-
-    @staticmethod
-    def _row_model(kind: str, r: dict) -> Any:
-        """The engine model of a stored row. Rows were validated on the way in, so they are built
-        without checking every field again: loading a case is then a few ms."""
-        if kind == "eligibility":
-            return _stored_eligibility(r["inputs"])
-        at = _instant(r["at"], r["at_offset_s"])
-        if kind == "weight":
-            return Weight(at=at, kg=Decimal(r["kg"]))
-        if kind == "temperature":
-            return Temperature(at=at, value=Decimal(r["value"]), unit=r["unit"])
-        if kind == "assessment":
-            return Assessment(at=at, crs=_parsed(CrsInputs, r["crs"]), icans=_parsed(IcansInputs, r["icans"]))
-        if kind == "medication":
-            return Medication(
-                at=at, drug=r["drug"], dose_mg=Decimal(r["dose_mg"]) if r["dose_mg"] is not None else None,
-                for_line=r.get("for_line"), reason=r.get("reason"))
-        if kind == "dose_outcome":
-            return DoseOutcome(line=r["line"], outcome=r["outcome"], at=at, by=r["by"] or "", reason=r["reason"] or "")
-        if kind == "restart":
-            return Restart(at=at, by=r["by"] or "", reason=r["reason"] or "")
-        return Escalation(at=at, by=r["by"] or "", reason=r["reason"] or "")
 
     def _entry_values(self, kind: str, r: dict) -> dict:
         if kind == "patient":
