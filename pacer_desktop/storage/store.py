@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import json
 import os
 import re
@@ -24,7 +23,7 @@ import sqlite3
 import stat
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -36,7 +35,7 @@ from ..core.case import Case, CrsInputs, EligibilityInputs, IcansInputs
 from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
 from ..core.structure import Frozen, fields_of, model
-from . import files, keys, limits, records, schema
+from . import audit, files, keys, records, schema
 from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPacerDatabase,
                      ReadOnlyDatabase, StorageError)
 from .location import default_db_path, keep_backups_setting, study_id_pattern_setting
@@ -53,8 +52,17 @@ Role = Literal["nurse", "prescriber", "pharmacist", "research"]
 ROLES: tuple[str, ...] = ("nurse", "prescriber", "pharmacist", "research")
 
 BUSY_TIMEOUT_S = 30.0
+
+
+# The audit chain's hashing under its old names, for verification.py (which reads them from here).
+_as_first_written, _canonical, _sha256 = audit.as_first_written, audit.canonical, audit.sha256
+
+
+def real_clock() -> datetime:
+    """The workstation's clock (aware, UTC): the default of :meth:`Store.open`'s ``clock``."""
+    return datetime.now(UTC)
+
 BACKUP_EVERY = timedelta(hours=24)
-_GENESIS = "0" * 64
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -143,22 +151,6 @@ class AcknowledgementRecord(Frozen):
 
 
 # -- encoding -------------------------------------------------------------------------------------
-
-def _canonical(row: dict) -> str:
-    return json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def _as_first_written(table: str, row: dict) -> dict:
-    """``row`` without the columns a later migration added, when they are empty (schema.ADDED_COLUMNS)."""
-    added = schema.ADDED_COLUMNS.get(table, ())
-    if any(row.get(name) is not None for name in added):
-        return row
-    return {k: v for k, v in row.items() if k not in added}
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
 
 class _Numbers:
     """Writes Decimals as JSON numbers digit for digit (``json`` alone would go through float)."""
@@ -320,8 +312,10 @@ def _create(path: Path) -> bool:
 class Store:
     """The open database. Create with :meth:`open`; every method is safe from any thread."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, *, keep_backups: int = 14) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, keep_backups: int = 14,
+                 clock: Callable[[], datetime] = real_clock) -> None:
         self.path = path
+        self._clock = clock
         self.keep_backups = keep_backups
         self._conn = conn
         self._db: Database | None = None
@@ -459,37 +453,16 @@ class Store:
     # writing --------------------------------------------------------------------------------------
 
     def _insert(self, user: User, table: str, values: dict, action: str) -> int:
-        """Insert one attributed row and its audit row; call inside :meth:`_transaction`.
-
-        Every text a person typed is held to its limit here, the one door every row goes through."""
-        if too_long := limits.problems(values):
-            raise CaseError(too_long)
-        row = {**values, "entered_by": user.initials, "role": user.role,
-               "workstation": user.workstation, "entered_at": datetime.now(UTC).isoformat(timespec="microseconds")}
-        names = list(row)
-        cur = self._conn.execute(
-            f"INSERT INTO {table} ({', '.join(f'[{n}]' for n in names)}) VALUES ({', '.join('?' * len(names))})",
-            [row[n] for n in names])
-        row_id = cur.lastrowid
-        stored = {"id": row_id, **row}
-        self._audit(user, action, table, row_id, _sha256(_canonical(stored)))
+        """Insert one attributed row and its audit row; call inside :meth:`_transaction`."""
+        row_id, content_sha256 = audit.insert_row(self._conn, user, table, values, self._clock())
+        self._audit(user, action, table, row_id, content_sha256)
         return row_id
 
     def _audit(self, user: User, action: str, table: str | None, row_id: int | None,
                content_sha256: str | None) -> None:
-        last = self._conn.execute("SELECT id, sha256 FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-        entry = {"id": (last[0] + 1) if last else 1,
-                 "at": datetime.now(UTC).isoformat(timespec="microseconds"),
-                 "entered_by": user.initials, "role": user.role, "workstation": user.workstation,
-                 "action": action, "table_name": table, "row_id": row_id,
-                 "content_sha256": content_sha256, "prev_sha256": last[1] if last else _GENESIS}
-        entry["sha256"] = _sha256(_canonical(entry))
         if self._signing_key is None:
             self._signing_key = keys.own_key()  # made on this installation's first write (issue 17)
-        entry["hmac"] = keys.mac(self._signing_key, entry["sha256"])
-        names = list(entry)
-        self._conn.execute(f"INSERT INTO audit_log ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                           [entry[n] for n in names])
+        audit.append(self._conn, user, action, table, row_id, content_sha256, at=self._clock(), key=self._signing_key)
 
     def add_patient(self, user: User, *, mrn: str, name: str, date_of_birth: date | None,
                     sex_at_birth: str | None, developmental_delay: bool, infusion_at: datetime | None,
