@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
 import os
 import re
 import sqlite3
@@ -35,11 +34,11 @@ from ..core.case import Case, CrsInputs, EligibilityInputs, IcansInputs
 from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
 from ..core.structure import Frozen, fields_of, model
-from . import audit, files, keys, records, schema
+from . import audit, export, files, keys, records, schema
 from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPacerDatabase,
                      ReadOnlyDatabase, StorageError)
 from .location import default_db_path, keep_backups_setting, study_id_pattern_setting
-from .records import KIND_TABLE, KINDS, TIMED, instant, offset_s, parsed, utc_text
+from .records import KIND_TABLE, KINDS, TIMED, instant, offset_s, utc_text
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -151,49 +150,6 @@ class AcknowledgementRecord(Frozen):
 
 
 # -- encoding -------------------------------------------------------------------------------------
-
-class _Numbers:
-    """Writes Decimals as JSON numbers digit for digit (``json`` alone would go through float)."""
-
-    def __init__(self) -> None:
-        self.tokens: list[str] = []
-
-    def number(self, text: str | Decimal | None) -> str | None:
-        if text is None:
-            return None
-        self.tokens.append(str(text))
-        return f"\x00{len(self.tokens) - 1}\x00"
-
-    def plain(self, value: Any) -> Any:
-        if isinstance(value, Decimal):
-            return self.number(value)
-        if isinstance(value, dict):
-            return {k: self.plain(v) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return [self.plain(v) for v in value]
-        if isinstance(value, (datetime, date)):
-            return value.isoformat()
-        return value
-
-    def dumps(self, value: Any, indent: int | None) -> str:
-        text = json.dumps(value, indent=indent, ensure_ascii=False)
-        return re.sub(r'"\\u0000(\d+)\\u0000"', lambda m: self.tokens[int(m.group(1))], text)
-
-
-def case_json(case: Case, *, indent: int | None = None) -> str:
-    """A case as case-file JSON with numbers written as JSON numbers, digit for digit."""
-    numbers = _Numbers()
-    return numbers.dumps(numbers.plain(_python_data(case)), indent)
-
-
-def _python_data(model: Any) -> Any:
-    """A model as nested dicts and lists, keeping Decimals, dates and times as they are."""
-    if hasattr(model, "__dataclass_fields__"):
-        return {k: _python_data(v) for k, v in fields_of(model).items()}
-    if isinstance(model, (list, tuple)):
-        return [_python_data(v) for v in model]
-    return model
-
 
 # -- opening --------------------------------------------------------------------------------------
 
@@ -754,63 +710,12 @@ class Store:
 
     def export_case_json(self, patient_id: int, *, now: datetime | None = None, indent: int | None = None) -> str:
         """The patient's current rows as a case file (the same case as :meth:`case_for`, with
-        ``now`` the patient as known at that moment).
-
-        Written straight from the rows, without building the engine's models, so that exporting
-        every patient stays fast; the import/export round-trip tests hold the two to each other.
-        """
-        with self._lock:
-            patient = self._patient(patient_id)
-            # "at" is stored as UTC text of one fixed width, so text order is time order
-            until, bound = ("", ()) if now is None else (" AND at <= ?", (utc_text(self._latest_known(patient, now)),))
-            rows = {k.name: self._rows(f"SELECT * FROM current_{k.table} WHERE patient_id = ?{until}"
-                                       " ORDER BY at, id", (patient_id, *bound)) for k in TIMED}
-            eligibility = self._rows("SELECT inputs FROM current_eligibility WHERE patient_id = ?"
-                                     " ORDER BY assessed_on, id", (patient_id,))
-        return self._case_text(patient, rows, eligibility[-1]["inputs"] if eligibility else None, now, indent, {})
+        ``now`` the patient as known at that moment)."""
+        return export.export_case_json(self, patient_id, now=now, indent=indent)
 
     def export_all(self, out, *, now: datetime | None = None) -> int:
         """Write every current patient's case as one JSON line to ``out``; returns how many."""
-        count = 0
-        for patient in self.patients():
-            out.write(self.export_case_json(patient.id, now=now))
-            out.write("\n")
-            count += 1
-        return count
-
-    @staticmethod
-    def _case_text(patient: PatientRecord, rows: dict, eligibility: str | None, now: datetime | None,
-                   indent: int | None, cache: dict) -> str:
-        n = _Numbers()
-
-        def at(r: dict) -> str:
-            return instant(r["at"], r["at_offset_s"]).isoformat()
-
-        written: dict = {}  # the same few CRS and ICANS texts recur: each is written out once
-
-        def inputs(model: type, text: str | None) -> Any:
-            if text is None:
-                return None
-            if (model, text) not in written:
-                written[model, text] = n.plain(_python_data(parsed(model, text, cache)))
-            return written[model, text]
-
-        def listed(kind: records.Kind) -> list[dict]:
-            return [kind.json_of(r, at(r), n, inputs) for r in rows[kind.name]]
-
-        lists = {k.case_list: listed(k) for k in TIMED}
-        case = {
-            "protocol": patient.protocol, "timezone": patient.timezone,
-            "now": now.isoformat() if now else None,
-            "patient": {"date_of_birth": patient.date_of_birth.isoformat() if patient.date_of_birth else None,
-                        "sex_at_birth": patient.sex_at_birth, "developmental_delay": patient.developmental_delay},
-            "weights": lists["weights"],
-            "infusion_at": patient.infusion_at.isoformat() if patient.infusion_at else None,
-            **{name: lists[name] for name in ("temperatures", "assessments", "medications", "escalations",
-                                              "restarts", "dose_outcomes")},
-            "eligibility": inputs(EligibilityInputs, eligibility),
-        }
-        return n.dumps(case, indent)
+        return export.export_all(self, out, now=now)
 
     def documents(self, patient_id: int) -> list[dict]:
         return self._rows("SELECT * FROM documents WHERE patient_id = ? ORDER BY id", (patient_id,))
