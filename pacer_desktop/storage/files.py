@@ -174,7 +174,7 @@ def _unlock(fd: int) -> None:
 
 def quick_check(path: Path) -> list[str]:
     """SQLite's ``quick_check`` over the whole file on a read-only connection (``["ok"]``: well)."""
-    from .store import _readonly
+    from .opening import readonly as _readonly
     try:
         conn = _readonly(path)
         try:
@@ -203,7 +203,7 @@ def verify_report(path: Path, *, anchor: object = None):
 def _read_only(path: Path, check):
     """``check(conn)`` on a read-only connection to the PACER database at ``path``, which must
     exist and pass the open check; SQLite's errors become the damaged-file message."""
-    from .store import _inspect, _readonly
+    from .opening import inspect as _inspect, readonly as _readonly
     path = Path(path)
     if not path.exists():
         raise StorageError(f"{path}: no such file")
@@ -236,7 +236,8 @@ def prepare_restore(path: Path, source: Path, user: User, aside: Path) -> Path:
     """A new file beside ``path`` holding ``source`` brought up to date with its restore record
     already in its audit log: putting it in place is then the one step that restores and records."""
     from . import schema
-    from .store import Store, _readonly
+    from .opening import readonly as _readonly
+    from .store import Store
     tmp = path.with_name(f"{path.name}.{os.getpid()}.restoring")
     tmp.unlink(missing_ok=True)
     src = _readonly(source)

@@ -19,7 +19,7 @@ import pytest
 from pacer_desktop.cli import main
 from pacer_desktop.core.errors import CaseError
 from pacer_desktop.storage import CorruptDatabase, Store, StorageError
-from pacer_desktop.storage import store as store_module
+from pacer_desktop.storage import opening, store as store_module
 from tests.storage.storehelp import NURSE, filled, add_patient, hours_ago, leftovers, sha256
 
 
@@ -115,7 +115,7 @@ def test_a_full_disk_on_opening_is_called_full_not_damaged(db_path, monkeypatch)
 
     def full(*args, **kw):
         raise sqlite3.OperationalError("disk I/O error")
-    monkeypatch.setattr(store_module, "_readonly", full)
+    monkeypatch.setattr(opening, "readonly", full)
     monkeypatch.setattr(shutil, "disk_usage", lambda p: shutil._ntuple_diskusage(10**9, 10**9, 0))
     with pytest.raises(StorageError) as err:
         Store.open(db_path, keep_backups=0)
