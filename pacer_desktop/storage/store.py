@@ -16,24 +16,21 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 import re
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import quote
 
 from ..core.case import Case, CrsInputs, EligibilityInputs, IcansInputs
 from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
 from ..core.structure import Frozen, fields_of, model
-from . import audit, export, files, keys, opening, records, schema
+from . import audit, backups, export, files, keys, opening, records, schema
 from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPacerDatabase,
                      ReadOnlyDatabase, StorageError)
 from .location import default_db_path, keep_backups_setting, study_id_pattern_setting
@@ -60,7 +57,6 @@ def real_clock() -> datetime:
     """The workstation's clock (aware, UTC): the default of :meth:`Store.open`'s ``clock``."""
     return datetime.now(UTC)
 
-BACKUP_EVERY = timedelta(hours=24)
 
 
 @model(positional=True)
@@ -649,132 +645,29 @@ class Store:
         with self._lock:
             return key_status(self._conn)
 
-    # backups --------------------------------------------------------------------------------------
+    # backups (backups.py) ---------------------------------------------------------------------------
 
     @property
     def backups_dir(self) -> Path:
         return self.path.parent / "backups"
 
     def backup(self, dest_dir: Path | None = None, *, tag: str = "") -> Path:
-        """Copy the database with SQLite's backup API; returns the new file.
-
-        Into the default folder, the oldest copies beyond ``keep_backups`` are removed, and so is
-        what a copy cut short (the process killed) left behind, once it is a day old: no copy
-        takes that long, so it is no longer being written.
-        """
-        folder = Path(dest_dir) if dest_dir else self.backups_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        dest = folder / f"{self.path.stem}-{stamp}{'-' + tag if tag else ''}.sqlite3"
-        self._copy_to(dest)
-        from . import anchors
-        dest = anchors.name_with_chain(dest)  # the chain's length and head, outside the database
-        if dest_dir is None and self.keep_backups > 0:
-            for old in self._backup_files()[:-self.keep_backups]:
-                old.unlink(missing_ok=True)
-            for cut_short in folder.glob(f"{self.path.stem}-*.sqlite3.partial"):
-                with contextlib.suppress(OSError):
-                    if time.time() - cut_short.stat().st_mtime > BACKUP_EVERY.total_seconds():
-                        cut_short.unlink()
-        return dest
-
-    def _copy_to(self, dest: Path, *, exclusive: bool = False) -> Path:
-        """A consistent copy of what is committed, read through a connection of its own; returns
-        the copy. ``exclusive``: ``dest`` only names the folder, stem and suffix, and the copy gets
-        a name no file has (never overwrites, :func:`files.place_exclusively`).
-
-        The copy is one backup step, so one read transaction: with the database in WAL mode,
-        writes (from this store or another process) go on meanwhile and are simply not in it.
-        """
-        tmp = dest.with_name(f"{dest.name}.{os.getpid()}.{threading.get_ident()}.partial" if exclusive
-                             else dest.name + ".partial")
-        source = sqlite3.connect(f"file:{quote(str(self.path.absolute()))}?mode=ro", uri=True,
-                                 timeout=BUSY_TIMEOUT_S, check_same_thread=False)
-        try:
-            target = sqlite3.connect(str(tmp))
-            try:
-                source.backup(target)
-                target.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                target.close()
-                source.close()
-            with tmp.open("rb") as f:
-                os.fsync(f.fileno())
-        except (sqlite3.DatabaseError, OSError) as exc:
-            tmp.unlink(missing_ok=True)
-            if files.is_disk_full(exc, dest.parent):
-                raise files.disk_full(dest.parent, f"write the copy {dest.name}") from None
-            raise
-        if exclusive:
-            return files.place_exclusively(tmp, dest.parent, dest.stem, dest.suffix)
-        os.replace(tmp, dest)
-        files.fsync_dir(dest.parent)
-        return dest
-
-    def _backup_files(self) -> list[Path]:
-        if not self.backups_dir.is_dir():
-            return []
-        return sorted(self.backups_dir.glob(f"{self.path.stem}-*.sqlite3"))
+        """Copy the database with SQLite's backup API; returns the new file (:func:`backups.backup`)."""
+        return backups.backup(self, dest_dir, tag=tag)
 
     def daily_backup(self) -> Path | None:
-        """A copy into the backups folder unless the newest is less than a day old (or copies are
-        turned off); returns the new file. Safe from any thread, and it never holds up the store's
-        reads and writes (:meth:`_copy_to`).
-
-        The full ``quick_check`` runs here, not on opening (its cost grows with the file): before
-        each copy, and on the first call after the window opened the store (``daily_backup=False``). A damaged file raises
-        :class:`CorruptDatabase` and is not copied, so the good copies already made are kept.
-        """
-        files_ = self._backup_files() if self.keep_backups > 0 else []
-        due = self.keep_backups > 0 and not (
-            files_ and time.time() - files_[-1].stat().st_mtime < BACKUP_EVERY.total_seconds())
-        if due or self._check_pending:
-            self.check()
-        if not due:
-            return None
-        return self.backup()
+        """A copy into the backups folder unless the newest is less than a day old; before it the
+        full ``quick_check`` (:func:`backups.daily_backup`). Safe from any thread."""
+        return backups.daily_backup(self)
 
     def check(self) -> None:
-        """SQLite's ``quick_check`` over the whole file, on a read-only connection of its own (so
-        entries go on being saved meanwhile); raises :class:`CorruptDatabase` when it fails."""
-        result = files.quick_check(self.path)
-        self._check_pending = False
-        if result != ["ok"]:
-            raise CorruptDatabase(files.damaged(self.path, f"integrity check: {result[0]}")
-                                  + " No backup was made today, so the earlier copies are kept.")
+        """SQLite's ``quick_check`` over the whole file; raises :class:`CorruptDatabase` when it fails."""
+        backups.check(self)
 
     def restore_from(self, user: User, source: Path) -> Path:
-        """Replace the contents with the backup ``source``; the current contents are first copied
-        aside (never deleted, never over another copy). Returns the path of the copy set aside.
-
-        The backup must pass every check of verify-db first. It is copied into a new file beside
-        the database, brought up to date, and its restore record appended there; that file then
-        replaces the contents in one SQLite transaction, so the replacement and its record are
-        one step: a restore cut short leaves the database as it was.
-        """
-        source = Path(source)
-        files.trusted_backup(source)
-        with files.restore_lock(self.path):
-            aside = self._copy_to(self.path.with_name(f"{self.path.stem}.before-restore.sqlite3"),
-                                  exclusive=True)
-            prepared = files.prepare_restore(self.path, source, user, aside)
-            try:
-                src = _readonly(prepared)
-                try:
-                    with self._lock:
-                        src.backup(self._conn)  # one step: one write transaction on the database
-                        self._parts_cache.clear()
-                        self._models.clear()
-                finally:
-                    src.close()
-            except sqlite3.OperationalError as exc:
-                if files.is_disk_full(exc, self.path):
-                    raise files.disk_full(self.path, "restore the backup (the database is as it was)") from None
-                raise StorageError(f"could not restore {source.name} ({exc}); the database is as it was,"
-                                   f" and a copy of it is in {aside}") from None
-            finally:
-                prepared.unlink(missing_ok=True)
-        return aside
+        """Replace the contents with the verified backup ``source``; returns the copy set aside
+        (:func:`backups.restore_from`)."""
+        return backups.restore_from(self, user, source)
 
     # case <-> rows --------------------------------------------------------------------------------
 
