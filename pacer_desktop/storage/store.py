@@ -20,19 +20,19 @@ import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from ..core.case import Case, CrsInputs, EligibilityInputs, IcansInputs
 from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
-from ..core.structure import Frozen, fields_of, model
+from ..core.structure import fields_of
 from . import audit, backups, export, files, keys, opening, records, schema
 from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPacerDatabase,
                      ReadOnlyDatabase, StorageError)
+from .models import ROLES, AcknowledgementRecord, EntryRecord, PatientRecord, User
 from .location import default_db_path, keep_backups_setting, study_id_pattern_setting
 from .records import KIND_TABLE, KINDS, TIMED, instant, offset_s, utc_text
 
@@ -43,8 +43,6 @@ __all__ = ["AcknowledgementRecord", "AppendOnlyViolation", "CorruptDatabase", "E
            "NotAPacerDatabase", "PatientRecord", "ROLES", "ReadOnlyDatabase", "Store",
            "StorageError", "User", "default_db_path"]
 
-Role = Literal["nurse", "prescriber", "pharmacist", "research"]
-ROLES: tuple[str, ...] = ("nurse", "prescriber", "pharmacist", "research")
 
 BUSY_TIMEOUT_S = opening.BUSY_TIMEOUT_S
 
@@ -58,92 +56,6 @@ def real_clock() -> datetime:
     return datetime.now(UTC)
 
 
-
-@model(positional=True)
-class User(Frozen):
-    """Who is writing: initials, role and the workstation's name (attribution of every row)."""
-
-    initials: str
-    role: Role
-    workstation: str
-
-    def __post_init__(self) -> None:
-        if not re.fullmatch(r"[A-Za-z][A-Za-z.\-']{0,7}", self.initials or ""):
-            raise StorageError(f"initials {self.initials!r}: give 1 to 8 letters, e.g. AB")
-        if self.role not in ROLES:
-            raise StorageError(f"role {self.role!r}: expected one of {', '.join(ROLES)}")
-        if not (self.workstation or "").strip():
-            raise StorageError("the workstation name is empty")
-
-    @classmethod
-    def parse(cls, text: str, workstation: str) -> User:
-        """``AB:nurse`` → ``User("AB", "nurse", workstation)``."""
-        initials, sep, role = text.partition(":")
-        if not sep:
-            raise StorageError(f"user {text!r}: write initials and role like AB:nurse")
-        return cls(initials.strip(), role.strip().lower(), workstation)  # type: ignore[arg-type]
-
-    def __str__(self) -> str:
-        return f"{self.initials} ({self.role})"
-
-
-@model(positional=True)
-class PatientRecord(Frozen):
-    id: int
-    mrn: str
-    name: str
-    date_of_birth: date | None
-    sex_at_birth: str | None
-    developmental_delay: bool
-    infusion_at: datetime | None
-    timezone: str
-    protocol: str
-    version_id: int = 0
-    withdrawn: bool = False
-    study_id: str | None = None  # issue 19: the only name the study's exports carry
-
-
-@model(positional=True)
-class EntryRecord(Frozen):
-    """One row of the flowsheet. ``correction_reason`` is set when the row is no longer current:
-    ``superseded_by`` then names its replacement, or is None when it was withdrawn."""
-
-    id: int
-    kind: str
-    patient_id: int
-    at: datetime | None
-    values: dict = field(hash=False)
-    entered_by: str
-    role: str
-    entered_at: datetime
-    workstation: str
-    superseded_by: int | None = None
-    correction_reason: str | None = None
-    corrected_by: str | None = None
-    corrected_at: datetime | None = None
-
-    @property
-    def current(self) -> bool:
-        return self.correction_reason is None
-
-
-@model(positional=True)
-class AcknowledgementRecord(Frozen):
-    """Someone acknowledged a prompt (e.g. ``consider_escalation``) as judged on the assessment at
-    ``assessment_at`` (None: judged before any assessment); a later assessment raises it anew."""
-
-    id: int
-    patient_id: int
-    alert: str
-    assessment_at: datetime | None
-    note: str
-    entered_by: str
-    role: str
-    workstation: str
-    entered_at: datetime
-
-
-# -- encoding -------------------------------------------------------------------------------------
 
 # The open check and the connections, under the names files.py, anchors.py and tests use.
 _inspect, _readonly, _connect, _create = opening.inspect, opening.readonly, opening.connect, opening.create
