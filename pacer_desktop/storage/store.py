@@ -29,11 +29,11 @@ from ..core.case import Case, CrsInputs, EligibilityInputs, IcansInputs
 from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
 from ..core.structure import fields_of
-from . import audit, backups, export, files, keys, opening, records, schema
+from . import audit, backups, export, files, keys, opening, patients, records, schema
 from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPacerDatabase,
                      ReadOnlyDatabase, StorageError)
 from .models import ROLES, AcknowledgementRecord, EntryRecord, PatientRecord, User
-from .location import default_db_path, keep_backups_setting, study_id_pattern_setting
+from .location import default_db_path, keep_backups_setting
 from .records import KIND_TABLE, KINDS, TIMED, instant, offset_s, utc_text
 
 if TYPE_CHECKING:
@@ -223,16 +223,16 @@ class Store:
                     timezone: str, protocol: str = "pacer-1", study_id: str | None = None) -> int:
         """Store a new patient; returns the patient id. The MRN (and study ID) must not belong to a
         current patient."""
-        details = self._patient_details(mrn=mrn, name=name, date_of_birth=date_of_birth,
+        details = patients.patient_details(mrn=mrn, name=name, date_of_birth=date_of_birth,
                                         sex_at_birth=sex_at_birth, developmental_delay=developmental_delay,
                                         infusion_at=infusion_at, timezone=timezone, protocol=protocol,
                                         study_id=study_id)
         with self._transaction():
-            self._check_mrn_free(details["mrn"])
-            self._check_study_id_free(details["study_id"])
+            patients.check_free(self, "mrn", details["mrn"])
+            patients.check_free(self, "study_id", details["study_id"])
             self._validate_case(self._case_from(details, {}), datetime.now(UTC))
             patient_id = self._insert(user, "patients", {}, "add patient")
-            self._insert(user, "patient_versions", {"patient_id": patient_id, **self._version_row(details)},
+            self._insert(user, "patient_versions", {"patient_id": patient_id, **patients.version_row(details)},
                          "add patient details")
         return patient_id
 
@@ -275,13 +275,13 @@ class Store:
              *, replacing: int | None = None, reason: str = "") -> int:
         entry = records.kind(kind).checked_model(values)
         with self._transaction():
-            patient = self._patient(patient_id)
+            patient = patients.patient(self, patient_id)
             parts = self._current_parts(patient_id)
             if replacing is not None:
                 self._check_current(kind, replacing)
                 self._drop(parts, kind, replacing)
             self._place(parts, kind, entry)
-            self._validate_case(self._case_from(self._details_of(patient), parts), datetime.now(UTC),
+            self._validate_case(self._case_from(patients.details_of(patient), parts), datetime.now(UTC),
                                 new=(kind, parts))
             row_id = self._insert(user, KINDS[kind], {"patient_id": patient_id, **KIND_TABLE[kind].row(entry)},
                                   f"{'correct' if replacing else 'add'} {kind}")
@@ -298,16 +298,16 @@ class Store:
         from .. import protocols
         from ..evaluation import evaluate_case, workstation_zone
         evaluate_case(case)
-        details = self._patient_details(
+        details = patients.patient_details(
             mrn=mrn, name=name, date_of_birth=case.patient.date_of_birth,
             sex_at_birth=case.patient.sex_at_birth, developmental_delay=case.patient.developmental_delay,
             infusion_at=case.infusion_at, timezone=case.timezone or workstation_zone(),
             protocol=case.protocol or protocols.CURRENT, study_id=study_id)
         with self._transaction():
-            self._check_mrn_free(details["mrn"])
-            self._check_study_id_free(details["study_id"])
+            patients.check_free(self, "mrn", details["mrn"])
+            patients.check_free(self, "study_id", details["study_id"])
             patient_id = self._insert(user, "patients", {}, "import case")
-            self._insert(user, "patient_versions", {"patient_id": patient_id, **self._version_row(details)},
+            self._insert(user, "patient_versions", {"patient_id": patient_id, **patients.version_row(details)},
                          "add patient details")
             eligibility = KIND_TABLE["eligibility"]
             for kind, items in [*((k, getattr(case, k.case_list)) for k in TIMED),
@@ -337,8 +337,8 @@ class Store:
                 self._check_current(kind, entry_id)
                 parts = self._current_parts(old["patient_id"])
                 self._drop(parts, kind, entry_id)
-                patient = self._patient(old["patient_id"])
-                self._validate_case(self._case_from(self._details_of(patient), parts), datetime.now(UTC))
+                patient = patients.patient(self, old["patient_id"])
+                self._validate_case(self._case_from(patients.details_of(patient), parts), datetime.now(UTC))
                 self._insert(user, "corrections", {"kind": kind, "entry_id": entry_id,
                                                    "replacement_id": None, "reason": reason},
                              f"withdraw {kind}")
@@ -350,7 +350,7 @@ class Store:
 
     def _correct_patient(self, user: User, patient_id: int, reason: str, replacement: dict | None) -> int | None:
         with self._transaction():
-            patient = self._patient(patient_id)
+            patient = patients.patient(self, patient_id)
             if patient.withdrawn:
                 raise StorageError(f"patient {patient.mrn} was already withdrawn")
             if replacement is None:
@@ -358,13 +358,13 @@ class Store:
                                                    "replacement_id": None, "reason": reason},
                              "withdraw patient")
                 return None
-            details = self._patient_details(**{**self._details_of(patient), **replacement})
+            details = patients.patient_details(**{**patients.details_of(patient), **replacement})
             if details["mrn"] != patient.mrn:
-                self._check_mrn_free(details["mrn"])
+                patients.check_free(self, "mrn", details["mrn"])
             if details["study_id"] != patient.study_id:
-                self._check_study_id_free(details["study_id"])
+                patients.check_free(self, "study_id", details["study_id"])
             self._validate_case(self._case_from(details, self._current_parts(patient_id)), datetime.now(UTC))
-            new_id = self._insert(user, "patient_versions", {"patient_id": patient_id, **self._version_row(details)},
+            new_id = self._insert(user, "patient_versions", {"patient_id": patient_id, **patients.version_row(details)},
                                   "correct patient details")
             self._insert(user, "corrections", {"kind": "patient_version", "entry_id": patient.version_id,
                                                "replacement_id": new_id, "reason": reason},
@@ -376,7 +376,7 @@ class Store:
         """Note that a document was printed (its kind, SHA-256 and the protocol it follows)."""
         with self._transaction():
             if patient_id is not None:
-                self._patient(patient_id)
+                patients.patient(self, patient_id)
             return self._insert(user, "documents", {"patient_id": patient_id, "kind": kind,
                                                     "content_sha256": content_sha256,
                                                     "protocol": protocol, "detail": detail},
@@ -399,63 +399,27 @@ class Store:
                "assessment_offset_s": offset_s(assessment_at) if assessment_at is not None else None,
                "note": (note or "").strip()}
         with self._transaction():
-            self._patient(patient_id)
+            patients.patient(self, patient_id)
             return self._insert(user, "acknowledgements", row, f"acknowledge {alert}")
 
     # reading --------------------------------------------------------------------------------------
 
     def patients(self, search: str = "") -> list[PatientRecord]:
         """Current (not withdrawn) patients whose MRN, name or study ID contains ``search``, by name."""
-        like = f"%{search.strip().lower()}%"
-        rows = self._rows(
-            "SELECT v.* FROM current_patient_versions v WHERE v.id = (SELECT MAX(id) FROM"
-            " current_patient_versions w WHERE w.patient_id = v.patient_id) AND v.patient_id NOT IN"
-            " (SELECT entry_id FROM corrections WHERE kind = 'patient')"
-            " AND (lower(v.mrn) LIKE ? OR lower(v.name) LIKE ? OR lower(coalesce(v.study_id, '')) LIKE ?)"
-            " ORDER BY lower(v.name), v.mrn", (like, like, like))
-        return [self._patient_record(r, withdrawn=False) for r in rows]
+        return patients.search(self, search)
 
     def patient(self, patient_id: int) -> PatientRecord:
-        return self._patient(patient_id)
+        return patients.patient(self, patient_id)
+
+    def _patient(self, patient_id: int) -> PatientRecord:  # export.py's name for it
+        return patients.patient(self, patient_id)
 
     def patient_by_mrn(self, mrn: str) -> PatientRecord:
-        rows = self._rows(
-            "SELECT patient_id FROM current_patient_versions WHERE mrn = ? AND patient_id NOT IN"
-            " (SELECT entry_id FROM corrections WHERE kind = 'patient') ORDER BY id DESC", (mrn.strip(),))
-        for row in rows:
-            patient = self._patient(row["patient_id"])
-            if patient.mrn == mrn.strip():
-                return patient
-        raise StorageError(f"no patient with MRN {mrn!r} in {self.path}")
+        return patients.by_field(self, "mrn", mrn)
 
     def patient_by_study_id(self, study_id: str) -> PatientRecord:
         """The current patient with this study ID (issue 19)."""
-        rows = self._rows(
-            "SELECT patient_id FROM current_patient_versions WHERE study_id = ? AND patient_id NOT IN"
-            " (SELECT entry_id FROM corrections WHERE kind = 'patient') ORDER BY id DESC", (study_id.strip(),))
-        for row in rows:
-            patient = self._patient(row["patient_id"])
-            if patient.study_id == study_id.strip():
-                return patient
-        raise StorageError(f"no patient with study ID {study_id!r} in {self.path}")
-
-    def _patient(self, patient_id: int) -> PatientRecord:
-        rows = self._rows("SELECT * FROM current_patient_versions WHERE patient_id = ? ORDER BY id DESC LIMIT 1",
-                          (patient_id,))
-        if not rows:
-            raise StorageError(f"no patient with id {patient_id}")
-        withdrawn = bool(self._rows("SELECT 1 FROM corrections WHERE kind = 'patient' AND entry_id = ?",
-                                    (patient_id,)))
-        return self._patient_record(rows[0], withdrawn=withdrawn)
-
-    @staticmethod
-    def _patient_record(r: dict, *, withdrawn: bool) -> PatientRecord:
-        return PatientRecord(
-            id=r["patient_id"], mrn=r["mrn"], name=r["name"],
-            date_of_birth=date.fromisoformat(r["date_of_birth"]) if r["date_of_birth"] else None,
-            sex_at_birth=r["sex_at_birth"], developmental_delay=bool(r["developmental_delay"]),
-            infusion_at=instant(r["infusion_at"], r["infusion_offset_s"]), timezone=r["timezone"],
-            protocol=r["protocol"], version_id=r["id"], withdrawn=withdrawn, study_id=r.get("study_id"))
+        return patients.by_field(self, "study_id", study_id)
 
     def entries(self, patient_id: int, kind: str | None = None, include_superseded: bool = True) -> list[EntryRecord]:
         """The flowsheet: every entry of the patient (or of one kind), oldest first."""
@@ -491,13 +455,13 @@ class Store:
         future tolerance (5 minutes, rules §2) had not happened yet and are left out, not refused
         (``evaluate --mrn X --now T`` looks back at a past moment)."""
         with self._lock:
-            patient = self._patient(patient_id)
+            patient = patients.patient(self, patient_id)
             parts = self._current_parts(patient_id)
             if now is not None:
                 latest = self._latest_known(patient, now)
                 parts = {kind: rows if kind == "eligibility" else [(i, m) for i, m in rows if m.at <= latest]
                          for kind, rows in parts.items()}
-            case = self._case_from(self._details_of(patient), parts)
+            case = self._case_from(patients.details_of(patient), parts)
         return dataclasses.replace(case, now=now) if now is not None else case
 
     @staticmethod
@@ -582,63 +546,6 @@ class Store:
         return backups.restore_from(self, user, source)
 
     # case <-> rows --------------------------------------------------------------------------------
-
-    @staticmethod
-    def _patient_details(**d: Any) -> dict:
-        mrn, name = (d.get("mrn") or "").strip(), (d.get("name") or "").strip()
-        problems = []
-        if not mrn:
-            problems.append(Problem("mrn", "required"))
-        if not name:
-            problems.append(Problem("name", "required"))
-        if not (d.get("timezone") or "").strip():
-            problems.append(Problem("timezone", "required"))
-        study_id = (d.get("study_id") or "").strip() or None
-        if study_id is not None:
-            pattern, example = study_id_pattern_setting()
-            try:
-                fits = re.fullmatch(pattern, study_id)
-            except re.error as exc:
-                raise StorageError(f"PACER_STUDY_ID_PATTERN: {pattern!r} is not a valid pattern ({exc})") from None
-            if not fits:
-                problems.append(Problem("study_id", f"{study_id!r} is not a study ID: write it like {example}"))
-        if problems:
-            raise CaseError(problems)
-        return {**d, "mrn": mrn, "name": name, "study_id": study_id}
-
-    @staticmethod
-    def _details_of(p: PatientRecord) -> dict:
-        return {"mrn": p.mrn, "name": p.name, "date_of_birth": p.date_of_birth, "sex_at_birth": p.sex_at_birth,
-                "developmental_delay": p.developmental_delay, "infusion_at": p.infusion_at,
-                "timezone": p.timezone, "protocol": p.protocol, "study_id": p.study_id}
-
-    @staticmethod
-    def _version_row(d: dict) -> dict:
-        at = d["infusion_at"]
-        return {"mrn": d["mrn"], "name": d["name"],
-                "date_of_birth": d["date_of_birth"].isoformat() if d["date_of_birth"] else None,
-                "sex_at_birth": d["sex_at_birth"], "developmental_delay": int(bool(d["developmental_delay"])),
-                "infusion_at": utc_text(at) if at else None, "infusion_offset_s": offset_s(at) if at else None,
-                "timezone": d["timezone"], "protocol": d["protocol"], "study_id": d.get("study_id")}
-
-    def _check_mrn_free(self, mrn: str) -> None:
-        try:
-            other = self.patient_by_mrn(mrn)
-        except StorageError:
-            return
-        raise StorageError(f"MRN {mrn} already belongs to a stored patient ({other.name});"
-                               " nothing was saved")
-
-    def _check_study_id_free(self, study_id: str | None) -> None:
-        """Issue 19: a study ID names one current patient."""
-        if study_id is None:
-            return
-        try:
-            other = self.patient_by_study_id(study_id)
-        except StorageError:
-            return
-        raise StorageError(f"study ID {study_id} already belongs to a stored patient (MRN {other.mrn});"
-                           " nothing was saved")
 
     def _row(self, table: str, row_id: int) -> dict:
         rows = self._rows(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
@@ -743,7 +650,7 @@ class Store:
 
     def _entry_values(self, kind: str, r: dict) -> dict:
         if kind == "patient":
-            return self._details_of(self._patient_record(r, withdrawn=False))
+            return patients.details_of(patients.patient_record(r, withdrawn=False))
         if kind == "eligibility":
             return {"inputs": self._model_of(kind, r)}
         model = self._model_of(kind, r)
