@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.case import Case, EligibilityInputs
 from ..core.structure import fields_of
+from . import cases
 from .records import TIMED, Kind, instant, parsed, utc_text
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def export_case_json(store: Store, patient_id: int, *, now: datetime | None = No
     with store._lock:
         patient = store._patient(patient_id)
         # "at" is stored as UTC text of one fixed width, so text order is time order
-        until, bound = ("", ()) if now is None else (" AND at <= ?", (utc_text(store._latest_known(patient, now)),))
+        until, bound = ("", ()) if now is None else (" AND at <= ?", (utc_text(cases.latest_known(patient, now)),))
         rows = {k.name: store._rows(f"SELECT * FROM current_{k.table} WHERE patient_id = ?{until}"
                                     " ORDER BY at, id", (patient_id, *bound)) for k in TIMED}
         eligibility = store._rows("SELECT inputs FROM current_eligibility WHERE patient_id = ?"

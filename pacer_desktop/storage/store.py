@@ -20,16 +20,14 @@ import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.case import Case, CrsInputs, EligibilityInputs, IcansInputs
-from ..core.caseio import checked
-from ..core.errors import CaseError, Problem
 from ..core.structure import fields_of
-from . import audit, backups, export, files, keys, opening, patients, records, schema
+from . import audit, backups, cases, export, files, keys, opening, patients, records, schema
 from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPacerDatabase,
                      ReadOnlyDatabase, StorageError)
 from .models import ROLES, AcknowledgementRecord, EntryRecord, PatientRecord, User
@@ -230,7 +228,7 @@ class Store:
         with self._transaction():
             patients.check_free(self, "mrn", details["mrn"])
             patients.check_free(self, "study_id", details["study_id"])
-            self._validate_case(self._case_from(details, {}), datetime.now(UTC))
+            cases.validate_case(cases.case_from(details, {}), datetime.now(UTC))
             patient_id = self._insert(user, "patients", {}, "add patient")
             self._insert(user, "patient_versions", {"patient_id": patient_id, **patients.version_row(details)},
                          "add patient details")
@@ -276,12 +274,12 @@ class Store:
         entry = records.kind(kind).checked_model(values)
         with self._transaction():
             patient = patients.patient(self, patient_id)
-            parts = self._current_parts(patient_id)
+            parts = cases.current_parts(self, patient_id)
             if replacing is not None:
                 self._check_current(kind, replacing)
-                self._drop(parts, kind, replacing)
-            self._place(parts, kind, entry)
-            self._validate_case(self._case_from(patients.details_of(patient), parts), datetime.now(UTC),
+                cases.drop(parts, kind, replacing)
+            cases.place(parts, kind, entry)
+            cases.validate_case(cases.case_from(patients.details_of(patient), parts), datetime.now(UTC),
                                 new=(kind, parts))
             row_id = self._insert(user, KINDS[kind], {"patient_id": patient_id, **KIND_TABLE[kind].row(entry)},
                                   f"{'correct' if replacing else 'add'} {kind}")
@@ -290,7 +288,7 @@ class Store:
                                                    "replacement_id": row_id, "reason": reason},
                              f"supersede {kind}")
             parts[kind][-1] = (row_id, entry)
-            self._remember(patient_id, parts)
+            cases.remember(self, patient_id, parts)
         return row_id
 
     def import_case(self, user: User, case: Case, *, mrn: str, name: str, study_id: str | None = None) -> int:
@@ -335,17 +333,17 @@ class Store:
         if replacement is None:
             with self._transaction():
                 self._check_current(kind, entry_id)
-                parts = self._current_parts(old["patient_id"])
-                self._drop(parts, kind, entry_id)
+                parts = cases.current_parts(self, old["patient_id"])
+                cases.drop(parts, kind, entry_id)
                 patient = patients.patient(self, old["patient_id"])
-                self._validate_case(self._case_from(patients.details_of(patient), parts), datetime.now(UTC))
+                cases.validate_case(cases.case_from(patients.details_of(patient), parts), datetime.now(UTC))
                 self._insert(user, "corrections", {"kind": kind, "entry_id": entry_id,
                                                    "replacement_id": None, "reason": reason},
                              f"withdraw {kind}")
             return None
-        values = {**self._entry_values(kind, old), **replacement}
+        values = {**cases.entry_values(self, kind, old), **replacement}
         if kind == "eligibility" and "inputs" not in replacement:
-            values = {"inputs": {**fields_of(self._entry_values(kind, old)["inputs"]), **replacement}}
+            values = {"inputs": {**fields_of(cases.entry_values(self, kind, old)["inputs"]), **replacement}}
         return self._add(user, old["patient_id"], kind, values, replacing=entry_id, reason=reason)
 
     def _correct_patient(self, user: User, patient_id: int, reason: str, replacement: dict | None) -> int | None:
@@ -363,7 +361,7 @@ class Store:
                 patients.check_free(self, "mrn", details["mrn"])
             if details["study_id"] != patient.study_id:
                 patients.check_free(self, "study_id", details["study_id"])
-            self._validate_case(self._case_from(details, self._current_parts(patient_id)), datetime.now(UTC))
+            cases.validate_case(cases.case_from(details, cases.current_parts(self, patient_id)), datetime.now(UTC))
             new_id = self._insert(user, "patient_versions", {"patient_id": patient_id, **patients.version_row(details)},
                                   "correct patient details")
             self._insert(user, "corrections", {"kind": "patient_version", "entry_id": patient.version_id,
@@ -424,7 +422,7 @@ class Store:
     def entries(self, patient_id: int, kind: str | None = None, include_superseded: bool = True) -> list[EntryRecord]:
         """The flowsheet: every entry of the patient (or of one kind), oldest first."""
         kinds = [kind] if kind else [k for k in KINDS if k != "patient"]
-        self._check_models()
+        cases.check_models(self, )
         out: list[EntryRecord] = []
         for k in kinds:
             table = records.kind(k).table
@@ -440,7 +438,7 @@ class Store:
                     id=r["id"], kind=k, patient_id=patient_id,
                     at=instant(r["at"], r["at_offset_s"]) if "at" in r else
                     instant(r.get("infusion_at"), r.get("infusion_offset_s")) if k == "patient" else None,
-                    values=self._entry_values(k, r), entered_by=r["entered_by"], role=r["role"],
+                    values=cases.entry_values(self, k, r), entered_by=r["entered_by"], role=r["role"],
                     entered_at=datetime.fromisoformat(r["entered_at"]), workstation=r["workstation"],
                     superseded_by=r["_superseded_by"], correction_reason=r["_reason"],
                     corrected_by=r["_c_by"],
@@ -456,19 +454,13 @@ class Store:
         (``evaluate --mrn X --now T`` looks back at a past moment)."""
         with self._lock:
             patient = patients.patient(self, patient_id)
-            parts = self._current_parts(patient_id)
+            parts = cases.current_parts(self, patient_id)
             if now is not None:
-                latest = self._latest_known(patient, now)
+                latest = cases.latest_known(patient, now)
                 parts = {kind: rows if kind == "eligibility" else [(i, m) for i, m in rows if m.at <= latest]
                          for kind, rows in parts.items()}
-            case = self._case_from(patients.details_of(patient), parts)
+            case = cases.case_from(patients.details_of(patient), parts)
         return dataclasses.replace(case, now=now) if now is not None else case
-
-    @staticmethod
-    def _latest_known(patient: PatientRecord, now: datetime) -> datetime:
-        """The last instant an entry known at ``now`` can have: now + the protocol's tolerance."""
-        from .. import protocols
-        return now + timedelta(minutes=protocols.load(patient.protocol).temperature.future_tolerance_min)
 
     def export_case_json(self, patient_id: int, *, now: datetime | None = None, indent: int | None = None) -> str:
         """The patient's current rows as a case file (the same case as :meth:`case_for`, with
@@ -556,102 +548,3 @@ class Store:
     def _check_current(self, kind: str, entry_id: int) -> None:
         if self._rows("SELECT 1 FROM corrections WHERE kind = ? AND entry_id = ?", (kind, entry_id)):
             raise StorageError(f"{kind} {entry_id} was already corrected; correct its current version instead")
-
-    def _current_parts(self, patient_id: int) -> dict[str, list[tuple[int, Any]]]:
-        """The patient's current rows as engine models, by kind (a fresh dict of fresh lists).
-
-        The last few patients' rows are kept while nothing was written: ``PRAGMA data_version``
-        moves when another connection commits, ``total_changes`` when this one writes.
-        """
-        with self._lock:
-            stamp = (self._conn.execute("PRAGMA data_version").fetchone()[0], self._conn.total_changes)
-            hit = self._parts_cache.get(patient_id)
-            if hit is None or hit[0] != stamp:
-                self._check_models()
-                hit = (stamp, self._load_parts(patient_id))
-                self._parts_cache.pop(patient_id, None)
-                while len(self._parts_cache) >= 8:
-                    self._parts_cache.pop(next(iter(self._parts_cache)))
-                self._parts_cache[patient_id] = hit
-            return {kind: list(rows) for kind, rows in hit[1].items()}
-
-    def _remember(self, patient_id: int, parts: dict) -> None:
-        """Keep the rows this connection just wrote (call inside the write transaction, where no
-        other connection can commit, so the stamp taken now is still right after COMMIT)."""
-        for kind, rows in parts.items():
-            key = (lambda r: (r[1].assessed_on, r[0])) if kind == "eligibility" else (lambda r: (r[1].at, r[0]))
-            rows.sort(key=key)
-        stamp = (self._conn.execute("PRAGMA data_version").fetchone()[0], self._conn.total_changes)
-        self._parts_cache.pop(patient_id, None)
-        self._parts_cache[patient_id] = (stamp, parts)
-
-    def _load_parts(self, patient_id: int) -> dict[str, list[tuple[int, Any]]]:
-        parts: dict[str, list[tuple[int, Any]]] = {}
-        for kind in (*TIMED, KIND_TABLE["eligibility"]):
-            rows = self._rows(f"SELECT * FROM current_{kind.table} WHERE patient_id = ? ORDER BY {kind.order}",
-                              (patient_id,))
-            parts[kind.name] = [(r["id"], self._model_of(kind.name, r)) for r in rows]
-        return parts
-
-    @staticmethod
-    def _drop(parts: dict, kind: str, entry_id: int) -> None:
-        parts[kind] = [(i, m) for i, m in parts[kind] if i != entry_id]
-
-    @staticmethod
-    def _place(parts: dict, kind: str, entry: Any) -> None:
-        parts[kind] = [*parts[kind], (0, entry)]  # last, so a problem's index names the new entry
-
-    @staticmethod
-    def _case_from(details: dict, parts: dict) -> Case:
-        def models(kind: str) -> tuple:
-            return tuple(m for _, m in parts.get(kind, ()))
-        eligibility = models("eligibility")
-        # The patient's own fields are checked here; the entries were checked when they were added.
-        head = checked(Case, {
-            "protocol": details["protocol"], "timezone": details["timezone"],
-            "patient": {"date_of_birth": details["date_of_birth"], "sex_at_birth": details["sex_at_birth"],
-                        "developmental_delay": bool(details["developmental_delay"])},
-            "infusion_at": details["infusion_at"]})
-        return dataclasses.replace(head, **{k.case_list: models(k.name) for k in TIMED},
-                                   eligibility=eligibility[-1] if eligibility else None)
-
-    @staticmethod
-    def _validate_case(case: Case, now: datetime, *, new: tuple[str, dict] | None = None) -> None:
-        """Evaluate the would-be case; a problem about the new entry names its plain field."""
-        from ..evaluation import evaluate_case
-        try:
-            evaluate_case(case, now, bedside=True)  # at the bedside a future time is a typing error
-        except CaseError as exc:
-            if new is None:
-                raise
-            kind, parts = new
-            if kind == "eligibility":
-                prefix = "eligibility."
-            else:
-                prefix = f"{KIND_TABLE[kind].case_list}[{len(parts[kind]) - 1}]."
-            raise CaseError([Problem(p.field[len(prefix):], p.message) if p.field.startswith(prefix) else p
-                             for p in exc.problems]) from None
-
-    def _check_models(self) -> None:
-        """Forget the models when another connection has committed: a restore there would give
-        old row ids new contents."""
-        with self._lock:
-            version = self._conn.execute("PRAGMA data_version").fetchone()[0]
-            if version != self._models_version:
-                self._models.clear()
-                self._models_version = version
-
-    def _model_of(self, kind: str, r: dict) -> Any:
-        key = (kind, r["id"])
-        model = self._models.get(key)
-        if model is None:
-            model = self._models[key] = KIND_TABLE[kind].model_from(r)
-        return model
-
-    def _entry_values(self, kind: str, r: dict) -> dict:
-        if kind == "patient":
-            return patients.details_of(patients.patient_record(r, withdrawn=False))
-        if kind == "eligibility":
-            return {"inputs": self._model_of(kind, r)}
-        model = self._model_of(kind, r)
-        return fields_of(model)
