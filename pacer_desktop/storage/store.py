@@ -26,13 +26,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.case import Case, CrsInputs, EligibilityInputs, IcansInputs
-from ..core.structure import fields_of
-from . import audit, backups, cases, export, files, keys, opening, patients, records, schema
+from . import audit, backups, cases, entries, export, files, keys, opening, patients, schema
 from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPacerDatabase,
                      ReadOnlyDatabase, StorageError)
 from .models import ROLES, AcknowledgementRecord, EntryRecord, PatientRecord, User
 from .location import default_db_path, keep_backups_setting
-from .records import KIND_TABLE, KINDS, TIMED, instant, offset_s, utc_text
+from .records import KINDS, instant, offset_s, utc_text
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -235,84 +234,43 @@ class Store:
         return patient_id
 
     def add_weight(self, user: User, patient_id: int, *, at: datetime, kg: Decimal) -> int:
-        return self._add(user, patient_id, "weight", {"at": at, "kg": kg})
+        return entries.add(self, user, patient_id, "weight", {"at": at, "kg": kg})
 
     def add_temperature(self, user: User, patient_id: int, *, at: datetime, value: Decimal, unit: str) -> int:
-        return self._add(user, patient_id, "temperature", {"at": at, "value": value, "unit": unit})
+        return entries.add(self, user, patient_id, "temperature", {"at": at, "value": value, "unit": unit})
 
     def add_assessment(self, user: User, patient_id: int, *, at: datetime, crs: CrsInputs | None,
                        icans: IcansInputs | None) -> int:
-        return self._add(user, patient_id, "assessment", {"at": at, "crs": crs, "icans": icans})
+        return entries.add(self, user, patient_id, "assessment", {"at": at, "crs": crs, "icans": icans})
 
     def add_medication(self, user: User, patient_id: int, *, at: datetime, drug: str,
                        dose_mg: Decimal | None, for_line: int | None = None, reason: str | None = None) -> int:
         """Record a medication given; an anakinra dose may name the schedule line it was given for
         and why it was given outside the administration window (rules §5a)."""
-        return self._add(user, patient_id, "medication", {"at": at, "drug": drug, "dose_mg": dose_mg,
+        return entries.add(self, user, patient_id, "medication", {"at": at, "drug": drug, "dose_mg": dose_mg,
                                                           "for_line": for_line, "reason": reason or None})
 
     def add_dose_outcome(self, user: User, patient_id: int, *, line: int, outcome: str, at: datetime,
                          reason: str, by: str | None = None) -> int:
         """Close a schedule line without a dose: held, refused or omitted, with why (rules §5a)."""
-        return self._add(user, patient_id, "dose_outcome", {"line": line, "outcome": outcome, "at": at,
+        return entries.add(self, user, patient_id, "dose_outcome", {"line": line, "outcome": outcome, "at": at,
                                                             "by": by or str(user), "reason": reason})
 
     def add_restart(self, user: User, patient_id: int, *, at: datetime, reason: str, by: str | None = None) -> int:
         """Record a clinician's decision to restart anakinra after its stop time (rules §6 rev 2)."""
-        return self._add(user, patient_id, "restart", {"at": at, "by": by or str(user), "reason": reason})
+        return entries.add(self, user, patient_id, "restart", {"at": at, "by": by or str(user), "reason": reason})
 
     def add_escalation(self, user: User, patient_id: int, *, at: datetime, reason: str,
                        by: str | None = None) -> int:
         """Record the decision to escalate; ``by`` defaults to the user, e.g. ``AB (prescriber)``."""
-        return self._add(user, patient_id, "escalation", {"at": at, "by": by or str(user), "reason": reason})
+        return entries.add(self, user, patient_id, "escalation", {"at": at, "by": by or str(user), "reason": reason})
 
     def add_eligibility(self, user: User, patient_id: int, inputs: EligibilityInputs) -> int:
-        return self._add(user, patient_id, "eligibility", {"inputs": inputs})
-
-    def _add(self, user: User, patient_id: int, kind: str, values: dict,
-             *, replacing: int | None = None, reason: str = "") -> int:
-        entry = records.kind(kind).checked_model(values)
-        with self._transaction():
-            patient = patients.patient(self, patient_id)
-            parts = cases.current_parts(self, patient_id)
-            if replacing is not None:
-                self._check_current(kind, replacing)
-                cases.drop(parts, kind, replacing)
-            cases.place(parts, kind, entry)
-            cases.validate_case(cases.case_from(patients.details_of(patient), parts), datetime.now(UTC),
-                                new=(kind, parts))
-            row_id = self._insert(user, KINDS[kind], {"patient_id": patient_id, **KIND_TABLE[kind].row(entry)},
-                                  f"{'correct' if replacing else 'add'} {kind}")
-            if replacing is not None:
-                self._insert(user, "corrections", {"kind": kind, "entry_id": replacing,
-                                                   "replacement_id": row_id, "reason": reason},
-                             f"supersede {kind}")
-            parts[kind][-1] = (row_id, entry)
-            cases.remember(self, patient_id, parts)
-        return row_id
+        return entries.add(self, user, patient_id, "eligibility", {"inputs": inputs})
 
     def import_case(self, user: User, case: Case, *, mrn: str, name: str, study_id: str | None = None) -> int:
         """Store a whole case file as a new patient (validated exactly as ``evaluate`` does)."""
-        from .. import protocols
-        from ..evaluation import evaluate_case, workstation_zone
-        evaluate_case(case)
-        details = patients.patient_details(
-            mrn=mrn, name=name, date_of_birth=case.patient.date_of_birth,
-            sex_at_birth=case.patient.sex_at_birth, developmental_delay=case.patient.developmental_delay,
-            infusion_at=case.infusion_at, timezone=case.timezone or workstation_zone(),
-            protocol=case.protocol or protocols.CURRENT, study_id=study_id)
-        with self._transaction():
-            patients.check_free(self, "mrn", details["mrn"])
-            patients.check_free(self, "study_id", details["study_id"])
-            patient_id = self._insert(user, "patients", {}, "import case")
-            self._insert(user, "patient_versions", {"patient_id": patient_id, **patients.version_row(details)},
-                         "add patient details")
-            eligibility = KIND_TABLE["eligibility"]
-            for kind, items in [*((k, getattr(case, k.case_list)) for k in TIMED),
-                                (eligibility, () if case.eligibility is None else (case.eligibility,))]:
-                for item in items:
-                    self._insert(user, kind.table, {"patient_id": patient_id, **kind.row(item)}, f"add {kind.name}")
-        return patient_id
+        return entries.import_case(self, user, case, mrn=mrn, name=name, study_id=study_id)
 
     def correct(self, user: User, kind: str, entry_id: int, *, reason: str,
                 replacement: dict | None = None) -> int | None:
@@ -322,52 +280,7 @@ class Store:
         For ``kind="patient"`` the entry id is the patient id: None withdraws the whole patient,
         a replacement corrects their details (the id of the new details row is returned).
         """
-        records.kind(kind)
-        reason = (reason or "").strip()
-        if not reason:
-            raise StorageError("a correction needs a reason (e.g. entered in error, wrong patient)")
-        if kind == "patient":
-            return self._correct_patient(user, entry_id, reason, replacement)
-        old = self._row(KINDS[kind], entry_id)
-        self._check_current(kind, entry_id)
-        if replacement is None:
-            with self._transaction():
-                self._check_current(kind, entry_id)
-                parts = cases.current_parts(self, old["patient_id"])
-                cases.drop(parts, kind, entry_id)
-                patient = patients.patient(self, old["patient_id"])
-                cases.validate_case(cases.case_from(patients.details_of(patient), parts), datetime.now(UTC))
-                self._insert(user, "corrections", {"kind": kind, "entry_id": entry_id,
-                                                   "replacement_id": None, "reason": reason},
-                             f"withdraw {kind}")
-            return None
-        values = {**cases.entry_values(self, kind, old), **replacement}
-        if kind == "eligibility" and "inputs" not in replacement:
-            values = {"inputs": {**fields_of(cases.entry_values(self, kind, old)["inputs"]), **replacement}}
-        return self._add(user, old["patient_id"], kind, values, replacing=entry_id, reason=reason)
-
-    def _correct_patient(self, user: User, patient_id: int, reason: str, replacement: dict | None) -> int | None:
-        with self._transaction():
-            patient = patients.patient(self, patient_id)
-            if patient.withdrawn:
-                raise StorageError(f"patient {patient.mrn} was already withdrawn")
-            if replacement is None:
-                self._insert(user, "corrections", {"kind": "patient", "entry_id": patient_id,
-                                                   "replacement_id": None, "reason": reason},
-                             "withdraw patient")
-                return None
-            details = patients.patient_details(**{**patients.details_of(patient), **replacement})
-            if details["mrn"] != patient.mrn:
-                patients.check_free(self, "mrn", details["mrn"])
-            if details["study_id"] != patient.study_id:
-                patients.check_free(self, "study_id", details["study_id"])
-            cases.validate_case(cases.case_from(details, cases.current_parts(self, patient_id)), datetime.now(UTC))
-            new_id = self._insert(user, "patient_versions", {"patient_id": patient_id, **patients.version_row(details)},
-                                  "correct patient details")
-            self._insert(user, "corrections", {"kind": "patient_version", "entry_id": patient.version_id,
-                                               "replacement_id": new_id, "reason": reason},
-                         "supersede patient details")
-        return new_id
+        return entries.correct(self, user, kind, entry_id, reason=reason, replacement=replacement)
 
     def record_document(self, user: User, patient_id: int | None, *, kind: str, content_sha256: str,
                         protocol: str, detail: str = "") -> int:
@@ -421,30 +334,7 @@ class Store:
 
     def entries(self, patient_id: int, kind: str | None = None, include_superseded: bool = True) -> list[EntryRecord]:
         """The flowsheet: every entry of the patient (or of one kind), oldest first."""
-        kinds = [kind] if kind else [k for k in KINDS if k != "patient"]
-        cases.check_models(self, )
-        out: list[EntryRecord] = []
-        for k in kinds:
-            table = records.kind(k).table
-            ckind = "patient_version" if k == "patient" else k
-            rows = self._rows(
-                f"SELECT t.*, c.replacement_id AS _superseded_by, c.reason AS _reason,"
-                f" c.entered_by AS _c_by, c.entered_at AS _c_at FROM {table} t LEFT JOIN corrections c"
-                f" ON c.kind = ? AND c.entry_id = t.id WHERE t.patient_id = ? ORDER BY t.id", (ckind, patient_id))
-            for r in rows:
-                if r["_reason"] is not None and not include_superseded:
-                    continue
-                out.append(EntryRecord(
-                    id=r["id"], kind=k, patient_id=patient_id,
-                    at=instant(r["at"], r["at_offset_s"]) if "at" in r else
-                    instant(r.get("infusion_at"), r.get("infusion_offset_s")) if k == "patient" else None,
-                    values=cases.entry_values(self, k, r), entered_by=r["entered_by"], role=r["role"],
-                    entered_at=datetime.fromisoformat(r["entered_at"]), workstation=r["workstation"],
-                    superseded_by=r["_superseded_by"], correction_reason=r["_reason"],
-                    corrected_by=r["_c_by"],
-                    corrected_at=datetime.fromisoformat(r["_c_at"]) if r["_c_at"] else None))
-        out.sort(key=lambda e: (e.at or datetime.min.replace(tzinfo=UTC), e.kind, e.id))
-        return out
+        return entries.entries(self, patient_id, kind, include_superseded)
 
     def case_for(self, patient_id: int, *, now: datetime | None = None) -> Case:
         """The engine's case from the patient's current rows (``now`` left empty unless given).
