@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +26,18 @@ if TYPE_CHECKING:
     from .store import Store, User
 
 BACKUP_EVERY = timedelta(hours=24)
+_STAMP = "%Y%m%dT%H%M%S%fZ"
+
+
+def age(store: Store, copy: Path) -> timedelta:
+    """How old a copy is by the store's clock, from the stamp in its name (its modification time
+    only for a file named otherwise)."""
+    found = re.search(r"-(\d{8}T\d{12}Z)", copy.name)
+    if found:
+        made = datetime.strptime(found.group(1), _STAMP).replace(tzinfo=UTC)
+    else:
+        made = datetime.fromtimestamp(copy.stat().st_mtime, UTC)
+    return store._clock() - made
 
 
 
@@ -38,7 +50,7 @@ def backup(store: Store, dest_dir: Path | None = None, *, tag: str = "") -> Path
     """
     folder = Path(dest_dir) if dest_dir else store.backups_dir
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = store._clock().strftime(_STAMP)
     dest = folder / f"{store.path.stem}-{stamp}{'-' + tag if tag else ''}.sqlite3"
     copy_to(store, dest)
     from . import anchors
@@ -48,7 +60,7 @@ def backup(store: Store, dest_dir: Path | None = None, *, tag: str = "") -> Path
             old.unlink(missing_ok=True)
         for cut_short in folder.glob(f"{store.path.stem}-*.sqlite3.partial"):
             with contextlib.suppress(OSError):
-                if time.time() - cut_short.stat().st_mtime > BACKUP_EVERY.total_seconds():
+                if age(store, cut_short) > BACKUP_EVERY:
                     cut_short.unlink()
     return dest
 
@@ -80,7 +92,7 @@ def copy_to(store: Store, dest: Path, *, exclusive: bool = False) -> Path:
             raise files.disk_full(dest.parent, f"write the copy {dest.name}") from None
         raise
     if exclusive:
-        return files.place_exclusively(tmp, dest.parent, dest.stem, dest.suffix)
+        return files.place_exclusively(tmp, dest.parent, dest.stem, dest.suffix, at=store._clock())
     os.replace(tmp, dest)
     files.fsync_dir(dest.parent)
     return dest
@@ -101,7 +113,7 @@ def daily_backup(store: Store) -> Path | None:
     """
     files_ = backup_files(store) if store.keep_backups > 0 else []
     due = store.keep_backups > 0 and not (
-        files_ and time.time() - files_[-1].stat().st_mtime < BACKUP_EVERY.total_seconds())
+        files_ and age(store, files_[-1]) < BACKUP_EVERY)
     if due or store._check_pending:
         check(store)
     if not due:
@@ -131,7 +143,7 @@ def restore_from(store: Store, user: User, source: Path) -> Path:
     with files.restore_lock(store.path):
         aside = copy_to(store, store.path.with_name(f"{store.path.stem}.before-restore.sqlite3"),
                               exclusive=True)
-        prepared = files.prepare_restore(store.path, source, user, aside)
+        prepared = files.prepare_restore(store.path, source, user, aside, clock=store._clock)
         try:
             src = readonly(prepared)
             try:

@@ -95,10 +95,10 @@ def fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def place_exclusively(tmp: Path, folder: Path, stem: str, suffix: str) -> Path:
+def place_exclusively(tmp: Path, folder: Path, stem: str, suffix: str, *, at: datetime | None = None) -> Path:
     """Link the finished file ``tmp`` into ``folder`` under a name no file has: ``stem``, a time
     stamp to the microsecond, and a counter if even that is taken (never overwrites)."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = (at or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%fZ")
     for n in range(1, 1000):
         dest = folder / f"{stem}-{stamp}{'' if n == 1 else f'-{n}'}{suffix}"
         try:
@@ -232,7 +232,7 @@ def trusted_backup(source: Path) -> None:
 
 # -- restoring -----------------------------------------------------------------------------------
 
-def prepare_restore(path: Path, source: Path, user: User, aside: Path) -> Path:
+def prepare_restore(path: Path, source: Path, user: User, aside: Path, *, clock=None) -> Path:
     """A new file beside ``path`` holding ``source`` brought up to date with its restore record
     already in its audit log: putting it in place is then the one step that restores and records."""
     from . import schema
@@ -247,7 +247,7 @@ def prepare_restore(path: Path, source: Path, user: User, aside: Path) -> Path:
         src.backup(conn)
         conn.execute("PRAGMA journal_mode = DELETE")
         conn.execute("PRAGMA synchronous = FULL")
-        staged = Store(tmp, conn, keep_backups=0)
+        staged = Store(tmp, conn, keep_backups=0, **({"clock": clock} if clock else {}))
         if staged._migrations_pending():
             staged._migrate()
         conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")

@@ -83,11 +83,13 @@ class Store:
 
     @classmethod
     def open(cls, path: Path | None = None, *, keep_backups: int | None = None,
-             daily_backup: bool = True) -> Store:
+             daily_backup: bool = True, clock: Callable[[], datetime] = real_clock) -> Store:
         """Open (creating or upgrading) the database; refuses a foreign, newer or damaged file.
 
         ``keep_backups`` defaults to the setting ``PACER_KEEP_BACKUPS`` (14 when unset).
-        ``daily_backup=False`` leaves today's copy to the caller (:meth:`daily_backup`): the window
+        ``clock`` (no arguments, an aware UTC datetime) is the one "now" of everything the store
+        stamps and checks: entry and audit times, the bedside check of future times, backup names
+        and their ages. ``daily_backup=False`` leaves today's copy to the caller (:meth:`daily_backup`): the window
         makes it on a background thread, because copying a large file takes seconds.
         """
         path = Path(path).expanduser() if path else default_db_path()
@@ -104,7 +106,7 @@ class Store:
             if files.is_disk_full(exc, path):  # switching to WAL needs room for the -wal and -shm
                 raise files.disk_full(path, "open the database") from None
             raise StorageError(f"cannot open {path}: {exc}") from None
-        store = cls(path, conn, keep_backups=keep_backups)
+        store = cls(path, conn, keep_backups=keep_backups, clock=clock)
         try:
             if store._migrations_pending():
                 if not created:
@@ -227,7 +229,7 @@ class Store:
         with self._transaction():
             patients.check_free(self, "mrn", details["mrn"])
             patients.check_free(self, "study_id", details["study_id"])
-            cases.validate_case(cases.case_from(details, {}), datetime.now(UTC))
+            cases.validate_case(cases.case_from(details, {}), self._clock())
             patient_id = self._insert(user, "patients", {}, "add patient")
             self._insert(user, "patient_versions", {"patient_id": patient_id, **patients.version_row(details)},
                          "add patient details")
