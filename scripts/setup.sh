@@ -15,6 +15,8 @@ APT_PACKAGES=(
   poppler-utils binutils
   # SQLite's own program: `pacer-desktop salvage` recovers a damaged database with it (shipped in the bundle)
   sqlite3
+  # a fake clock for the suite at other dates (.ci/run: one run in 2025, one in 2031)
+  faketime
 )
 
 PYTHON=${PYTHON:-python3}

@@ -34,9 +34,11 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ..core import permissions
 from . import limits
+from .audit import canonical, sha256
 from .errors import StorageError
 from .location import pin_lockout_setting, workstation_name
 from .pins import hash_pin, is_current, pin_matches
+from .records import instant
 
 if TYPE_CHECKING:
     from .store import Store
@@ -105,18 +107,16 @@ class _Actor(NamedTuple):
 def _audit(store: Store, actor: _Actor, action: str, table: str | None = None, row_id: int | None = None) -> None:
     """Append one audit row (``Store._audit``) for ``table`` row ``row_id`` as it is now, hashed as
     the store hashes its rows; inside the store's transaction. Moves with ``_audit`` if it moves."""
-    from .store import _canonical, _sha256
     content = None
     if table is not None:
         [row] = store._rows(f"SELECT * FROM [{table}] WHERE id = ?", (row_id,))
-        content = _sha256(_canonical(row))
+        content = sha256(canonical(row))
     store._audit(actor, action, table, row_id, content)
 
 
 def problems(conn) -> list[str]:
     """Each ``users`` row whose content is not what the audit log last recorded for it (a PIN hash,
     role or flag changed with the sqlite3 program, say). For ``verify-db``."""
-    from .store import _canonical, _sha256
     found = []
     cur = conn.execute("SELECT * FROM users ORDER BY id")
     names = [d[0] for d in cur.description]
@@ -126,7 +126,7 @@ def problems(conn) -> list[str]:
                             " AND content_sha256 IS NOT NULL ORDER BY id DESC LIMIT 1", (row["id"],)).fetchone()
         if last is None:
             found.append(f"users row {row['id']}: not in the audit log (added outside PACER)")
-        elif last[0] != _sha256(_canonical(row)):
+        elif last[0] != sha256(canonical(row)):
             found.append(f"users row {row['id']}: differs from what the audit log last recorded (changed outside PACER)")
     return found
 
@@ -134,10 +134,10 @@ def problems(conn) -> list[str]:
 class Accounts:
     """The accounts and signatures of one open store; see the module's text."""
 
-    def __init__(self, store: Store, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    def __init__(self, store: Store, *, clock: Callable[[], datetime] | None = None,
                  workstation: str | None = None) -> None:
         self._store = store
-        self._clock = clock
+        self._clock = clock or store._clock  # one clock: the store's unless a test gives its own
         self._workstation = workstation or workstation_name()
 
     # reading ----------------------------------------------------------------------------------
@@ -386,7 +386,6 @@ class Accounts:
 
     @staticmethod
     def _signature(r: dict) -> Signature:
-        from .store import _instant
         return Signature(id=r["id"], initials=r["entered_by"], name=r["name"], role=r["role"],
-                         at=_instant(r["at"], r["at_offset_s"]), action=r["action"], meaning=r["meaning"],
+                         at=instant(r["at"], r["at_offset_s"]), action=r["action"], meaning=r["meaning"],
                          table=r["table_name"], row_id=r["row_id"], patient_id=r["patient_id"], detail=r["detail"])

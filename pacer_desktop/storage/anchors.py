@@ -50,7 +50,7 @@ def head_of(conn: sqlite3.Connection) -> Anchor | None:
 def name_with_chain(copy: Path) -> Path:
     """Rename the new backup ``copy`` to carry its own chain's length and head; returns the new path."""
     from .files import fsync_dir
-    from .store import _readonly
+    from .opening import readonly as _readonly
     conn = _readonly(copy)
     try:
         anchor = head_of(conn)

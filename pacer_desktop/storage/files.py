@@ -95,10 +95,10 @@ def fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def place_exclusively(tmp: Path, folder: Path, stem: str, suffix: str) -> Path:
+def place_exclusively(tmp: Path, folder: Path, stem: str, suffix: str, *, at: datetime | None = None) -> Path:
     """Link the finished file ``tmp`` into ``folder`` under a name no file has: ``stem``, a time
     stamp to the microsecond, and a counter if even that is taken (never overwrites)."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = (at or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%fZ")
     for n in range(1, 1000):
         dest = folder / f"{stem}-{stamp}{'' if n == 1 else f'-{n}'}{suffix}"
         try:
@@ -174,7 +174,7 @@ def _unlock(fd: int) -> None:
 
 def quick_check(path: Path) -> list[str]:
     """SQLite's ``quick_check`` over the whole file on a read-only connection (``["ok"]``: well)."""
-    from .store import _readonly
+    from .opening import readonly as _readonly
     try:
         conn = _readonly(path)
         try:
@@ -203,7 +203,7 @@ def verify_report(path: Path, *, anchor: object = None):
 def _read_only(path: Path, check):
     """``check(conn)`` on a read-only connection to the PACER database at ``path``, which must
     exist and pass the open check; SQLite's errors become the damaged-file message."""
-    from .store import _inspect, _readonly
+    from .opening import inspect as _inspect, readonly as _readonly
     path = Path(path)
     if not path.exists():
         raise StorageError(f"{path}: no such file")
@@ -232,11 +232,12 @@ def trusted_backup(source: Path) -> None:
 
 # -- restoring -----------------------------------------------------------------------------------
 
-def prepare_restore(path: Path, source: Path, user: User, aside: Path) -> Path:
+def prepare_restore(path: Path, source: Path, user: User, aside: Path, *, clock=None) -> Path:
     """A new file beside ``path`` holding ``source`` brought up to date with its restore record
     already in its audit log: putting it in place is then the one step that restores and records."""
     from . import schema
-    from .store import Store, _readonly
+    from .opening import readonly as _readonly
+    from .store import Store
     tmp = path.with_name(f"{path.name}.{os.getpid()}.restoring")
     tmp.unlink(missing_ok=True)
     src = _readonly(source)
@@ -246,7 +247,7 @@ def prepare_restore(path: Path, source: Path, user: User, aside: Path) -> Path:
         src.backup(conn)
         conn.execute("PRAGMA journal_mode = DELETE")
         conn.execute("PRAGMA synchronous = FULL")
-        staged = Store(tmp, conn, keep_backups=0)
+        staged = Store(tmp, conn, keep_backups=0, **({"clock": clock} if clock else {}))
         if staged._migrations_pending():
             staged._migrate()
         conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")

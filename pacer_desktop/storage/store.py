@@ -16,33 +16,22 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
-import hashlib
-import json
-import os
 import re
 import sqlite3
-import stat
 import threading
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Any
 
-from ..core.case import (Assessment, Case, CrsInputs, DoseOutcome, EligibilityInputs, Escalation, IcansInputs,
-                         Medication, Restart, Temperature, Weight)
-from ..core.caseio import checked
-from ..core.errors import CaseError, Problem
-from ..core.eligibility import stored_inputs
-from ..core.validation import check, dump, fields_of, load
-from . import files, keys, limits, schema
+from ..core.case import Case, CrsInputs, EligibilityInputs, IcansInputs
+from . import audit, backups, cases, entries, export, files, keys, opening, patients, schema
 from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPacerDatabase,
                      ReadOnlyDatabase, StorageError)
-from .location import default_db_path, keep_backups_setting, study_id_pattern_setting
+from .models import ROLES, AcknowledgementRecord, EntryRecord, PatientRecord, User
+from .location import default_db_path, keep_backups_setting
+from .records import KINDS, instant, offset_s, utc_text
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -51,329 +40,22 @@ __all__ = ["AcknowledgementRecord", "AppendOnlyViolation", "CorruptDatabase", "E
            "NotAPacerDatabase", "PatientRecord", "ROLES", "ReadOnlyDatabase", "Store",
            "StorageError", "User", "default_db_path"]
 
-Role = Literal["nurse", "prescriber", "pharmacist", "research"]
-ROLES: tuple[str, ...] = ("nurse", "prescriber", "pharmacist", "research")
 
-#: Entry kinds and their tables (``patient`` is special: see :meth:`Store.correct`).
-KINDS: dict[str, str] = {
-    "weight": "weights", "temperature": "temperatures", "assessment": "assessments",
-    "medication": "medications", "escalation": "escalations", "dose_outcome": "dose_outcomes",
-    "restart": "restarts", "eligibility": "eligibility", "patient": "patient_versions",
-}
-#: The case list each kind feeds.
-_CASE_LIST = {"weight": "weights", "temperature": "temperatures", "assessment": "assessments",
-              "medication": "medications", "escalation": "escalations", "dose_outcome": "dose_outcomes",
-              "restart": "restarts"}
-
-BUSY_TIMEOUT_S = 30.0
-BACKUP_EVERY = timedelta(hours=24)
-_GENESIS = "0" * 64
-_SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = opening.BUSY_TIMEOUT_S
 
 
-@dataclass(frozen=True, slots=True)
-class User:
-    """Who is writing: initials, role and the workstation's name (attribution of every row)."""
-
-    initials: str
-    role: Role
-    workstation: str
-
-    def __post_init__(self) -> None:
-        if not re.fullmatch(r"[A-Za-z][A-Za-z.\-']{0,7}", self.initials or ""):
-            raise StorageError(f"initials {self.initials!r}: give 1 to 8 letters, e.g. AB")
-        if self.role not in ROLES:
-            raise StorageError(f"role {self.role!r}: expected one of {', '.join(ROLES)}")
-        if not (self.workstation or "").strip():
-            raise StorageError("the workstation name is empty")
-
-    @classmethod
-    def parse(cls, text: str, workstation: str) -> User:
-        """``AB:nurse`` → ``User("AB", "nurse", workstation)``."""
-        initials, sep, role = text.partition(":")
-        if not sep:
-            raise StorageError(f"user {text!r}: write initials and role like AB:nurse")
-        return cls(initials.strip(), role.strip().lower(), workstation)  # type: ignore[arg-type]
-
-    def __str__(self) -> str:
-        return f"{self.initials} ({self.role})"
+# The audit chain's hashing under its old names, for verification.py (which reads them from here).
+_as_first_written, _canonical, _sha256 = audit.as_first_written, audit.canonical, audit.sha256
 
 
-@dataclass(frozen=True, slots=True)
-class PatientRecord:
-    id: int
-    mrn: str
-    name: str
-    date_of_birth: date | None
-    sex_at_birth: str | None
-    developmental_delay: bool
-    infusion_at: datetime | None
-    timezone: str
-    protocol: str
-    version_id: int = 0
-    withdrawn: bool = False
-    study_id: str | None = None  # issue 19: the only name the study's exports carry
+def real_clock() -> datetime:
+    """The workstation's clock (aware, UTC): the default of :meth:`Store.open`'s ``clock``."""
+    return datetime.now(UTC)
 
 
-@dataclass(frozen=True, slots=True)
-class EntryRecord:
-    """One row of the flowsheet. ``correction_reason`` is set when the row is no longer current:
-    ``superseded_by`` then names its replacement, or is None when it was withdrawn."""
 
-    id: int
-    kind: str
-    patient_id: int
-    at: datetime | None
-    values: dict = field(hash=False)
-    entered_by: str
-    role: str
-    entered_at: datetime
-    workstation: str
-    superseded_by: int | None = None
-    correction_reason: str | None = None
-    corrected_by: str | None = None
-    corrected_at: datetime | None = None
-
-    @property
-    def current(self) -> bool:
-        return self.correction_reason is None
-
-
-@dataclass(frozen=True, slots=True)
-class AcknowledgementRecord:
-    """Someone acknowledged a prompt (e.g. ``consider_escalation``) as judged on the assessment at
-    ``assessment_at`` (None: judged before any assessment); a later assessment raises it anew."""
-
-    id: int
-    patient_id: int
-    alert: str
-    assessment_at: datetime | None
-    note: str
-    entered_by: str
-    role: str
-    workstation: str
-    entered_at: datetime
-
-
-# -- encoding -------------------------------------------------------------------------------------
-
-def _utc_text(at: datetime) -> str:
-    if at.tzinfo is None or at.utcoffset() is None:
-        raise CaseError([Problem("at", f"{at.isoformat()} has no UTC offset")])
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _offset_s(at: datetime) -> int:
-    return int(at.utcoffset().total_seconds())
-
-
-def _instant(utc_text: str | None, offset_s: int | None) -> datetime | None:
-    if utc_text is None:
-        return None
-    return datetime.fromisoformat(utc_text).astimezone(timezone(timedelta(seconds=offset_s or 0)))
-
-
-def _dec(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def _canonical(row: dict) -> str:
-    return json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def _as_first_written(table: str, row: dict) -> dict:
-    """``row`` without the columns a later migration added, when they are empty (schema.ADDED_COLUMNS)."""
-    added = schema.ADDED_COLUMNS.get(table, ())
-    if any(row.get(name) is not None for name in added):
-        return row
-    return {k: v for k, v in row.items() if k not in added}
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-class _Numbers:
-    """Writes Decimals as JSON numbers digit for digit (``json`` alone would go through float)."""
-
-    def __init__(self) -> None:
-        self.tokens: list[str] = []
-
-    def number(self, text: str | Decimal | None) -> str | None:
-        if text is None:
-            return None
-        self.tokens.append(str(text))
-        return f"\x00{len(self.tokens) - 1}\x00"
-
-    def plain(self, value: Any) -> Any:
-        if isinstance(value, Decimal):
-            return self.number(value)
-        if isinstance(value, dict):
-            return {k: self.plain(v) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return [self.plain(v) for v in value]
-        if isinstance(value, (datetime, date)):
-            return value.isoformat()
-        return value
-
-    def dumps(self, value: Any, indent: int | None) -> str:
-        text = json.dumps(value, indent=indent, ensure_ascii=False)
-        return re.sub(r'"\\u0000(\d+)\\u0000"', lambda m: self.tokens[int(m.group(1))], text)
-
-
-def case_json(case: Case, *, indent: int | None = None) -> str:
-    """A case as case-file JSON with numbers written as JSON numbers, digit for digit."""
-    numbers = _Numbers()
-    return numbers.dumps(numbers.plain(_python_data(case)), indent)
-
-
-def _python_data(model: Any) -> Any:
-    """A model as nested dicts and lists, keeping Decimals, dates and times as they are."""
-    if hasattr(model, "__dataclass_fields__"):
-        return {k: _python_data(v) for k, v in fields_of(model).items()}
-    if isinstance(model, (list, tuple)):
-        return [_python_data(v) for v in model]
-    return model
-
-
-def _parsed(model: type, text: str | None, cache: dict | None = None) -> Any:
-    """``model`` from stored JSON, parsed once per distinct text (most assessments repeat).
-
-    ``cache`` holds the parses of one export; otherwise they are kept for the process (the
-    models are immutable, and the same few CRS and ICANS inputs recur across patients)."""
-    if text is None:
-        return None
-    if cache is None:
-        return _parsed_once(model, text)
-    key = (model, text)
-    if key not in cache:
-        cache[key] = _stored_eligibility(text) if model is EligibilityInputs else load(model, text)
-    return cache[key]
-
-
-@functools.lru_cache(maxsize=4096)
-def _parsed_once(model: type, text: str) -> Any:
-    if model is EligibilityInputs:
-        return _stored_eligibility(text)
-    return load(model, text)
-
-
-def _stored_eligibility(text: str) -> EligibilityInputs:
-    """A stored eligibility row; rows written before rules §10 rev 2 hold a free-text product,
-    read as the rev 2 choice by :func:`..core.eligibility.stored_inputs` (which says how)."""
-    return check(EligibilityInputs, stored_inputs(json.loads(text)))
-
-
-# -- opening --------------------------------------------------------------------------------------
-
-def _inspect(path: Path, *, need_write: bool = True) -> None:
-    """Refuse a file that is not a readable PACER database of this version, writing nothing.
-
-    The header is read as plain bytes to tell a foreign file from ours; whether ours is readable is
-    judged by SQLite itself, through a read-only connection that reads the write-ahead log too
-    (immutable when no WAL file exists, so no -wal/-shm file is created next to it). Sizes are never
-    compared: a crash in the middle of a checkpoint leaves a main file shorter than its header says,
-    and SQLite reads every entry from the -wal. The cost does not grow with the file: the full
-    ``quick_check`` runs with the daily backup and in ``verify-db`` (issue 17).
-    """
-    if path.is_dir():
-        raise StorageError(f"{path} is a folder, not a database file")
-    size = path.stat().st_size
-    if size == 0:
-        raise NotAPacerDatabase(f"{path} is empty: it is not a PACER database. Move it away or choose"
-                                " another file with --db; PACER left it untouched.")
-    with path.open("rb") as f:
-        header = f.read(100)
-    if not header.startswith(_SQLITE_MAGIC):
-        raise NotAPacerDatabase(f"{path} is not a PACER database (it is not an SQLite file)."
-                                " PACER left it untouched; choose another file with --db.")
-    if len(header) < 100:
-        raise CorruptDatabase(files.damaged(path, f"only {size} bytes"))
-    if int.from_bytes(header[68:72], "big") != schema.APPLICATION_ID:
-        raise NotAPacerDatabase(f"{path} is an SQLite database of another program, not a PACER"
-                                " database. PACER left it untouched; choose another file with --db.")
-    if need_write:
-        mode = path.stat().st_mode
-        if not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
-            raise ReadOnlyDatabase(f"{path} is read-only, so entries could not be saved. PACER left"
-                                   " it untouched; make the file writable or choose another with --db.")
-    try:
-        conn = _readonly(path)
-        try:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-            names = {r[0] for r in conn.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = 'pacer'")} \
-                if "_sqlite_migrations" in tables else set()
-            for table in tables:  # the first and last row of each table: a few pages, whatever the size
-                # (two queries: SQLite looks min() or max() up in the index only when it is alone)
-                conn.execute(f"SELECT min(rowid) FROM [{table}]").fetchone()
-                conn.execute(f"SELECT max(rowid) FROM [{table}]").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        if files.is_disk_full(exc, path):
-            raise files.disk_full(path, "open the database") from None
-        raise CorruptDatabase(files.damaged(path, exc)) from None
-    unknown = names - schema.known_migration_names()
-    if version > schema.schema_version() or unknown:
-        raise NewerDatabase(f"{path} was written by a newer version of PACER Desktop (schema"
-                            f" {version}; this version knows {schema.schema_version()}). PACER left"
-                            " it untouched; use the newer version.")
-
-
-def _readonly(path: Path) -> sqlite3.Connection:
-    wal = path.with_name(path.name + "-wal")
-    flags = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
-    return sqlite3.connect(f"file:{quote(str(path.absolute()))}?{flags}", uri=True,
-                           timeout=BUSY_TIMEOUT_S, check_same_thread=False)
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                           check_same_thread=False)
-    try:
-        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
-    except BaseException:
-        conn.close()  # e.g. a full disk: no connection left holding the file
-        raise
-    return conn
-
-
-def _create(path: Path) -> bool:
-    """Build a new database beside ``path`` and link it into place; False if one appeared meanwhile.
-
-    A crash leaves at most a stray ``*.creating`` file, never a half-made database at ``path``.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.creating")
-    tmp.unlink(missing_ok=True)
-    conn = sqlite3.connect(str(tmp), isolation_level=None)
-    try:
-        conn.execute("PRAGMA journal_mode = DELETE")
-        conn.execute("PRAGMA synchronous = FULL")
-        from sqlite_utils import Database
-        db = Database(conn, execute_plugins=False)
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
-        schema.migrations.apply(db)
-        conn.execute(f"PRAGMA user_version = {schema.schema_version()}")
-        conn.execute("COMMIT")
-        conn.execute("PRAGMA journal_mode = WAL")
-    finally:
-        conn.close()
-    try:
-        os.link(tmp, path)
-        created = True
-    except FileExistsError:
-        created = False
-    finally:
-        tmp.unlink(missing_ok=True)
-    files.fsync_dir(path.parent)
-    return created
+# The open check and the connections, under the names files.py, anchors.py and tests use.
+_inspect, _readonly, _connect, _create = opening.inspect, opening.readonly, opening.connect, opening.create
 
 
 # -- the store ------------------------------------------------------------------------------------
@@ -381,8 +63,10 @@ def _create(path: Path) -> bool:
 class Store:
     """The open database. Create with :meth:`open`; every method is safe from any thread."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, *, keep_backups: int = 14) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, keep_backups: int = 14,
+                 clock: Callable[[], datetime] = real_clock) -> None:
         self.path = path
+        self._clock = clock
         self.keep_backups = keep_backups
         self._conn = conn
         self._db: Database | None = None
@@ -399,11 +83,13 @@ class Store:
 
     @classmethod
     def open(cls, path: Path | None = None, *, keep_backups: int | None = None,
-             daily_backup: bool = True) -> Store:
+             daily_backup: bool = True, clock: Callable[[], datetime] = real_clock) -> Store:
         """Open (creating or upgrading) the database; refuses a foreign, newer or damaged file.
 
         ``keep_backups`` defaults to the setting ``PACER_KEEP_BACKUPS`` (14 when unset).
-        ``daily_backup=False`` leaves today's copy to the caller (:meth:`daily_backup`): the window
+        ``clock`` (no arguments, an aware UTC datetime) is the one "now" of everything the store
+        stamps and checks: entry and audit times, the bedside check of future times, backup names
+        and their ages. ``daily_backup=False`` leaves today's copy to the caller (:meth:`daily_backup`): the window
         makes it on a background thread, because copying a large file takes seconds.
         """
         path = Path(path).expanduser() if path else default_db_path()
@@ -420,7 +106,7 @@ class Store:
             if files.is_disk_full(exc, path):  # switching to WAL needs room for the -wal and -shm
                 raise files.disk_full(path, "open the database") from None
             raise StorageError(f"cannot open {path}: {exc}") from None
-        store = cls(path, conn, keep_backups=keep_backups)
+        store = cls(path, conn, keep_backups=keep_backups, clock=clock)
         try:
             if store._migrations_pending():
                 if not created:
@@ -520,141 +206,73 @@ class Store:
     # writing --------------------------------------------------------------------------------------
 
     def _insert(self, user: User, table: str, values: dict, action: str) -> int:
-        """Insert one attributed row and its audit row; call inside :meth:`_transaction`.
-
-        Every text a person typed is held to its limit here, the one door every row goes through."""
-        if too_long := limits.problems(values):
-            raise CaseError(too_long)
-        row = {**values, "entered_by": user.initials, "role": user.role,
-               "workstation": user.workstation, "entered_at": datetime.now(UTC).isoformat(timespec="microseconds")}
-        names = list(row)
-        cur = self._conn.execute(
-            f"INSERT INTO {table} ({', '.join(f'[{n}]' for n in names)}) VALUES ({', '.join('?' * len(names))})",
-            [row[n] for n in names])
-        row_id = cur.lastrowid
-        stored = {"id": row_id, **row}
-        self._audit(user, action, table, row_id, _sha256(_canonical(stored)))
+        """Insert one attributed row and its audit row; call inside :meth:`_transaction`."""
+        row_id, content_sha256 = audit.insert_row(self._conn, user, table, values, self._clock())
+        self._audit(user, action, table, row_id, content_sha256)
         return row_id
 
     def _audit(self, user: User, action: str, table: str | None, row_id: int | None,
                content_sha256: str | None) -> None:
-        last = self._conn.execute("SELECT id, sha256 FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-        entry = {"id": (last[0] + 1) if last else 1,
-                 "at": datetime.now(UTC).isoformat(timespec="microseconds"),
-                 "entered_by": user.initials, "role": user.role, "workstation": user.workstation,
-                 "action": action, "table_name": table, "row_id": row_id,
-                 "content_sha256": content_sha256, "prev_sha256": last[1] if last else _GENESIS}
-        entry["sha256"] = _sha256(_canonical(entry))
         if self._signing_key is None:
             self._signing_key = keys.own_key()  # made on this installation's first write (issue 17)
-        entry["hmac"] = keys.mac(self._signing_key, entry["sha256"])
-        names = list(entry)
-        self._conn.execute(f"INSERT INTO audit_log ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                           [entry[n] for n in names])
+        audit.append(self._conn, user, action, table, row_id, content_sha256, at=self._clock(), key=self._signing_key)
 
     def add_patient(self, user: User, *, mrn: str, name: str, date_of_birth: date | None,
                     sex_at_birth: str | None, developmental_delay: bool, infusion_at: datetime | None,
                     timezone: str, protocol: str = "pacer-1", study_id: str | None = None) -> int:
         """Store a new patient; returns the patient id. The MRN (and study ID) must not belong to a
         current patient."""
-        details = self._patient_details(mrn=mrn, name=name, date_of_birth=date_of_birth,
+        details = patients.patient_details(mrn=mrn, name=name, date_of_birth=date_of_birth,
                                         sex_at_birth=sex_at_birth, developmental_delay=developmental_delay,
                                         infusion_at=infusion_at, timezone=timezone, protocol=protocol,
                                         study_id=study_id)
         with self._transaction():
-            self._check_mrn_free(details["mrn"])
-            self._check_study_id_free(details["study_id"])
-            self._validate_case(self._case_from(details, {}), datetime.now(UTC))
+            patients.check_free(self, "mrn", details["mrn"])
+            patients.check_free(self, "study_id", details["study_id"])
+            cases.validate_case(cases.case_from(details, {}), self._clock())
             patient_id = self._insert(user, "patients", {}, "add patient")
-            self._insert(user, "patient_versions", {"patient_id": patient_id, **self._version_row(details)},
+            self._insert(user, "patient_versions", {"patient_id": patient_id, **patients.version_row(details)},
                          "add patient details")
         return patient_id
 
     def add_weight(self, user: User, patient_id: int, *, at: datetime, kg: Decimal) -> int:
-        return self._add(user, patient_id, "weight", {"at": at, "kg": kg})
+        return entries.add(self, user, patient_id, "weight", {"at": at, "kg": kg})
 
     def add_temperature(self, user: User, patient_id: int, *, at: datetime, value: Decimal, unit: str) -> int:
-        return self._add(user, patient_id, "temperature", {"at": at, "value": value, "unit": unit})
+        return entries.add(self, user, patient_id, "temperature", {"at": at, "value": value, "unit": unit})
 
     def add_assessment(self, user: User, patient_id: int, *, at: datetime, crs: CrsInputs | None,
                        icans: IcansInputs | None) -> int:
-        return self._add(user, patient_id, "assessment", {"at": at, "crs": crs, "icans": icans})
+        return entries.add(self, user, patient_id, "assessment", {"at": at, "crs": crs, "icans": icans})
 
     def add_medication(self, user: User, patient_id: int, *, at: datetime, drug: str,
                        dose_mg: Decimal | None, for_line: int | None = None, reason: str | None = None) -> int:
         """Record a medication given; an anakinra dose may name the schedule line it was given for
         and why it was given outside the administration window (rules §5a)."""
-        return self._add(user, patient_id, "medication", {"at": at, "drug": drug, "dose_mg": dose_mg,
+        return entries.add(self, user, patient_id, "medication", {"at": at, "drug": drug, "dose_mg": dose_mg,
                                                           "for_line": for_line, "reason": reason or None})
 
     def add_dose_outcome(self, user: User, patient_id: int, *, line: int, outcome: str, at: datetime,
                          reason: str, by: str | None = None) -> int:
         """Close a schedule line without a dose: held, refused or omitted, with why (rules §5a)."""
-        return self._add(user, patient_id, "dose_outcome", {"line": line, "outcome": outcome, "at": at,
+        return entries.add(self, user, patient_id, "dose_outcome", {"line": line, "outcome": outcome, "at": at,
                                                             "by": by or str(user), "reason": reason})
 
     def add_restart(self, user: User, patient_id: int, *, at: datetime, reason: str, by: str | None = None) -> int:
         """Record a clinician's decision to restart anakinra after its stop time (rules §6 rev 2)."""
-        return self._add(user, patient_id, "restart", {"at": at, "by": by or str(user), "reason": reason})
+        return entries.add(self, user, patient_id, "restart", {"at": at, "by": by or str(user), "reason": reason})
 
     def add_escalation(self, user: User, patient_id: int, *, at: datetime, reason: str,
                        by: str | None = None) -> int:
         """Record the decision to escalate; ``by`` defaults to the user, e.g. ``AB (prescriber)``."""
-        return self._add(user, patient_id, "escalation", {"at": at, "by": by or str(user), "reason": reason})
+        return entries.add(self, user, patient_id, "escalation", {"at": at, "by": by or str(user), "reason": reason})
 
     def add_eligibility(self, user: User, patient_id: int, inputs: EligibilityInputs) -> int:
-        return self._add(user, patient_id, "eligibility", {"inputs": inputs})
-
-    def _add(self, user: User, patient_id: int, kind: str, values: dict,
-             *, replacing: int | None = None, reason: str = "") -> int:
-        entry = self._entry_model(kind, values)
-        with self._transaction():
-            patient = self._patient(patient_id)
-            parts = self._current_parts(patient_id)
-            if replacing is not None:
-                self._check_current(kind, replacing)
-                self._drop(parts, kind, replacing)
-            self._place(parts, kind, entry)
-            self._validate_case(self._case_from(self._details_of(patient), parts), datetime.now(UTC),
-                                new=(kind, parts))
-            row_id = self._insert(user, KINDS[kind], {"patient_id": patient_id, **self._entry_row(kind, entry)},
-                                  f"{'correct' if replacing else 'add'} {kind}")
-            if replacing is not None:
-                self._insert(user, "corrections", {"kind": kind, "entry_id": replacing,
-                                                   "replacement_id": row_id, "reason": reason},
-                             f"supersede {kind}")
-            parts[kind][-1] = (row_id, entry)
-            self._remember(patient_id, parts)
-        return row_id
+        return entries.add(self, user, patient_id, "eligibility", {"inputs": inputs})
 
     def import_case(self, user: User, case: Case, *, mrn: str, name: str, study_id: str | None = None) -> int:
         """Store a whole case file as a new patient (validated exactly as ``evaluate`` does)."""
-        from .. import protocols
-        from ..evaluation import evaluate_case, workstation_zone
-        evaluate_case(case)
-        details = self._patient_details(
-            mrn=mrn, name=name, date_of_birth=case.patient.date_of_birth,
-            sex_at_birth=case.patient.sex_at_birth, developmental_delay=case.patient.developmental_delay,
-            infusion_at=case.infusion_at, timezone=case.timezone or workstation_zone(),
-            protocol=case.protocol or protocols.CURRENT, study_id=study_id)
-        with self._transaction():
-            self._check_mrn_free(details["mrn"])
-            self._check_study_id_free(details["study_id"])
-            patient_id = self._insert(user, "patients", {}, "import case")
-            self._insert(user, "patient_versions", {"patient_id": patient_id, **self._version_row(details)},
-                         "add patient details")
-            for kind, items in (("weight", case.weights), ("temperature", case.temperatures),
-                                ("assessment", case.assessments), ("medication", case.medications),
-                                ("escalation", case.escalations), ("dose_outcome", case.dose_outcomes),
-                                ("restart", case.restarts)):
-                for item in items:
-                    self._insert(user, KINDS[kind], {"patient_id": patient_id, **self._entry_row(kind, item)},
-                                 f"add {kind}")
-            if case.eligibility is not None:
-                self._insert(user, "eligibility",
-                             {"patient_id": patient_id, **self._entry_row("eligibility", case.eligibility)},
-                             "add eligibility")
-        return patient_id
+        return entries.import_case(self, user, case, mrn=mrn, name=name, study_id=study_id)
 
     def correct(self, user: User, kind: str, entry_id: int, *, reason: str,
                 replacement: dict | None = None) -> int | None:
@@ -664,60 +282,14 @@ class Store:
         For ``kind="patient"`` the entry id is the patient id: None withdraws the whole patient,
         a replacement corrects their details (the id of the new details row is returned).
         """
-        if kind not in KINDS:
-            raise StorageError(f"unknown entry kind {kind!r}; expected one of {', '.join(KINDS)}")
-        reason = (reason or "").strip()
-        if not reason:
-            raise StorageError("a correction needs a reason (e.g. entered in error, wrong patient)")
-        if kind == "patient":
-            return self._correct_patient(user, entry_id, reason, replacement)
-        old = self._row(KINDS[kind], entry_id)
-        self._check_current(kind, entry_id)
-        if replacement is None:
-            with self._transaction():
-                self._check_current(kind, entry_id)
-                parts = self._current_parts(old["patient_id"])
-                self._drop(parts, kind, entry_id)
-                patient = self._patient(old["patient_id"])
-                self._validate_case(self._case_from(self._details_of(patient), parts), datetime.now(UTC))
-                self._insert(user, "corrections", {"kind": kind, "entry_id": entry_id,
-                                                   "replacement_id": None, "reason": reason},
-                             f"withdraw {kind}")
-            return None
-        values = {**self._entry_values(kind, old), **replacement}
-        if kind == "eligibility" and "inputs" not in replacement:
-            values = {"inputs": {**fields_of(self._entry_values(kind, old)["inputs"]), **replacement}}
-        return self._add(user, old["patient_id"], kind, values, replacing=entry_id, reason=reason)
-
-    def _correct_patient(self, user: User, patient_id: int, reason: str, replacement: dict | None) -> int | None:
-        with self._transaction():
-            patient = self._patient(patient_id)
-            if patient.withdrawn:
-                raise StorageError(f"patient {patient.mrn} was already withdrawn")
-            if replacement is None:
-                self._insert(user, "corrections", {"kind": "patient", "entry_id": patient_id,
-                                                   "replacement_id": None, "reason": reason},
-                             "withdraw patient")
-                return None
-            details = self._patient_details(**{**self._details_of(patient), **replacement})
-            if details["mrn"] != patient.mrn:
-                self._check_mrn_free(details["mrn"])
-            if details["study_id"] != patient.study_id:
-                self._check_study_id_free(details["study_id"])
-            self._validate_case(self._case_from(details, self._current_parts(patient_id)), datetime.now(UTC))
-            new_id = self._insert(user, "patient_versions", {"patient_id": patient_id, **self._version_row(details)},
-                                  "correct patient details")
-            self._insert(user, "corrections", {"kind": "patient_version", "entry_id": patient.version_id,
-                                               "replacement_id": new_id, "reason": reason},
-                         "supersede patient details")
-        return new_id
+        return entries.correct(self, user, kind, entry_id, reason=reason, replacement=replacement)
 
     def record_document(self, user: User, patient_id: int | None, *, kind: str, content_sha256: str,
                         protocol: str, detail: str = "") -> int:
         """Note that a document was printed (its kind, SHA-256 and the protocol it follows)."""
         with self._transaction():
             if patient_id is not None:
-                self._patient(patient_id)
+                patients.patient(self, patient_id)
             return self._insert(user, "documents", {"patient_id": patient_id, "kind": kind,
                                                     "content_sha256": content_sha256,
                                                     "protocol": protocol, "detail": detail},
@@ -736,96 +308,35 @@ class Store:
         if not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", alert):
             raise StorageError(f"alert {alert!r}: expected an alert code such as consider_escalation")
         row = {"patient_id": patient_id, "alert": alert,
-               "assessment_at": _utc_text(assessment_at) if assessment_at is not None else None,
-               "assessment_offset_s": _offset_s(assessment_at) if assessment_at is not None else None,
+               "assessment_at": utc_text(assessment_at) if assessment_at is not None else None,
+               "assessment_offset_s": offset_s(assessment_at) if assessment_at is not None else None,
                "note": (note or "").strip()}
         with self._transaction():
-            self._patient(patient_id)
+            patients.patient(self, patient_id)
             return self._insert(user, "acknowledgements", row, f"acknowledge {alert}")
 
     # reading --------------------------------------------------------------------------------------
 
     def patients(self, search: str = "") -> list[PatientRecord]:
         """Current (not withdrawn) patients whose MRN, name or study ID contains ``search``, by name."""
-        like = f"%{search.strip().lower()}%"
-        rows = self._rows(
-            "SELECT v.* FROM current_patient_versions v WHERE v.id = (SELECT MAX(id) FROM"
-            " current_patient_versions w WHERE w.patient_id = v.patient_id) AND v.patient_id NOT IN"
-            " (SELECT entry_id FROM corrections WHERE kind = 'patient')"
-            " AND (lower(v.mrn) LIKE ? OR lower(v.name) LIKE ? OR lower(coalesce(v.study_id, '')) LIKE ?)"
-            " ORDER BY lower(v.name), v.mrn", (like, like, like))
-        return [self._patient_record(r, withdrawn=False) for r in rows]
+        return patients.search(self, search)
 
     def patient(self, patient_id: int) -> PatientRecord:
-        return self._patient(patient_id)
+        return patients.patient(self, patient_id)
+
+    def _patient(self, patient_id: int) -> PatientRecord:  # export.py's name for it
+        return patients.patient(self, patient_id)
 
     def patient_by_mrn(self, mrn: str) -> PatientRecord:
-        rows = self._rows(
-            "SELECT patient_id FROM current_patient_versions WHERE mrn = ? AND patient_id NOT IN"
-            " (SELECT entry_id FROM corrections WHERE kind = 'patient') ORDER BY id DESC", (mrn.strip(),))
-        for row in rows:
-            patient = self._patient(row["patient_id"])
-            if patient.mrn == mrn.strip():
-                return patient
-        raise StorageError(f"no patient with MRN {mrn!r} in {self.path}")
+        return patients.by_field(self, "mrn", mrn)
 
     def patient_by_study_id(self, study_id: str) -> PatientRecord:
         """The current patient with this study ID (issue 19)."""
-        rows = self._rows(
-            "SELECT patient_id FROM current_patient_versions WHERE study_id = ? AND patient_id NOT IN"
-            " (SELECT entry_id FROM corrections WHERE kind = 'patient') ORDER BY id DESC", (study_id.strip(),))
-        for row in rows:
-            patient = self._patient(row["patient_id"])
-            if patient.study_id == study_id.strip():
-                return patient
-        raise StorageError(f"no patient with study ID {study_id!r} in {self.path}")
-
-    def _patient(self, patient_id: int) -> PatientRecord:
-        rows = self._rows("SELECT * FROM current_patient_versions WHERE patient_id = ? ORDER BY id DESC LIMIT 1",
-                          (patient_id,))
-        if not rows:
-            raise StorageError(f"no patient with id {patient_id}")
-        withdrawn = bool(self._rows("SELECT 1 FROM corrections WHERE kind = 'patient' AND entry_id = ?",
-                                    (patient_id,)))
-        return self._patient_record(rows[0], withdrawn=withdrawn)
-
-    @staticmethod
-    def _patient_record(r: dict, *, withdrawn: bool) -> PatientRecord:
-        return PatientRecord(
-            id=r["patient_id"], mrn=r["mrn"], name=r["name"],
-            date_of_birth=date.fromisoformat(r["date_of_birth"]) if r["date_of_birth"] else None,
-            sex_at_birth=r["sex_at_birth"], developmental_delay=bool(r["developmental_delay"]),
-            infusion_at=_instant(r["infusion_at"], r["infusion_offset_s"]), timezone=r["timezone"],
-            protocol=r["protocol"], version_id=r["id"], withdrawn=withdrawn, study_id=r.get("study_id"))
+        return patients.by_field(self, "study_id", study_id)
 
     def entries(self, patient_id: int, kind: str | None = None, include_superseded: bool = True) -> list[EntryRecord]:
         """The flowsheet: every entry of the patient (or of one kind), oldest first."""
-        kinds = [kind] if kind else [k for k in KINDS if k != "patient"]
-        self._check_models()
-        out: list[EntryRecord] = []
-        for k in kinds:
-            if k not in KINDS:
-                raise StorageError(f"unknown entry kind {k!r}; expected one of {', '.join(KINDS)}")
-            table = KINDS[k]
-            ckind = "patient_version" if k == "patient" else k
-            rows = self._rows(
-                f"SELECT t.*, c.replacement_id AS _superseded_by, c.reason AS _reason,"
-                f" c.entered_by AS _c_by, c.entered_at AS _c_at FROM {table} t LEFT JOIN corrections c"
-                f" ON c.kind = ? AND c.entry_id = t.id WHERE t.patient_id = ? ORDER BY t.id", (ckind, patient_id))
-            for r in rows:
-                if r["_reason"] is not None and not include_superseded:
-                    continue
-                out.append(EntryRecord(
-                    id=r["id"], kind=k, patient_id=patient_id,
-                    at=_instant(r["at"], r["at_offset_s"]) if "at" in r else
-                    _instant(r.get("infusion_at"), r.get("infusion_offset_s")) if k == "patient" else None,
-                    values=self._entry_values(k, r), entered_by=r["entered_by"], role=r["role"],
-                    entered_at=datetime.fromisoformat(r["entered_at"]), workstation=r["workstation"],
-                    superseded_by=r["_superseded_by"], correction_reason=r["_reason"],
-                    corrected_by=r["_c_by"],
-                    corrected_at=datetime.fromisoformat(r["_c_at"]) if r["_c_at"] else None))
-        out.sort(key=lambda e: (e.at or datetime.min.replace(tzinfo=UTC), e.kind, e.id))
-        return out
+        return entries.entries(self, patient_id, kind, include_superseded)
 
     def case_for(self, patient_id: int, *, now: datetime | None = None) -> Case:
         """The engine's case from the patient's current rows (``now`` left empty unless given).
@@ -834,88 +345,23 @@ class Store:
         future tolerance (5 minutes, rules §2) had not happened yet and are left out, not refused
         (``evaluate --mrn X --now T`` looks back at a past moment)."""
         with self._lock:
-            patient = self._patient(patient_id)
-            parts = self._current_parts(patient_id)
+            patient = patients.patient(self, patient_id)
+            parts = cases.current_parts(self, patient_id)
             if now is not None:
-                latest = self._latest_known(patient, now)
+                latest = cases.latest_known(patient, now)
                 parts = {kind: rows if kind == "eligibility" else [(i, m) for i, m in rows if m.at <= latest]
                          for kind, rows in parts.items()}
-            case = self._case_from(self._details_of(patient), parts)
+            case = cases.case_from(patients.details_of(patient), parts)
         return dataclasses.replace(case, now=now) if now is not None else case
-
-    @staticmethod
-    def _latest_known(patient: PatientRecord, now: datetime) -> datetime:
-        """The last instant an entry known at ``now`` can have: now + the protocol's tolerance."""
-        from .. import protocols
-        return now + timedelta(minutes=protocols.load(patient.protocol).temperature.future_tolerance_min)
 
     def export_case_json(self, patient_id: int, *, now: datetime | None = None, indent: int | None = None) -> str:
         """The patient's current rows as a case file (the same case as :meth:`case_for`, with
-        ``now`` the patient as known at that moment).
-
-        Written straight from the rows, without building the engine's models, so that exporting
-        every patient stays fast; the import/export round-trip tests hold the two to each other.
-        """
-        with self._lock:
-            patient = self._patient(patient_id)
-            # "at" is stored as UTC text of one fixed width, so text order is time order
-            until, bound = ("", ()) if now is None else (" AND at <= ?", (_utc_text(self._latest_known(patient, now)),))
-            rows = {kind: self._rows(f"SELECT * FROM current_{KINDS[kind]} WHERE patient_id = ?{until}"
-                                     " ORDER BY at, id", (patient_id, *bound)) for kind in _CASE_LIST}
-            eligibility = self._rows("SELECT inputs FROM current_eligibility WHERE patient_id = ?"
-                                     " ORDER BY assessed_on, id", (patient_id,))
-        return self._case_text(patient, rows, eligibility[-1]["inputs"] if eligibility else None, now, indent, {})
+        ``now`` the patient as known at that moment)."""
+        return export.export_case_json(self, patient_id, now=now, indent=indent)
 
     def export_all(self, out, *, now: datetime | None = None) -> int:
         """Write every current patient's case as one JSON line to ``out``; returns how many."""
-        count = 0
-        for patient in self.patients():
-            out.write(self.export_case_json(patient.id, now=now))
-            out.write("\n")
-            count += 1
-        return count
-
-    @staticmethod
-    def _case_text(patient: PatientRecord, rows: dict, eligibility: str | None, now: datetime | None,
-                   indent: int | None, cache: dict) -> str:
-        n = _Numbers()
-
-        def at(r: dict) -> str:
-            return _instant(r["at"], r["at_offset_s"]).isoformat()
-
-        written: dict = {}  # the same few CRS and ICANS texts recur: each is written out once
-
-        def inputs(model: type, text: str | None) -> Any:
-            if text is None:
-                return None
-            if (model, text) not in written:
-                written[model, text] = n.plain(_python_data(_parsed(model, text, cache)))
-            return written[model, text]
-
-        case = {
-            "protocol": patient.protocol, "timezone": patient.timezone,
-            "now": now.isoformat() if now else None,
-            "patient": {"date_of_birth": patient.date_of_birth.isoformat() if patient.date_of_birth else None,
-                        "sex_at_birth": patient.sex_at_birth, "developmental_delay": patient.developmental_delay},
-            "weights": [{"at": at(r), "kg": n.number(r["kg"])} for r in rows["weight"]],
-            "infusion_at": patient.infusion_at.isoformat() if patient.infusion_at else None,
-            "temperatures": [{"at": at(r), "value": n.number(r["value"]), "unit": r["unit"]}
-                             for r in rows["temperature"]],
-            "assessments": [{"at": at(r), "crs": inputs(CrsInputs, r["crs"]), "icans": inputs(IcansInputs, r["icans"])}
-                            for r in rows["assessment"]],
-            "medications": [{"at": at(r), "drug": r["drug"], "dose_mg": n.number(r["dose_mg"]),
-                             **({"for_line": r["for_line"]} if r.get("for_line") is not None else {}),
-                             **({"reason": r["reason"]} if r.get("reason") else {})}
-                            for r in rows["medication"]],
-            "escalations": [{"at": at(r), "by": r["by"] or "", "reason": r["reason"] or ""}
-                            for r in rows["escalation"]],
-            "restarts": [{"at": at(r), "by": r["by"] or "", "reason": r["reason"] or ""}
-                         for r in rows["restart"]],
-            "dose_outcomes": [{"line": r["line"], "outcome": r["outcome"], "at": at(r), "by": r["by"] or "",
-                               "reason": r["reason"] or ""} for r in rows["dose_outcome"]],
-            "eligibility": inputs(EligibilityInputs, eligibility),
-        }
-        return n.dumps(case, indent)
+        return export.export_all(self, out, now=now)
 
     def documents(self, patient_id: int) -> list[dict]:
         return self._rows("SELECT * FROM documents WHERE patient_id = ? ORDER BY id", (patient_id,))
@@ -925,7 +371,7 @@ class Store:
         rows = self._rows("SELECT * FROM acknowledgements WHERE patient_id = ? ORDER BY id", (patient_id,))
         return [AcknowledgementRecord(
             id=r["id"], patient_id=r["patient_id"], alert=r["alert"],
-            assessment_at=_instant(r["assessment_at"], r["assessment_offset_s"]), note=r["note"] or "",
+            assessment_at=instant(r["assessment_at"], r["assessment_offset_s"]), note=r["note"] or "",
             entered_by=r["entered_by"], role=r["role"], workstation=r["workstation"],
             entered_at=datetime.fromisoformat(r["entered_at"])) for r in rows]
 
@@ -959,191 +405,31 @@ class Store:
         with self._lock:
             return key_status(self._conn)
 
-    # backups --------------------------------------------------------------------------------------
+    # backups (backups.py) ---------------------------------------------------------------------------
 
     @property
     def backups_dir(self) -> Path:
         return self.path.parent / "backups"
 
     def backup(self, dest_dir: Path | None = None, *, tag: str = "") -> Path:
-        """Copy the database with SQLite's backup API; returns the new file.
-
-        Into the default folder, the oldest copies beyond ``keep_backups`` are removed, and so is
-        what a copy cut short (the process killed) left behind, once it is a day old: no copy
-        takes that long, so it is no longer being written.
-        """
-        folder = Path(dest_dir) if dest_dir else self.backups_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        dest = folder / f"{self.path.stem}-{stamp}{'-' + tag if tag else ''}.sqlite3"
-        self._copy_to(dest)
-        from . import anchors
-        dest = anchors.name_with_chain(dest)  # the chain's length and head, outside the database
-        if dest_dir is None and self.keep_backups > 0:
-            for old in self._backup_files()[:-self.keep_backups]:
-                old.unlink(missing_ok=True)
-            for cut_short in folder.glob(f"{self.path.stem}-*.sqlite3.partial"):
-                with contextlib.suppress(OSError):
-                    if time.time() - cut_short.stat().st_mtime > BACKUP_EVERY.total_seconds():
-                        cut_short.unlink()
-        return dest
-
-    def _copy_to(self, dest: Path, *, exclusive: bool = False) -> Path:
-        """A consistent copy of what is committed, read through a connection of its own; returns
-        the copy. ``exclusive``: ``dest`` only names the folder, stem and suffix, and the copy gets
-        a name no file has (never overwrites, :func:`files.place_exclusively`).
-
-        The copy is one backup step, so one read transaction: with the database in WAL mode,
-        writes (from this store or another process) go on meanwhile and are simply not in it.
-        """
-        tmp = dest.with_name(f"{dest.name}.{os.getpid()}.{threading.get_ident()}.partial" if exclusive
-                             else dest.name + ".partial")
-        source = sqlite3.connect(f"file:{quote(str(self.path.absolute()))}?mode=ro", uri=True,
-                                 timeout=BUSY_TIMEOUT_S, check_same_thread=False)
-        try:
-            target = sqlite3.connect(str(tmp))
-            try:
-                source.backup(target)
-                target.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                target.close()
-                source.close()
-            with tmp.open("rb") as f:
-                os.fsync(f.fileno())
-        except (sqlite3.DatabaseError, OSError) as exc:
-            tmp.unlink(missing_ok=True)
-            if files.is_disk_full(exc, dest.parent):
-                raise files.disk_full(dest.parent, f"write the copy {dest.name}") from None
-            raise
-        if exclusive:
-            return files.place_exclusively(tmp, dest.parent, dest.stem, dest.suffix)
-        os.replace(tmp, dest)
-        files.fsync_dir(dest.parent)
-        return dest
-
-    def _backup_files(self) -> list[Path]:
-        if not self.backups_dir.is_dir():
-            return []
-        return sorted(self.backups_dir.glob(f"{self.path.stem}-*.sqlite3"))
+        """Copy the database with SQLite's backup API; returns the new file (:func:`backups.backup`)."""
+        return backups.backup(self, dest_dir, tag=tag)
 
     def daily_backup(self) -> Path | None:
-        """A copy into the backups folder unless the newest is less than a day old (or copies are
-        turned off); returns the new file. Safe from any thread, and it never holds up the store's
-        reads and writes (:meth:`_copy_to`).
-
-        The full ``quick_check`` runs here, not on opening (its cost grows with the file): before
-        each copy, and on the first call after the window opened the store (``daily_backup=False``). A damaged file raises
-        :class:`CorruptDatabase` and is not copied, so the good copies already made are kept.
-        """
-        files_ = self._backup_files() if self.keep_backups > 0 else []
-        due = self.keep_backups > 0 and not (
-            files_ and time.time() - files_[-1].stat().st_mtime < BACKUP_EVERY.total_seconds())
-        if due or self._check_pending:
-            self.check()
-        if not due:
-            return None
-        return self.backup()
+        """A copy into the backups folder unless the newest is less than a day old; before it the
+        full ``quick_check`` (:func:`backups.daily_backup`). Safe from any thread."""
+        return backups.daily_backup(self)
 
     def check(self) -> None:
-        """SQLite's ``quick_check`` over the whole file, on a read-only connection of its own (so
-        entries go on being saved meanwhile); raises :class:`CorruptDatabase` when it fails."""
-        result = files.quick_check(self.path)
-        self._check_pending = False
-        if result != ["ok"]:
-            raise CorruptDatabase(files.damaged(self.path, f"integrity check: {result[0]}")
-                                  + " No backup was made today, so the earlier copies are kept.")
+        """SQLite's ``quick_check`` over the whole file; raises :class:`CorruptDatabase` when it fails."""
+        backups.check(self)
 
     def restore_from(self, user: User, source: Path) -> Path:
-        """Replace the contents with the backup ``source``; the current contents are first copied
-        aside (never deleted, never over another copy). Returns the path of the copy set aside.
-
-        The backup must pass every check of verify-db first. It is copied into a new file beside
-        the database, brought up to date, and its restore record appended there; that file then
-        replaces the contents in one SQLite transaction, so the replacement and its record are
-        one step: a restore cut short leaves the database as it was.
-        """
-        source = Path(source)
-        files.trusted_backup(source)
-        with files.restore_lock(self.path):
-            aside = self._copy_to(self.path.with_name(f"{self.path.stem}.before-restore.sqlite3"),
-                                  exclusive=True)
-            prepared = files.prepare_restore(self.path, source, user, aside)
-            try:
-                src = _readonly(prepared)
-                try:
-                    with self._lock:
-                        src.backup(self._conn)  # one step: one write transaction on the database
-                        self._parts_cache.clear()
-                        self._models.clear()
-                finally:
-                    src.close()
-            except sqlite3.OperationalError as exc:
-                if files.is_disk_full(exc, self.path):
-                    raise files.disk_full(self.path, "restore the backup (the database is as it was)") from None
-                raise StorageError(f"could not restore {source.name} ({exc}); the database is as it was,"
-                                   f" and a copy of it is in {aside}") from None
-            finally:
-                prepared.unlink(missing_ok=True)
-        return aside
+        """Replace the contents with the verified backup ``source``; returns the copy set aside
+        (:func:`backups.restore_from`)."""
+        return backups.restore_from(self, user, source)
 
     # case <-> rows --------------------------------------------------------------------------------
-
-    @staticmethod
-    def _patient_details(**d: Any) -> dict:
-        mrn, name = (d.get("mrn") or "").strip(), (d.get("name") or "").strip()
-        problems = []
-        if not mrn:
-            problems.append(Problem("mrn", "required"))
-        if not name:
-            problems.append(Problem("name", "required"))
-        if not (d.get("timezone") or "").strip():
-            problems.append(Problem("timezone", "required"))
-        study_id = (d.get("study_id") or "").strip() or None
-        if study_id is not None:
-            pattern, example = study_id_pattern_setting()
-            try:
-                fits = re.fullmatch(pattern, study_id)
-            except re.error as exc:
-                raise StorageError(f"PACER_STUDY_ID_PATTERN: {pattern!r} is not a valid pattern ({exc})") from None
-            if not fits:
-                problems.append(Problem("study_id", f"{study_id!r} is not a study ID: write it like {example}"))
-        if problems:
-            raise CaseError(problems)
-        return {**d, "mrn": mrn, "name": name, "study_id": study_id}
-
-    @staticmethod
-    def _details_of(p: PatientRecord) -> dict:
-        return {"mrn": p.mrn, "name": p.name, "date_of_birth": p.date_of_birth, "sex_at_birth": p.sex_at_birth,
-                "developmental_delay": p.developmental_delay, "infusion_at": p.infusion_at,
-                "timezone": p.timezone, "protocol": p.protocol, "study_id": p.study_id}
-
-    @staticmethod
-    def _version_row(d: dict) -> dict:
-        at = d["infusion_at"]
-        return {"mrn": d["mrn"], "name": d["name"],
-                "date_of_birth": d["date_of_birth"].isoformat() if d["date_of_birth"] else None,
-                "sex_at_birth": d["sex_at_birth"], "developmental_delay": int(bool(d["developmental_delay"])),
-                "infusion_at": _utc_text(at) if at else None, "infusion_offset_s": _offset_s(at) if at else None,
-                "timezone": d["timezone"], "protocol": d["protocol"], "study_id": d.get("study_id")}
-
-    def _check_mrn_free(self, mrn: str) -> None:
-        try:
-            other = self.patient_by_mrn(mrn)
-        except StorageError:
-            return
-        raise StorageError(f"MRN {mrn} already belongs to a stored patient ({other.name});"
-                               " nothing was saved")
-
-    def _check_study_id_free(self, study_id: str | None) -> None:
-        """Issue 19: a study ID names one current patient."""
-        if study_id is None:
-            return
-        try:
-            other = self.patient_by_study_id(study_id)
-        except StorageError:
-            return
-        raise StorageError(f"study ID {study_id} already belongs to a stored patient (MRN {other.mrn});"
-                           " nothing was saved")
 
     def _row(self, table: str, row_id: int) -> dict:
         rows = self._rows(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
@@ -1154,160 +440,3 @@ class Store:
     def _check_current(self, kind: str, entry_id: int) -> None:
         if self._rows("SELECT 1 FROM corrections WHERE kind = ? AND entry_id = ?", (kind, entry_id)):
             raise StorageError(f"{kind} {entry_id} was already corrected; correct its current version instead")
-
-    def _current_parts(self, patient_id: int) -> dict[str, list[tuple[int, Any]]]:
-        """The patient's current rows as engine models, by kind (a fresh dict of fresh lists).
-
-        The last few patients' rows are kept while nothing was written: ``PRAGMA data_version``
-        moves when another connection commits, ``total_changes`` when this one writes.
-        """
-        with self._lock:
-            stamp = (self._conn.execute("PRAGMA data_version").fetchone()[0], self._conn.total_changes)
-            hit = self._parts_cache.get(patient_id)
-            if hit is None or hit[0] != stamp:
-                self._check_models()
-                hit = (stamp, self._load_parts(patient_id))
-                self._parts_cache.pop(patient_id, None)
-                while len(self._parts_cache) >= 8:
-                    self._parts_cache.pop(next(iter(self._parts_cache)))
-                self._parts_cache[patient_id] = hit
-            return {kind: list(rows) for kind, rows in hit[1].items()}
-
-    def _remember(self, patient_id: int, parts: dict) -> None:
-        """Keep the rows this connection just wrote (call inside the write transaction, where no
-        other connection can commit, so the stamp taken now is still right after COMMIT)."""
-        for kind, rows in parts.items():
-            key = (lambda r: (r[1].assessed_on, r[0])) if kind == "eligibility" else (lambda r: (r[1].at, r[0]))
-            rows.sort(key=key)
-        stamp = (self._conn.execute("PRAGMA data_version").fetchone()[0], self._conn.total_changes)
-        self._parts_cache.pop(patient_id, None)
-        self._parts_cache[patient_id] = (stamp, parts)
-
-    def _load_parts(self, patient_id: int) -> dict[str, list[tuple[int, Any]]]:
-        parts: dict[str, list[tuple[int, Any]]] = {}
-        for kind in _CASE_LIST:
-            rows = self._rows(f"SELECT * FROM current_{KINDS[kind]} WHERE patient_id = ? ORDER BY at, id",
-                              (patient_id,))
-            parts[kind] = [(r["id"], self._model_of(kind, r)) for r in rows]
-        rows = self._rows("SELECT * FROM current_eligibility WHERE patient_id = ? ORDER BY assessed_on, id",
-                          (patient_id,))
-        parts["eligibility"] = [(r["id"], self._model_of("eligibility", r)) for r in rows]
-        return parts
-
-    @staticmethod
-    def _drop(parts: dict, kind: str, entry_id: int) -> None:
-        parts[kind] = [(i, m) for i, m in parts[kind] if i != entry_id]
-
-    @staticmethod
-    def _place(parts: dict, kind: str, entry: Any) -> None:
-        parts[kind] = [*parts[kind], (0, entry)]  # last, so a problem's index names the new entry
-
-    @staticmethod
-    def _case_from(details: dict, parts: dict) -> Case:
-        def models(kind: str) -> tuple:
-            return tuple(m for _, m in parts.get(kind, ()))
-        eligibility = models("eligibility")
-        # The patient's own fields are checked here; the entries were checked when they were added.
-        head = checked(Case, {
-            "protocol": details["protocol"], "timezone": details["timezone"],
-            "patient": {"date_of_birth": details["date_of_birth"], "sex_at_birth": details["sex_at_birth"],
-                        "developmental_delay": bool(details["developmental_delay"])},
-            "infusion_at": details["infusion_at"]})
-        return dataclasses.replace(
-            head, weights=models("weight"), temperatures=models("temperature"), assessments=models("assessment"),
-            medications=models("medication"), escalations=models("escalation"),
-            restarts=models("restart"), dose_outcomes=models("dose_outcome"),
-            eligibility=eligibility[-1] if eligibility else None)
-
-    @staticmethod
-    def _validate_case(case: Case, now: datetime, *, new: tuple[str, dict] | None = None) -> None:
-        """Evaluate the would-be case; a problem about the new entry names its plain field."""
-        from ..evaluation import evaluate_case
-        try:
-            evaluate_case(case, now, bedside=True)  # at the bedside a future time is a typing error
-        except CaseError as exc:
-            if new is None:
-                raise
-            kind, parts = new
-            if kind == "eligibility":
-                prefix = "eligibility."
-            else:
-                prefix = f"{_CASE_LIST[kind]}[{len(parts[kind]) - 1}]."
-            raise CaseError([Problem(p.field[len(prefix):], p.message) if p.field.startswith(prefix) else p
-                             for p in exc.problems]) from None
-
-    @staticmethod
-    def _entry_model(kind: str, values: dict) -> Any:
-        if kind == "eligibility":
-            return checked(EligibilityInputs, values.get("inputs"))
-        model = {"weight": Weight, "temperature": Temperature, "assessment": Assessment,
-                 "medication": Medication, "escalation": Escalation, "dose_outcome": DoseOutcome,
-                 "restart": Restart}[kind]
-        return checked(model, dict(values))  # every field again, nested inputs too
-
-    @staticmethod
-    def _entry_row(kind: str, m: Any) -> dict:
-        if kind == "eligibility":
-            return {"assessed_on": m.assessed_on.isoformat(), "inputs": dump(m)}
-        row: dict = {"at": _utc_text(m.at), "at_offset_s": _offset_s(m.at)}
-        if kind == "weight":
-            row["kg"] = _dec(m.kg)
-        elif kind == "temperature":
-            row.update(value=_dec(m.value), unit=m.unit)
-        elif kind == "assessment":
-            row.update(crs=dump(m.crs) if m.crs else None,
-                       icans=dump(m.icans) if m.icans else None)
-        elif kind == "medication":
-            row.update(drug=m.drug, dose_mg=_dec(m.dose_mg), for_line=m.for_line, reason=m.reason)
-        elif kind in ("escalation", "restart"):
-            row.update(by=m.by, reason=m.reason)
-        elif kind == "dose_outcome":
-            row.update(line=m.line, outcome=m.outcome, by=m.by, reason=m.reason)
-        return row
-
-    def _check_models(self) -> None:
-        """Forget the models when another connection has committed: a restore there would give
-        old row ids new contents."""
-        with self._lock:
-            version = self._conn.execute("PRAGMA data_version").fetchone()[0]
-            if version != self._models_version:
-                self._models.clear()
-                self._models_version = version
-
-    def _model_of(self, kind: str, r: dict) -> Any:
-        key = (kind, r["id"])
-        model = self._models.get(key)
-        if model is None:
-            model = self._models[key] = self._row_model(kind, r)
-        return model
-
-    @staticmethod
-    def _row_model(kind: str, r: dict) -> Any:
-        """The engine model of a stored row. Rows were validated on the way in, so they are built
-        without checking every field again: loading a case is then a few ms."""
-        if kind == "eligibility":
-            return _stored_eligibility(r["inputs"])
-        at = _instant(r["at"], r["at_offset_s"])
-        if kind == "weight":
-            return Weight(at=at, kg=Decimal(r["kg"]))
-        if kind == "temperature":
-            return Temperature(at=at, value=Decimal(r["value"]), unit=r["unit"])
-        if kind == "assessment":
-            return Assessment(at=at, crs=_parsed(CrsInputs, r["crs"]), icans=_parsed(IcansInputs, r["icans"]))
-        if kind == "medication":
-            return Medication(
-                at=at, drug=r["drug"], dose_mg=Decimal(r["dose_mg"]) if r["dose_mg"] is not None else None,
-                for_line=r.get("for_line"), reason=r.get("reason"))
-        if kind == "dose_outcome":
-            return DoseOutcome(line=r["line"], outcome=r["outcome"], at=at, by=r["by"] or "", reason=r["reason"] or "")
-        if kind == "restart":
-            return Restart(at=at, by=r["by"] or "", reason=r["reason"] or "")
-        return Escalation(at=at, by=r["by"] or "", reason=r["reason"] or "")
-
-    def _entry_values(self, kind: str, r: dict) -> dict:
-        if kind == "patient":
-            return self._details_of(self._patient_record(r, withdrawn=False))
-        if kind == "eligibility":
-            return {"inputs": self._model_of(kind, r)}
-        model = self._model_of(kind, r)
-        return fields_of(model)

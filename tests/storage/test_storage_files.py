@@ -7,7 +7,7 @@ import shutil
 import sqlite3
 import stat
 import threading
-import time
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -218,23 +218,24 @@ def test_restore_refuses_a_file_that_is_not_a_pacer_backup(db_path, tmp_path, ca
 
 
 def test_backups_on_open_at_most_daily_and_only_the_last_n_kept(db_path):
+    """Copies are aged by the store's clock, from the stamp in their names."""
     _filled(db_path, temperatures=1)
     folder = db_path.parent / "backups"
-    with Store.open(keep_backups=3):
+    today = datetime.now(UTC)
+    with Store.open(keep_backups=3, clock=lambda: today):
         pass
     assert len(list(folder.iterdir())) == 1
-    with Store.open(keep_backups=3):
+    with Store.open(keep_backups=3, clock=lambda: today + timedelta(hours=1)):
         pass
     assert len(list(folder.iterdir())) == 1  # not again the same day
-    day_ago = time.time() - 25 * 3600
-    for f in folder.iterdir():
-        os.utime(f, (day_ago, day_ago))
-    cut_short = [folder / f"{db_path.stem}-20260101T000000000000Z.sqlite3.partial",  # a killed copy, a day old
-                 folder / f"{db_path.stem}-20260102T000000000000Z.sqlite3.partial"]  # perhaps still being written
+    tomorrow = today + timedelta(hours=25)
+    stamp = "%Y%m%dT%H%M%S%fZ"
+    cut_short = [folder / f"{db_path.stem}-{today.strftime(stamp)}.sqlite3.partial",  # a killed copy, a day old
+                 folder / f"{db_path.stem}-{tomorrow.strftime(stamp)}.sqlite3.partial"]  # perhaps still being written
     for f in cut_short:
         f.write_bytes(b"half a copy")
-    os.utime(cut_short[0], (day_ago, day_ago))
-    with Store.open(keep_backups=3) as s:
+    ticks = iter(range(10**6))
+    with Store.open(keep_backups=3, clock=lambda: tomorrow + timedelta(seconds=next(ticks))) as s:
         assert len(list(folder.glob("*.sqlite3"))) == 2
         for _ in range(4):
             s.backup()

@@ -6,23 +6,23 @@ from __future__ import annotations
 from datetime import timedelta
 
 
-from pacer_desktop.storage import Store, store as store_module
+from pacer_desktop.storage import Store, opening
 from tests.storage.storehelp import NURSE, add_patient, hours_ago
 
 
 def _steps_to_open(path, monkeypatch) -> int:
     """SQLite virtual-machine steps the open check runs (counted every 100 steps)."""
     counted = []
-    real = store_module._readonly
+    real = opening.readonly
 
     def counting(p):
         conn = real(p)
         conn.set_progress_handler(lambda: counted.append(1) and 0, 100)
         return conn
 
-    monkeypatch.setattr(store_module, "_readonly", counting)
+    monkeypatch.setattr(opening, "readonly", counting)
     Store.open(path, keep_backups=0).close()
-    monkeypatch.setattr(store_module, "_readonly", real)
+    monkeypatch.setattr(opening, "readonly", real)
     return len(counted)
 
 

@@ -19,7 +19,7 @@ import pytest
 from pacer_desktop.cli import main
 from pacer_desktop.core.errors import CaseError
 from pacer_desktop.storage import CorruptDatabase, Store, StorageError
-from pacer_desktop.storage import store as store_module
+from pacer_desktop.storage import opening, store as store_module
 from tests.storage.storehelp import NURSE, filled, add_patient, hours_ago, leftovers, sha256
 
 
@@ -115,7 +115,7 @@ def test_a_full_disk_on_opening_is_called_full_not_damaged(db_path, monkeypatch)
 
     def full(*args, **kw):
         raise sqlite3.OperationalError("disk I/O error")
-    monkeypatch.setattr(store_module, "_readonly", full)
+    monkeypatch.setattr(opening, "readonly", full)
     monkeypatch.setattr(shutil, "disk_usage", lambda p: shutil._ntuple_diskusage(10**9, 10**9, 0))
     with pytest.raises(StorageError) as err:
         Store.open(db_path, keep_backups=0)
@@ -187,19 +187,12 @@ def test_salvage_never_writes_over_a_file(tmp_path, capsys):
 _NOW = datetime.now(UTC)
 
 
-class _Frozen(datetime):
-    @classmethod
-    def now(cls, tz=None):
-        return _NOW
-
-
 def test_two_restores_in_the_same_second_keep_both_copies(db_path, monkeypatch):
     pid = _filled(db_path, temperatures=1)
     with Store.open(db_path, keep_backups=0) as s:
         backup = s.backup(db_path.parent / "copies")
-    with Store.open(db_path, keep_backups=0) as s:
+    with Store.open(db_path, keep_backups=0, clock=lambda: _NOW) as s:  # both restores at one instant
         s.add_temperature(NURSE, pid, at=hours_ago(2), value=Decimal("38.2"), unit="C")
-        monkeypatch.setattr(store_module, "datetime", _Frozen)  # both restores in the same second
         s.restore_from(NURSE, backup)
         s.restore_from(NURSE, backup)
     asides = sorted(db_path.parent.glob("pacer.before-restore-*.sqlite3"))

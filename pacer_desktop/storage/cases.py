@@ -1,0 +1,132 @@
+"""A patient's case built from the stored rows: the engine models of current rows (each row read
+once, kept by id: rows never change), the last few patients' parts kept while nothing was written,
+and the check of a would-be case before a write.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from ..core.case import Case
+from ..core.caseio import checked
+from ..core.errors import CaseError, Problem
+from ..core.validation import fields_of
+from . import patients
+from .models import PatientRecord
+from .records import KIND_TABLE, TIMED
+
+if TYPE_CHECKING:
+    from .store import Store
+
+
+def current_parts(store: Store, patient_id: int) -> dict[str, list[tuple[int, Any]]]:
+    """The patient's current rows as engine models, by kind (a fresh dict of fresh lists).
+
+    The last few patients' rows are kept while nothing was written: ``PRAGMA data_version``
+    moves when another connection commits, ``total_changes`` when this one writes.
+    """
+    with store._lock:
+        stamp = (store._conn.execute("PRAGMA data_version").fetchone()[0], store._conn.total_changes)
+        hit = store._parts_cache.get(patient_id)
+        if hit is None or hit[0] != stamp:
+            check_models(store, )
+            hit = (stamp, load_parts(store, patient_id))
+            store._parts_cache.pop(patient_id, None)
+            while len(store._parts_cache) >= 8:
+                store._parts_cache.pop(next(iter(store._parts_cache)))
+            store._parts_cache[patient_id] = hit
+        return {kind: list(rows) for kind, rows in hit[1].items()}
+
+
+def remember(store: Store, patient_id: int, parts: dict) -> None:
+    """Keep the rows this connection just wrote (call inside the write transaction, where no
+    other connection can commit, so the stamp taken now is still right after COMMIT)."""
+    for kind, rows in parts.items():
+        key = (lambda r: (r[1].assessed_on, r[0])) if kind == "eligibility" else (lambda r: (r[1].at, r[0]))
+        rows.sort(key=key)
+    stamp = (store._conn.execute("PRAGMA data_version").fetchone()[0], store._conn.total_changes)
+    store._parts_cache.pop(patient_id, None)
+    store._parts_cache[patient_id] = (stamp, parts)
+
+
+def load_parts(store: Store, patient_id: int) -> dict[str, list[tuple[int, Any]]]:
+    parts: dict[str, list[tuple[int, Any]]] = {}
+    for kind in (*TIMED, KIND_TABLE["eligibility"]):
+        rows = store._rows(f"SELECT * FROM current_{kind.table} WHERE patient_id = ? ORDER BY {kind.order}",
+                          (patient_id,))
+        parts[kind.name] = [(r["id"], model_of(store, kind.name, r)) for r in rows]
+    return parts
+
+
+def drop(parts: dict, kind: str, entry_id: int) -> None:
+    parts[kind] = [(i, m) for i, m in parts[kind] if i != entry_id]
+
+
+def place(parts: dict, kind: str, entry: Any) -> None:
+    parts[kind] = [*parts[kind], (0, entry)]  # last, so a problem's index names the new entry
+
+
+def case_from(details: dict, parts: dict) -> Case:
+    def models(kind: str) -> tuple:
+        return tuple(m for _, m in parts.get(kind, ()))
+    eligibility = models("eligibility")
+    # The patient's own fields are checked here; the entries were checked when they were added.
+    head = checked(Case, {
+        "protocol": details["protocol"], "timezone": details["timezone"],
+        "patient": {"date_of_birth": details["date_of_birth"], "sex_at_birth": details["sex_at_birth"],
+                    "developmental_delay": bool(details["developmental_delay"])},
+        "infusion_at": details["infusion_at"]})
+    return dataclasses.replace(head, **{k.case_list: models(k.name) for k in TIMED},
+                               eligibility=eligibility[-1] if eligibility else None)
+
+
+def validate_case(case: Case, now: datetime, *, new: tuple[str, dict] | None = None) -> None:
+    """Evaluate the would-be case; a problem about the new entry names its plain field."""
+    from ..evaluation import evaluate_case
+    try:
+        evaluate_case(case, now, bedside=True)  # at the bedside a future time is a typing error
+    except CaseError as exc:
+        if new is None:
+            raise
+        kind, parts = new
+        if kind == "eligibility":
+            prefix = "eligibility."
+        else:
+            prefix = f"{KIND_TABLE[kind].case_list}[{len(parts[kind]) - 1}]."
+        raise CaseError([Problem(p.field[len(prefix):], p.message) if p.field.startswith(prefix) else p
+                         for p in exc.problems]) from None
+
+
+def check_models(store: Store) -> None:
+    """Forget the models when another connection has committed: a restore there would give
+    old row ids new contents."""
+    with store._lock:
+        version = store._conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != store._models_version:
+            store._models.clear()
+            store._models_version = version
+
+
+def model_of(store: Store, kind: str, r: dict) -> Any:
+    key = (kind, r["id"])
+    model = store._models.get(key)
+    if model is None:
+        model = store._models[key] = KIND_TABLE[kind].model_from(r)
+    return model
+
+
+def entry_values(store: Store, kind: str, r: dict) -> dict:
+    if kind == "patient":
+        return patients.details_of(patients.patient_record(r, withdrawn=False))
+    if kind == "eligibility":
+        return {"inputs": model_of(store, kind, r)}
+    model = model_of(store, kind, r)
+    return fields_of(model)
+
+
+def latest_known(patient: PatientRecord, now: datetime) -> datetime:
+    """The last instant an entry known at ``now`` can have: now + the protocol's tolerance."""
+    from .. import protocols
+    return now + timedelta(minutes=protocols.load(patient.protocol).temperature.future_tolerance_min)

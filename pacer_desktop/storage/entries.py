@@ -1,0 +1,149 @@
+"""Writing and reading entries: an entry checked and appended (a correction supersedes the old
+row, never changes it), a whole case file imported as a new patient, and the flowsheet read back."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from ..core.case import Case
+from ..core.validation import fields_of
+from . import cases, patients, records
+from .errors import StorageError
+from .models import EntryRecord, User
+from .records import KIND_TABLE, KINDS, TIMED, instant
+
+if TYPE_CHECKING:
+    from .store import Store
+
+
+def add(store: Store, user: User, patient_id: int, kind: str, values: dict,
+         *, replacing: int | None = None, reason: str = "") -> int:
+    entry = records.kind(kind).checked_model(values)
+    with store._transaction():
+        patient = patients.patient(store, patient_id)
+        parts = cases.current_parts(store, patient_id)
+        if replacing is not None:
+            store._check_current(kind, replacing)
+            cases.drop(parts, kind, replacing)
+        cases.place(parts, kind, entry)
+        cases.validate_case(cases.case_from(patients.details_of(patient), parts), store._clock(),
+                            new=(kind, parts))
+        row_id = store._insert(user, KINDS[kind], {"patient_id": patient_id, **KIND_TABLE[kind].row(entry)},
+                              f"{'correct' if replacing else 'add'} {kind}")
+        if replacing is not None:
+            store._insert(user, "corrections", {"kind": kind, "entry_id": replacing,
+                                               "replacement_id": row_id, "reason": reason},
+                         f"supersede {kind}")
+        parts[kind][-1] = (row_id, entry)
+        cases.remember(store, patient_id, parts)
+    return row_id
+
+
+def correct_patient(store: Store, user: User, patient_id: int, reason: str, replacement: dict | None) -> int | None:
+    with store._transaction():
+        patient = patients.patient(store, patient_id)
+        if patient.withdrawn:
+            raise StorageError(f"patient {patient.mrn} was already withdrawn")
+        if replacement is None:
+            store._insert(user, "corrections", {"kind": "patient", "entry_id": patient_id,
+                                               "replacement_id": None, "reason": reason},
+                         "withdraw patient")
+            return None
+        details = patients.patient_details(**{**patients.details_of(patient), **replacement})
+        if details["mrn"] != patient.mrn:
+            patients.check_free(store, "mrn", details["mrn"])
+        if details["study_id"] != patient.study_id:
+            patients.check_free(store, "study_id", details["study_id"])
+        cases.validate_case(cases.case_from(details, cases.current_parts(store, patient_id)), store._clock())
+        new_id = store._insert(user, "patient_versions", {"patient_id": patient_id, **patients.version_row(details)},
+                              "correct patient details")
+        store._insert(user, "corrections", {"kind": "patient_version", "entry_id": patient.version_id,
+                                           "replacement_id": new_id, "reason": reason},
+                     "supersede patient details")
+    return new_id
+
+
+def import_case(store: Store, user: User, case: Case, *, mrn: str, name: str, study_id: str | None = None) -> int:
+    """Store a whole case file as a new patient (validated exactly as ``evaluate`` does)."""
+    from .. import protocols
+    from ..evaluation import evaluate_case, workstation_zone
+    evaluate_case(case)
+    details = patients.patient_details(
+        mrn=mrn, name=name, date_of_birth=case.patient.date_of_birth,
+        sex_at_birth=case.patient.sex_at_birth, developmental_delay=case.patient.developmental_delay,
+        infusion_at=case.infusion_at, timezone=case.timezone or workstation_zone(),
+        protocol=case.protocol or protocols.CURRENT, study_id=study_id)
+    with store._transaction():
+        patients.check_free(store, "mrn", details["mrn"])
+        patients.check_free(store, "study_id", details["study_id"])
+        patient_id = store._insert(user, "patients", {}, "import case")
+        store._insert(user, "patient_versions", {"patient_id": patient_id, **patients.version_row(details)},
+                     "add patient details")
+        eligibility = KIND_TABLE["eligibility"]
+        for kind, items in [*((k, getattr(case, k.case_list)) for k in TIMED),
+                            (eligibility, () if case.eligibility is None else (case.eligibility,))]:
+            for item in items:
+                store._insert(user, kind.table, {"patient_id": patient_id, **kind.row(item)}, f"add {kind.name}")
+    return patient_id
+
+
+def correct(store: Store, user: User, kind: str, entry_id: int, *, reason: str,
+            replacement: dict | None = None) -> int | None:
+    """Supersede an entry. ``replacement`` None withdraws it (entered in error, wrong patient);
+    otherwise its fields, laid over the old entry's, make the new row whose id is returned.
+
+    For ``kind="patient"`` the entry id is the patient id: None withdraws the whole patient,
+    a replacement corrects their details (the id of the new details row is returned).
+    """
+    records.kind(kind)
+    reason = (reason or "").strip()
+    if not reason:
+        raise StorageError("a correction needs a reason (e.g. entered in error, wrong patient)")
+    if kind == "patient":
+        return correct_patient(store, user, entry_id, reason, replacement)
+    old = store._row(KINDS[kind], entry_id)
+    store._check_current(kind, entry_id)
+    if replacement is None:
+        with store._transaction():
+            store._check_current(kind, entry_id)
+            parts = cases.current_parts(store, old["patient_id"])
+            cases.drop(parts, kind, entry_id)
+            patient = patients.patient(store, old["patient_id"])
+            cases.validate_case(cases.case_from(patients.details_of(patient), parts), store._clock())
+            store._insert(user, "corrections", {"kind": kind, "entry_id": entry_id,
+                                               "replacement_id": None, "reason": reason},
+                         f"withdraw {kind}")
+        return None
+    values = {**cases.entry_values(store, kind, old), **replacement}
+    if kind == "eligibility" and "inputs" not in replacement:
+        values = {"inputs": {**fields_of(cases.entry_values(store, kind, old)["inputs"]), **replacement}}
+    return add(store, user, old["patient_id"], kind, values, replacing=entry_id, reason=reason)
+
+
+def entries(store: Store, patient_id: int, kind: str | None = None, include_superseded: bool = True) -> list[EntryRecord]:
+    """The flowsheet: every entry of the patient (or of one kind), oldest first."""
+    kinds = [kind] if kind else [k for k in KINDS if k != "patient"]
+    cases.check_models(store, )
+    out: list[EntryRecord] = []
+    for k in kinds:
+        table = records.kind(k).table
+        ckind = "patient_version" if k == "patient" else k
+        rows = store._rows(
+            f"SELECT t.*, c.replacement_id AS _superseded_by, c.reason AS _reason,"
+            f" c.entered_by AS _c_by, c.entered_at AS _c_at FROM {table} t LEFT JOIN corrections c"
+            f" ON c.kind = ? AND c.entry_id = t.id WHERE t.patient_id = ? ORDER BY t.id", (ckind, patient_id))
+        for r in rows:
+            if r["_reason"] is not None and not include_superseded:
+                continue
+            out.append(EntryRecord(
+                id=r["id"], kind=k, patient_id=patient_id,
+                at=instant(r["at"], r["at_offset_s"]) if "at" in r else
+                instant(r.get("infusion_at"), r.get("infusion_offset_s")) if k == "patient" else None,
+                values=cases.entry_values(store, k, r), entered_by=r["entered_by"], role=r["role"],
+                entered_at=datetime.fromisoformat(r["entered_at"]), workstation=r["workstation"],
+                superseded_by=r["_superseded_by"], correction_reason=r["_reason"],
+                corrected_by=r["_c_by"],
+                corrected_at=datetime.fromisoformat(r["_c_at"]) if r["_c_at"] else None))
+    out.sort(key=lambda e: (e.at or datetime.min.replace(tzinfo=UTC), e.kind, e.id))
+    return out
