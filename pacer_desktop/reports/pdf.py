@@ -22,7 +22,8 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, 
 from reportlab.platypus.flowables import Flowable
 
 from ..resource_files import resource
-from .content import PatientHeader, PrintJob, local_date, or_not_given, zone_line
+from ..core.wording import full_date
+from .content import PatientHeader, PrintJob, or_not_given, zone_line
 
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 PAGE_SIZES = {"letter": LETTER, "a4": A4}
@@ -108,7 +109,7 @@ def patient_grid(patient: PatientHeader, job: PrintJob, width: float, age: str) 
                  else write_in("Allergies (not recorded: write in, or NKDA, and initial)"))
     rows = [
         [field("Patient name", or_not_given(patient.name)), field("MRN", or_not_given(patient.mrn)),
-         field("Date of birth", local_date(patient.date_of_birth)), field("Age", age),
+         field("Date of birth", full_date(patient.date_of_birth)), field("Age", age),
          field("Sex at birth", or_not_given(patient.sex_at_birth))],
         [allergies, "", "", "", ""],
     ]
@@ -215,7 +216,7 @@ def _header(canvas: Canvas, job: PrintJob, title: str, page_w: float, page_h: fl
     canvas.drawRightString(page_w - MARGIN, top - 10, or_not_given(patient.name))
     canvas.setFont(FONT, 8)
     canvas.drawRightString(page_w - MARGIN, top - 21,
-                           f"MRN {or_not_given(patient.mrn)} · born {local_date(patient.date_of_birth)}")
+                           f"MRN {or_not_given(patient.mrn)} · born {full_date(patient.date_of_birth)}")
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.7)
     canvas.line(MARGIN, top - 26, page_w - MARGIN, top - 26)

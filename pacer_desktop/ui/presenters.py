@@ -10,12 +10,13 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .. import protocols
-from ..core import notation
+from ..core import notation, wording
 from ..core.protocol import Protocol
 from ..core.result import Result
 from ..core.schedule import current_interval_h
 from ..core.structure import Frozen, model
-from ..core.timeutil import completed_years
+from ..core.wording import clock, day_time, local  # the paper's own functions, as ``say.day_time`` (issue 16 §4)
+
 
 def alert_text(code: str, protocol: Protocol) -> str:
     """An alert of the result (rules §4, §6, §7) in the screens' words, its numbers from ``protocol``."""
@@ -57,26 +58,6 @@ VERDICT_TEXT = {
 }
 
 
-def local(at: datetime, zone: str | ZoneInfo) -> datetime:
-    return at.astimezone(zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone))
-
-
-def clock(at: datetime | None, zone: str | ZoneInfo) -> str:
-    """``23:00`` in the zone."""
-    if at is None:
-        return "—"
-    t = local(at, zone)
-    return f"{t.hour:02d}:{t.minute:02d}"
-
-
-def day_time(at: datetime | None, zone: str | ZoneInfo) -> str:
-    """``10 Nov 10:00`` in the zone."""
-    if at is None:
-        return "—"
-    t = local(at, zone)  # no strftime: see notation.MONTHS
-    return f"{t.day} {notation.MONTHS[t.month - 1]} {t.hour:02d}:{t.minute:02d}"
-
-
 def duration(span: timedelta) -> str:
     """``2 h 14 min``; ``3 d 4 h``; ``5 min``; rounded down to the minute."""
     minutes = int(span.total_seconds() // 60)
@@ -90,13 +71,8 @@ def duration(span: timedelta) -> str:
 
 
 def age_text(born: date | None, on: date) -> str:
-    if born is None:
-        return "age unknown"
-    years = completed_years(born, on)
-    if years >= 2:
-        return f"{years} years"
-    months = (on.year - born.year) * 12 + on.month - born.month - (on.day < born.day)
-    return f"{months} months"
+    """The header's age: months below 2 years, as on paper (:func:`wording.age`)."""
+    return "age unknown" if born is None else wording.age(born, on)
 
 
 def administration_window(result: Result) -> timedelta:
