@@ -15,7 +15,6 @@ from ..core.protocol import Protocol
 from ..core.result import Result
 from ..core.schedule import current_interval_h
 from ..core.structure import Frozen, model
-from ..core.wording import clock, day_time, local  # the paper's own functions, as ``say.day_time`` (issue 16 §4)
 
 
 def alert_text(code: str, protocol: Protocol) -> str:
@@ -46,6 +45,10 @@ def alert_text(code: str, protocol: Protocol) -> str:
     }
     return texts.get(code, code.replace("_", " "))
 
+
+#: The screens' dates and times are the paper's own functions (issue 16 §4): ``say.day_time`` is
+#: ``wording.day_time``, so no screen formats a time itself.
+clock, day_time, full_date, local = wording.clock, wording.day_time, wording.full_date, wording.local
 
 #: Alerts that stay on screen until someone acknowledges them (clinical-rules §6, §7).
 PROMPTS = ("consider_escalation", "standard_of_care", "recurrence_after_stop")

@@ -76,7 +76,6 @@ def test_screen_and_paper_reach_the_same_wording_functions(make_window, store, n
         w.state.result.dose, content.current_interval_h(w.state.result, w.state.protocol), w.state.protocol)
 
 
-@pytest.mark.xfail(strict=True, reason="the flowsheet writes the assessment date as ISO text")
 def test_the_flowsheet_dates_an_eligibility_assessment_as_the_paper_does():
     from pacer_desktop.core.case import EligibilityInputs
     from pacer_desktop.ui.flowsheet import describe
