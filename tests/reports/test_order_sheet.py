@@ -175,3 +175,10 @@ def test_paper_names_the_lowered_line_its_window_and_every_rev_2_problem(kind):
     assert "above the maximum of 100 mg per dose" in text  # 120 mg recorded
     for code in ("daily_maximum", "unscheduled dose", "dose above maximum", "dose_above"):
         assert code not in text
+
+
+def test_markup_characters_in_entered_text_print_as_typed():
+    """Names and allergies are text, never reportlab markup: & < > " ' print as typed."""
+    name, allergies = "Ann & <b>Lee</b>", "\"nuts\" & 'eggs' <severe>"
+    text = flat(pdf_text(order_sheet(make_job(STANDARD, "order", name=name, allergies=allergies))))
+    assert name in text and allergies in text
