@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
@@ -66,12 +67,9 @@ WARNING = _style("warning", 9, bold=True, color=WARN)
 
 
 def p(text: str, style: ParagraphStyle = BODY) -> Paragraph:
-    """A paragraph of plain text (escaped: our text is never markup)."""
+    """A paragraph of plain text (escaped: our text is never markup). Paragraph markup is XML, and
+    no escaped text goes into an attribute, so ``&``, ``<`` and ``>`` are all there is to escape."""
     return Paragraph(escape(text), style)
-
-
-def escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def grid(rows: list[list], widths: list[float], *, header_rows: int = 1, row_heights=None,
