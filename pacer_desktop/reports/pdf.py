@@ -112,7 +112,7 @@ def patient_grid(patient: PatientHeader, job: PrintJob, width: float, age: str) 
         [allergies, "", "", "", ""],
     ]
     w = width / 5
-    return grid(rows, [w * 1.5, w * 1.1, w, w * 0.6, w * 0.8], header_rows=0,
+    return grid(rows, [w * 1.5, w, w, w * 0.75, w * 0.75], header_rows=0,
                 row_heights=[None, 30], repeat=False,
                 extra=[("SPAN", (0, 1), (-1, 1)), ("VALIGN", (0, 0), (-1, -1), "TOP")])
 
