@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Sequence
 
-from . import notation
 from .protocol import DoseRules, WeightRules
 
 
@@ -31,16 +30,6 @@ class DoseWorking:
     capped: bool
     volume_ml: Decimal
     route: str
-
-    def working_text(self, rules: DoseRules) -> str:
-        """``2.5 mg/kg × 23.4 kg = 58.5 mg → 59 mg; 0.4 mL of 100 mg/0.67 mL``."""
-        text = (f"{notation.mg_per_kg(self.mg_per_kg)} × {notation.kg(self.weight_kg)}"
-                f" = {notation.mg(self.calculated_mg)}")
-        if self.rounded_mg != self.calculated_mg:
-            text += f" → {notation.mg(self.rounded_mg)}"
-        if self.capped:
-            text += f" → capped at {notation.mg(self.mg)} (maximum per dose)"
-        return text + f"; {notation.ml(self.volume_ml)} of {notation.product_strength(rules)}"
 
 
 def round_half_up(value: Decimal, quantum: Decimal) -> Decimal:

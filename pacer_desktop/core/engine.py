@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .. import __version__
+from . import wording
 from .case import Case
 from .checks import CaseChecks
 from .grades import GradesAt, current_grades, groups_by_instant, in_time_order, resolution
@@ -273,7 +274,7 @@ class _Evaluation(CaseChecks):
     def _dose(self, w: DoseWorking) -> Dose:
         return Dose(weight_kg=w.weight_kg, weight_at=self.local(w.weight_at), mg_per_kg=w.mg_per_kg,
                     calculated_mg=w.calculated_mg, rounded_mg=w.rounded_mg, mg=w.mg, capped=w.capped,
-                    volume_ml=w.volume_ml, route=w.route, working=w.working_text(self.p.dose))
+                    volume_ml=w.volume_ml, route=w.route, working=wording.dose_working(w, self.p.dose))
 
     def _due_dose(self, line: Line) -> DueDose:
         w, given, closure = line.working, line.given, line.closure

@@ -7,7 +7,7 @@ Dates name their month in English letters (``4 Nov``), so 4/11 and 11/4 cannot b
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from .protocol import DoseRules
@@ -77,7 +77,17 @@ def product_strength(rules: DoseRules) -> str:
     return f"{mg(rules.product_mg)}/{ml(rules.product_ml)}"
 
 
+def day_month(day: date) -> str:
+    """``30 Nov``: the day and the month in letters."""
+    return f"{day.day} {MONTHS[day.month - 1]}"
+
+
+def clock(at: datetime) -> str:
+    """``22:00``: the 24-hour time of ``at`` as given."""
+    return f"{at.hour:02d}:{at.minute:02d}"
+
+
 def day_time(at: datetime) -> str:
     """``30 Nov 22:00``: the day, the month in letters and the 24-hour time of ``at`` as given
-    (convert it to the ward's zone first); no ISO text, no offset."""
-    return f"{at.day} {MONTHS[at.month - 1]} {at.hour:02d}:{at.minute:02d}"
+    (convert it to the ward's zone first, :mod:`.wording` does); no ISO text, no offset."""
+    return f"{day_month(at)} {clock(at)}"

@@ -1,8 +1,10 @@
 """What a printed document says, as plain text: no reportlab here.
 
 Everything a document prints is worded here from the engine's :class:`Result`, the case and
-the protocol, so the wording can be tested without rendering and reused by the window. Doses
-go through :mod:`pacer_desktop.core.notation` only; clinical numbers come from the protocol.
+the protocol, so the wording can be tested without rendering. What the screens say too (the dose
+working, the age, every date and time) is worded by :mod:`pacer_desktop.core.wording`, the same
+functions the window calls; doses go through :mod:`pacer_desktop.core.notation` only; clinical
+numbers come from the protocol.
 """
 
 from __future__ import annotations
@@ -14,18 +16,18 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from ..core import notation, schedule
+from ..core import notation, schedule, wording
 from ..core.case import Case
 from ..core.protocol import Protocol
 from ..core.result import Dose, Result, output_data
 from ..core.validation import json_data
-from ..core.timeutil import completed_years, instant
+from ..core.timeutil import instant
 
 Paper = Literal["letter", "a4"]
 DocumentKind = Literal["order", "mar", "eligibility", "grading"]
 
 #: Printed where a field of the header is unknown, so a blank is never mistaken for a value.
-NOT_GIVEN = "not given"
+NOT_GIVEN = wording.NOT_GIVEN
 
 
 @dataclass(frozen=True)
@@ -57,42 +59,21 @@ class PrintJob:
         return ZoneInfo(self.result.timezone)
 
     def time(self, at: datetime | None) -> str:
-        return local_time(at, self.zone)
-
-
-# ---- dates and times --------------------------------------------------------------------
-
-def local_date(day: date | None) -> str:
-    """``4 Nov 2026``: month in letters, so 4/11 and 11/4 cannot be confused."""
-    if day is None:
-        return NOT_GIVEN
-    return f"{day.day} {notation.MONTHS[day.month - 1]} {day.year}"
-
-
-def local_time(at: datetime | None, zone: ZoneInfo) -> str:
-    """``4 Nov 2026 11:00`` in the case's zone, 24-hour clock (the zone is printed once a page)."""
-    if at is None:
-        return "—"
-    at = at.astimezone(zone)
-    return f"{local_date(at.date())} {at:%H:%M}"
-
-
-def clock(at: datetime, zone: ZoneInfo) -> str:
-    return f"{at.astimezone(zone):%H:%M}"
+        """``4 Nov 2026 11:00`` in the case's zone (the zone is printed once a page)."""
+        return wording.date_time(at, self.zone)
 
 
 def zone_line(job: PrintJob) -> str:
     return f"All times: {job.result.timezone} local time, 24-hour clock"
 
 
-# ---- patient ----------------------------------------------------------------------------
+# ---- the patient ------------------------------------------------------------------------
 
 def age_text(patient: PatientHeader, job: PrintJob) -> str:
-    """Completed years on the calculation date."""
+    """The age on the calculation date, worded as on screen (months below 2 years)."""
     if patient.date_of_birth is None:
         return NOT_GIVEN
-    years = completed_years(patient.date_of_birth, job.result.now.astimezone(job.zone).date())
-    return f"{years} years" if years != 1 else "1 year"
+    return wording.age(patient.date_of_birth, wording.local(job.result.now, job.zone).date())
 
 
 def or_not_given(text: str | None) -> str:
@@ -125,17 +106,11 @@ def course_complete_sentences(job: PrintJob) -> list[str]:
 
 def order_sentence(dose: Dose, interval_h: int, protocol: Protocol) -> str:
     """``Anakinra 59 mg IV every 12 hours (2.5 mg/kg/dose × 23.4 kg = 58.5 mg, rounded to 59 mg;
-    maximum 100 mg per dose)``."""
-    rules = protocol.dose
-    working = (f"{notation.mg_per_kg(dose.mg_per_kg)}/dose × {notation.kg(dose.weight_kg)}"
-               f" = {notation.mg(dose.calculated_mg)}")
-    if dose.rounded_mg != dose.calculated_mg:
-        working += f", rounded to {notation.mg(dose.rounded_mg)}"
-    if dose.capped:
-        working += f", capped at the maximum of {notation.mg(rules.max_mg)} per dose"
-    else:
-        working += f"; maximum {notation.mg(rules.max_mg)} per dose"
-    return (f"{order_head(dose, interval_h, protocol)} ({working})")
+    0.4 mL of 100 mg/0.67 mL; maximum 100 mg per dose)``: the working is the result's, worded by
+    :func:`wording.dose_working` as the dose screen shows it; the maximum is named unless the cap
+    applied (the working then says it)."""
+    limit = "" if dose.capped else f"; maximum {notation.mg(protocol.dose.max_mg)} per dose"
+    return f"{order_head(dose, interval_h, protocol)} ({dose.working}{limit})"
 
 
 def order_head(dose: Dose, interval_h: int, protocol: Protocol) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Paragraph, Spacer
 
+from ..core import wording
 from ..core.eligibility import CRITERIA
 from . import content as c
 from .documents import DOCUMENTS
@@ -35,7 +36,7 @@ def eligibility_checklist(job: c.PrintJob) -> bytes:
     story = [
         patient_grid(job.patient, job, width, c.age_text(job.patient, job)),
         Spacer(1, 4),
-        p(f"Assessed on {c.local_date(job.case.eligibility.assessed_on)} (data as entered in the case).", BODY),
+        p(f"Assessed on {wording.full_date(job.case.eligibility.assessed_on)} (data as entered in the case).", BODY),
         Paragraph(f"Verdict: {VERDICT[e.verdict]}", HEADING),
         p(f"Behind the verdict: {behind}." if behind else "Every criterion is met.", BODY),
         Spacer(1, 4),

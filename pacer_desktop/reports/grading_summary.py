@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from reportlab.platypus import Paragraph, Spacer
 
-from ..core import notation
+from ..core import notation, wording
 from ..core.timeutil import post_infusion_day
 from . import content as c
 from .documents import DOCUMENTS
@@ -40,20 +40,20 @@ def grading_summary(job: c.PrintJob) -> bytes:
         if m.drug == job.protocol.dose.drug:
             anakinra[day_of(m.at)].append(m)
         elif m.drug in OTHER_TREATMENTS:
-            others[day_of(m.at)].append(f"{m.drug}{dose} at {c.clock(m.at, zone)}")
+            others[day_of(m.at)].append(f"{m.drug}{dose} at {wording.clock(m.at, zone)}")
     events: dict[int, list[str]] = defaultdict(list)
     for label, at in (("CAR T-cell infusion", case.infusion_at), ("anakinra started", r.persistent_fever_at),
                       ("escalated", r.escalated_at), ("CRS and ICANS resolved", r.resolved_at),
                       ("anakinra stopped", r.stop_at)):
         if at is not None:
-            events[day_of(at)].append(f"{label} {c.clock(at, zone)}")
+            events[day_of(at)].append(f"{label} {wording.clock(at, zone)}")
 
     rows = [["Day", "Date", "CRS", "ICANS", "Anakinra given", "Tocilizumab and steroids", "Events"]]
     for day in range(job.protocol.grading_last_day + 1):
         g = graded.get(day)
         given = anakinra.get(day, [])
         total = sum((m.dose_mg for m in given if m.dose_mg is not None), start=0)
-        rows.append([str(day), c.local_date(day0 + timedelta(days=day)),
+        rows.append([str(day), wording.full_date(day0 + timedelta(days=day)),
                      str(g.crs_grade) if g else "—", str(g.icans_grade) if g else "—",
                      _given(len(given), total) if given else "",
                      p("; ".join(others.get(day, [])), CELL), p("; ".join(events.get(day, [])), CELL)])

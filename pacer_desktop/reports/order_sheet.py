@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from xml.sax.saxutils import escape
+
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepInFrame, Paragraph, Spacer, Table, TableStyle
 
@@ -9,7 +11,7 @@ from ..core import notation
 from . import content as c
 from .documents import DOCUMENTS
 from .pdf import (BODY, BOLD, FONT, FOOTER_H, HEADER_H, HEADING, INK, LABEL, MARGIN, ORDER, PAGE_SIZES, RULE, SMALL,
-                  WARNING, QrCode, build, escape, grid, p, patient_grid, register_fonts)
+                  WARNING, QrCode, build, grid, p, patient_grid, register_fonts)
 
 TITLE = DOCUMENTS["order"][0]
 #: How many of the coming doses the sheet lists (a layout choice; the full list is on the record).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
@@ -22,7 +23,8 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, 
 from reportlab.platypus.flowables import Flowable
 
 from ..resource_files import resource
-from .content import PatientHeader, PrintJob, local_date, or_not_given, zone_line
+from ..core.wording import full_date
+from .content import PatientHeader, PrintJob, or_not_given, zone_line
 
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 PAGE_SIZES = {"letter": LETTER, "a4": A4}
@@ -65,12 +67,9 @@ WARNING = _style("warning", 9, bold=True, color=WARN)
 
 
 def p(text: str, style: ParagraphStyle = BODY) -> Paragraph:
-    """A paragraph of plain text (escaped: our text is never markup)."""
+    """A paragraph of plain text (escaped: our text is never markup). Paragraph markup is XML, and
+    no escaped text goes into an attribute, so ``&``, ``<`` and ``>`` are all there is to escape."""
     return Paragraph(escape(text), style)
-
-
-def escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def grid(rows: list[list], widths: list[float], *, header_rows: int = 1, row_heights=None,
@@ -108,12 +107,12 @@ def patient_grid(patient: PatientHeader, job: PrintJob, width: float, age: str) 
                  else write_in("Allergies (not recorded: write in, or NKDA, and initial)"))
     rows = [
         [field("Patient name", or_not_given(patient.name)), field("MRN", or_not_given(patient.mrn)),
-         field("Date of birth", local_date(patient.date_of_birth)), field("Age", age),
+         field("Date of birth", full_date(patient.date_of_birth)), field("Age", age),
          field("Sex at birth", or_not_given(patient.sex_at_birth))],
         [allergies, "", "", "", ""],
     ]
     w = width / 5
-    return grid(rows, [w * 1.5, w * 1.1, w, w * 0.6, w * 0.8], header_rows=0,
+    return grid(rows, [w * 1.5, w, w, w * 0.75, w * 0.75], header_rows=0,
                 row_heights=[None, 30], repeat=False,
                 extra=[("SPAN", (0, 1), (-1, 1)), ("VALIGN", (0, 0), (-1, -1), "TOP")])
 
@@ -215,7 +214,7 @@ def _header(canvas: Canvas, job: PrintJob, title: str, page_w: float, page_h: fl
     canvas.drawRightString(page_w - MARGIN, top - 10, or_not_given(patient.name))
     canvas.setFont(FONT, 8)
     canvas.drawRightString(page_w - MARGIN, top - 21,
-                           f"MRN {or_not_given(patient.mrn)} · born {local_date(patient.date_of_birth)}")
+                           f"MRN {or_not_given(patient.mrn)} · born {full_date(patient.date_of_birth)}")
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.7)
     canvas.line(MARGIN, top - 26, page_w - MARGIN, top - 26)

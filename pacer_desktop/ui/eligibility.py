@@ -367,7 +367,7 @@ class EligibilityScreen(QWidget):
         zone = self.state.zone
         inputs = entry.values["inputs"]
         self.correction_was.setText(
-            f"The assessment of {inputs.assessed_on.isoformat()}, entered by {entry.entered_by} ({entry.role})"
+            f"The assessment of {say.full_date(inputs.assessed_on)}, entered by {entry.entered_by} ({entry.role})"
             f" {say.day_time(entry.at or entry.entered_at, zone)}. Change what was wrong below, give the"
             " reason and save: it replaces the stored one, which stays in the record, struck through.")
         self.correction_reason.clear()

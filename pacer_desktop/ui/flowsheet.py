@@ -78,7 +78,7 @@ def describe(kind: str, values: dict) -> str:
         return "; ".join(parts) or "not assessed"
     if kind == "eligibility":
         inputs = v.get("inputs")
-        return f"assessed {inputs.assessed_on.isoformat()}" if inputs is not None else ""
+        return f"assessed {say.full_date(inputs.assessed_on)}" if inputs is not None else ""
     return ", ".join(f"{k} {val}" for k, val in v.items() if k != "at")
 
 

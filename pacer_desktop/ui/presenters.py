@@ -11,11 +11,10 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .. import protocols
-from ..core import notation
+from ..core import notation, wording
 from ..core.protocol import Protocol
 from ..core.result import Result
 from ..core.schedule import current_interval_h
-from ..core.timeutil import completed_years
 
 def alert_text(code: str, protocol: Protocol) -> str:
     """An alert of the result (rules §4, §6, §7) in the screens' words, its numbers from ``protocol``."""
@@ -46,6 +45,10 @@ def alert_text(code: str, protocol: Protocol) -> str:
     return texts.get(code, code.replace("_", " "))
 
 
+#: The screens' dates and times are the paper's own functions (issue 16 §4): ``say.day_time`` is
+#: ``wording.day_time``, so no screen formats a time itself.
+clock, day_time, full_date, local = wording.clock, wording.day_time, wording.full_date, wording.local
+
 #: Alerts that stay on screen until someone acknowledges them (clinical-rules §6, §7).
 PROMPTS = ("consider_escalation", "standard_of_care", "recurrence_after_stop")
 
@@ -55,26 +58,6 @@ VERDICT_TEXT = {
     "not_eligible": "NOT ELIGIBLE",
     "incomplete": "INCOMPLETE: data missing",
 }
-
-
-def local(at: datetime, zone: str | ZoneInfo) -> datetime:
-    return at.astimezone(zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone))
-
-
-def clock(at: datetime | None, zone: str | ZoneInfo) -> str:
-    """``23:00`` in the zone."""
-    if at is None:
-        return "—"
-    t = local(at, zone)
-    return f"{t.hour:02d}:{t.minute:02d}"
-
-
-def day_time(at: datetime | None, zone: str | ZoneInfo) -> str:
-    """``10 Nov 10:00`` in the zone."""
-    if at is None:
-        return "—"
-    t = local(at, zone)  # no strftime: see notation.MONTHS
-    return f"{t.day} {notation.MONTHS[t.month - 1]} {t.hour:02d}:{t.minute:02d}"
 
 
 def duration(span: timedelta) -> str:
@@ -90,13 +73,8 @@ def duration(span: timedelta) -> str:
 
 
 def age_text(born: date | None, on: date) -> str:
-    if born is None:
-        return "age unknown"
-    years = completed_years(born, on)
-    if years >= 2:
-        return f"{years} years"
-    months = (on.year - born.year) * 12 + on.month - born.month - (on.day < born.day)
-    return f"{months} months"
+    """The header's age: months below 2 years, as on paper (:func:`wording.age`)."""
+    return "age unknown" if born is None else wording.age(born, on)
 
 
 def administration_window(result: Result) -> timedelta:

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pacer_desktop import protocols
+from pacer_desktop.core import wording
 from pacer_desktop.core.dose import WeightEntry, calculate_dose, round_half_up, volume_ml
 from pacer_desktop.core.errors import CaseError
 from tests.core.casebuild import evaluate, fever_case, shift
@@ -49,9 +50,10 @@ def test_round_half_up_is_not_bankers_rounding():
 
 
 def test_working_is_written_safely():
-    assert dose_for("23.4").working_text(P.dose) == "2.5 mg/kg × 23.4 kg = 58.5 mg → 59 mg; 0.4 mL of 100 mg/0.67 mL"
-    assert dose_for("64").working_text(P.dose) == (
-        "2.5 mg/kg × 64 kg = 160 mg → capped at 100 mg (maximum per dose); 0.67 mL of 100 mg/0.67 mL")
+    assert wording.dose_working(dose_for("23.4"), P.dose) == (
+        "2.5 mg/kg/dose × 23.4 kg = 58.5 mg, rounded to 59 mg; 0.4 mL of 100 mg/0.67 mL")
+    assert wording.dose_working(dose_for("64"), P.dose) == (
+        "2.5 mg/kg/dose × 64 kg = 160 mg, capped at the maximum of 100 mg per dose; 0.67 mL of 100 mg/0.67 mL")
 
 
 @given(st.decimals(min_value=3, max_value=200, places=1))

@@ -25,7 +25,7 @@ def test_standard_course_order_is_written_out_safely():
     """Example 01 (rules §4, §5): 23.4 kg → 58.5 → 59 mg, 0.4 mL, every 12 hours from 4 Nov 11:00."""
     text = flat(pdf_text(order_sheet(make_job(STANDARD, "order"))))
     assert ("Anakinra 59 mg IV every 12 hours (2.5 mg/kg/dose × 23.4 kg = 58.5 mg, rounded to 59 mg;"
-            " maximum 100 mg per dose)") in text
+            " 0.4 mL of 100 mg/0.67 mL; maximum 100 mg per dose)") in text
     assert "0.4 mL of Kineret prefilled syringe 100 mg/0.67 mL" in text
     assert "Dosing weight: 23.4 kg, weighed 2 Nov 2026 09:00" in text
     assert "Start (persistent fever met): 4 Nov 2026 11:00" in text
@@ -41,7 +41,7 @@ def test_escalated_capped_order_names_the_cap_and_the_escalation():
     """Example 02 (rules §4 cap, §5 escalation): 64 kg → 160 mg capped at 100 mg, every 6 hours."""
     text = flat(pdf_text(order_sheet(make_job(ESCALATED, "order"))))
     assert ("Anakinra 100 mg IV every 6 hours (2.5 mg/kg/dose × 64 kg = 160 mg, capped at the maximum"
-            " of 100 mg per dose)") in text
+            " of 100 mg per dose; 0.67 mL of 100 mg/0.67 mL)") in text
     assert "0.67 mL of Kineret prefilled syringe 100 mg/0.67 mL" in text
     assert "Dosing weight: 64 kg, weighed 9 Nov 2026 08:00" in text
     assert "Start (persistent fever met): 11 Nov 2026 00:30" in text
@@ -175,3 +175,10 @@ def test_paper_names_the_lowered_line_its_window_and_every_rev_2_problem(kind):
     assert "above the maximum of 100 mg per dose" in text  # 120 mg recorded
     for code in ("daily_maximum", "unscheduled dose", "dose above maximum", "dose_above"):
         assert code not in text
+
+
+def test_markup_characters_in_entered_text_print_as_typed():
+    """Names and allergies are text, never reportlab markup: & < > " ' print as typed."""
+    name, allergies = "Ann & <b>Lee</b>", "\"nuts\" & 'eggs' <severe>"
+    text = flat(pdf_text(order_sheet(make_job(STANDARD, "order", name=name, allergies=allergies))))
+    assert name in text and allergies in text

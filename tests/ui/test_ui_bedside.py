@@ -139,7 +139,7 @@ def test_record_doses_escalate_and_reach_the_stop_rule(qtbot, bedside, store):
     w, pid = bedside(datetime(2026, 11, 4, 11, 5, tzinfo=ZONE))
     fever_course(qtbot, w)
     assert w.dose.dose_label.text() == "Anakinra 59 mg IV every 12 hours (0.4 mL)"
-    assert w.dose.working.text() == "2.5 mg/kg × 23.4 kg = 58.5 mg → 59 mg; 0.4 mL of 100 mg/0.67 mL"
+    assert w.dose.working.text() == "2.5 mg/kg/dose × 23.4 kg = 58.5 mg, rounded to 59 mg; 0.4 mL of 100 mg/0.67 mL"
     assert w.dose.table.item(0, w.dose.STATUS_COLUMN).text() == "● DUE NOW"
     w.show_screen(1)
     qtbot.mouseClick(w.dose.give_button, Qt.MouseButton.LeftButton)

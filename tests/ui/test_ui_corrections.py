@@ -329,7 +329,7 @@ def test_eligibility_is_corrected_on_its_screen_with_a_reason(qtbot, bedside, st
     qtbot.mouseClick(sheet.correct_button, Qt.MouseButton.LeftButton)
     s = w.eligibility
     assert w.stack.currentWidget() is s and s.correction_box.isVisible()
-    assert "assessment of 2026-10-20" in s.correction_was.text()
+    assert "assessment of 20 Oct 2026" in s.correction_was.text()
     assert s.inputs["alt_u_l"].text() == "600" and s.status["alt"].text() == "✗ not met"
     type_into(qtbot, s.inputs["alt_u_l"], "60")
     assert s.status["alt"].text() == "✓ met"

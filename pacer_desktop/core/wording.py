@@ -1,0 +1,87 @@
+"""The one wording of what the screens and the paper both say: the dose working, an age, and every
+date and time format.
+
+The screens (``ui.presenters``) and the printed documents (``reports.content``) call these same
+functions, so a dose, an age or a time cannot be written one way at the bedside and another on
+the order sheet (issue 16 §4). Numbers with units go through :mod:`.notation`; nothing here is a
+clinical number.
+
+Times are shown in a zone the caller names (the case's, or the workstation's) with the month in
+English letters and a 24-hour clock: ``4 Nov 11:00`` on screen, where the year is plain from the
+day; ``4 Nov 2026 11:00`` on paper, which is kept for years.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from . import notation
+from .dose import DoseWorking
+from .protocol import DoseRules
+from .timeutil import completed_years
+
+#: Shown for a time that is not known, on screen and paper alike.
+NO_TIME = "—"
+#: Printed where a field is unknown, so a blank is never mistaken for a value.
+NOT_GIVEN = "not given"
+
+
+# ---- dates and times --------------------------------------------------------------------
+
+def local(at: datetime, zone: str | ZoneInfo) -> datetime:
+    """``at`` on the wall clock of ``zone`` (a zone name or a ZoneInfo)."""
+    return at.astimezone(zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone))
+
+
+def clock(at: datetime | None, zone: str | ZoneInfo) -> str:
+    """``23:00``: the 24-hour time in ``zone``."""
+    return NO_TIME if at is None else notation.clock(local(at, zone))
+
+
+def day_time(at: datetime | None, zone: str | ZoneInfo) -> str:
+    """``10 Nov 10:00``: day, month in letters and time in ``zone`` (the screens)."""
+    return NO_TIME if at is None else notation.day_time(local(at, zone))
+
+
+def date_time(at: datetime | None, zone: str | ZoneInfo) -> str:
+    """``4 Nov 2026 11:00``: the date with its year and the time in ``zone`` (the paper)."""
+    if at is None:
+        return NO_TIME
+    t = local(at, zone)
+    return f"{full_date(t.date())} {notation.clock(t)}"
+
+
+def full_date(day: date | None) -> str:
+    """``4 Nov 2026``: month in letters, so 4/11 and 11/4 cannot be confused."""
+    if day is None:
+        return NOT_GIVEN
+    return f"{notation.day_month(day)} {day.year}"
+
+
+# ---- the patient ------------------------------------------------------------------------
+
+def age(born: date, on: date) -> str:
+    """``10 years``; below 2 years in completed months (``18 months``), as a child's age is read
+    for dosing and development: "1 year" would say the same of a 12- and a 23-month-old."""
+    years = completed_years(born, on)
+    if years >= 2:
+        return f"{years} years"
+    months = (on.year - born.year) * 12 + on.month - born.month - (on.day < born.day)
+    return "1 month" if months == 1 else f"{months} months"
+
+
+# ---- the dose ---------------------------------------------------------------------------
+
+def dose_working(dose: DoseWorking, rules: DoseRules) -> str:
+    """Every step of the dose (rules §4) in words: ``2.5 mg/kg/dose × 23.4 kg = 58.5 mg, rounded to
+    59 mg; 0.4 mL of 100 mg/0.67 mL``; the cap, when it applied, before the volume (``…, capped at
+    the maximum of 100 mg per dose; 0.67 mL of 100 mg/0.67 mL``). "Per dose" so that it cannot be
+    read as a daily dose; the rounding and the cap in words, not arrows."""
+    text = (f"{notation.mg_per_kg(dose.mg_per_kg)}/dose × {notation.kg(dose.weight_kg)}"
+            f" = {notation.mg(dose.calculated_mg)}")
+    if dose.rounded_mg != dose.calculated_mg:
+        text += f", rounded to {notation.mg(dose.rounded_mg)}"
+    if dose.capped:
+        text += f", capped at the maximum of {notation.mg(rules.max_mg)} per dose"
+    return f"{text}; {notation.ml(dose.volume_ml)} of {notation.product_strength(rules)}"
