@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from . import wording
 from .dose import DoseWorking, WeightEntry, calculate_dose
 from .protocol import DoseRules
 
@@ -71,7 +72,7 @@ def compare(mine: PharmacistFigures, calculated: DoseWorking, rules: DoseRules) 
         _figure("volume_ml", mine.volume_ml, calculated.volume_ml, rules.volume_quantum_ml),
     )
     theirs = calculate_dose(WeightEntry(calculated.weight_at, mine.weight_kg), rules)
-    return DoubleCheck(figures=figures, working=calculated.working_text(rules), for_pharmacists_weight=theirs)
+    return DoubleCheck(figures=figures, working=wording.dose_working(calculated, rules), for_pharmacists_weight=theirs)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

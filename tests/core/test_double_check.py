@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from pacer_desktop import protocols
+from pacer_desktop.core import wording
 from pacer_desktop.core.dose import WeightEntry, calculate_dose
 
 
@@ -56,7 +57,7 @@ def test_a_mismatch_shows_both_figures_and_the_working():
     result = check("24.3", "61", "0.41")
     by_name = {f.name: f for f in result.figures}
     assert (by_name["dose_mg"].pharmacist, by_name["dose_mg"].calculated) == (Decimal("61"), Decimal("59"))
-    assert result.working == calculated().working_text(P.dose)
+    assert result.working == wording.dose_working(calculated(), P.dose)
     # what the protocol gives for the weight the pharmacist read: here their own dose
     assert result.for_pharmacists_weight.mg == Decimal("61")
 
