@@ -19,8 +19,9 @@ from ..core import notation
 from ..core.case import Assessment, Drug
 from ..core.errors import CaseError, Problem
 from . import presenters as say
-from .flowsheet import describe, kind_text
-from .grading import AssessmentFields, TemperatureReading
+from .entry_text import describe, kind_text
+from .stored_assessment import StoredAssessmentFields
+from .temperature_entry import TemperatureReading
 from .patient_state import PatientState
 from .widgets import (Choice, FieldMessages, TimeField, field_key, finish_dialog, line_edit, parse_decimal,
                       required_decimal)
@@ -284,11 +285,11 @@ class AssessmentCorrection(CorrectionDialog):
     def _stop_following(self, _result: int = 0) -> None:
         """Closed, the inputs stop working out a grade at every change of the patient."""
         if self._following:
-            self.state.changed.disconnect(self.fields._on_inputs_changed)
+            self.state.changed.disconnect(self.fields._on_state_changed)
             self._following = False
 
     def build(self, form: QFormLayout) -> None:
-        self.fields = AssessmentFields(self.state, "Corrected assessment", stored=True)
+        self.fields = StoredAssessmentFields(self.state, "Corrected assessment")
         self.fields.load(stored_assessment(self.entry.values))
         self.time = self.fields.time
         self.scroll = QScrollArea()

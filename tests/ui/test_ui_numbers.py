@@ -67,7 +67,7 @@ CLINICAL_WORDS = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s*(?:mg|mL|kg|h\b|hours?\b
                             r"|min\b|minutes\b)")
 #: Words with such digits that are no protocol number: a seizure category's own definition, and
 #: how one year is written.
-WORDS_ALLOWED = {"grading.py": {"prolonged (> 5 min) or repetitive seizures"}, "content.py": {"1 year"},
+WORDS_ALLOWED = {"assessment_fields.py": {"prolonged (> 5 min) or repetitive seizures"}, "content.py": {"1 year"},
                  # bounds that are no protocol number: a percentage, and an amount above zero
                  "eligibility.py": {" % is outside 0–100 %"}, "checks.py": {"must be more than 0 mg"}}
 

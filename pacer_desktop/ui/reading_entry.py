@@ -1,0 +1,51 @@
+"""A form for one measured value with its time and a save button: the temperature and weight entry share it."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QWidget
+
+from ..core.errors import CaseError
+from .patient_state import PatientState
+from .widgets import FieldMessages, TimeField, on_enter
+
+
+class ReadingEntry(QGroupBox):
+    """One measured value with its time (defaulting to now) and a save button; Enter saves.
+    The temperature and weight forms."""
+
+    def __init__(self, state: PatientState, title: str, label: str, value: QWidget, value_key: str,
+                 time_label: str, button: str, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self.state = state
+        self.time = TimeField(lambda: state.zone, state.now)
+        self.save_button = QPushButton(button)
+        self.form_error = QLabel()
+        self.messages = FieldMessages(self.form_error)
+        form = QFormLayout(self)
+        form.addRow(label, value)
+        form.addRow("", self.messages.label_for(value_key))
+        form.addRow(time_label, self.time)
+        form.addRow("", self.messages.label_for("at"))
+        form.addRow(self.form_error)
+        form.addRow("", self.save_button)
+        self.save_button.clicked.connect(self.submit)
+        on_enter(self, self.submit)
+        state.switched.connect(self.clear)
+
+    def submit(self) -> None:
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        """Blank, with the time following the clock: after a save, and for another patient."""
+        self.messages.clear()
+        self.time.set_now()
+
+    def check(self, **additions: tuple) -> bool:
+        """Whether the new entry passes the bedside rules by this window's clock; if not, the
+        problems are shown at their fields and nothing is sent to storage."""
+        try:
+            self.state.check(**additions)
+        except CaseError as exc:
+            self.messages.show(list(exc.problems))
+            return False
+        return True
