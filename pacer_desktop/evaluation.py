@@ -42,13 +42,15 @@ def prepare(case: Case, now: datetime | None = None) -> Case:
     return case.with_defaults(protocol=protocols.CURRENT, now=now or datetime.now(UTC), timezone=zone)
 
 
-def evaluate_case(case: Case, now: datetime | None = None, *, bedside: bool = False) -> Result:
+def evaluate_case(case: Case, now: datetime | None = None, *, bedside: bool = False,
+                  horizon_h: int | None = None) -> Result:
     """Validate and evaluate; raises :class:`CaseError` naming every problem.
 
     ``bedside=True`` (storage and the window) also refuses any entry later than now + 5 minutes.
+    ``horizon_h`` lists doses further ahead (the printed downtime record's 72 hours).
     """
     case = prepare(case, now)
-    return evaluate(case, protocol_for(case), bedside=bedside)
+    return evaluate(case, protocol_for(case), bedside=bedside, horizon_h=horizon_h)
 
 
 def evaluate_text(text: str | bytes, now: datetime | None = None) -> Result:

@@ -11,8 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..core.case import Case
-from ..core.engine import evaluate
-from ..evaluation import prepare, protocol_for
+from ..evaluation import evaluate_case, prepare, protocol_for
 from . import DOCUMENTS
 from .content import DocumentKind, Paper, PatientHeader, PrintJob
 
@@ -28,7 +27,7 @@ def make_job(kind: DocumentKind, case: Case, patient: PatientHeader, *, printed_
     case = prepare(case, now)
     protocol = protocol_for(case)
     # The downtime record needs every dose of the next 72 hours, past the usual now + 24 h.
-    result = evaluate(case, protocol, horizon_h=RECORD_HOURS if kind == "mar" else None)
+    result = evaluate_case(case, horizon_h=RECORD_HOURS if kind == "mar" else None)
     return PrintJob(kind=kind, case=case, result=result, protocol=protocol, patient=patient,
                     printed_at=printed_at or datetime.now(UTC), printed_by=printed_by, paper=paper)
 

@@ -33,6 +33,9 @@ EDEMA = [("none", "no cerebral edema"), ("focal", "focal edema on imaging"),
 CHOICE_CHARS = 18
 #: Room for a choice's arrow and scroll bar beside its longest item.
 CHOICE_ARROW_PX = 24
+#: The grade's place before anything is answered: a blank form is not worked out (one evaluation
+#: per change: a save clears the form without a second evaluation for it).
+NOT_ANSWERED = "Grade: worked out as you answer"
 
 
 def fit_choice(choice: Choice) -> Choice:
@@ -54,14 +57,16 @@ class AssessmentFields(QGroupBox):
     """CRS inputs and ICANS; the grade computed live and explained.
 
     Subclasses make the ICE and CAPD inputs (:meth:`make_scores`), read them back (:meth:`scores`)
-    and lay everything out (:meth:`lay_out`). The grade is worked out when an answer or the
-    patient's case changes.
+    and lay everything out (:meth:`lay_out`). The grade is worked out when an answer changes, and
+    again when the patient's case changes while answers are on screen; a blank form waits for
+    its first answer.
     """
 
     def __init__(self, state: PatientState, title: str, parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
         self.state = state
         self.replacing: Assessment | None = None  # the stored assessment shown (see load)
+        self.answered = False  # whether anything was answered (or loaded) since the form was blank
         self.form_error = QLabel()
         self.messages = FieldMessages(self.form_error)
         self.time = TimeField(lambda: state.zone, state.now)
@@ -116,7 +121,7 @@ class AssessmentFields(QGroupBox):
         for box in (self.unable, self.sedated, self.icans_assessed, self.crs_assessed):
             box.toggled.connect(self._on_inputs_changed)
         self.flow.textChanged.connect(self._on_inputs_changed)
-        self.time.edit.dateTimeChanged.connect(self._on_inputs_changed)
+        self.time.edit.dateTimeChanged.connect(self._on_time_changed)
         state.changed.connect(self._on_state_changed)
         self.show_protocol()
 
@@ -196,13 +201,20 @@ class AssessmentFields(QGroupBox):
 
     # ---- live grade ----------------------------------------------------------------------
     def _on_inputs_changed(self, *_args) -> None:
+        self.answered = True
+        self._redraw()
+
+    def _on_time_changed(self, *_args) -> None:
+        """A time set by the user is an answer; the field following the clock or the zone is not."""
+        if not self.time.following:
+            self.answered = True
         self._redraw()
 
     def _on_state_changed(self) -> None:
         self._redraw()
 
     def _redraw(self) -> None:
-        """The fields and the grade as the answers and the patient make them."""
+        """The fields as the answers and the patient make them; the grade when anything is answered."""
         if self.state.protocol is None:
             return
         self.show_protocol()
@@ -220,6 +232,10 @@ class AssessmentFields(QGroupBox):
         self.flow.setEnabled(crs and self.oxygen.value() != "none")
         self.show_totals()
         self.messages.clear()
+        if not self.answered:
+            self.grade.setText(NOT_ANSWERED)
+            self.notes.setText("")
+            return
         try:
             assessment = self.inputs()
             result = self.state.evaluate_with(assessments=(assessment,), replacing=self.replacing)
@@ -242,6 +258,7 @@ class AssessmentFields(QGroupBox):
         after a save, and whenever another patient is selected."""
         with signals_blocked(*self._answer_widgets(), self.time.edit):
             self.replacing = None
+            self.answered = False
             self.time.set_now()
             self.crs_assessed.setChecked(True)
             self.icans_assessed.setChecked(True)

@@ -124,7 +124,14 @@ class AssessmentForm(AssessmentFields):
         def saved(_id) -> None:
             self.clear()
 
+        def refused(problems) -> None:
+            self.answered = True
+            self.messages.show(problems)
+
         what = self.grade.text().replace("\n", "; ")
-        self.state.save(lambda store, user, pid: store.add_assessment(
-            user, pid, at=assessment.at, crs=assessment.crs, icans=assessment.icans),
-            f"Assessment recorded: {what}", on_problems=self.messages.show, on_saved=saved)
+        if self.state.save(lambda store, user, pid: store.add_assessment(
+                user, pid, at=assessment.at, crs=assessment.crs, icans=assessment.icans),
+                f"Assessment recorded: {what}", on_problems=refused, on_saved=saved):
+            # On its way to storage: the form is cleared when it lands, so the patient's reload
+            # then is the save's one evaluation (not a preview of answers about to be cleared).
+            self.answered = False

@@ -96,6 +96,7 @@ class StoredAssessmentFields(AssessmentFields):
         crs, icans = assessment.crs, assessment.icans
         with signals_blocked(*self._answer_widgets(), self.time.edit):
             self.replacing = assessment
+            self.answered = True
             self.time.set_value(assessment.at)
             self.crs_assessed.setChecked(crs is not None)
             if crs is not None:

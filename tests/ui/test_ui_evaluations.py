@@ -52,7 +52,6 @@ def _of_the_case(calls) -> list:
     return [c for c in calls if c[0] and not c[1]]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 §6: the assessment form re-evaluates on every change")
 def test_saving_a_temperature_evaluates_the_case_once_in_the_window(qtbot, window, evaluations):
     t = window.grading.temperature
     t.time.set_value(NOW - timedelta(minutes=10))
@@ -65,7 +64,6 @@ def test_saving_a_temperature_evaluates_the_case_once_in_the_window(qtbot, windo
     assert len(_of_the_case(evaluations)) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 §6: the form re-evaluates on the reload and on its clear")
 def test_saving_an_assessment_evaluates_the_case_once_in_the_window(qtbot, window, evaluations):
     f = fill_assessment(qtbot, window, NOW - timedelta(minutes=10),
                         {"hypotension": "none", "oxygen_device": "none"}, {"capd_score": 2})
@@ -78,7 +76,6 @@ def test_saving_an_assessment_evaluates_the_case_once_in_the_window(qtbot, windo
     assert "CRS" not in window.grading.assessment.grade.text()  # the cleared form is not graded
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 §6: printing calls the engine around evaluation.py")
 def test_printing_evaluates_through_the_evaluation_module(qtbot, window, evaluations):
     from pacer_desktop.reports.documents import RECORD_HOURS
     evaluations.clear()
