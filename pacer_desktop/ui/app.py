@@ -12,15 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-# The engine, the database layer and the presenters are loaded here, before Qt is: once PySide6 is
-# loaded it reads the source of every module imported after it (looking for the word "PySide6",
-# for its ``__feature__`` switch), which for these modules and their standard library cost about
-# 10 ms of every start. None of them imports Qt; tests/ui/test_ui_startup.py holds the order.
-from .. import evaluation
 from ..storage import Store, StorageError
-from . import presenters
-
-_LOADED_BEFORE_QT = (evaluation, presenters)  # named so that no tidy-up removes them as unused
 
 
 def run(db_path: Path | str | None = None, *, fast_exit: bool = False) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFont, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableView, QVBoxLayout, QWidget)
@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderV
 from . import presenters as say
 from .entry_text import REPLACED_NOUN, describe, kind_text
 from .patient_state import PatientState
-from .widgets import set_by_name
 
 #: Kinds that are only withdrawn (entered in error), never corrected in place: record them anew.
 WITHDRAW_ONLY = ("dose_outcome", "restart")
@@ -30,8 +29,7 @@ class FlowsheetModel(QStandardItemModel):
 
     Qt draws and sizes the table without calling back into Python (a model written in Python
     is asked for eight roles of every cell on every redraw), and the column titles live in Qt
-    too: a Python ``headerData`` is handed PySide's ``Qt.Orientation``, which builds PySide's
-    whole ``Qt`` namespace at start-up (see ``widgets.set_by_name``).
+    too.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -100,7 +98,7 @@ class Flowsheet(QWidget):
         header.setSectionResizeMode(STATUS, QHeaderView.ResizeMode.Interactive)  # fitted, up to a cap: _fit_status
         header.setResizeContentsPrecision(0)  # columns fit the rows on screen, not all of them
         # Titles over the start of their text: a wide column (a correction's reason) keeps its title in view.
-        set_by_name(header, defaultAlignment="AlignLeft|AlignVCenter")
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.correct_button = QPushButton("C&orrect…")
         self.error_button = QPushButton("Entered in &error…")
         self.correct_button.clicked.connect(lambda: self.open_correction(withdraw=False))
@@ -114,7 +112,8 @@ class Flowsheet(QWidget):
         # The selected row in full, readable without a mouse (the Status column is cut short).
         self.detail = QLabel(objectName="flowsheet_detail")
         self.detail.setWordWrap(True)
-        set_by_name(self.detail, textInteractionFlags="TextSelectableByMouse|TextSelectableByKeyboard")
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.detail)

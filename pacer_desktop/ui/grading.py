@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from . import presenters as say
@@ -10,7 +11,7 @@ from .flowsheet import Flowsheet
 from .patient_state import PatientState
 from .temperature_entry import TemperatureEntry
 from .weight_entry import WeightEntry
-from .widgets import Banner, TimeField, set_by_name
+from .widgets import Banner, TimeField
 
 #: Width of the entry forms' pane, and the least width the flowsheet beside it needs to show all
 #: its columns (Entered by, Status); below their sum the flowsheet goes under the forms.
@@ -97,7 +98,7 @@ class GradingScreen(QWidget):
         wide = event.size().width() >= ENTRY_WIDTH_PX + FLOWSHEET_WIDTH_PX
         if wide != self._wide:
             self._wide = wide
-            set_by_name(self.splitter, orientation="Horizontal" if wide else "Vertical")
+            self.splitter.setOrientation(Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical)
             half = max(event.size().height(), 2) // 2
             self.splitter.setSizes([ENTRY_WIDTH_PX + SPLIT_GAP_PX, FLOWSHEET_WIDTH_PX] if wide else [half, half])
         super().resizeEvent(event)

@@ -115,18 +115,16 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, lambda: self.ask_who())
 
     def _actions(self) -> None:
-        # Window-wide shortcuts (an action's default context). ``setShortcuts``, not ``setShortcut``:
-        # PySide's choice between the overloads of the latter builds its Qt namespace at start-up
-        # (see widgets.set_by_name).
+        # Window-wide shortcuts (an action's default context).
         for i in range(3):
             action = QAction(SCREENS[i].replace("&&", "&"), self)
-            action.setShortcuts([QKeySequence(f"Ctrl+{i + 1}")])
+            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
             action.triggered.connect(lambda _c=False, i=i: self.show_screen(i))
             self.addAction(action)
         for keys, slot in (("Ctrl+N", self.new_patient), ("Ctrl+F", self._focus_search),
                            ("Ctrl+L", lambda: self.ask_who("Signed out. Who is working now?"))):
             action = QAction(self)
-            action.setShortcuts([QKeySequence(keys)])
+            action.setShortcut(QKeySequence(keys))
             action.triggered.connect(slot)
             self.addAction(action)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
@@ -15,7 +15,7 @@ from ..core.errors import CaseError
 from ..evaluation import evaluate_case, workstation_zone
 from . import presenters as say
 from .patient_state import PatientState
-from .widgets import finish_dialog, set_by_name, Choice, FieldMessages, TimeField, parse_date
+from .widgets import finish_dialog, Choice, FieldMessages, TimeField, parse_date
 
 
 #: The list is at least as wide as this line of the task view, plus a margin (frame, scroll bar).
@@ -75,7 +75,8 @@ class PatientList(QWidget):
         # names wrap rather than run out of sight (issue 14 §4: names cut off at 1024×768).
         self.list.setWordWrap(True)
         self.list.setSpacing(2)  # patients apart from each other
-        set_by_name(self.list, horizontalScrollBarPolicy="ScrollBarAlwaysOff", resizeMode="Adjust")
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.list.setMinimumWidth(self.list.fontMetrics().horizontalAdvance(LIST_SAMPLE) + LIST_MARGIN_PX)
         self.ids: list[int] = []  # the patient of each row of the list
         self.new_button = QPushButton("&New patient…")

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QLocale, QObject, QTime, QTimeZone
+from PySide6.QtCore import QDate, QDateTime, QEvent, QLocale, QObject, Qt, QTime, QTimeZone, QTimer
 from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QSpinBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QTableWidget, QVBoxLayout, QWidget, QAbstractItemView)
 
@@ -25,20 +25,6 @@ def signals_blocked(*objects: QObject) -> Iterator[None]:
     finally:
         for o, was in zip(objects, previous):
             o.blockSignals(was)
-
-
-def set_by_name(widget: QObject, **properties: str) -> None:
-    """Set Qt enum properties by their Qt names: ``set_by_name(button, focusPolicy="ClickFocus")``.
-
-    The window's start-up path names no ``Qt.…`` enum: the first use of PySide's ``Qt`` namespace
-    builds all of its ~100 Python enums, about 20 ms (a tenth of the start; see
-    benchmarks/RESULTS-startup-instructions.md). Qt's property system takes the names instead. A
-    wrong name raises here, at once, and tests/ui/test_ui_startup.py checks that no ``Qt`` enum is
-    built before the window is shown.
-    """
-    for name, value in properties.items():
-        if not widget.setProperty(name, value):
-            raise ValueError(f"{type(widget).__name__}.{name} cannot be set to {value!r}")
 
 
 def field_key(field: str) -> str:
@@ -110,7 +96,6 @@ class _EnterSaves(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if event.type() != QEvent.Type.KeyPress:
             return False
-        from PySide6.QtCore import Qt  # at the first key press, not at start-up (see set_by_name)
         if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                 and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
             self._action()
@@ -170,7 +155,7 @@ class WheelOnlyWhenFocused:
     happens to pass under the pointer."""
 
     def _guard_wheel(self) -> None:
-        set_by_name(self, focusPolicy="StrongFocus")  # a wheel turn does not take the focus
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a wheel turn does not take the focus
 
     def wheelEvent(self, event) -> None:  # noqa: N802 - Qt API
         if self.hasFocus():
@@ -332,7 +317,7 @@ class TimeField(QWidget):
         self.edit.dateTimeChanged.connect(self._on_edited)
         self.now_button = QPushButton("Now")
         self.now_button.setToolTip("Set the time to now; it then follows the clock until edited")
-        set_by_name(self.now_button, focusPolicy="ClickFocus")  # Tab goes on to the next field
+        self.now_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab goes on to the next field
         self.now_button.clicked.connect(self.set_now)
         self.zone_label = QLabel()
         layout = QHBoxLayout(self)
@@ -340,7 +325,6 @@ class TimeField(QWidget):
         layout.addWidget(self.edit, 1)
         layout.addWidget(self.now_button)
         layout.addWidget(self.zone_label)
-        from PySide6.QtCore import QTimer
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._follow_clock)
         self._timer.start(self.TICK_MS)
@@ -432,7 +416,7 @@ class Banner(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
-        set_by_name(self, textInteractionFlags="TextSelectableByMouse")
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hide()
 
     def show_text(self, text: str, kind: str = "info") -> None:
@@ -487,5 +471,5 @@ def row_table(columns: tuple[str, ...], name: str) -> QTableWidget:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().hide()
     # Titles over the start of their column, like the cells below them and the flowsheet's titles.
-    set_by_name(table.horizontalHeader(), defaultAlignment="AlignLeft|AlignVCenter")
+    table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     return table

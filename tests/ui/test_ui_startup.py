@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-import pytest
 
 ZONE = ZoneInfo("America/Chicago")
 NOW = datetime(2026, 11, 4, 12, 0, tzinfo=ZONE)
@@ -114,7 +113,6 @@ def _fresh_start(tmp_path, db, pid: int, then: str = "") -> dict:
     import sys
     code = (
         "import json, sys\n"
-        "import PySide6.QtCore as QtCore\n"
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication([])\n"
         "from pacer_desktop.storage import Store\n"
@@ -127,7 +125,7 @@ def _fresh_start(tmp_path, db, pid: int, then: str = "") -> dict:
         "app.processEvents()\n"
         "assert w.state.result is not None, w.state.error\n"
         f"{then}\n"
-        "print(json.dumps({'title': w.header.title.text(), 'qt_namespace_built': 'Qt' in vars(QtCore),\n"
+        "print(json.dumps({'title': w.header.title.text(),\n"
         "                  'heavy_modules': sorted(m for m in sys.modules\n"
         "                                          if m.split('.')[0] == 'reportlab')}))\n"
         "store.close()\n"
@@ -149,21 +147,6 @@ def test_the_start_path_does_not_import_reportlab(tmp_path):
     started = _fresh_start(tmp_path, db, pid)
     assert "Sam Start" in started["title"]
     assert started["heavy_modules"] == []
-
-
-def test_the_window_command_loads_the_engine_and_storage_before_qt():
-    """PySide6 reads the source of each module imported after it (about 10 ms of every start for
-    the engine and storage): ``pacer_desktop.ui.app`` loads them before Qt, and Qt only in run()."""
-    import subprocess
-    import sys
-
-    code = ("import sys, pacer_desktop.ui.app\n"
-            "print(sorted(m for m in ('pacer_desktop.core.engine', 'pacer_desktop.storage.store',"
-            " 'pacer_desktop.ui.presenters', 'PySide6') if m in sys.modules))\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["['pacer_desktop.core.engine',", "'pacer_desktop.storage.store',",
-                                   "'pacer_desktop.ui.presenters']"]
 
 
 def test_the_command_opens_the_window_and_ends_at_once_when_closed(tmp_path):
@@ -215,47 +198,11 @@ def test_the_daily_backup_runs_off_the_gui_thread_and_a_failure_stays_on_screen(
     assert len(threads) == 2 and threading.get_ident() not in threads
 
 
-def test_the_window_is_shown_without_building_pyside_s_qt_namespace(tmp_path):
-    """The first use of PySide's ``Qt`` namespace builds all of its ~100 Python enums, a tenth of
-    the window's start. Start-up names none (``widgets.set_by_name``): the window with a patient
-    whose flowsheet has a struck-through correction and a graded assessment, painted, and then
-    the sign-in dialog, in a fresh process. Entering data may build it; that is after start-up."""
-    from pacer_desktop.core.case import CrsInputs, IcansInputs
-    from pacer_desktop.storage import Store, User
-    db = tmp_path / "start.sqlite3"
-    nurse = User("AB", "nurse", "ws")
-    with Store.open(db, keep_backups=0) as store:
-        pid = _patient(store, nurse)
-        wrong = store.add_temperature(nurse, pid, at=NOW - timedelta(hours=5), value=Decimal("39.9"), unit="C")
-        store.correct(nurse, "temperature", wrong, reason="typing error", replacement={"value": Decimal("37.9")})
-        store.add_assessment(nurse, pid, at=NOW - timedelta(hours=4),
-                             crs=CrsInputs(hypotension="none", oxygen_device="none"), icans=IcansInputs(capd_score=2))
-    started = _fresh_start(tmp_path, db, pid, then="\n".join([
-        "w.ask_who()",
-        "app.processEvents()",
-        "sheet = w.grading.flowsheet",
-        "rows = [[sheet.cell_text(r, c) for c in (2, 4)] for r in range(sheet.model.rowCount())]",
-        "assert any(s.startswith('CORRECTED by AB') for _, s in rows), rows",
-        "assert any('ICANS grade' in v for v, _ in rows) and w.who_dialog.isVisible(), rows",
-    ]))
-    assert started["qt_namespace_built"] is False
-
-
-def test_set_by_name_sets_qt_enum_properties_and_refuses_a_wrong_name(qtbot):
+def test_tab_skips_the_now_button_of_a_time(qtbot):
+    """The Now button beside a time takes the focus only when clicked: Tab goes on to the next field."""
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QLabel, QPushButton
 
-    from pacer_desktop.ui.widgets import TimeField, set_by_name
-    label = QLabel("x")
-    qtbot.addWidget(label)
-    set_by_name(label, textInteractionFlags="TextSelectableByMouse")
-    assert label.textInteractionFlags() == Qt.TextInteractionFlag.TextSelectableByMouse
+    from pacer_desktop.ui.widgets import TimeField
     field = TimeField(lambda: "UTC", lambda: NOW)
     qtbot.addWidget(field)
-    assert field.now_button.focusPolicy() == Qt.FocusPolicy.ClickFocus  # Tab skips "Now"
-    button = QPushButton("x")
-    qtbot.addWidget(button)
-    with pytest.raises(ValueError, match="focusPolicy cannot be set to 'ClikFocus'"):
-        set_by_name(button, focusPolicy="ClikFocus")
-    with pytest.raises(ValueError, match="QPushButton.focusPolicyy"):
-        set_by_name(button, focusPolicyy="ClickFocus")
+    assert field.now_button.focusPolicy() == Qt.FocusPolicy.ClickFocus
