@@ -10,10 +10,10 @@ from ..core.icans import CAPD_FREQUENCIES, CAPD_ITEMS, ICE_ITEMS, capd_total, ic
 from ..core.validation import fields_of
 from .assessment_fields import AssessmentFields
 from .patient_state import PatientState
-from .widgets import Choice, SpinBox, on_enter
+from .widgets import Choice, SpinBox, SubmitOnEnter
 
 
-class AssessmentForm(AssessmentFields):
+class AssessmentForm(SubmitOnEnter, AssessmentFields):
     """A new assessment, in one column: time, CRS, ICANS with the ICE items or the CAPD questions."""
 
     def __init__(self, state: PatientState, parent: QWidget | None = None) -> None:
@@ -23,7 +23,6 @@ class AssessmentForm(AssessmentFields):
         self.save_button = QPushButton("Record assessment")
         self.form.addRow("", self.save_button)
         self.save_button.clicked.connect(self.submit)
-        on_enter(self, self.submit)
         state.switched.connect(self.clear)
 
     # ---- the scores: every item -------------------------------------------------------------

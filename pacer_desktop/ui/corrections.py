@@ -23,7 +23,7 @@ from .entry_text import describe, kind_text
 from .stored_assessment import StoredAssessmentFields
 from .temperature_entry import TemperatureReading
 from .patient_state import PatientState
-from .widgets import (Choice, FieldMessages, TimeField, field_key, finish_dialog, line_edit, parse_decimal,
+from .widgets import (Choice, FieldMessages, TimeField, field_key, lay_out_dialog, line_edit, parse_decimal,
                       required_decimal)
 
 REASON_HINT = "Why (required), e.g. typing error, wrong time"
@@ -74,7 +74,7 @@ class CorrectionDialog(QDialog):
         self.reason = line_edit(REASON_HINT, "correction_reason")
         self.form.addRow("Reason", self.reason)
         self.form.addRow("", self.messages.label_for("correction_reason"))
-        self.ok = finish_dialog(self, self.form, self.form_error, self.ok_text, self.submit)
+        self.ok = lay_out_dialog(self, self.form, self.form_error, self.ok_text, self.submit)
         self.setMinimumWidth(520)
         self._shown_at = self.time.value() if self.time is not None else None
         if self.time is not None:

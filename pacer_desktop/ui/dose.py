@@ -19,7 +19,7 @@ from ..core.case import Drug, Escalation, Restart
 from ..core.errors import CaseError, Problem
 from . import presenters as say
 from .patient_state import PatientState
-from .widgets import finish_dialog, row_table, Banner, Choice, FieldMessages, TimeField, line_edit, parse_decimal
+from .widgets import lay_out_dialog, row_table, Banner, Choice, FieldMessages, TimeField, line_edit, parse_decimal
 
 SCHEDULE_COLUMNS = ("Line", "Due", "Day", "Dose", "Volume", "Interval", "Weight used", "Status")
 STATUS_WORDS = {"given": "✓ given", "due": "● DUE NOW", "overdue": "‼ OVERDUE", "planned": "planned",
@@ -304,7 +304,7 @@ class RecordDoseDialog(QDialog):
             form.addRow("", self.messages.label_for("reason"))
             self.messages.label_for("line")  # a problem about the line of an outcome shows with the form
         form.addRow("Recorded by", QLabel(str(state.user) if state.user else "nobody signed in"))
-        self.ok = finish_dialog(self, form, self.form_error, "Record", self.submit)
+        self.ok = lay_out_dialog(self, form, self.form_error, "Record", self.submit)
         self.notice.setVisible(False)
         if other:
             return
@@ -437,7 +437,7 @@ class DecisionDialog(QDialog):
         form.addRow(self.confirm)
         form.addRow("", self.messages.label_for("confirm"))
         form.addRow("Decided by", QLabel(str(state.user) if state.user else "nobody signed in"))
-        self.ok = finish_dialog(self, form, self.form_error, self.verb.capitalize(), self.submit)
+        self.ok = lay_out_dialog(self, form, self.form_error, self.verb.capitalize(), self.submit)
         self.time.edit.dateTimeChanged.connect(self._on_time_changed)
         self._on_time_changed()
 

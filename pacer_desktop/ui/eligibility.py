@@ -16,7 +16,7 @@ from ..core.errors import CaseError, Problem
 from ..core.validation import fields_of
 from . import presenters as say
 from .patient_state import PatientState
-from .widgets import (Banner, Choice, FieldMessages, field_key, line_edit, on_enter, parse_date, parse_decimal,
+from .widgets import (Banner, Choice, FieldMessages, SubmitOnEnter, field_key, line_edit, parse_date, parse_decimal,
                       yes_no)
 
 GROUPS = (("consent", "Consent"), ("disease", "Disease"), ("organ", "Organ function"),
@@ -71,7 +71,7 @@ CRITERION_FIELDS = {
 }
 
 
-class EligibilityScreen(QWidget):
+class EligibilityScreen(SubmitOnEnter, QWidget):
     """Screen 3 (Ctrl+3). Saving records a new assessment; a stored one is corrected here too
     (:meth:`start_correction`, from the flowsheet): the form shows it, and saving supersedes it
     with the reason given, the old one kept in the record."""
@@ -147,7 +147,6 @@ class EligibilityScreen(QWidget):
         layout.addWidget(scroll, 1)
         layout.addLayout(bottom)
         self.assessed_on.textChanged.connect(self._on_inputs_changed)
-        on_enter(self, self.submit)
         state.changed.connect(self._on_patient_changed)
         self._loaded_for: int | None = -1
         self._on_patient_changed()

@@ -15,7 +15,7 @@ from ..core.errors import CaseError
 from ..evaluation import evaluate_case, workstation_zone
 from . import presenters as say
 from .patient_state import PatientState
-from .widgets import finish_dialog, Choice, FieldMessages, TimeField, parse_date
+from .widgets import lay_out_dialog, Choice, FieldMessages, TimeField, parse_date
 
 
 #: The list is at least as wide as this line of the task view, plus a margin (frame, scroll bar).
@@ -182,7 +182,7 @@ class NewPatientDialog(QDialog):
         for label, widget, key in rows:
             form.addRow(label, widget)
             form.addRow("", self.messages.label_for(key))
-        self.save_button = finish_dialog(self, form, self.form_error, "Create patient", self.submit)
+        self.save_button = lay_out_dialog(self, form, self.form_error, "Create patient", self.submit)
         self.zone.editingFinished.connect(lambda: self.infusion.set_value(self.infusion.value()))
 
     def _zone_name(self) -> str:

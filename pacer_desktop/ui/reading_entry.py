@@ -6,10 +6,10 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QWidg
 
 from ..core.errors import CaseError
 from .patient_state import PatientState
-from .widgets import FieldMessages, TimeField, on_enter
+from .widgets import FieldMessages, SubmitOnEnter, TimeField
 
 
-class ReadingEntry(QGroupBox):
+class ReadingEntry(SubmitOnEnter, QGroupBox):
     """One measured value with its time (defaulting to now) and a save button; Enter saves.
     The temperature and weight forms."""
 
@@ -29,7 +29,6 @@ class ReadingEntry(QGroupBox):
         form.addRow(self.form_error)
         form.addRow("", self.save_button)
         self.save_button.clicked.connect(self.submit)
-        on_enter(self, self.submit)
         state.switched.connect(self.clear)
 
     def submit(self) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ..core.errors import Problem
 from ..storage import User
 from ..storage.location import workstation_name
-from .widgets import Choice, FieldMessages, on_enter
+from .widgets import Choice, FieldMessages, dialog_buttons
 
 ROLES = ("nurse", "prescriber", "pharmacist", "research")
 IDLE_MS = 15 * 60 * 1000
@@ -36,15 +36,11 @@ class WhoIsWorkingDialog(QDialog):
         form.addRow("Your initials", self.initials)
         form.addRow("", self.messages.label_for("initials"))
         form.addRow("Your role", self.role)
-        self.ok = QPushButton("Start working")
-        self.ok.setDefault(True)
-        self.ok.clicked.connect(self.submit)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.form_error)
-        layout.addWidget(self.ok)
-        on_enter(self, self.submit)
+        self.ok = dialog_buttons(self, layout, "Start working", self.submit, cancel=False)
 
     def submit(self) -> None:
         initials = self.initials.text().strip().upper()

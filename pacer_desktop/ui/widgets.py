@@ -9,8 +9,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QLocale, QObject, Qt, QTime, QTimeZone, QTimer
-from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QSpinBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtCore import QDate, QDateTime, QLocale, QObject, Qt, QTime, QTimeZone, QTimer
+from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QDialogButtonBox, QSpinBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QTableWidget, QVBoxLayout, QWidget, QAbstractItemView)
 
 from ..core.errors import CaseError, Problem
@@ -84,28 +84,17 @@ def _style_error(label: QLabel) -> None:
     label.hide()
 
 
-class _EnterSaves(QObject):
-    """Saves a form when Enter or Return reaches it: line edits, spin boxes and closed combo boxes
-    pass the key on to their parent, so the form sees it whatever field has the focus."""
+class SubmitOnEnter:
+    """Mixin for a form on a screen (a dialog has its default button instead): Enter or Return in
+    any of its fields runs the form's ``submit``. Line edits, spin boxes, date and time fields and
+    closed combo boxes pass the key on to their parent, as they do to a dialog."""
 
-    def __init__(self, widget: QWidget, action: Callable[[], None]) -> None:
-        super().__init__(widget)
-        self._action = action
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if event.type() != QEvent.Type.KeyPress:
-            return False
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
         if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                 and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
-            self._action()
-            return True
-        return False
-
-
-def on_enter(widget: QWidget, action: Callable[[], None]) -> None:
-    """Enter or Return anywhere in ``widget`` runs ``action`` (a form's save)."""
-    _EnterSaves(widget, action)
+            self.submit()
+            return
+        super().keyPressEvent(event)
 
 
 def parse_decimal(text: str) -> Decimal | None:
@@ -318,6 +307,7 @@ class TimeField(QWidget):
         self.now_button = QPushButton("Now")
         self.now_button.setToolTip("Set the time to now; it then follows the clock until edited")
         self.now_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab goes on to the next field
+        self.now_button.setAutoDefault(False)  # in a dialog, Enter after "Now" still presses OK
         self.now_button.clicked.connect(self.set_now)
         self.zone_label = QLabel()
         layout = QHBoxLayout(self)
@@ -441,24 +431,28 @@ def line_edit(placeholder: str = "", name: str = "") -> QLineEdit:
     return edit
 
 
-def finish_dialog(dialog: QDialog, form: QFormLayout, form_error: QLabel, ok_text: str,
-                  submit: Callable[[], None]) -> QPushButton:
-    """Lay out a form dialog: the form, its message, Cancel and the OK button; Enter submits."""
-    ok = QPushButton(ok_text)
-    ok.setDefault(True)
-    ok.clicked.connect(submit)
-    cancel = QPushButton("Cancel")
-    cancel.clicked.connect(dialog.reject)
-    buttons = QHBoxLayout()
-    buttons.addStretch(1)
-    buttons.addWidget(cancel)
-    buttons.addWidget(ok)
+def dialog_buttons(dialog: QDialog, layout: QVBoxLayout, ok_text: str, submit: Callable[[], None], *,
+                   cancel: bool = True) -> QPushButton:
+    """Add the dialog's buttons at the end of its ``layout``: Cancel (unless ``cancel`` is False)
+    and the OK button, named ``ok_text``, which runs ``submit``. OK is the dialog's default
+    button: Enter in any field presses it."""
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel if cancel
+                           else QDialogButtonBox.StandardButton.NoButton)
+    ok = box.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+    box.accepted.connect(submit)
+    box.rejected.connect(dialog.reject)
+    layout.addWidget(box)  # last in the focus chain, as on screen
+    ok.setDefault(True)  # once in the dialog, which then knows its default button
+    return ok
+
+
+def lay_out_dialog(dialog: QDialog, form: QFormLayout, form_error: QLabel, ok_text: str,
+                   submit: Callable[[], None]) -> QPushButton:
+    """Lay out a form dialog: the form, its message, then Cancel and OK (:func:`dialog_buttons`)."""
     layout = QVBoxLayout(dialog)
     layout.addLayout(form)
     layout.addWidget(form_error)
-    layout.addLayout(buttons)
-    on_enter(dialog, submit)
-    return ok
+    return dialog_buttons(dialog, layout, ok_text, submit)
 
 
 def row_table(columns: tuple[str, ...], name: str) -> QTableWidget:
