@@ -16,7 +16,8 @@ from ..core.errors import CaseError, Problem
 from ..core.icans import tool_for
 from ..core.timeutil import completed_years
 from .patient_state import PatientState
-from .widgets import Choice, FieldMessages, TimeField, line_edit, parse_decimal, signals_blocked
+from .date_time_fields import TimeField
+from .widgets import Choice, FieldMessages, line_edit, parse_decimal, signals_blocked
 
 CONSCIOUSNESS = [("normal", "normal: awake and alert"), ("awakens_spontaneously", "awakens spontaneously"),
                  ("awakens_to_voice", "awakens to voice"),

@@ -23,8 +23,8 @@ from .entry_text import describe, kind_text
 from .stored_assessment import StoredAssessmentFields
 from .temperature_entry import TemperatureReading
 from .patient_state import PatientState
-from .widgets import (Choice, FieldMessages, TimeField, field_key, lay_out_dialog, line_edit, parse_decimal,
-                      required_decimal)
+from .date_time_fields import TimeField
+from .widgets import Choice, FieldMessages, field_key, lay_out_dialog, line_edit, parse_decimal, required_decimal
 
 REASON_HINT = "Why (required), e.g. typing error, wrong time"
 #: Height a dialog leaves on the screen for its title bar and the desktop's panels (pixels).

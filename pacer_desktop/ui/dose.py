@@ -19,7 +19,8 @@ from ..core.case import Drug, Escalation, Restart
 from ..core.errors import CaseError, Problem
 from . import presenters as say
 from .patient_state import PatientState
-from .widgets import lay_out_dialog, row_table, Banner, Choice, FieldMessages, TimeField, line_edit, parse_decimal
+from .date_time_fields import TimeField
+from .widgets import lay_out_dialog, row_table, Banner, Choice, FieldMessages, line_edit, parse_decimal
 
 SCHEDULE_COLUMNS = ("Line", "Due", "Day", "Dose", "Volume", "Interval", "Weight used", "Status")
 STATUS_WORDS = {"given": "✓ given", "due": "● DUE NOW", "overdue": "‼ OVERDUE", "planned": "planned",

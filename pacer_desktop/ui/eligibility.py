@@ -16,8 +16,8 @@ from ..core.errors import CaseError, Problem
 from ..core.validation import fields_of
 from . import presenters as say
 from .patient_state import PatientState
-from .widgets import (Banner, Choice, FieldMessages, SubmitOnEnter, field_key, line_edit, parse_date, parse_decimal,
-                      yes_no)
+from .date_time_fields import DateField
+from .widgets import Banner, Choice, FieldMessages, SubmitOnEnter, field_key, line_edit, parse_decimal, yes_no
 
 GROUPS = (("consent", "Consent"), ("disease", "Disease"), ("organ", "Organ function"),
           ("reproductive", "Reproductive"))
@@ -34,7 +34,7 @@ COLUMN_LABELS_PX = 200
 STATUS_COLOUR = {"met": "#1b5e20", "not_met": "#b00020", "missing": "#8a6d00", "check": "#a40000"}
 # field name → (label with unit, kind)
 FIELDS = {
-    "consent_signed_on": ("Consent (and assent) signed on (YYYY-MM-DD)", "date"),
+    "consent_signed_on": ("Consent (and assent) signed on", "date"),
     "relapsed_or_refractory_b_all": ("Relapsed or refractory B-ALL", "bool"),
     "hsct_ineligibility_reason": ("Reason ineligible for HSCT", "hsct"),
     "cd19_documented": ("CD19+ documented by flow cytometry", "bool"),
@@ -49,8 +49,8 @@ FIELDS = {
     "creatinine_mg_dl": ("Serum creatinine (mg/dL)", "number"),
     "marrow_blasts_pct": ("Marrow blasts (%)", "number"),
     "peripheral_blasts": ("Peripheral blasts detected", "bool"),
-    "disease_assessed_on": ("Disease assessed on (YYYY-MM-DD)", "date"),
-    "lymphodepletion_start_on": ("Lymphodepletion start (YYYY-MM-DD)", "date"),
+    "disease_assessed_on": ("Disease assessed on", "date"),
+    "lymphodepletion_start_on": ("Lymphodepletion start", "date"),
     "product": ("Product", "product"),
     "childbearing_potential": ("Of child-bearing potential", "bool"),
     "pregnancy_test": ("Pregnancy test (serum or urine)", "pregnancy"),
@@ -83,7 +83,7 @@ class EligibilityScreen(SubmitOnEnter, QWidget):
         self.verdict.setObjectName("verdict")
         self.form_error = QLabel()
         self.messages = FieldMessages(self.form_error)
-        self.assessed_on = line_edit("YYYY-MM-DD", "assessed_on")
+        self.assessed_on = DateField(self.today, "assessed_on")
         self.correcting = None  # the flowsheet entry being corrected, or None
         self.correction_box = QGroupBox("Correcting a stored eligibility assessment")
         self.correction_box.setObjectName("eligibility_correction")
@@ -113,7 +113,7 @@ class EligibilityScreen(SubmitOnEnter, QWidget):
         body = QWidget()
         body_layout = QVBoxLayout(body)
         top = QFormLayout()
-        top.addRow("Assessment date (YYYY-MM-DD)", self.assessed_on)
+        top.addRow("Assessment date", self.assessed_on)
         top.addRow("", self.messages.label_for("assessed_on"))
         body_layout.addLayout(top)
         # Two columns where they fit side by side, one under the other where they do not (1024
@@ -146,7 +146,7 @@ class EligibilityScreen(SubmitOnEnter, QWidget):
         layout.addWidget(self.correction_box)
         layout.addWidget(scroll, 1)
         layout.addLayout(bottom)
-        self.assessed_on.textChanged.connect(self._on_inputs_changed)
+        self.assessed_on.dateChanged.connect(self._on_inputs_changed)
         state.changed.connect(self._on_patient_changed)
         self._loaded_for: int | None = -1
         self._on_patient_changed()
@@ -222,8 +222,12 @@ class EligibilityScreen(SubmitOnEnter, QWidget):
         return cell
 
     def _input(self, name: str, kind: str) -> QWidget:
-        if kind in ("number", "date", "dlco"):
-            w = line_edit("YYYY-MM-DD" if kind == "date" else "", name)
+        if kind == "date":  # missing is a state of its own (rules §10): never today
+            w = DateField(self.today, name)
+            w.dateChanged.connect(self._on_inputs_changed)
+            return w
+        if kind in ("number", "dlco"):
+            w = line_edit("", name)
             w.textChanged.connect(self._on_inputs_changed)
             return w
         if kind == "bool":
@@ -253,13 +257,9 @@ class EligibilityScreen(SubmitOnEnter, QWidget):
         """(inputs, []) when every entry is good; else (the form's data, its problems)."""
         problems: list[Problem] = []
         data: dict = {}
-        try:
-            assessed = parse_date(self.assessed_on.text())
-            if assessed is None:
-                problems.append(Problem("assessed_on", "Enter the assessment date."))
-        except ValueError as exc:
-            problems.append(Problem("assessed_on", str(exc)))
-            assessed = None
+        assessed = self.assessed_on.value()
+        if assessed is None:
+            problems.append(Problem("assessed_on", "Enter the assessment date."))
         data["assessed_on"] = assessed
         for name, widget in self.inputs.items():
             kind = FIELDS[name][1]
@@ -269,8 +269,6 @@ class EligibilityScreen(SubmitOnEnter, QWidget):
                 elif kind in ("number", "dlco"):
                     value = parse_decimal(widget.text())
                     data[name] = int(value) if name == "dyspnea_grade" and value is not None else value
-                elif kind == "date":
-                    data[name] = parse_date(widget.text())
                 else:
                     data[name] = widget.value()
             except ValueError as exc:
@@ -387,13 +385,16 @@ class EligibilityScreen(SubmitOnEnter, QWidget):
         self.correction_box.hide()
         self.save_button.setText("&Save eligibility assessment")
 
+    def today(self) -> date:
+        """Today where the patient is (by this window's clock)."""
+        return say.local(self.state.now(), self.state.zone).date() if self.state.record else date.today()
+
     def load(self, e: EligibilityInputs | None) -> None:
         widgets = [self.assessed_on, *self.inputs.values(), *self.categories.values(), self.dlco_not_done]
         for w in widgets:
             w.blockSignals(True)
         try:
-            today = say.local(self.state.now(), self.state.zone).date() if self.state.record else date.today()
-            self.assessed_on.setText((e.assessed_on if e else today).isoformat())
+            self.assessed_on.set_value(e.assessed_on if e else self.today())  # a new assessment: made today
             for name, widget in self.inputs.items():
                 value = getattr(e, name) if e else None
                 kind = FIELDS[name][1]
@@ -401,8 +402,8 @@ class EligibilityScreen(SubmitOnEnter, QWidget):
                     self.dlco_not_done.setChecked(value == "not_done")
                     widget.setEnabled(value != "not_done")
                     widget.setText("" if value in (None, "not_done") else str(value))
-                elif kind in ("number", "date"):
-                    widget.setText("" if value is None else (value.isoformat() if kind == "date" else str(value)))
+                elif kind == "number":
+                    widget.setText("" if value is None else str(value))
                 else:
                     widget.set_value(value)
             cats = e.disease_categories if e else None

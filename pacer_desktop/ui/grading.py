@@ -11,7 +11,8 @@ from .flowsheet import Flowsheet
 from .patient_state import PatientState
 from .temperature_entry import TemperatureEntry
 from .weight_entry import WeightEntry
-from .widgets import Banner, TimeField
+from .date_time_fields import TimeField
+from .widgets import Banner
 
 #: Width of the entry forms' pane, and the least width the flowsheet beside it needs to show all
 #: its columns (Entered by, Status); below their sum the flowsheet goes under the forms.

@@ -15,7 +15,8 @@ from ..core.errors import CaseError
 from ..evaluation import evaluate_case, workstation_zone
 from . import presenters as say
 from .patient_state import PatientState
-from .widgets import lay_out_dialog, Choice, FieldMessages, TimeField, parse_date
+from .date_time_fields import TimeField
+from .widgets import lay_out_dialog, Choice, FieldMessages, parse_date
 
 
 #: The list is at least as wide as this line of the task view, plus a margin (frame, scroll bar).

@@ -6,7 +6,8 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QWidg
 
 from ..core.errors import CaseError
 from .patient_state import PatientState
-from .widgets import FieldMessages, SubmitOnEnter, TimeField
+from .date_time_fields import TimeField
+from .widgets import FieldMessages, SubmitOnEnter
 
 
 class ReadingEntry(SubmitOnEnter, QGroupBox):

@@ -1,17 +1,18 @@
-"""Small widgets every screen uses: field messages, times in a zone, yes/no/not-entered, banners."""
+"""Small widgets every screen uses: field messages, choices, yes/no/not-entered, banners, dialog buttons.
+
+Dates and times are in :mod:`.date_time_fields`."""
 
 from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterator
-from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QDateTime, QLocale, QObject, Qt, QTime, QTimeZone, QTimer
-from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QDialogButtonBox, QSpinBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QTableWidget, QVBoxLayout, QWidget, QAbstractItemView)
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
+                               QPushButton, QSpinBox, QTableWidget, QVBoxLayout, QWidget)
 
 from ..core.errors import CaseError, Problem
 
@@ -132,11 +133,6 @@ def parse_date(text: str) -> date | None:
         raise ValueError(f"“{text}” is not a date: write it as YYYY-MM-DD, e.g. 2026-11-04") from None
 
 
-#: Clinical dates and times are written in English whatever the workstation's language: a
-#: German workstation showed "04 März" (issue 14 §4). Months in letters as in notation.MONTHS.
-CLINICAL_LOCALE = (QLocale.Language.English, QLocale.Country.UnitedStates)
-
-
 class WheelOnlyWhenFocused:
     """Mixin for a field whose value the mouse wheel can change (combo box, spin box, date and
     time): the wheel changes it only once the user has put the focus in it; otherwise the turn
@@ -159,214 +155,6 @@ class SpinBox(WheelOnlyWhenFocused, QSpinBox):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._guard_wheel()
-
-
-class ClinicalTimeEdit(WheelOnlyWhenFocused, QDateTimeEdit):
-    """``dd MMM yyyy HH:mm`` in English, made for the keyboard (issue 14 §4).
-
-    Typed digits fill the sections in order (day, month as a number, year, hour, minute), moving
-    on when a section is full; a space, ``/``, ``.``, ``:`` or ``-`` moves on early. With the
-    whole text selected, typing starts again at the day: ``301120262205`` is 30 Nov 2026 22:05.
-    The arrow keys step every section across its ends: Down on day 01 Dec is 30 Nov, Down on
-    minute 00 is the minute before.
-    """
-
-    _SEPARATORS = " /.:-"
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._guard_wheel()
-        self.setLocale(QLocale(*CLINICAL_LOCALE))
-        self._typed = ""          # digits typed into the current section so far
-        self._typing_in = None    # the section they were typed into
-        self._moved_on = False    # a full section just moved the cursor on: a separator is not needed
-        self._wanted_day = None   # the day typed, kept while a shorter month is typed after it
-
-    def _order(self) -> tuple:
-        s = QDateTimeEdit.Section
-        return (s.DaySection, s.MonthSection, s.YearSection, s.HourSection, s.MinuteSection)
-
-    # ---- arrow keys --------------------------------------------------------------------
-    def stepEnabled(self):  # noqa: N802 - Qt API
-        return QDateTimeEdit.StepEnabledFlag.StepUpEnabled | QDateTimeEdit.StepEnabledFlag.StepDownEnabled
-
-    def stepBy(self, steps: int) -> None:  # noqa: N802 - Qt API
-        s = QDateTimeEdit.Section
-        section = self.currentSection()
-        at = self.dateTime()
-        moved = {s.DaySection: lambda: at.addDays(steps), s.MonthSection: lambda: at.addMonths(steps),
-                 s.YearSection: lambda: at.addYears(steps), s.HourSection: lambda: at.addSecs(3600 * steps),
-                 s.MinuteSection: lambda: at.addSecs(60 * steps)}.get(section)
-        if moved is None:
-            super().stepBy(steps)
-            return
-        self._typed, self._wanted_day = "", None
-        self.setDateTime(moved())
-        self.setSelectedSection(section)
-
-    # ---- typed digits --------------------------------------------------------------------
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
-        text = event.text()
-        if len(text) == 1 and text.isdigit():
-            self._digit(int(text))
-            return
-        if len(text) == 1 and text in self._SEPARATORS:
-            if self._moved_on and not self._typed:
-                self._moved_on = False
-            else:
-                self._next_section()
-            return
-        self._typed, self._moved_on = "", False
-        super().keyPressEvent(event)
-
-    def _all_selected(self) -> bool:
-        line = self.lineEdit()
-        return bool(line.text()) and line.selectedText() == line.text()
-
-    def _digit(self, digit: int) -> None:
-        order = self._order()
-        if self._all_selected() or self.currentSection() not in order:
-            section = order[0]
-            self._typed, self._wanted_day = "", None
-        else:
-            section = self.currentSection()
-        if section != self._typing_in:
-            self._typed = ""
-        typed = self._typed + str(digit)
-        s = QDateTimeEdit.Section
-        width = 4 if section == s.YearSection else 2
-        highest = {s.DaySection: 31, s.MonthSection: 12, s.HourSection: 23, s.MinuteSection: 59}.get(section)
-        if highest is not None and int(typed) > highest:
-            return  # no such day, month, hour or minute: the digit is not taken
-        self._typed, self._typing_in, self._moved_on = typed, section, False
-        self._apply(section, int(typed), full=len(typed) == width)
-        if len(typed) == width or (highest is not None and int(typed) * 10 > highest):
-            self._next_section(section)
-            self._moved_on = True
-        else:
-            self.setSelectedSection(section)
-
-    def _apply(self, section, value: int, *, full: bool) -> None:
-        s = QDateTimeEdit.Section
-        d, t = self.date(), self.time()
-        year, month, day, hour, minute = d.year(), d.month(), d.day(), t.hour(), t.minute()
-        if section == s.DaySection:
-            if value == 0:
-                return  # the first digit of 01–09
-            self._wanted_day = day = value
-        elif section == s.MonthSection:
-            if value == 0:
-                return
-            month = value
-        elif section == s.YearSection:
-            if not full:
-                return  # a year is taken when all four digits are in
-            year = value
-        elif section == s.HourSection:
-            hour = value
-        else:
-            minute = value
-        wanted = self._wanted_day or day
-        day = min(wanted, QDate(year, month, 1).daysInMonth())
-        self.setDateTime(QDateTime(QDate(year, month, day), QTime(hour, minute), self.timeZone()))
-
-    def _next_section(self, section=None) -> None:
-        order = self._order()
-        current = section if section is not None else self.currentSection()
-        index = order.index(current) + 1 if current in order else 0
-        self._typed, self._typing_in = "", None
-        self.setSelectedSection(order[min(index, len(order) - 1)])
-
-
-class TimeField(QWidget):
-    """A date and time in the patient's zone, with a "Now" button.
-
-    Until the user edits it, the field follows the clock: it shows, and :meth:`value` gives, the
-    current minute (a reading typed at 04:21 into a form opened at 04:18 is taken at 04:21, issue
-    14 §3). A time set or typed stays as set until :meth:`set_now` (the Now button, a save, another
-    patient) makes it follow the clock again.
-    """
-
-    #: How often a field that follows the clock looks at it (it redraws only when the minute changes).
-    TICK_MS = 1000
-
-    def __init__(self, zone: Callable[[], str], now: Callable[[], datetime], parent: QWidget | None = None):
-        super().__init__(parent)
-        self._zone, self._now = zone, now
-        self._following = True
-        self._setting = False
-        # The editor holds the patient's wall-clock time as a UTC QDateTime: read as the
-        # workstation's local time, a time that does not exist there (a spring-forward hour)
-        # would be silently moved by an hour. The zone is applied in Python (zoneinfo), as the
-        # engine applies it.
-        self.edit = ClinicalTimeEdit()
-        self.edit.setTimeZone(QTimeZone.utc())
-        self.edit.setDisplayFormat("dd MMM yyyy HH:mm")
-        self.edit.setCalendarPopup(False)
-        self.edit.dateTimeChanged.connect(self._on_edited)
-        self.now_button = QPushButton("Now")
-        self.now_button.setToolTip("Set the time to now; it then follows the clock until edited")
-        self.now_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab goes on to the next field
-        self.now_button.setAutoDefault(False)  # in a dialog, Enter after "Now" still presses OK
-        self.now_button.clicked.connect(self.set_now)
-        self.zone_label = QLabel()
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.edit, 1)
-        layout.addWidget(self.now_button)
-        layout.addWidget(self.zone_label)
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self._follow_clock)
-        self._timer.start(self.TICK_MS)
-        self.set_now()
-
-    @property
-    def following(self) -> bool:
-        """Whether the field shows (and gives) the current time, not a time the user set."""
-        return self._following
-
-    def set_now(self) -> None:
-        """Show now, and follow the clock until the user edits the time."""
-        self._show(self._now())
-        self._following = True
-
-    def set_value(self, at: datetime) -> None:
-        """Show ``at``; the field keeps it (no longer follows the clock)."""
-        self._following = False  # first: a redraw that reads the value meanwhile must get ``at``
-        self._show(at)
-
-    def _show(self, at: datetime) -> None:
-        self._shown_zone = self._zone()
-        t = at.astimezone(ZoneInfo(self._shown_zone))
-        self.zone_label.setText(t.strftime("%Z"))
-        shown = QDateTime(QDate(t.year, t.month, t.day), QTime(t.hour, t.minute), QTimeZone.utc())
-        if shown == self.edit.dateTime():
-            return
-        self._setting = True
-        try:
-            self.edit.setDateTime(shown)
-        finally:
-            self._setting = False
-
-    def _on_edited(self, _value: QDateTime) -> None:
-        if not self._setting:
-            self._following = False
-
-    def _follow_clock(self) -> None:
-        if self._following:
-            self._show(self._now())
-
-    def value(self) -> datetime:
-        """The instant shown, in the zone it is shown and labelled in (fold 0 on a repeated hour);
-        the current minute while the field follows the clock."""
-        self._follow_clock()
-        d, t = self.edit.date(), self.edit.time()
-        return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=ZoneInfo(self._shown_zone))
-
-    def follow_zone(self) -> None:
-        """After the zone changed (another patient), show the same instant in the new zone."""
-        if self._zone() != self._shown_zone:
-            self._show(self.value())
 
 
 class Choice(WheelOnlyWhenFocused, QComboBox):

@@ -25,9 +25,8 @@ def german():
     QLocale.setDefault(before)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 §9: eligibility dates are typed as YYYY-MM-DD text")
 def test_times_and_dates_show_english_months_under_a_german_locale(qtbot, german, make_window, store, nurse):
-    from pacer_desktop.ui.widgets import TimeField
+    from pacer_desktop.ui.date_time_fields import TimeField
     berlin = ZoneInfo("Europe/Berlin")
     field = TimeField(lambda: "Europe/Berlin", lambda: datetime(2026, 3, 4, 10, 5, tzinfo=berlin))
     qtbot.addWidget(field)
@@ -44,7 +43,6 @@ def test_times_and_dates_show_english_months_under_a_german_locale(qtbot, german
     assert s.inputs["consent_signed_on"].text() == "1 May 2026"  # "Mai" in German
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 §9: eligibility dates are typed as YYYY-MM-DD text")
 def test_eligibility_dates_are_date_fields_and_a_missing_date_stays_missing(qtbot, checklist):  # noqa: F811
     w, _pid = checklist
     s = w.eligibility
@@ -61,7 +59,6 @@ def test_eligibility_dates_are_date_fields_and_a_missing_date_stays_missing(qtbo
     assert s.status["consent"].text() != "✓ met"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 §9: eligibility dates are typed as YYYY-MM-DD text")
 def test_a_date_is_typed_with_the_keyboard_alone(qtbot, checklist):  # noqa: F811
     s = checklist[0].eligibility
     field = s.inputs["disease_assessed_on"]

@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication, QScrollArea
 
 from pacer_desktop.core.caseio import parse_case
-from pacer_desktop.ui.widgets import TimeField
+from pacer_desktop.ui.date_time_fields import TimeField
 
 from tests.ui.uihelp import EXAMPLES
 
@@ -58,7 +58,7 @@ def test_a_time_missing_from_the_workstations_zone_is_kept_as_typed(tmp_path):
         "from PySide6.QtCore import QDate, QTime\n"
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication([])\n"
-        "from pacer_desktop.ui.widgets import TimeField\n"
+        "from pacer_desktop.ui.date_time_fields import TimeField\n"
         "london = ZoneInfo('Europe/London')\n"
         "f = TimeField(lambda: 'Europe/London', lambda: datetime(2026, 3, 7, 12, 0, tzinfo=london))\n"
         "f.set_value(datetime(2026, 3, 8, 2, 30, tzinfo=london))\n"

@@ -202,7 +202,7 @@ def test_tab_skips_the_now_button_of_a_time(qtbot):
     """The Now button beside a time takes the focus only when clicked: Tab goes on to the next field."""
     from PySide6.QtCore import Qt
 
-    from pacer_desktop.ui.widgets import TimeField
+    from pacer_desktop.ui.date_time_fields import TimeField
     field = TimeField(lambda: "UTC", lambda: NOW)
     qtbot.addWidget(field)
     assert field.now_button.focusPolicy() == Qt.FocusPolicy.ClickFocus

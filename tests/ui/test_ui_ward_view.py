@@ -86,7 +86,7 @@ def test_the_ward_view_is_quick_for_30_patients(qtbot, make_window, store, nurse
 
 
 def test_entry_times_are_in_english_whatever_the_workstations_language(qtbot):
-    from pacer_desktop.ui.widgets import TimeField
+    from pacer_desktop.ui.date_time_fields import TimeField
     before = QLocale()
     QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
     try:

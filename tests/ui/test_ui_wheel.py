@@ -15,7 +15,8 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QScrollArea, QVBoxLayout, QWidget
 
-from pacer_desktop.ui.widgets import Choice, TimeField
+from pacer_desktop.ui.date_time_fields import TimeField
+from pacer_desktop.ui.widgets import Choice
 
 
 def wheel_down(widget, steps: int = -120) -> None:
