@@ -17,14 +17,9 @@ from ..core.validation import fields_of
 from . import presenters as say
 from .patient_state import PatientState
 from .date_time_fields import DateField
-from .widgets import Banner, Choice, FieldMessages, SubmitOnEnter, field_key, line_edit, parse_decimal, yes_no
+from .eligibility_fields import CRITERION_FIELDS, FIELDS, GROUPS, CorrectionBox, field_input
+from .widgets import Banner, FieldMessages, SubmitOnEnter, field_key, parse_decimal
 
-GROUPS = (("consent", "Consent"), ("disease", "Disease"), ("organ", "Organ function"),
-          ("reproductive", "Reproductive"))
-HSCT_REASONS = [(None, "— not entered"), ("comorbid_disease", "comorbid disease"),
-                ("conditioning_contraindicated", "other contraindication to conditioning"),
-                ("no_suitable_donor", "no suitable donor"), ("prior_hsct", "prior HSCT"),
-                ("declined_after_discussion", "declined HSCT after documented discussion")]
 #: Shown beside a criterion whose entries do not parse or cannot be right (issue 14 §3): never
 #: the status judged from the entries before.
 CHECK_ENTRY = "⚠ check entry"
@@ -32,45 +27,6 @@ CHECK_ENTRY = "⚠ check entry"
 #: width the two columns go one under the other.
 COLUMN_LABELS_PX = 200
 STATUS_COLOUR = {"met": "#1b5e20", "not_met": "#b00020", "missing": "#8a6d00", "check": "#a40000"}
-# field name → (label with unit, kind)
-FIELDS = {
-    "consent_signed_on": ("Consent (and assent) signed on", "date"),
-    "relapsed_or_refractory_b_all": ("Relapsed or refractory B-ALL", "bool"),
-    "hsct_ineligibility_reason": ("Reason ineligible for HSCT", "hsct"),
-    "cd19_documented": ("CD19+ documented by flow cytometry", "bool"),
-    "alt_u_l": ("ALT (U/L)", "number"),
-    "bilirubin_mg_dl": ("Bilirubin (mg/dL)", "number"),
-    "dyspnea_grade": ("Dyspnea grade (0–5)", "grade"),
-    "spo2_room_air_pct": ("SpO2 on room air (%)", "number"),
-    "dlco_pct": ("DLCO (% predicted)", "dlco"),  # rules §10 rev 2: a number, or "not done" ticked
-    "lv_shortening_fraction_pct": ("LV shortening fraction (%)", "number"),
-    "ejection_fraction_pct": ("Ejection fraction (%)", "number"),
-    "cardiac_function_documented": ("Adequate function documented by imaging/cardiologist", "bool"),
-    "creatinine_mg_dl": ("Serum creatinine (mg/dL)", "number"),
-    "marrow_blasts_pct": ("Marrow blasts (%)", "number"),
-    "peripheral_blasts": ("Peripheral blasts detected", "bool"),
-    "disease_assessed_on": ("Disease assessed on", "date"),
-    "lymphodepletion_start_on": ("Lymphodepletion start", "date"),
-    "product": ("Product", "product"),
-    "childbearing_potential": ("Of child-bearing potential", "bool"),
-    "pregnancy_test": ("Pregnancy test (serum or urine)", "pregnancy"),
-    "reproductive_potential": ("Has reproductive potential", "bool"),
-    "contraception_agreed": ("Agreed to contraception through {contraception_days_after_last_dose} days after the"
-                             " last dose", "bool"),
-}
-CRITERION_FIELDS = {
-    "consent": ("consent_signed_on",), "age": (),
-    "diagnosis": ("relapsed_or_refractory_b_all", "disease_categories", "hsct_ineligibility_reason"),
-    "cd19": ("cd19_documented",), "alt": ("alt_u_l",), "bilirubin": ("bilirubin_mg_dl",),
-    "pulmonary": ("dyspnea_grade", "spo2_room_air_pct", "dlco_pct"),
-    "cardiac": ("lv_shortening_fraction_pct", "ejection_fraction_pct", "cardiac_function_documented"),
-    "creatinine": ("creatinine_mg_dl",),
-    "disease_burden": ("marrow_blasts_pct", "peripheral_blasts", "disease_assessed_on", "lymphodepletion_start_on"),
-    "product": ("product",), "pregnancy": ("childbearing_potential", "pregnancy_test"),
-    "contraception": ("reproductive_potential", "contraception_agreed"),
-}
-
-
 class EligibilityScreen(SubmitOnEnter, QWidget):
     """Screen 3 (Ctrl+3). Saving records a new assessment; a stored one is corrected here too
     (:meth:`start_correction`, from the flowsheet): the form shows it, and saving supersedes it
@@ -85,21 +41,10 @@ class EligibilityScreen(SubmitOnEnter, QWidget):
         self.messages = FieldMessages(self.form_error)
         self.assessed_on = DateField(self.today, "assessed_on")
         self.correcting = None  # the flowsheet entry being corrected, or None
-        self.correction_box = QGroupBox("Correcting a stored eligibility assessment")
-        self.correction_box.setObjectName("eligibility_correction")
-        self.correction_was = QLabel(objectName="correction_was")
-        self.correction_was.setWordWrap(True)
-        self.correction_reason = line_edit("Why (required), e.g. typing error", "correction_reason")
-        self.cancel_correction_button = QPushButton("Cancel correction")
+        self.correction_box = CorrectionBox(self.messages.label_for("correction_reason"))
+        self.correction_was, self.correction_reason = self.correction_box.was, self.correction_box.reason
+        self.cancel_correction_button = self.correction_box.cancel_button
         self.cancel_correction_button.clicked.connect(self.end_correction)
-        reason_row = QHBoxLayout()
-        reason_row.addWidget(self.correction_reason, 1)
-        reason_row.addWidget(self.cancel_correction_button)
-        correction_form = QFormLayout(self.correction_box)
-        correction_form.addRow(self.correction_was)
-        correction_form.addRow("Reason for the correction", reason_row)
-        correction_form.addRow("", self.messages.label_for("correction_reason"))
-        self.correction_box.hide()
         self.inputs: dict[str, QWidget] = {}
         self.status: dict[str, QLabel] = {}
         self.detail: dict[str, QLabel] = {}
@@ -222,26 +167,10 @@ class EligibilityScreen(SubmitOnEnter, QWidget):
         return cell
 
     def _input(self, name: str, kind: str) -> QWidget:
-        if kind == "date":  # missing is a state of its own (rules §10): never today
-            w = DateField(self.today, name)
-            w.dateChanged.connect(self._on_inputs_changed)
-            return w
-        if kind in ("number", "dlco"):
-            w = line_edit("", name)
-            w.textChanged.connect(self._on_inputs_changed)
-            return w
-        if kind == "bool":
-            w = yes_no()
-        elif kind == "hsct":
-            w = Choice(HSCT_REASONS)
-        elif kind == "grade":
-            w = Choice([(None, "— not entered"), *[(g, str(g)) for g in range(6)]])
-        elif kind == "pregnancy":
-            w = Choice([(None, "— not entered"), ("negative", "negative"), ("positive", "positive")])
-        else:  # product, rules §10 rev 2: a choice
-            w = Choice([(None, "— not entered"), *PRODUCT_TEXT.items()])
-        w.setObjectName(name)
-        w.currentIndexChanged.connect(self._on_inputs_changed)
+        w = field_input(name, kind, self.today)
+        changed = (w.dateChanged if kind == "date" else w.textChanged if kind in ("number", "dlco")
+                   else w.currentIndexChanged)
+        changed.connect(self._on_inputs_changed)
         return w
 
     # ---- reading the form ------------------------------------------------------------------
