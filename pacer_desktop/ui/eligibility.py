@@ -55,6 +55,7 @@ class EligibilityScreen(SubmitOnEnter, QWidget):
         # One width for every entry, wide enough for the longest choice: the fields line up in a
         # column under each other whatever the length of their labels (the labels wrap).
         self._field_width = self.fontMetrics().horizontalAdvance(PRODUCT_TEXT["tisagenlecleucel"]) + 48
+        self.assessed_on.setFixedWidth(self._field_width)
         body = QWidget()
         body_layout = QVBoxLayout(body)
         top = QFormLayout()
