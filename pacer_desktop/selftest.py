@@ -73,7 +73,9 @@ def check_database(folder: Path) -> str:
     from .storage import Store, User
     user = User(initials="ST", role="pharmacist", workstation="self-test")
     case = _example_case()
-    store = Store.open(folder / "self-test.sqlite3")
+    # The store's clock is the example's own "now": its entries are then never in the future,
+    # whatever the workstation's date (issue 16: one clock).
+    store = Store.open(folder / "self-test.sqlite3", clock=lambda: case.now)
     try:
         pid = store.add_patient(user, mrn="SELFTEST-1", name="Self Test", date_of_birth=case.patient.date_of_birth,
                                 sex_at_birth=case.patient.sex_at_birth, developmental_delay=False,
@@ -82,7 +84,7 @@ def check_database(folder: Path) -> str:
         store.add_temperature(user, pid, at=case.temperatures[0].at, value=Decimal("38.7"), unit="C")
     finally:
         store.close()
-    store = Store.open(folder / "self-test.sqlite3")
+    store = Store.open(folder / "self-test.sqlite3", clock=lambda: case.now)
     try:
         stored = store.case_for(store.patient_by_mrn("SELFTEST-1").id)
         if [w.kg for w in stored.weights] != [case.weights[0].kg] or len(stored.temperatures) != 1:

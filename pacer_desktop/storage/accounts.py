@@ -137,7 +137,7 @@ class Accounts:
     def __init__(self, store: Store, *, clock: Callable[[], datetime] | None = None,
                  workstation: str | None = None) -> None:
         self._store = store
-        self._clock = clock or store._clock  # one clock: the store's unless a test gives its own
+        self._clock = clock or store.clock  # one clock: the store's unless a test gives its own
         self._workstation = workstation or workstation_name()
 
     # reading ----------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ def age(store: Store, copy: Path) -> timedelta:
         made = datetime.strptime(found.group(1), _STAMP).replace(tzinfo=UTC)
     else:
         made = datetime.fromtimestamp(copy.stat().st_mtime, UTC)
-    return store._clock() - made
+    return store.clock() - made
 
 
 
@@ -50,7 +50,7 @@ def backup(store: Store, dest_dir: Path | None = None, *, tag: str = "") -> Path
     """
     folder = Path(dest_dir) if dest_dir else store.backups_dir
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = store._clock().strftime(_STAMP)
+    stamp = store.clock().strftime(_STAMP)
     dest = folder / f"{store.path.stem}-{stamp}{'-' + tag if tag else ''}.sqlite3"
     copy_to(store, dest)
     from . import anchors
@@ -92,7 +92,7 @@ def copy_to(store: Store, dest: Path, *, exclusive: bool = False) -> Path:
             raise files.disk_full(dest.parent, f"write the copy {dest.name}") from None
         raise
     if exclusive:
-        return files.place_exclusively(tmp, dest.parent, dest.stem, dest.suffix, at=store._clock())
+        return files.place_exclusively(tmp, dest.parent, dest.stem, dest.suffix, at=store.clock())
     os.replace(tmp, dest)
     files.fsync_dir(dest.parent)
     return dest
@@ -143,7 +143,7 @@ def restore_from(store: Store, user: User, source: Path) -> Path:
     with files.restore_lock(store.path):
         aside = copy_to(store, store.path.with_name(f"{store.path.stem}.before-restore.sqlite3"),
                               exclusive=True)
-        prepared = files.prepare_restore(store.path, source, user, aside, clock=store._clock)
+        prepared = files.prepare_restore(store.path, source, user, aside, clock=store.clock)
         try:
             src = readonly(prepared)
             try:

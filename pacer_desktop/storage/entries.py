@@ -27,7 +27,7 @@ def add(store: Store, user: User, patient_id: int, kind: str, values: dict,
             store._check_current(kind, replacing)
             cases.drop(parts, kind, replacing)
         cases.place(parts, kind, entry)
-        cases.validate_case(cases.case_from(patients.details_of(patient), parts), store._clock(),
+        cases.validate_case(cases.case_from(patients.details_of(patient), parts), store.clock(),
                             new=(kind, parts))
         row_id = store._insert(user, KINDS[kind], {"patient_id": patient_id, **KIND_TABLE[kind].row(entry)},
                               f"{'correct' if replacing else 'add'} {kind}")
@@ -55,7 +55,7 @@ def correct_patient(store: Store, user: User, patient_id: int, reason: str, repl
             patients.check_free(store, "mrn", details["mrn"])
         if details["study_id"] != patient.study_id:
             patients.check_free(store, "study_id", details["study_id"])
-        cases.validate_case(cases.case_from(details, cases.current_parts(store, patient_id)), store._clock())
+        cases.validate_case(cases.case_from(details, cases.current_parts(store, patient_id)), store.clock())
         new_id = store._insert(user, "patient_versions", {"patient_id": patient_id, **patients.version_row(details)},
                               "correct patient details")
         store._insert(user, "corrections", {"kind": "patient_version", "entry_id": patient.version_id,
@@ -110,7 +110,7 @@ def correct(store: Store, user: User, kind: str, entry_id: int, *, reason: str,
             parts = cases.current_parts(store, old["patient_id"])
             cases.drop(parts, kind, entry_id)
             patient = patients.patient(store, old["patient_id"])
-            cases.validate_case(cases.case_from(patients.details_of(patient), parts), store._clock())
+            cases.validate_case(cases.case_from(patients.details_of(patient), parts), store.clock())
             store._insert(user, "corrections", {"kind": kind, "entry_id": entry_id,
                                                "replacement_id": None, "reason": reason},
                          f"withdraw {kind}")

@@ -66,7 +66,9 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection, *, keep_backups: int = 14,
                  clock: Callable[[], datetime] = real_clock) -> None:
         self.path = path
-        self._clock = clock
+        #: The one clock (issue 16): entries, audit rows and backups are stamped by it and the
+        #: window and exports read "now" from it; tests open the store with a clock of their own.
+        self.clock = clock
         self.keep_backups = keep_backups
         self._conn = conn
         self._db: Database | None = None
@@ -207,7 +209,7 @@ class Store:
 
     def _insert(self, user: User, table: str, values: dict, action: str) -> int:
         """Insert one attributed row and its audit row; call inside :meth:`_transaction`."""
-        row_id, content_sha256 = audit.insert_row(self._conn, user, table, values, self._clock())
+        row_id, content_sha256 = audit.insert_row(self._conn, user, table, values, self.clock())
         self._audit(user, action, table, row_id, content_sha256)
         return row_id
 
@@ -215,7 +217,7 @@ class Store:
                content_sha256: str | None) -> None:
         if self._signing_key is None:
             self._signing_key = keys.own_key()  # made on this installation's first write (issue 17)
-        audit.append(self._conn, user, action, table, row_id, content_sha256, at=self._clock(), key=self._signing_key)
+        audit.append(self._conn, user, action, table, row_id, content_sha256, at=self.clock(), key=self._signing_key)
 
     def add_patient(self, user: User, *, mrn: str, name: str, date_of_birth: date | None,
                     sex_at_birth: str | None, developmental_delay: bool, infusion_at: datetime | None,
@@ -229,7 +231,7 @@ class Store:
         with self._transaction():
             patients.check_free(self, "mrn", details["mrn"])
             patients.check_free(self, "study_id", details["study_id"])
-            cases.validate_case(cases.case_from(details, {}), self._clock())
+            cases.validate_case(cases.case_from(details, {}), self.clock())
             patient_id = self._insert(user, "patients", {}, "add patient")
             self._insert(user, "patient_versions", {"patient_id": patient_id, **patients.version_row(details)},
                          "add patient details")

@@ -13,7 +13,7 @@ from ..storage import Store, StorageError, User
 from .grading import GradingScreen
 from .header import PatientHeader
 from .ops import StoreOps
-from .patient_state import Clock, PatientState, system_clock
+from .patient_state import Clock, PatientState
 from .patients import NewPatientDialog, PatientList
 from .print_menu import install as install_print_menu
 from .print_menu import make_printer
@@ -44,7 +44,7 @@ def settings() -> QSettings:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store, *, user: User | None = None, clock: Clock = system_clock,
+    def __init__(self, store: Store, *, user: User | None = None, clock: Clock | None = None,
                  idle_ms: int = IDLE_MS, ask_who: bool = True) -> None:
         super().__init__()
         self.setWindowTitle("PACER Desktop")

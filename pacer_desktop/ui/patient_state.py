@@ -8,7 +8,7 @@ Screens take this object in ``__init__``, redraw on ``changed``, and send writes
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
@@ -24,10 +24,6 @@ from .ops import StoreOps
 Clock = Callable[[], datetime]
 
 
-def system_clock() -> datetime:
-    return datetime.now(UTC)
-
-
 class PatientState(QObject):
     changed = Signal()           # the patient, its entries or its result changed
     saved = Signal(str)          # a write landed; the text says what
@@ -35,10 +31,11 @@ class PatientState(QObject):
     user_changed = Signal()
     switched = Signal()          # another patient (or none) was selected: forms start blank
 
-    def __init__(self, store: Store, ops: StoreOps, *, clock: Clock = system_clock,
+    def __init__(self, store: Store, ops: StoreOps, *, clock: Clock | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.store, self.ops, self.clock = store, ops, clock
+        self.store, self.ops = store, ops
+        self.clock = clock or store.clock  # one clock: the store's unless a test gives its own
         self.user: User | None = None
         self.patient_id: int | None = None
         self.record = None

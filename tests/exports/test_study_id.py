@@ -13,6 +13,7 @@ from pacer_desktop.core.errors import CaseError
 from pacer_desktop.storage import Store, StorageError, schema
 from tests.exports.conftest import CASES, NURSE
 from tests.paths import ROOT
+from tests.ui.uihelp import TEST_NOW
 
 DATA = ROOT / "tests" / "data"
 NOW = datetime(2026, 11, 6, 14, 0, tzinfo=UTC)
@@ -69,7 +70,7 @@ def test_correcting_the_details_keeps_the_study_id_and_may_set_it(store):
 def test_import_case_takes_the_study_id(tmp_path, capsys):
     assert main(["import-case", str(CASES[0]), "--mrn", "1001", "--name", "Any Body", "--study-id", "PACER-004",
                  "--user", "AB:research"]) == 0
-    with Store.open() as store:
+    with Store.open(clock=lambda: TEST_NOW) as store:
         assert store.patient_by_mrn("1001").study_id == "PACER-004"
         assert store.import_case(NURSE, parse_case(CASES[0].read_bytes()), mrn="1002", name="B",
                                  study_id="PACER-005") > 0
@@ -78,7 +79,7 @@ def test_import_case_takes_the_study_id(tmp_path, capsys):
 def test_schema_4_adds_the_study_id_and_older_rows_still_verify(tmp_path):
     copy = tmp_path / "v3.sqlite3"
     shutil.copyfile(DATA / "pacer-schema-3.sqlite3", copy)
-    with Store.open(copy) as s:
+    with Store.open(copy, clock=lambda: TEST_NOW) as s:
         assert "0004_study_id" in [m.name for m in schema.migrations.applied(s.db)]
         assert "study_id" in schema.ADDED_COLUMNS["patient_versions"]
         assert s.verify() == []  # rows hashed without the new column still match their hash
@@ -91,6 +92,6 @@ def test_schema_4_adds_the_study_id_and_older_rows_still_verify(tmp_path):
 def test_the_released_schema_4_file_opens_with_its_study_id(tmp_path):
     copy = tmp_path / "v4.sqlite3"
     shutil.copyfile(DATA / "pacer-schema-4.sqlite3", copy)
-    with Store.open(copy) as s:
+    with Store.open(copy, clock=lambda: TEST_NOW) as s:
         assert s.verify() == []
         assert s.patient_by_mrn("SCHEMA-SAMPLE").study_id == "PACER-000"

@@ -10,7 +10,7 @@ from datetime import datetime  # noqa: E402
 
 import pytest  # noqa: E402
 
-from tests.ui.uihelp import Clock  # noqa: E402
+from tests.ui.uihelp import TEST_NOW, Clock  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -27,9 +27,15 @@ def _private_db_and_settings(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def store(tmp_path):
+def clock():
+    """The one clock of a test's store and window (issue 16): the workstation's date never matters."""
+    return Clock(TEST_NOW)
+
+
+@pytest.fixture
+def store(tmp_path, clock):
     from pacer_desktop.storage import Store
-    s = Store.open(tmp_path / "pacer.sqlite3")
+    s = Store.open(tmp_path / "pacer.sqlite3", clock=clock)
     yield s
     s.close()
 
@@ -41,13 +47,13 @@ def nurse():
 
 
 @pytest.fixture
-def make_window(qtbot, store, nurse):
+def make_window(qtbot, store, nurse, clock):
     from pacer_desktop.ui.main_window import MainWindow
     windows = []
 
     def make(now: datetime, *, user=nurse, **kwargs):
-        clock = Clock(now)
-        w = MainWindow(store, user=user, clock=clock, **kwargs)
+        clock.now = now  # the store's clock too: an entry at the window's "now" is not in the future
+        w = MainWindow(store, user=user, **kwargs)
         w.clock = clock
         qtbot.addWidget(w)
         w.resize(1366, 768)

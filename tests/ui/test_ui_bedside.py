@@ -66,7 +66,7 @@ def test_bad_temperature_shows_its_message_and_stores_nothing(qtbot, bedside, st
 
 def test_future_temperature_and_bad_weight_are_refused(qtbot, bedside, store):
     w, pid = bedside(datetime(2026, 11, 4, 11, 5, tzinfo=ZONE))
-    future = datetime.now(ZONE) + timedelta(hours=2)
+    future = w.clock() + timedelta(hours=2)  # the window's clock, not the workstation's
     assert temperature(qtbot, w, future, "38.7")
     assert store.entries(pid, "temperature") == []
     assert "outside 3–200 kg" in weight(qtbot, w, datetime(2026, 11, 4, 8, 0, tzinfo=ZONE), "250")

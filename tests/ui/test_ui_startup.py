@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from tests.ui.uihelp import TEST_NOW
+
 
 ZONE = ZoneInfo("America/Chicago")
 NOW = datetime(2026, 11, 4, 12, 0, tzinfo=ZONE)
@@ -142,7 +144,7 @@ def test_the_start_path_does_not_import_reportlab(tmp_path):
     rows the window reads, issue 16.)"""
     from pacer_desktop.storage import Store, User
     db = tmp_path / "start.sqlite3"
-    with Store.open(db, keep_backups=0) as store:
+    with Store.open(db, keep_backups=0, clock=lambda: TEST_NOW) as store:
         pid = _patient(store, User("AB", "nurse", "ws"))
     started = _fresh_start(tmp_path, db, pid)
     assert "Sam Start" in started["title"]
@@ -158,7 +160,7 @@ def test_the_command_opens_the_window_and_ends_at_once_when_closed(tmp_path):
 
     from pacer_desktop.storage import Store, User
     db = tmp_path / "start.sqlite3"
-    with Store.open(db, keep_backups=0) as store:
+    with Store.open(db, keep_backups=0, clock=lambda: TEST_NOW) as store:
         pid = _patient(store, User("AB", "nurse", "ws"))
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PACER_SETTINGS_DIR": str(tmp_path),
            "PACER_EXIT_AFTER_SHOWN": "1"}

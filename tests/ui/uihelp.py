@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 from tests.paths import EXAMPLES
 
-__all__ = ["EXAMPLES", "Clock", "example", "wait_saved"]
+__all__ = ["EXAMPLES", "TEST_NOW", "Clock", "example", "wait_saved"]
+
+
+#: Where a test's clock starts: after every worked example and test entry, whatever today's date
+#: is on the workstation (the suite runs under faketime in 2025 and 2031 in CI).
+TEST_NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
 class Clock:
