@@ -200,8 +200,6 @@ def _too_long() -> list[str]:
     return long
 
 
-@pytest.mark.xfail(strict=True, reason="being split on other branches: storage/store.py, core/structure.py,"
-                                       " ui/grading.py, ui/dose.py, ui/widgets.py, ui/eligibility.py")
 def test_no_module_is_over_400_lines_without_saying_why():
     """A module over 400 lines says why in a comment in its first five lines (see ``WHY_LONG``);
     without a reason, its length is a sign that it does more than one job."""

@@ -3,6 +3,7 @@ row, never changes it), a whole case file imported as a new patient, and the flo
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -11,7 +12,7 @@ from ..core.validation import fields_of
 from . import cases, patients, records
 from .errors import StorageError
 from .models import EntryRecord, User
-from .records import KIND_TABLE, KINDS, TIMED, instant
+from .records import KIND_TABLE, KINDS, TIMED, instant, offset_s, utc_text
 
 if TYPE_CHECKING:
     from .store import Store
@@ -147,3 +148,43 @@ def entries(store: Store, patient_id: int, kind: str | None = None, include_supe
                 corrected_at=datetime.fromisoformat(r["_c_at"]) if r["_c_at"] else None))
     out.sort(key=lambda e: (e.at or datetime.min.replace(tzinfo=UTC), e.kind, e.id))
     return out
+
+
+def record_document(store: Store, user: User, patient_id: int | None, *, kind: str, content_sha256: str,
+                    protocol: str, detail: str) -> int:
+    """A printed document or an export: its kind, SHA-256 and the protocol it follows."""
+    with store._transaction():
+        if patient_id is not None:
+            patients.patient(store, patient_id)
+        return store._insert(user, "documents", {"patient_id": patient_id, "kind": kind,
+                                                 "content_sha256": content_sha256,
+                                                 "protocol": protocol, "detail": detail},
+                             f"print {kind}")
+
+
+def acknowledge(store: Store, user: User, patient_id: int, *, alert: str, assessment_at: datetime | None,
+                note: str) -> int:
+    """A prompt acknowledged, as judged on the assessment at ``assessment_at``; the row id."""
+    alert = (alert or "").strip()
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", alert):
+        raise StorageError(f"alert {alert!r}: expected an alert code such as consider_escalation")
+    row = {"patient_id": patient_id, "alert": alert,
+           "assessment_at": utc_text(assessment_at) if assessment_at is not None else None,
+           "assessment_offset_s": offset_s(assessment_at) if assessment_at is not None else None,
+           "note": (note or "").strip()}
+    with store._transaction():
+        patients.patient(store, patient_id)
+        return store._insert(user, "acknowledgements", row, f"acknowledge {alert}")
+
+
+def add_patient(store: Store, user: User, **given) -> int:
+    """Store a new patient; its id. The MRN (and study ID) must not belong to a current patient."""
+    details = patients.patient_details(**given)
+    with store._transaction():
+        patients.check_free(store, "mrn", details["mrn"])
+        patients.check_free(store, "study_id", details["study_id"])
+        cases.validate_case(cases.case_from(details, {}), store.clock())
+        patient_id = store._insert(user, "patients", {}, "add patient")
+        store._insert(user, "patient_versions", {"patient_id": patient_id, **patients.version_row(details)},
+                      "add patient details")
+    return patient_id

@@ -110,3 +110,4 @@ def patient_record(r: dict, *, withdrawn: bool) -> PatientRecord:
         sex_at_birth=r["sex_at_birth"], developmental_delay=bool(r["developmental_delay"]),
         infusion_at=instant(r["infusion_at"], r["infusion_offset_s"]), timezone=r["timezone"],
         protocol=r["protocol"], version_id=r["id"], withdrawn=withdrawn, study_id=r.get("study_id"))
+

@@ -1,3 +1,5 @@
+# Over 400 lines on purpose: Store is the one front door of storage; each of its ~40 methods is a
+# docstring and a call into the module that does the job (entries, cases, patients, audit, backups).
 """The PACER database: append-only, attributed, hash-chained, safe to open from any thread.
 
 One :class:`Store` wraps one SQLite connection guarded by a lock, so the window's worker thread
@@ -16,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -31,7 +32,7 @@ from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPa
                      ReadOnlyDatabase, StorageError)
 from .models import ROLES, AcknowledgementRecord, EntryRecord, PatientRecord, User
 from .location import default_db_path, keep_backups_setting
-from .records import KINDS, instant, offset_s, utc_text
+from .records import KINDS, instant
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -224,18 +225,9 @@ class Store:
                     timezone: str, protocol: str = "pacer-1", study_id: str | None = None) -> int:
         """Store a new patient; returns the patient id. The MRN (and study ID) must not belong to a
         current patient."""
-        details = patients.patient_details(mrn=mrn, name=name, date_of_birth=date_of_birth,
-                                        sex_at_birth=sex_at_birth, developmental_delay=developmental_delay,
-                                        infusion_at=infusion_at, timezone=timezone, protocol=protocol,
-                                        study_id=study_id)
-        with self._transaction():
-            patients.check_free(self, "mrn", details["mrn"])
-            patients.check_free(self, "study_id", details["study_id"])
-            cases.validate_case(cases.case_from(details, {}), self.clock())
-            patient_id = self._insert(user, "patients", {}, "add patient")
-            self._insert(user, "patient_versions", {"patient_id": patient_id, **patients.version_row(details)},
-                         "add patient details")
-        return patient_id
+        return entries.add_patient(self, user, mrn=mrn, name=name, date_of_birth=date_of_birth,
+                                   sex_at_birth=sex_at_birth, developmental_delay=developmental_delay,
+                                   infusion_at=infusion_at, timezone=timezone, protocol=protocol, study_id=study_id)
 
     def add_weight(self, user: User, patient_id: int, *, at: datetime, kg: Decimal) -> int:
         return entries.add(self, user, patient_id, "weight", {"at": at, "kg": kg})
@@ -289,13 +281,8 @@ class Store:
     def record_document(self, user: User, patient_id: int | None, *, kind: str, content_sha256: str,
                         protocol: str, detail: str = "") -> int:
         """Note that a document was printed (its kind, SHA-256 and the protocol it follows)."""
-        with self._transaction():
-            if patient_id is not None:
-                patients.patient(self, patient_id)
-            return self._insert(user, "documents", {"patient_id": patient_id, "kind": kind,
-                                                    "content_sha256": content_sha256,
-                                                    "protocol": protocol, "detail": detail},
-                                f"print {kind}")
+        return entries.record_document(self, user, patient_id, kind=kind, content_sha256=content_sha256,
+                                       protocol=protocol, detail=detail)
 
     def record_key_event(self, user: User, action: str) -> None:
         """An audit key exported or imported (``pacer-desktop key``), in the audit log."""
@@ -306,16 +293,7 @@ class Store:
                     note: str = "") -> int:
         """Record that ``user`` acknowledged the prompt ``alert`` shown for the patient, as judged on
         the assessment at ``assessment_at`` (None before any assessment); returns the row id."""
-        alert = (alert or "").strip()
-        if not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", alert):
-            raise StorageError(f"alert {alert!r}: expected an alert code such as consider_escalation")
-        row = {"patient_id": patient_id, "alert": alert,
-               "assessment_at": utc_text(assessment_at) if assessment_at is not None else None,
-               "assessment_offset_s": offset_s(assessment_at) if assessment_at is not None else None,
-               "note": (note or "").strip()}
-        with self._transaction():
-            patients.patient(self, patient_id)
-            return self._insert(user, "acknowledgements", row, f"acknowledge {alert}")
+        return entries.acknowledge(self, user, patient_id, alert=alert, assessment_at=assessment_at, note=note)
 
     # reading --------------------------------------------------------------------------------------
 
