@@ -20,3 +20,20 @@ def _isolated_data(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("PACER_SETTINGS_DIR", str(home / "settings"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+
+
+@pytest.fixture
+def people(monkeypatch):
+    """An administrator AD and one user per role in the test's database, PINs known, scrypt cheap
+    (tests/people.py); ``people.signed("NU")`` gives ``--user NU --pin-stdin`` with NU's PIN."""
+    from tests.people import Ward, cheap_scrypt
+    cheap_scrypt(monkeypatch)
+    return Ward(monkeypatch).create()
+
+
+@pytest.fixture
+def no_people(monkeypatch):
+    """:func:`people` without creating anyone: cheap scrypt and the stdin helpers only."""
+    from tests.people import Ward, cheap_scrypt
+    cheap_scrypt(monkeypatch)
+    return Ward(monkeypatch)
