@@ -12,7 +12,6 @@ from pacer_desktop.cli import main
 from tests.paths import EXAMPLES
 
 CASE = EXAMPLES / "01-standard-course.case.json"
-VERIFY = pytest.mark.xfail(strict=True, reason="issue 18: no verify-dose command yet")
 
 
 @pytest.fixture
@@ -36,7 +35,6 @@ def _state():
         return current_verification(store, pid, evaluate_case(store.case_for(pid)))
 
 
-@VERIFY
 def test_a_matching_check_is_signed_verified_dose(people, patient, capsys):
     assert _verify(people, "PH") == 0, capsys.readouterr().err
     verified, stale = _state()
@@ -47,7 +45,6 @@ def test_a_matching_check_is_signed_verified_dose(people, patient, capsys):
     assert verified.signature.table == "weights" and verified.signature.patient_id == patient
 
 
-@VERIFY
 def test_a_mismatch_shows_both_and_the_working_and_records_nothing_but_the_audit(people, patient, capsys):
     from pacer_desktop.storage import Store
     assert _verify(people, "PH", kg="24.3", mg="61", ml="0.41") == 2
@@ -63,14 +60,12 @@ def test_a_mismatch_shows_both_and_the_working_and_records_nothing_but_the_audit
                    for a in store.audit())
 
 
-@VERIFY
 def test_only_a_pharmacist_verifies(people, patient, capsys):
     assert _verify(people, "NU") == 2
     assert "Only a pharmacist may verify the dose" in capsys.readouterr().err
     assert _state()[0] is None
 
 
-@VERIFY
 def test_a_new_weight_makes_the_verification_stale(people, patient, capsys):
     from pacer_desktop.storage import Store, User
     assert _verify(people, "PH") == 0
@@ -80,12 +75,11 @@ def test_a_new_weight_makes_the_verification_stale(people, patient, capsys):
     assert _state() == (None, ("new_weight",))
 
 
-@VERIFY
 def test_an_escalation_since_makes_the_verification_stale(people, patient, capsys):
     from pacer_desktop.storage import Store, User
     assert _verify(people, "PH") == 0
     with Store.open(keep_backups=0) as store:
-        store.add_escalation(User("PR", "prescriber", "ward"), patient, at=datetime(2026, 11, 3, tzinfo=UTC),
+        store.add_escalation(User("PR", "prescriber", "ward"), patient, at=datetime(2026, 11, 5, 12, tzinfo=UTC),
                              reason="persistent fever")
     verified, stale = _state()
     assert verified is None and "escalated" in stale

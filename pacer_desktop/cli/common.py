@@ -1,4 +1,5 @@
-"""What every command shares: the exit codes, bad input, reading a case file, ``--now`` and ``--user``.
+"""What every command shares: the exit codes, bad input, reading a case file, ``--now``, and who
+records (``--user INITIALS`` with a PIN: :func:`signed_in_user`, issue 18).
 
 Standard library only at module level: this module is loaded on every start of the command line.
 """
@@ -53,14 +54,86 @@ def parse_now(text: str | None):
     return now
 
 
-def add_user_options(p: argparse.ArgumentParser, who: str) -> None:
-    """``--user INITIALS:ROLE`` (required; ``who`` is its help) and ``--workstation NAME``."""
-    p.add_argument("--user", required=True, metavar="INITIALS:ROLE", help=who)
+#: What ``--user INITIALS:ROLE`` (before issue 18) is told.
+OLD_USER_FORM = ("--user {text}: initials and a role (INITIALS:ROLE) are no longer accepted: give --user INITIALS;"
+                 " the role comes from your account, and your PIN is asked (or read with --pin-stdin)")
+NO_USERS = "no users yet: run `pacer-desktop users init` (the first administrator); nothing was saved"
+
+
+def add_user_options(p: argparse.ArgumentParser, who: str, *, required: bool = True) -> None:
+    """``--user INITIALS`` (``who`` is its help), ``--pin-stdin`` and ``--workstation NAME``."""
+    p.add_argument("--user", required=required, metavar="INITIALS", help=who + "; your PIN is asked at the terminal")
+    p.add_argument("--pin-stdin", action="store_true",
+                   help="read the PIN from standard input, one line (for scripts), instead of asking")
     p.add_argument("--workstation", metavar="NAME", help="this workstation's name (default: the host name)")
 
 
-def user_of(args: argparse.Namespace):
-    """The storage ``User`` given by ``--user`` and ``--workstation``; a bad one raises StorageError."""
+def given_initials(text: str) -> str:
+    """The initials of ``--user``; today's form refused with what replaced it (exit 2)."""
+    if ":" in (text or ""):
+        raise InputError(OLD_USER_FORM.format(text=text))
+    return (text or "").strip().upper()
+
+
+def read_pin(args: argparse.Namespace, prompt: str) -> str:
+    """One PIN: the next line of standard input with ``--pin-stdin``, else asked without echo."""
+    if getattr(args, "pin_stdin", False):
+        line = sys.stdin.readline()
+        if not line:
+            raise InputError("--pin-stdin: standard input holds no PIN here (one PIN a line); nothing was saved")
+        return line.rstrip("\r\n")
+    import getpass
+    return getpass.getpass(prompt)
+
+
+def _workstation(args: argparse.Namespace) -> str:
     from ..storage.location import workstation_name
-    from ..storage.store import User
-    return User.parse(args.user, args.workstation or workstation_name())
+    return getattr(args, "workstation", None) or workstation_name()
+
+
+class SignedIn:
+    """A person whose PIN was just checked, allowed ``action``: their storage ``user`` (the role
+    from the account) and :meth:`sign` for the signed actions."""
+
+    def __init__(self, accounts, session, pin: str, action: str, workstation: str) -> None:
+        from ..storage.store import User
+        self.accounts, self.session, self.action, self._pin = accounts, session, action, pin
+        self.user = User(session.initials, session.role, workstation)
+
+    def sign(self, meaning: str, **where):
+        """Record this person's signature of the action, with ``meaning`` (``table``, ``row_id``,
+        ``patient_id``, ``detail`` as :meth:`Accounts.sign`)."""
+        return self.accounts.sign(self.user.initials, self._pin, action=self.action, meaning=meaning, **where)
+
+
+def _refused(text: str) -> InputError:
+    return InputError(text if "nothing was" in text else f"{text}; nothing was saved")
+
+
+def signed_in_user(store, args: argparse.Namespace, action: str, *more: str, what: str | None = None) -> SignedIn:
+    """THE check of every command that records: the ``--user`` account, its PIN (the terminal or
+    ``--pin-stdin``; wrong PINs count towards the lock-out) and its role's permission for
+    ``action`` and each of ``more`` (:mod:`pacer_desktop.core.permissions`), before anything is
+    written. ``what`` words the refusal when the table's words for ``action`` say it less well.
+    Refusals raise :class:`InputError` (exit 2) with one line; a database without users refuses."""
+    from ..core import permissions
+    from ..storage.accounts import AccountError, Accounts
+    initials = given_initials(args.user)
+    workstation = _workstation(args)
+    accounts = Accounts(store, workstation=workstation)
+    if not accounts.has_users():
+        raise InputError(NO_USERS)
+    pin = read_pin(args, f"PIN for {initials}: ")
+    try:
+        session = accounts.sign_in(initials, pin)
+    except AccountError as exc:
+        raise _refused(str(exc)) from None
+    if session.must_change_pin:
+        raise _refused(f"{session.initials}: change your PIN first (it was reset by an administrator):"
+                       f" run `pacer-desktop users change-pin --user {session.initials}`")
+    for each in (action, *more):
+        if refusal := permissions.refusal(session.role, each):
+            if what and each == action:
+                refusal = refusal.replace(permissions.TABLE[action].words, what)
+            raise InputError(refusal)
+    return SignedIn(accounts, session, pin, action, workstation)

@@ -1,8 +1,8 @@
 """``pacer-desktop export redcap`` and ``export fhir`` (issue 19).
 
 Only argparse at module level: the store, the engine and fhir.resources are imported inside the
-commands. Who exports is recorded with the export (``--user``): the people and PINs of issue 18 have
-not landed, so it is today's initials and role.
+commands. Who exports signs it (issue 18): ``--user INITIALS`` and the PIN; a research user or an
+administrator only, and the signature's meaning names what went where.
 """
 
 from __future__ import annotations
@@ -11,14 +11,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import EXIT_INPUT, EXIT_OK, add_user_options, parse_now, user_of
+from .common import EXIT_INPUT, EXIT_OK, add_user_options, parse_now, signed_in_user
 
 
 def cmd_export_redcap(args: argparse.Namespace) -> int:
     from ..storage import Store
     from ..exports.redcap import export_redcap
-    user, now = user_of(args), parse_now(args.now)
+    now = parse_now(args.now)
     with Store.open() as store:
+        signed = signed_in_user(store, args, "export")
         if args.all:
             patients = store.patients()
             chosen = [p.id for p in patients if p.study_id]
@@ -31,7 +32,8 @@ def cmd_export_redcap(args: argparse.Namespace) -> int:
         else:
             record = store.patient_by_study_id(args.study_id) if args.study_id else store.patient_by_mrn(args.mrn)
             chosen = [record.id]
-        done = export_redcap(store, user, Path(args.out), chosen, now=now)
+        done = export_redcap(store, signed.user, Path(args.out), chosen, now=now)
+        signed.sign(f"exported REDCap files of {len(chosen)} patient(s) to {Path(args.out).name}")
     print(done.summary(), file=sys.stderr)
     return EXIT_OK
 
@@ -39,15 +41,17 @@ def cmd_export_redcap(args: argparse.Namespace) -> int:
 def cmd_export_fhir(args: argparse.Namespace) -> int:
     from ..storage import Store
     from ..exports.fhir import export_fhir
-    user, now = user_of(args), parse_now(args.now)
+    now = parse_now(args.now)
     with Store.open() as store:
+        signed = signed_in_user(store, args, "export")
         record = store.patient_by_mrn(args.mrn)
-        print(export_fhir(store, user, record.id, Path(args.output), now=now), file=sys.stderr)
+        print(export_fhir(store, signed.user, record.id, Path(args.output), now=now), file=sys.stderr)
+        signed.sign(f"exported a FHIR R4 bundle to {Path(args.output).name}", patient_id=record.id)
     return EXIT_OK
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    add_user_options(p, "who exports, e.g. RS:research; recorded in the audit log with the export")
+    add_user_options(p, "who exports (a research user or an administrator), e.g. RS; signed, and in the audit log")
     p.add_argument("--now", metavar="TIME", help="the patients as known at this ISO 8601 time with its UTC offset"
                    " (default: the present time, as the window shows them)")
 

@@ -75,8 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     # imports anything heavy (Qt, reportlab, sqlite_utils) at module level: parsing runs on every
     # start of the command line. They are imported here, not above: the window's start needs none.
     from .. import selftest
-    from . import exports, printing, screenshot, storage
-    for module in (storage, printing, exports, screenshot, selftest):
+    from . import double_check, exports, people, printing, screenshot, storage
+    for module in (people, storage, double_check, printing, exports, screenshot, selftest):
         module.register(sub)
     return parser
 

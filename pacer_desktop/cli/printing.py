@@ -9,9 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import EXIT_FAILED, EXIT_INPUT, EXIT_OK
+from .common import EXIT_FAILED, EXIT_INPUT, EXIT_OK, add_user_options, given_initials, signed_in_user
 
 KINDS = ("order", "mar", "eligibility", "grading")
+#: The permission each document needs (core/permissions): the order sheet is printed as verified,
+#: by a pharmacist; the others by anyone who reads the record.
+ACTIONS = {"order": "print_verified_order_sheet", "mar": "print_administration_record",
+           "eligibility": "print_checklist", "grading": "print_grading_summary"}
 
 
 def register(subparsers) -> None:
@@ -27,8 +31,7 @@ def register(subparsers) -> None:
     source.add_argument("--case", metavar="CASE.json", help="a case file (see `pacer-desktop schema`)")
     p.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="where to write the PDF")
     p.add_argument("--paper", choices=("letter", "a4"), default="letter", help="page size (default letter)")
-    p.add_argument("--user", metavar="INITIALS:ROLE",
-                   help="who prints, e.g. AB:pharmacist; printed on the page and recorded (required with --mrn)")
+    add_user_options(p, "who prints, e.g. PH; printed on the page and recorded (required with --mrn)", required=False)
     p.add_argument("--name", help="with --case: the patient's name to print (else 'not given')")
     p.add_argument("--mrn-label", help="with --case: the MRN to print (else 'not given')")
     p.add_argument("--allergies", default="", help="allergies to print (else a blank box to fill in)")
@@ -36,44 +39,47 @@ def register(subparsers) -> None:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
+    if args.mrn is not None and (args.name or args.mrn_label):
+        return _input_error("--name and --mrn-label go with --case; with --mrn they come from the database")
+    storage = _storage()
+    user, store = None, None
+    if args.user:
+        given_initials(args.user)
+        if args.case == "-" and args.pin_stdin:
+            return _input_error("--pin-stdin reads the PIN from standard input: give the case as a file, not -")
+        if storage is None:
+            return _input_error("--user needs the patient database (the PIN is checked there), which is not"
+                                " part of this build; print without --user")
+        store = _open(storage)
+        if store is None:
+            return EXIT_FAILED
+    try:
+        if store is not None:
+            user = signed_in_user(store, args, ACTIONS[args.kind]).user
+        return _print(args, storage, store, user)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _print(args: argparse.Namespace, storage, store, user) -> int:
     from pathlib import Path
 
     from ..reports.content import NOT_GIVEN, NothingToPrint, PatientHeader, content_sha256
     from ..reports import document_title
     from ..reports.documents import make_job, render, write_pdf
 
-    if args.mrn is not None and (args.name or args.mrn_label):
-        return _input_error("--name and --mrn-label go with --case; with --mrn they come from the database")
-    storage = _storage()
-    user = None
-    if args.user:
-        if storage is None:
-            user_text = args.user
-        else:
-            try:
-                user = storage.User.parse(args.user, _workstation())
-            except storage.StorageError as exc:
-                return _input_error(f"--user: {exc}")
-            user_text = str(user)
-    else:
-        user_text = f"{_login()} (no role given)"
-
+    user_text = str(user) if user is not None else f"{_login()} (no role given)"
     if args.mrn is not None:
         if storage is None:
             return _input_error("--mrn needs the patient database, which is not part of this build;"
                                 " print from a case file with --case")
         if user is None:
-            return _input_error("--mrn: give --user INITIALS:ROLE (who printed is recorded with the document)")
-        try:
-            store = storage.Store.open()
-        except storage.StorageError as exc:
-            print(f"cannot open the database: {exc}", file=sys.stderr)
-            return EXIT_FAILED
+            return _input_error("--mrn: give --user INITIALS (who printed is recorded with the document)")
         try:
             record = store.patient_by_mrn(args.mrn)
             case = store.case_for(record.id)
         except storage.StorageError as exc:
-            store.close()
             return _input_error(str(exc))
         patient = PatientHeader(name=record.name, mrn=record.mrn, date_of_birth=record.date_of_birth,
                                 sex_at_birth=record.sex_at_birth, allergies=args.allergies)
@@ -88,21 +94,17 @@ def cmd_print(args: argparse.Namespace) -> int:
         patient = PatientHeader(name=args.name or NOT_GIVEN, mrn=args.mrn_label or NOT_GIVEN,
                                 date_of_birth=case.patient.date_of_birth, sex_at_birth=case.patient.sex_at_birth,
                                 allergies=args.allergies)
-        store, patient_id = None, None
+        patient_id = None
 
+    job = make_job(args.kind, case, patient, printed_by=user_text, paper=args.paper)
     try:
-        job = make_job(args.kind, case, patient, printed_by=user_text, paper=args.paper)
-        try:
-            pdf = render(job)
-        except NothingToPrint as exc:
-            return _input_error(str(exc))
-        write_pdf(Path(args.output), pdf)
-        digest = content_sha256(job)
-        print(f"{document_title(args.kind)}: {args.output} (content SHA-256 {digest})", file=sys.stderr)
-        return _record(storage, store, user, patient_id, job, digest, args)
-    finally:
-        if store is not None:
-            store.close()
+        pdf = render(job)
+    except NothingToPrint as exc:
+        return _input_error(str(exc))
+    write_pdf(Path(args.output), pdf)
+    digest = content_sha256(job)
+    print(f"{document_title(args.kind)}: {args.output} (content SHA-256 {digest})", file=sys.stderr)
+    return _record(storage, store, user, patient_id, job, digest, args)
 
 
 def _record(storage, store, user, patient_id, job, digest: str, args: argparse.Namespace) -> int:
@@ -111,16 +113,12 @@ def _record(storage, store, user, patient_id, job, digest: str, args: argparse.N
         print("not recorded: the patient database is not part of this build", file=sys.stderr)
         return EXIT_OK
     if user is None:
-        print("not recorded: give --user INITIALS:ROLE to record who printed this document", file=sys.stderr)
+        print("not recorded: give --user INITIALS to record who printed this document", file=sys.stderr)
         return EXIT_OK
     from ..reports.documents import record_print
     source = f"from case file {args.case}" if args.case is not None else None
     try:
-        if store is None:
-            with storage.Store.open() as opened:
-                record_print(opened, user, patient_id, job, digest, source=source)
-        else:
-            record_print(store, user, patient_id, job, digest, source=source)
+        record_print(store, user, patient_id, job, digest, source=source)
     except storage.StorageError as exc:
         print(f"the PDF was written but the print was not recorded: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -137,9 +135,13 @@ def _storage():
     return storage
 
 
-def _workstation() -> str:
-    from ..storage.location import workstation_name
-    return workstation_name()
+def _open(storage):
+    """The store, or None (the reason printed) when it cannot be opened."""
+    try:
+        return storage.Store.open()
+    except storage.StorageError as exc:
+        print(f"cannot open the database: {exc}", file=sys.stderr)
+        return None
 
 
 def _login() -> str:

@@ -10,7 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import EXIT_FAILED, EXIT_OK, add_user_options, parse_now, read_input, user_of
+from .common import EXIT_FAILED, EXIT_OK, InputError, add_user_options, given_initials, parse_now, read_input,\
+    read_pin, signed_in_user
 
 _DB_NOTE = ("The database is the one given with `pacer-desktop --db PATH`, else $PACER_DB, else "
             "pacer.sqlite3 in this user's data folder.")
@@ -21,21 +22,27 @@ def _open():
     return Store.open()
 
 
-def _user(args: argparse.Namespace):
-    """The ``--user`` given; a bad one is bad input (exit 2), naming the option."""
-    from ..core.errors import CaseError, Problem
-    from ..storage.errors import StorageError
-    try:
-        return user_of(args)
-    except StorageError as exc:
-        raise CaseError([Problem("--user", str(exc))]) from None
+#: The permission (core/permissions) each list of a case file needs: importing a case records its
+#: entries, so the role must be allowed each kind it holds (a nurse's case has no escalation).
+_CASE_ACTIONS = {"weights": "record_weight", "temperatures": "record_temperature",
+                 "assessments": "record_assessment", "medications": "record_dose_given",
+                 "dose_outcomes": "record_dose_not_given", "escalations": "escalate", "restarts": "restart",
+                 "eligibility": "enter_eligibility"}
+
+
+def case_actions(case) -> list[str]:
+    """The actions storing ``case`` performs; a bare patient is a clinical record (a weight's)."""
+    return [action for name, action in _CASE_ACTIONS.items() if getattr(case, name)] or ["record_weight"]
 
 
 def cmd_import_case(args: argparse.Namespace) -> int:
     from ..core.caseio import parse_case
+    given_initials(args.user)
+    if args.case == "-" and args.pin_stdin:
+        raise InputError("--pin-stdin reads the PIN from standard input: give the case as a file, not -")
     case = parse_case(read_input(args.case))
-    user = _user(args)
     with _open() as store:
+        user = signed_in_user(store, args, *case_actions(case)).user
         patient_id = store.import_case(user, case, mrn=args.mrn, name=args.name, study_id=args.study_id)
         print(f"stored {args.mrn} as patient {patient_id} in {store.path}")
     return EXIT_OK
@@ -105,7 +112,8 @@ def cmd_key(args: argparse.Namespace) -> int:
     """``key export --out FILE`` / ``key import FILE``: the installation's audit key, for an
     administrator moving a database between workstations; each is recorded in the audit log."""
     from ..storage import keys
-    user = _user(args)
+    with _open() as store:
+        user = signed_in_user(store, args, "backup", what="export or import the audit key").user
     if args.key_action == "export":
         fp = keys.export_key(Path(args.out))
         action, said = (f"key export (fingerprint {fp}) to {Path(args.out).name}",
@@ -123,37 +131,77 @@ def cmd_key(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     with _open() as store:
+        signed_in_user(store, args, "backup")
         dest = store.backup(Path(args.to) if args.to else None)
     print(dest)
     return EXIT_OK
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    """Restore works over a damaged file too: it is copied aside byte for byte, never deleted."""
+    """Restore works over a damaged file too: it is copied aside byte for byte, never deleted.
+
+    Signed (issue 18): on a readable database the administrator signs there before the restore,
+    so the signature is kept in the copy set aside; over a damaged file the PIN is checked against
+    the backup's accounts and the signature recorded in the restored database."""
     from ..storage import files
     from ..storage.errors import CorruptDatabase
     from ..storage.files import restore_over_damaged
     from ..storage.location import default_db_path
-    user = _user(args)
+    given_initials(args.user)
     backup = Path(args.file)
     from ..storage.files import trusted_backup
     from ..storage.store import Store
     trusted_backup(backup)  # before anything is opened, copied or replaced
     path = default_db_path()
+    meaning = f"restored the database from {backup.name}"
+    with files.restore_lock(path):  # another restore under way: refused before anything is signed
+        pass
     # The whole file is checked read-only first: a damaged one is neither opened for writing nor
     # copied through SQLite (which would not give it back byte for byte).
     healthy = not path.exists() or files.quick_check(path) == ["ok"]
     if healthy:
         try:
             with Store.open(daily_backup=False) as store:
-                aside = store.restore_from(user, backup)
+                signed = signed_in_user(store, args, "restore")
+                signed.sign(meaning)
+                aside = store.restore_from(signed.user, backup)
                 print(f"restored {store.path} from {args.file}; the previous contents are kept in {aside}")
                 return EXIT_OK
         except CorruptDatabase:
             pass
+    user, pin = _admin_in_backup(args, backup)
     aside = restore_over_damaged(path, user, backup)
+    with Store.open(daily_backup=False) as store:
+        from ..storage.accounts import Accounts
+        Accounts(store, workstation=user.workstation).sign(user.initials, pin, action="restore", meaning=meaning)
     print(f"restored {path} from {args.file}; the damaged file is kept, byte for byte, in {aside}")
     return EXIT_OK
+
+
+def _admin_in_backup(args: argparse.Namespace, backup: Path):
+    """The ``--user`` and PIN checked read-only against the accounts of ``backup`` (the database
+    cannot be read): an active administrator there, whose PIN it is. Returns (User, PIN)."""
+    import sqlite3
+
+    from ..core import permissions
+    from ..storage.location import workstation_name
+    from ..storage.pins import pin_matches
+    from ..storage.store import User, _readonly
+    initials = given_initials(args.user)
+    conn = _readonly(backup)
+    try:
+        row = conn.execute("SELECT role, active, pin_hash FROM users WHERE initials = ?", (initials,)).fetchone()
+    except sqlite3.OperationalError:  # a backup from before issue 18 has no accounts
+        row = None
+    finally:
+        conn.close()
+    pin = read_pin(args, f"PIN for {initials}: ")
+    if row is None or not row[1] or not pin_matches(pin, row[2]):
+        raise InputError("the database cannot be read, so the PIN is checked against the backup's accounts:"
+                         " initials or PIN not recognised there (or deactivated); nothing was replaced")
+    if refusal := permissions.refusal(row[0], "restore"):
+        raise InputError(refusal)
+    return User(initials, row[0], args.workstation or workstation_name()), pin
 
 
 def cmd_salvage(args: argparse.Namespace) -> int:
@@ -164,7 +212,7 @@ def cmd_salvage(args: argparse.Namespace) -> int:
 
 
 def _user_options(p: argparse.ArgumentParser) -> None:
-    add_user_options(p, "who is writing, e.g. AB:nurse (roles: nurse, prescriber, pharmacist, research)")
+    add_user_options(p, "who is writing: your initials, e.g. AB (see `pacer-desktop users list`)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -221,6 +269,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Copy the database with SQLite's backup API into the `backups` folder"
                                    " beside it (or --to DIR) and print the copy's path. " + _DB_NOTE)
     p.add_argument("--to", metavar="DIR", help="write the copy into this folder instead")
+    _user_options(p)
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser("restore", help="replace the database with a backup copy",

@@ -10,8 +10,8 @@ from typing import Literal
 
 from .errors import StorageError
 
-Role = Literal["nurse", "prescriber", "pharmacist", "research"]
-ROLES: tuple[str, ...] = ("nurse", "prescriber", "pharmacist", "research")
+Role = Literal["nurse", "prescriber", "pharmacist", "research", "admin"]
+ROLES: tuple[str, ...] = ("nurse", "prescriber", "pharmacist", "research", "admin")
 
 
 @dataclass(frozen=True, slots=True)

@@ -111,11 +111,11 @@ def test_a_provenance_names_who_entered_each_resource(store, examples):
     assert all("AB (nurse)" in p["agent"][0]["who"]["display"] for p in provenances)
 
 
-def test_the_command_writes_the_bundle_and_records_it(store, examples, tmp_path):
+def test_the_command_writes_the_bundle_and_records_it(store, examples, tmp_path, people):
     from fhir.resources.R4B.bundle import Bundle
     store.close()
     out = tmp_path / "bundle.json"
-    assert main(["export", "fhir", "--mrn", examples[0][2]["mrn"], "-o", str(out), "--user", "RS:research"]) == 0
+    assert main(["export", "fhir", "--mrn", examples[0][2]["mrn"], "-o", str(out), *people.of("research")]) == 0
     Bundle.model_validate(json.loads(out.read_text()))
     from pacer_desktop.storage import Store
     with Store.open() as s:

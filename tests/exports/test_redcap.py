@@ -198,13 +198,13 @@ def test_a_patient_without_a_study_id_is_not_exported(store, tmp_path):
     assert not (tmp_path / "none" / "pacer_records.csv").exists()
 
 
-def test_the_command_exports_every_patient_or_one(store, examples, tmp_path, capsys):
+def test_the_command_exports_every_patient_or_one(store, examples, tmp_path, capsys, people):
     store.close()
-    assert main(["export", "redcap", "--out", str(tmp_path / "all"), "--all", "--user", "RS:research"]) == 0
+    assert main(["export", "redcap", "--out", str(tmp_path / "all"), "--all", *people.of("research")]) == 0
     _, records = _read(tmp_path / "all" / "pacer_records.csv")
     assert len({r["record_id"] for r in records}) == len(examples)
     assert main(["export", "redcap", "--out", str(tmp_path / "one"), "--mrn", examples[1][2]["mrn"],
-                 "--user", "RS:research"]) == 0
+                 *people.of("research")]) == 0
     _, records = _read(tmp_path / "one" / "pacer_records.csv")
     assert {r["record_id"] for r in records} == {"PACER-002"}
     assert "PACER-002" in capsys.readouterr().err

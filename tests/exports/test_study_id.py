@@ -67,9 +67,9 @@ def test_correcting_the_details_keeps_the_study_id_and_may_set_it(store):
     assert store.verify() == []
 
 
-def test_import_case_takes_the_study_id(tmp_path, capsys):
+def test_import_case_takes_the_study_id(tmp_path, capsys, people):
     assert main(["import-case", str(CASES[0]), "--mrn", "1001", "--name", "Any Body", "--study-id", "PACER-004",
-                 "--user", "AB:research"]) == 0
+                 *people.of("prescriber")]) == 0  # research may not record the case's clinical entries
     with Store.open(clock=lambda: TEST_NOW) as store:
         assert store.patient_by_mrn("1001").study_id == "PACER-004"
         assert store.import_case(NURSE, parse_case(CASES[0].read_bytes()), mrn="1002", name="B",

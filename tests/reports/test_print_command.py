@@ -21,15 +21,15 @@ def flat(text: str) -> str:
 
 
 @pytest.mark.parametrize("kind", ["order", "mar", "grading"])
-def test_prints_each_document_from_a_case_file(kind, tmp_path, capsys):
+def test_prints_each_document_from_a_case_file(kind, tmp_path, capsys, people):
     out = tmp_path / f"{kind}.pdf"
     code = main(["print", kind, "--case", str(STANDARD), "-o", str(out), "--paper", "a4",
-                 "--user", "AB:pharmacist", "--name", "Ada Example", "--mrn-label", "MRN0012345"])
+                 *people.of("pharmacist"), "--name", "Ada Example", "--mrn-label", "MRN0012345"])
     assert code == 0, capsys.readouterr().err
     data = out.read_bytes()
     assert set(page_sizes(data)) == {A4_PT}
     text = flat(pdf_text(data))
-    assert "Ada Example" in text and "MRN0012345" in text and "AB (pharmacist)" in text
+    assert "Ada Example" in text and "MRN0012345" in text and "PH (pharmacist)" in text
     assert "Protocol pacer-1" in text
     assert unsafe_notations(text) == []
 
@@ -77,25 +77,25 @@ def test_command_line_end_to_end_and_light_start(tmp_path):
 
 
 @needs_storage
-def test_print_from_a_case_file_is_recorded_without_a_patient(tmp_path, capsys):
+def test_print_from_a_case_file_is_recorded_without_a_patient(tmp_path, capsys, people):
     out = tmp_path / "order.pdf"
-    assert main(["print", "order", "--case", str(STANDARD), "-o", str(out), "--user", "AB:pharmacist"]) == 0
+    assert main(["print", "order", "--case", str(STANDARD), "-o", str(out), *people.of("pharmacist")]) == 0
     digest = capsys.readouterr().err.split("content SHA-256 ")[1].split(")")[0]
     with STORAGE.Store.open() as store:
         rows = store.db.query("SELECT * FROM documents")
         rows = list(rows)
     assert [(r["patient_id"], r["kind"], r["content_sha256"], r["protocol"], r["entered_by"]) for r in rows] == [
-        (None, "order", digest, "pacer-1", "AB")]
+        (None, "order", digest, "pacer-1", "PH")]
 
 
 @needs_storage
-def test_print_by_mrn_reads_the_database_and_records_the_print(tmp_path, capsys):
+def test_print_by_mrn_reads_the_database_and_records_the_print(tmp_path, capsys, people):
     from pacer_desktop.core.caseio import parse_case
     user = STORAGE.User("CD", "prescriber", "test workstation")
     with STORAGE.Store.open() as store:
         patient_id = store.import_case(user, parse_case(ESCALATED.read_bytes()), mrn="MRN777", name="Ben Example")
     out = tmp_path / "order.pdf"
-    code = main(["print", "order", "--mrn", "MRN777", "-o", str(out), "--user", "AB:pharmacist"])
+    code = main(["print", "order", "--mrn", "MRN777", "-o", str(out), *people.of("pharmacist")])
     assert code == 0, capsys.readouterr().err
     text = flat(pdf_text(out.read_bytes()))
     assert "Ben Example" in text and "MRN777" in text and "Dosing weight: 64 kg" in text
@@ -103,14 +103,14 @@ def test_print_by_mrn_reads_the_database_and_records_the_print(tmp_path, capsys)
     assert "Course complete — no doses due" in text and "Anakinra 100 mg IV every" not in text
     with STORAGE.Store.open() as store:
         documents = store.documents(patient_id)
-    assert [(d["kind"], d["entered_by"], d["role"]) for d in documents] == [("order", "AB", "pharmacist")]
+    assert [(d["kind"], d["entered_by"], d["role"]) for d in documents] == [("order", "PH", "pharmacist")]
 
 
 @needs_storage
-def test_mrn_needs_a_user_and_a_known_patient(tmp_path, capsys):
+def test_mrn_needs_a_user_and_a_known_patient(tmp_path, capsys, people):
     out = tmp_path / "order.pdf"
     assert main(["print", "order", "--mrn", "NOPE", "-o", str(out)]) == 2
     assert "--user" in capsys.readouterr().err
-    assert main(["print", "order", "--mrn", "NOPE", "-o", str(out), "--user", "AB:pharmacist"]) == 2
+    assert main(["print", "order", "--mrn", "NOPE", "-o", str(out), *people.of("pharmacist")]) == 2
     assert "NOPE" in capsys.readouterr().err
     assert not out.exists()

@@ -28,10 +28,10 @@ def test_the_examples_are_found():
 
 
 @pytest.mark.parametrize("case_file", CASES, ids=lambda p: p.name)
-def test_export_after_import_evaluates_like_the_case_file(case_file, capsys):
+def test_export_after_import_evaluates_like_the_case_file(case_file, capsys, people):
     mrn = case_file.name.split(".")[0]
     code, out, err = _run(capsys, "import-case", str(case_file), "--mrn", mrn, "--name", "Test Patient",
-                          "--user", "AB:nurse", "--workstation", "pc-1")
+                          *people.of("prescriber"), "--workstation", "pc-1")
     assert code == 0, err
     now = json.loads(case_file.read_text()).get("now")
     argv = ["export-case", "--mrn", mrn] + (["--now", now] if now else [])
@@ -40,12 +40,13 @@ def test_export_after_import_evaluates_like_the_case_file(case_file, capsys):
     assert output_data(evaluate_text(exported)) == output_data(evaluate_text(case_file.read_bytes()))
     with Store.open() as s:
         assert s.verify() == []
-        assert {a["workstation"] for a in s.audit()} == {"pc-1"}
+        # every row the command wrote (the ward's accounts were made beforehand, elsewhere)
+        assert {a["workstation"] for a in s.audit() if a["entered_by"] == "PR"} == {"pc-1"}
 
 
-def test_evaluate_mrn_evaluates_the_stored_patient(capsys):
+def test_evaluate_mrn_evaluates_the_stored_patient(capsys, people):
     case_file = CASES[0]
-    assert _run(capsys, "import-case", str(case_file), "--mrn", "X1", "--name", "A", "--user", "AB:nurse")[0] == 0
+    assert _run(capsys, "import-case", str(case_file), "--mrn", "X1", "--name", "A", *people.of("prescriber"))[0] == 0
     code, out, err = _run(capsys, "evaluate", "--mrn", "X1")
     assert code == 0, err
     stored = json.loads(out)
@@ -54,7 +55,7 @@ def test_evaluate_mrn_evaluates_the_stored_patient(capsys):
     assert stored == again
 
 
-def test_evaluate_mrn_at_a_given_time_matches_the_case_file(capsys):
+def test_evaluate_mrn_at_a_given_time_matches_the_case_file(capsys, people):
     """``evaluate --mrn X --now T`` answers as the case file with ``now`` T does: a pharmacist can
     check what the rules said at a past moment (every example, at its own ``now``)."""
     for case_file in CASES:
@@ -62,7 +63,7 @@ def test_evaluate_mrn_at_a_given_time_matches_the_case_file(capsys):
         if not data.get("now"):
             continue
         mrn = case_file.name.split(".")[0]
-        assert _run(capsys, "import-case", str(case_file), "--mrn", mrn, "--name", "A", "--user", "AB:nurse")[0] == 0
+        assert _run(capsys, "import-case", str(case_file), "--mrn", mrn, "--name", "A", *people.of("prescriber"))[0] == 0
         code, out, err = _run(capsys, "evaluate", "--mrn", mrn, "--now", data["now"])
         assert code == 0, err
         assert json.loads(out) == output_data(evaluate_text(case_file.read_bytes()))
@@ -72,31 +73,34 @@ def test_evaluate_mrn_at_a_given_time_matches_the_case_file(capsys):
     assert code == 2 and "--now goes with --mrn" in err
 
 
-def test_an_invalid_case_is_not_imported(capsys, db_path):
+def test_an_invalid_case_is_not_imported(capsys, db_path, people):
     text = json.loads(CASES[0].read_text())
     text["temperatures"][0]["value"] = 55
     bad = db_path.with_name("bad.case.json")
     bad.write_text(json.dumps(text))
-    code, out, err = _run(capsys, "import-case", str(bad), "--mrn", "X1", "--name", "A", "--user", "AB:nurse")
+    code, out, err = _run(capsys, "import-case", str(bad), "--mrn", "X1", "--name", "A", *people.of("prescriber"))
     assert code == 2 and "temperatures[0].value" in err and "Traceback" not in err
     with Store.open() as s:
-        assert s.patients() == [] and s.audit() == []
+        # nothing but the sign-in (issue 18: every sign-in is audited)
+        assert s.patients() == [] and [a["action"] for a in s.audit() if a["entered_by"] == "PR"] == ["sign in"]
 
 
-def test_a_duplicate_mrn_or_unknown_patient_is_a_clear_error(capsys):
-    assert _run(capsys, "import-case", str(CASES[0]), "--mrn", "X1", "--name", "A", "--user", "AB:nurse")[0] == 0
-    code, _, err = _run(capsys, "import-case", str(CASES[0]), "--mrn", "X1", "--name", "B", "--user", "AB:nurse")
+def test_a_duplicate_mrn_or_unknown_patient_is_a_clear_error(capsys, people):
+    assert _run(capsys, "import-case", str(CASES[0]), "--mrn", "X1", "--name", "A", *people.of("prescriber"))[0] == 0
+    code, _, err = _run(capsys, "import-case", str(CASES[0]), "--mrn", "X1", "--name", "B", *people.of("prescriber"))
     assert code == 1 and "already belongs" in err
     code, _, err = _run(capsys, "export-case", "--mrn", "nobody")
     assert code == 1 and "no patient" in err
-    code, _, err = _run(capsys, "import-case", str(CASES[0]), "--mrn", "X2", "--name", "B", "--user", "AB")
-    assert code == 2 and "AB:nurse" in err  # bad input: exit 2 (issue 17, point 10)
+    code, _, err = _run(capsys, "import-case", str(CASES[0]), "--mrn", "X2", "--name", "B", *people.signed("AB"))
+    assert code == 2 and "not recognised" in err  # bad input: exit 2 (issue 17, point 10)
 
 
-def test_db_option_chooses_the_file(tmp_path, capsys):
+def test_db_option_chooses_the_file(tmp_path, capsys, people):
     other = tmp_path / "elsewhere" / "other.sqlite3"
+    other.parent.mkdir()
+    people.create(other)
     assert _run(capsys, "--db", str(other), "import-case", str(CASES[0]), "--mrn", "X1", "--name", "A",
-                "--user", "AB:nurse")[0] == 0
+                *people.of("prescriber"))[0] == 0
     assert other.exists()
 
 
@@ -108,16 +112,16 @@ def test_every_command_has_help(command, capsys):
     assert "usage:" in capsys.readouterr().out
 
 
-def test_export_now_must_have_an_offset(capsys):
-    _run(capsys, "import-case", str(CASES[0]), "--mrn", "X1", "--name", "A", "--user", "AB:nurse")
+def test_export_now_must_have_an_offset(capsys, people):
+    _run(capsys, "import-case", str(CASES[0]), "--mrn", "X1", "--name", "A", *people.of("prescriber"))
     code, _, err = _run(capsys, "export-case", "--mrn", "X1", "--now", "2026-11-06T08:00:00")
     assert code == 2 and "--now" in err
 
 
-def test_export_all_writes_each_patient_as_the_engine_sees_it(capsys):
+def test_export_all_writes_each_patient_as_the_engine_sees_it(capsys, people):
     for n, case_file in enumerate(CASES):
         assert _run(capsys, "import-case", str(case_file), "--mrn", f"M{n}", "--name", f"P{n}",
-                    "--user", "AB:nurse")[0] == 0
+                    *people.of("prescriber"))[0] == 0
     code, out, err = _run(capsys, "export-case", "--all")
     assert code == 0, err
     exported = [parse_case(line) for line in out.splitlines()]
@@ -127,13 +131,13 @@ def test_export_all_writes_each_patient_as_the_engine_sees_it(capsys):
 
 # --- the patient as known at a moment --------------------------------------------------------
 
-def test_evaluate_and_export_at_a_past_moment_leave_out_what_came_later(capsys):
+def test_evaluate_and_export_at_a_past_moment_leave_out_what_came_later(capsys, people):
     """``--mrn X --now T`` is the stored patient as known at T: entries later than T + 5 minutes
     (the protocol's temperature.future_tolerance_min, rules §2) are left out, not refused; an
     entry at T + 5 minutes still counts as taken at T."""
     case_file = CASES[0]  # entries from 3 to 5 November
     data = json.loads(case_file.read_text())
-    assert _run(capsys, "import-case", str(case_file), "--mrn", "X1", "--name", "A", "--user", "AB:nurse")[0] == 0
+    assert _run(capsys, "import-case", str(case_file), "--mrn", "X1", "--name", "A", *people.of("prescriber"))[0] == 0
     moment = "2026-11-04T10:55:00-06:00"  # the 11:00 reading and assessment are 5 minutes later
     latest = datetime.fromisoformat(moment) + timedelta(minutes=5)
     known = dict(data, now=moment)
@@ -158,8 +162,8 @@ def test_evaluate_and_export_at_a_past_moment_leave_out_what_came_later(capsys):
         assert len(s.case_for(s.patient_by_mrn("X1").id).temperatures) == len(data["temperatures"])
 
 
-def test_now_outside_the_years_1900_to_2199_is_refused(capsys):
-    assert _run(capsys, "import-case", str(CASES[0]), "--mrn", "X1", "--name", "A", "--user", "AB:nurse")[0] == 0
+def test_now_outside_the_years_1900_to_2199_is_refused(capsys, people):
+    assert _run(capsys, "import-case", str(CASES[0]), "--mrn", "X1", "--name", "A", *people.of("prescriber"))[0] == 0
     for argv in (["evaluate", "--mrn", "X1"], ["export-case", "--mrn", "X1"]):
         code, out, err = _run(capsys, *argv, "--now", "9999-12-31T23:00:00-06:00")
         assert code == 2 and err.startswith("--now: ") and "1900–2199" in err and "Traceback" not in err

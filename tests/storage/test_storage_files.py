@@ -187,32 +187,32 @@ def test_an_audit_row_changed_outside_pacer_breaks_the_chain(db_path):
     assert "audit log row 2: its content does not match its hash (changed)" in problems
 
 
-def test_backup_restore_and_the_copy_set_aside(db_path, tmp_path, capsys):
+def test_backup_restore_and_the_copy_set_aside(db_path, people, tmp_path, capsys):
     _filled(db_path, temperatures=2)
-    assert main(["backup"]) == 0
+    assert main(["backup", *people.of("admin")]) == 0
     backup = Path(capsys.readouterr().out.strip())
     assert backup.parent == db_path.parent / "backups" and backup.exists()
     with Store.open() as s:
         pid = s.patient_by_mrn("MRN001").id
         s.add_temperature(NURSE, pid, at=hours_ago(1), value=Decimal("38.1"), unit="C")
-    assert main(["restore", str(backup), "--user", "AB:pharmacist"]) == 0
+    assert main(["restore", str(backup), *people.of("admin")]) == 0
     assert "previous contents are kept" in capsys.readouterr().out
     with Store.open() as s:
         assert len(s.case_for(pid).temperatures) == 2
         assert s.audit(limit=1)[0]["action"].startswith("restore from")
-        assert s.audit(limit=1)[0]["role"] == "pharmacist"
+        assert s.audit(limit=1)[0]["role"] == "admin"
         assert s.verify() == []
     [aside] = db_path.parent.glob("pacer.before-restore-*.sqlite3")
     with Store.open(aside, keep_backups=0) as s:
         assert len(s.case_for(pid).temperatures) == 3
 
 
-def test_restore_refuses_a_file_that_is_not_a_pacer_backup(db_path, tmp_path, capsys):
+def test_restore_refuses_a_file_that_is_not_a_pacer_backup(db_path, people, tmp_path, capsys):
     _filled(db_path, temperatures=1)
     foreign = tmp_path / "notes.sqlite3"
     _foreign_sqlite(foreign)
     before = sha256(db_path)
-    assert main(["restore", str(foreign), "--user", "AB:nurse"]) == 1
+    assert main(["restore", str(foreign), *people.of("admin")]) == 1
     assert "another program" in capsys.readouterr().err
     assert sha256(db_path) == before
 

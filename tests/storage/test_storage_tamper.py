@@ -119,10 +119,10 @@ def test_a_database_moved_elsewhere_opens_and_restores_without_the_key(db_path, 
         assert s.verify() == []
 
 
-def test_export_then_import_on_another_installation_makes_it_checkable(db_path, tmp_path, monkeypatch, capsys):
+def test_export_then_import_on_another_installation_makes_it_checkable(db_path, people, tmp_path, monkeypatch, capsys):
     _filled(db_path, temperatures=2)
     out_file = tmp_path / "key-for-admin.pacerkey"
-    code, out, err = _run(capsys, "key", "export", "--out", str(out_file), "--user", "AB:nurse")
+    code, out, err = _run(capsys, "key", "export", "--out", str(out_file), *people.of("admin"))
     assert code == 0, err
     if os.name != "nt":
         assert stat.S_IMODE(out_file.stat().st_mode) == 0o600
@@ -133,7 +133,7 @@ def test_export_then_import_on_another_installation_makes_it_checkable(db_path, 
     _another_installation(monkeypatch, tmp_path, "elsewhere")
     code, out, err = _run(capsys, "verify-db")
     assert code == 1 and "cannot be checked here" in err
-    code, out, err = _run(capsys, "key", "import", str(out_file), "--user", "CD:prescriber")
+    code, out, err = _run(capsys, "key", "import", str(out_file), *people.of("admin"))
     assert code == 0, err
     code, out, err = _run(capsys, "verify-db")
     assert code == 0, err
@@ -240,14 +240,14 @@ def test_each_restore_record_names_the_head_of_the_backup_it_restored(db_path, t
     assert f"does not follow the backup it restored (row {length}" in err
 
 
-def test_a_key_is_never_written_over_a_file_and_a_wrong_file_is_not_imported(db_path, tmp_path, capsys):
+def test_a_key_is_never_written_over_a_file_and_a_wrong_file_is_not_imported(db_path, people, tmp_path, capsys):
     _filled(db_path, temperatures=1)
     taken = tmp_path / "taken.txt"
     taken.write_text("someone's notes")
-    code, out, err = _run(capsys, "key", "export", "--out", str(taken), "--user", "AB:nurse")
+    code, out, err = _run(capsys, "key", "export", "--out", str(taken), *people.of("admin"))
     assert code == 1 and "never written over" in err
     assert taken.read_text() == "someone's notes"
-    code, out, err = _run(capsys, "key", "import", str(taken), "--user", "AB:nurse")
+    code, out, err = _run(capsys, "key", "import", str(taken), *people.of("admin"))
     assert code == 1 and "not a PACER audit key file" in err
     with Store.open(db_path, keep_backups=0) as s:
         assert not any(r["action"].startswith("key ") for r in s.audit())

@@ -138,7 +138,7 @@ def test_a_full_disk_on_saving_is_called_full(store, monkeypatch):
 
 # -- 3. a damaged file: restore over it, or salvage it ---------------------------------------------
 
-def test_restore_works_over_a_damaged_file_and_keeps_it(db_path, capsys):
+def test_restore_works_over_a_damaged_file_and_keeps_it(db_path, people, capsys):
     _filled(db_path, temperatures=300)
     backup = db_path.parent / "good.sqlite3"
     with Store.open(db_path, keep_backups=0) as s:
@@ -146,12 +146,13 @@ def test_restore_works_over_a_damaged_file_and_keeps_it(db_path, capsys):
     [backup] = (db_path.parent / "copies").iterdir()
     _damage_a_page(db_path)
     damaged = sha256(db_path)
-    assert main(["restore", str(backup), "--user", "AB:nurse"]) == 0, capsys.readouterr().err
+    assert main(["restore", str(backup), *people.of("admin")]) == 0, capsys.readouterr().err
     [aside] = db_path.parent.glob("pacer.before-restore-*.sqlite3")
     assert sha256(aside) == damaged
     with Store.open(db_path, keep_backups=0) as s:
         assert len(s.case_for(s.patient_by_mrn("MRN001").id).temperatures) == 300
-        assert s.audit(limit=1)[0]["action"].startswith("restore from")
+        # the restore, then its signature (issue 18: over a damaged file it is signed in the restored one)
+        assert [a["action"][:12] for a in s.audit(limit=2)] == ["sign restore", "restore from"]
         assert s.verify() == []
 
 
@@ -243,13 +244,13 @@ TAMPERED_BACKUPS = {
 
 
 @pytest.mark.parametrize("name", TAMPERED_BACKUPS)
-def test_restore_refuses_a_backup_that_fails_verification(name, db_path, capsys):
+def test_restore_refuses_a_backup_that_fails_verification(name, db_path, people, capsys):
     _filled(db_path, temperatures=2)
     with Store.open(db_path, keep_backups=0) as s:
         backup = s.backup(db_path.parent / "copies")
     _edit_backup(backup, TAMPERED_BACKUPS[name])
     before = sha256(db_path)
-    assert main(["restore", str(backup), "--user", "AB:nurse"]) == 1
+    assert main(["restore", str(backup), *people.of("admin")]) == 1
     err = capsys.readouterr().err
     assert "temperatures" in err and "nothing was replaced" in err
     assert sha256(db_path) == before
@@ -305,10 +306,10 @@ def test_every_text_field_has_a_limit(store):
     assert len(store.entries(pid)) == 1
 
 
-def test_a_long_name_on_the_command_line_exits_2(capsys, db_path):
+def test_a_long_name_on_the_command_line_exits_2(capsys, db_path, people):
     from tests.paths import EXAMPLES
     example = sorted(EXAMPLES.glob("*.case.json"))[0]
-    assert main(["import-case", str(example), "--mrn", "X1", "--name", "A" * 100_000, "--user", "AB:nurse"]) == 2
+    assert main(["import-case", str(example), "--mrn", "X1", "--name", "A" * 100_000, *people.of("prescriber")]) == 2
     assert "name" in capsys.readouterr().err
 
 
@@ -316,18 +317,18 @@ def test_a_bad_user_exits_2(db_path, capsys):
     _filled(db_path, temperatures=1)
     with Store.open(db_path, keep_backups=0) as s:
         backup = s.backup(db_path.parent / "copies")
-    assert main(["restore", str(backup), "--user", "nobody"]) == 2
+    assert main(["restore", str(backup), "--user", "nobody:nurse"]) == 2  # the form before issue 18
     assert "--user" in capsys.readouterr().err
 
 
-def test_a_second_restore_at_once_gets_a_clear_message(db_path, capsys):
+def test_a_second_restore_at_once_gets_a_clear_message(db_path, people, capsys):
     from pacer_desktop.storage.files import restore_lock
     _filled(db_path, temperatures=1)
     with Store.open(db_path, keep_backups=0) as s:
         backup = s.backup(db_path.parent / "copies")
     before = sha256(db_path)
     with restore_lock(db_path):  # another restore is under way
-        assert main(["restore", str(backup), "--user", "AB:nurse"]) == 1
+        assert main(["restore", str(backup), *people.of("admin")]) == 1
     err = capsys.readouterr().err
     assert "another restore" in err and "readonly" not in err
     assert sha256(db_path) == before

@@ -1,0 +1,102 @@
+"""The pharmacist's verification of the current dose, stored (issue 18).
+
+A verification is a signature (``signatures``, append-only and audited) with the action
+``verify_dose`` and the meaning :data:`MEANING`, on the ``weights`` row the dose was calculated
+from; its ``detail`` is JSON holding what was verified: the weight (kg and time), the dose in mg
+and the volume in mL, and the figures the pharmacist entered blind. No table of its own: the
+signature already says who, when, in which role and with what meaning, and cannot change.
+
+- :func:`dose_working` — the calculator's current dose (``Result.dose``) as a ``DoseWorking``.
+- :func:`record_verification` — sign "verified dose" for a matching double check.
+- :func:`record_mismatch` — audit a double check that did not match (nothing else is stored).
+- :func:`current_verification` — the verification that holds for the current dose, or None with
+  the reasons (``never_verified``, or :func:`~pacer_desktop.core.double_check.staleness`'s).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, NamedTuple
+
+from ..core import notation
+from ..core.dose import DoseWorking
+from ..core.double_check import DoubleCheck, PharmacistFigures, Verification, staleness
+
+if TYPE_CHECKING:
+    from ..core.result import Result
+    from .accounts import Accounts, Signature
+    from .store import Store, User
+
+MEANING = "verified dose"
+ACTION = "verify_dose"
+
+
+class SignedVerification(NamedTuple):
+    verification: Verification
+    signature: Signature
+
+
+def dose_working(result: Result) -> DoseWorking | None:
+    """The evaluation's current dose with its working, None without a dosing weight."""
+    d = result.dose
+    if d is None:
+        return None
+    return DoseWorking(d.weight_kg, d.weight_at, d.mg_per_kg, d.calculated_mg, d.rounded_mg, d.mg, d.capped,
+                       d.volume_ml, d.route)
+
+
+def weight_entry_id(store: Store, patient_id: int, dose: DoseWorking) -> int | None:
+    """The current ``weights`` row the dose was calculated from."""
+    for entry in reversed(store.entries(patient_id, "weight", include_superseded=False)):
+        if entry.at == dose.weight_at and Decimal(str(entry.values["kg"])) == dose.weight_kg:
+            return entry.id
+    return None
+
+
+def record_verification(accounts: Accounts, initials: str, pin: str, *, patient_id: int, weight_id: int | None,
+                        checked: DoseWorking, figures: PharmacistFigures) -> Signature:
+    """Sign "verified dose" for ``checked`` (the calculator's dose the pharmacist's figures matched)."""
+    detail = {"weight_kg": str(checked.weight_kg), "weight_at": checked.weight_at.isoformat(),
+              "dose_mg": str(checked.mg), "volume_ml": str(checked.volume_ml),
+              "entered": {"weight_kg": str(figures.weight_kg), "dose_mg": str(figures.dose_mg),
+                          "volume_ml": str(figures.volume_ml)}}
+    return accounts.sign(initials, pin, action=ACTION, meaning=MEANING, table="weights", row_id=weight_id,
+                         patient_id=patient_id, detail=json.dumps(detail, sort_keys=True))
+
+
+def _side_by_side(check: DoubleCheck) -> str:
+    shown = {"weight_kg": notation.kg, "dose_mg": notation.mg, "volume_ml": notation.ml}
+    return "; ".join(f"{f.name} {shown[f.name](f.pharmacist)} vs {shown[f.name](f.calculated)}" for f in check.figures)
+
+
+def record_mismatch(store: Store, user: User, patient_id: int, check: DoubleCheck) -> None:
+    """Audit a double check whose figures did not match (pharmacist's vs calculator's)."""
+    from .accounts import _audit
+    with store._transaction():
+        _audit(store, user, f"double check mismatch, patient {patient_id}: {_side_by_side(check)}")
+
+
+def _verification(signature: Signature) -> Verification:
+    detail = json.loads(signature.detail)
+    return Verification(verified_at=signature.at, weight_kg=Decimal(detail["weight_kg"]),
+                        weight_at=datetime.fromisoformat(detail["weight_at"]), dose_mg=Decimal(detail["dose_mg"]))
+
+
+def current_verification(store: Store, patient_id: int,
+                         result: Result) -> tuple[SignedVerification | None, tuple[str, ...]]:
+    """The latest verification and ``()`` while it holds for ``result``'s dose; else None and why:
+    ``("never_verified",)``, or the staleness reasons (a new weight, a changed dose, an escalation
+    since: the later of each escalation's time and when it was entered)."""
+    from .accounts import Accounts
+    rows = store._rows("SELECT * FROM signatures WHERE patient_id = ? AND action = ? ORDER BY id DESC LIMIT 1",
+                       (patient_id, ACTION))
+    if not rows:
+        return None, ("never_verified",)
+    signature = Accounts._signature(rows[0])
+    verification = _verification(signature)
+    escalations = [max(e.at, e.entered_at) if e.at else e.entered_at
+                   for e in store.entries(patient_id, "escalation", include_superseded=False)]
+    stale = staleness(verification, current=dose_working(result), escalations=escalations)
+    return (None, stale) if stale else (SignedVerification(verification, signature), ())
