@@ -32,8 +32,8 @@ def _lines(check, rules) -> list[str]:
     shown = {"weight_kg": notation.kg, "dose_mg": notation.mg, "volume_ml": notation.ml}
     lines = []
     for f in check.figures:
-        within = "the same" if f.tolerance == 0 else f"within {shown[f.name](f.tolerance)}"
-        verdict = "matches" if f.matches else f"DIFFERS (a match is {within})"
+        rule = "must be the same" if f.tolerance == 0 else f"a match is less than {shown[f.name](f.tolerance)} apart"
+        verdict = "matches" if f.matches else f"DIFFERS ({rule})"
         lines.append(f"  {_LABELS[f.name]:<7} yours {shown[f.name](f.pharmacist):<10}"
                      f" calculated {shown[f.name](f.calculated):<10} {verdict}")
     lines.append(f"  calculator's working: {check.working}")
