@@ -96,7 +96,7 @@ class SignedIn:
     from the account) and :meth:`sign` for the signed actions."""
 
     def __init__(self, accounts, session, pin: str, action: str, workstation: str) -> None:
-        from ..storage.store import User
+        from ..storage import User
         self.accounts, self.session, self.action, self._pin = accounts, session, action, pin
         self.user = User(session.initials, session.role, workstation)
 

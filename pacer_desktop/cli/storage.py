@@ -186,9 +186,11 @@ def _admin_in_backup(args: argparse.Namespace, backup: Path):
     from ..core import permissions
     from ..storage.location import workstation_name
     from ..storage.pins import pin_matches
-    from ..storage.store import User, _readonly
+    from urllib.parse import quote
+
+    from ..storage import User
     initials = given_initials(args.user)
-    conn = _readonly(backup)
+    conn = sqlite3.connect(f"file:{quote(str(backup.absolute()))}?mode=ro", uri=True)
     try:
         row = conn.execute("SELECT role, active, pin_hash FROM users WHERE initials = ?", (initials,)).fetchone()
     except sqlite3.OperationalError:  # a backup from before issue 18 has no accounts
