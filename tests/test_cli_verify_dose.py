@@ -50,7 +50,7 @@ def test_a_mismatch_shows_both_and_the_working_and_records_nothing_but_the_audit
     assert _verify(people, "PH", kg="24.3", mg="61", ml="0.41") == 2
     err = capsys.readouterr().err
     assert "24.3 kg" in err and "23.4 kg" in err and "61 mg" in err and "59 mg" in err
-    assert "2.5 mg/kg × 23.4 kg = 58.5 mg → 59 mg" in err
+    assert "2.5 mg/kg/dose × 23.4 kg = 58.5 mg, rounded to 59 mg" in err  # core/wording
     assert "not recorded" in err
     verified, stale = _state()
     assert verified is None and stale == ("never_verified",)

@@ -28,7 +28,7 @@ def _figure(text: str, option: str):
 
 
 def _lines(check, rules) -> list[str]:
-    from ..core import notation
+    from ..core import notation, wording
     shown = {"weight_kg": notation.kg, "dose_mg": notation.mg, "volume_ml": notation.ml}
     lines = []
     for f in check.figures:
@@ -37,7 +37,7 @@ def _lines(check, rules) -> list[str]:
         lines.append(f"  {_LABELS[f.name]:<7} yours {shown[f.name](f.pharmacist):<10}"
                      f" calculated {shown[f.name](f.calculated):<10} {verdict}")
     lines.append(f"  calculator's working: {check.working}")
-    lines.append(f"  the protocol for the weight you read: {check.for_pharmacists_weight.working_text(rules)}")
+    lines.append(f"  the protocol for the weight you read: {wording.dose_working(check.for_pharmacists_weight, rules)}")
     return lines
 
 
