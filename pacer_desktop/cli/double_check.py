@@ -42,8 +42,6 @@ def _lines(check, rules) -> list[str]:
 
 
 def cmd_verify_dose(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
-
     from ..core.double_check import PharmacistFigures, compare
     from ..evaluation import evaluate_case, protocol_for
     from ..storage import dose_verification as stored
@@ -54,8 +52,7 @@ def cmd_verify_dose(args: argparse.Namespace) -> int:
     with Store.open() as store:
         signed = signed_in_user(store, args, "verify_dose")
         record = store.patient_by_mrn(args.mrn)
-        now = datetime.now(UTC)
-        case = store.case_for(record.id, now=now)
+        case = store.case_for(record.id, now=store.clock())  # the store's one clock
         result = evaluate_case(case)
         calculated = stored.dose_working(result)
         if calculated is None:
