@@ -7,8 +7,6 @@ import sqlite3
 import tracemalloc
 from datetime import timedelta
 
-import pytest
-
 from pacer_desktop.storage import Store, verification
 from pacer_desktop.storage.verification import table_problems
 from tests.storage.storehelp import NURSE, add_patient, hours_ago
@@ -43,7 +41,6 @@ def test_checking_a_table_takes_the_same_memory_whatever_its_length(tmp_path):
     assert peaks[1] < 2 * peaks[0] + 50_000
 
 
-@pytest.mark.xfail(strict=True, reason="the HMAC check keeps a list of every checked row id")
 def test_the_whole_check_keeps_nothing_per_row(tmp_path):
     """Everything verify-db checks (chain, HMACs, rows): what it keeps must not grow with the rows."""
     small, large = 500, 6000
