@@ -89,7 +89,8 @@ def cmd_print(args: argparse.Namespace) -> int:
         store, patient_id = None, None
 
     try:
-        job = make_job(args.kind, case, patient, printed_by=user_text, paper=args.paper)
+        job = make_job(args.kind, case, patient, printed_by=user_text, paper=args.paper,
+                       chain_anchor=store.chain_anchor() if store is not None else "")
         try:
             pdf = render(job)
         except NothingToPrint as exc:
