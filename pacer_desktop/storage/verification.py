@@ -202,6 +202,16 @@ def _row(conn: sqlite3.Connection, table: str, rowid: int) -> dict:
     return dict(zip([d[0] for d in cur.description], cur.fetchone()))
 
 
+def _store_s_hash(row: dict) -> str | None:
+    """The hash the store would record for ``row``; None for a value it never writes (a BLOB put in
+    with the sqlite3 program), so that the row is reported as changed rather than stopping the check."""
+    from .store import _canonical, _sha256
+    try:
+        return _sha256(_canonical(row))
+    except (TypeError, ValueError):
+        return None
+
+
 def chain_problems(conn: sqlite3.Connection) -> tuple[list[str], int]:
     """Problems of the audit log's hash chain, and the last row id up to which it is intact."""
     found, intact_to, _ = _audit_pass(conn, None)
@@ -277,7 +287,6 @@ def _audit_row_broken(conn: sqlite3.Connection, found: list[str], rowid: int, ro
                       row_sha: str, expected_id: int, prev: str) -> bool:
     """An audit row that the quick test in ``_audit_rows`` did not pass, looked at closely: adds
     what is wrong to ``found``; False when its SQLite text only differed from the store's."""
-    from .store import _canonical, _sha256
     broken = False
     if row_id != expected_id:
         found.append(f"audit log: rows {expected_id} to {row_id - 1} are missing")
@@ -286,7 +295,7 @@ def _audit_row_broken(conn: sqlite3.Connection, found: list[str], rowid: int, ro
         found.append(f"audit log row {row_id}: does not follow the row before it (chain broken)")
         broken = True
     row = _row(conn, "audit_log", rowid)
-    if _sha256(_canonical({k: v for k, v in row.items() if k not in _NOT_HASHED})) != row_sha:
+    if _store_s_hash({k: v for k, v in row.items() if k not in _NOT_HASHED}) != row_sha:
         found.append(f"audit log row {row_id}: its content does not match its hash (changed)")
         broken = True
     return broken
@@ -300,7 +309,7 @@ def table_problems(conn: sqlite3.Connection, table: str) -> list[str]:
 
 
 def _table_rows(conn: sqlite3.Connection, table: str, columns: list[str], *, fast: bool) -> list[str]:
-    from .store import _as_first_written, _canonical, _sha256
+    from .store import _as_first_written
     sha256 = hashlib.sha256
     # A row written before a migration added columns was hashed without them (schema.ADDED_COLUMNS).
     added = [c for c in schema.ADDED_COLUMNS.get(table, ()) if c in columns]
@@ -328,7 +337,7 @@ def _table_rows(conn: sqlite3.Connection, table: str, columns: list[str], *, fas
         if as_first is not None and sha256(as_first).hexdigest() == want:
             continue
         row = _row(conn, table, rowid)
-        if _sha256(_canonical(row)) != want and _sha256(_canonical(_as_first_written(table, row))) != want:
+        if _store_s_hash(row) != want and _store_s_hash(_as_first_written(table, row)) != want:
             found.append(f"{table} row {row_id}: differs from what was recorded (changed outside PACER)")
     while record is not None:
         found.append(f"{table} row {record[0]}: recorded in the audit log but missing (deleted outside PACER)")

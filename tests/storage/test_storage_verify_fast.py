@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 
-import pytest
 from hypothesis import given, settings, strategies as st
 
 from pacer_desktop.storage import verification
@@ -63,7 +62,6 @@ def test_an_edit_that_only_the_quick_text_would_miss_is_caught(db_path):
     assert any("patient_versions row 1: differs from what was recorded" in p for p in found), found
 
 
-@pytest.mark.xfail(strict=True, reason="verify-db stops with a TypeError on a BLOB (json cannot write bytes)")
 def test_a_value_replaced_by_a_blob_is_reported_not_a_crash(db_path, capsys):
     filled(db_path)
     conn = sqlite3.connect(db_path)
