@@ -74,3 +74,19 @@ def test_a_value_replaced_by_a_blob_is_reported_not_a_crash(db_path, capsys):
     from pacer_desktop.cli import main
     assert main(["verify-db"]) == 1
     assert "temperatures row 2: differs from what was recorded" in capsys.readouterr().err
+
+
+def test_the_hmac_states_verify_db_copies_give_the_store_s_hmac():
+    """verify-db makes each key's HMAC state once (seals.mac_states); it must equal keys.mac."""
+    import hashlib
+
+    from pacer_desktop.storage import keys
+    from pacer_desktop.storage.seals import mac_states
+    row_sha = hashlib.sha256(b"a row").hexdigest()
+    for key in (bytes(range(32)), bytes(range(100))):  # a 32-byte key, and one longer than a block
+        prefix, inner, outer = mac_states({"any name": key})[keys.key_id(key)]
+        h = inner.copy()
+        h.update(row_sha.encode("ascii"))
+        mac = outer.copy()
+        mac.update(h.digest())
+        assert prefix + mac.hexdigest() == keys.mac(key, row_sha)
