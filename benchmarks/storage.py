@@ -1,24 +1,37 @@
-"""Storage benchmark (issue 3): a ward's worth of data, timed honestly.
+"""Storage benchmark (issues 3 and 17): a ward's file, each figure beside plain ``sqlite3`` doing
+the same work in the same run.
 
-    .venv/bin/python benchmarks/storage.py                 # 1,000 patients (about 840,000 rows)
-    .venv/bin/python benchmarks/storage.py --patients 50   # a quick run
+    .venv/bin/python benchmarks/storage.py --db /tmp/vs/ward.sqlite3   # builds it once, then reuses it
+    .venv/bin/python benchmarks/storage.py --patients 20 --heavy 2    # a quick run in a temporary folder
 
-Each patient has 30 days of hourly temperatures and four CRS/ICANS assessments a day, stored with
-``import-case`` (one transaction per patient, validated by the engine, audited). Then:
-- load one patient's case (``Store.case_for``), goal < 50 ms;
-- append one entry with synchronous=FULL, goal < 10 ms: the full ``add_temperature`` (which
-  evaluates the patient's whole case first) and the write alone (transaction, row, audit row, fsync);
-- export every patient's case as JSON, goal < 10 s;
-- the file size, and ``verify()`` over everything.
-Times are medians of repeated runs on random patients; the database goes into a temporary folder
-unless --db is given.
+The ward: 1,000 patients × 30 days of hourly temperatures and four CRS/ICANS assessments a day, each
+patient stored with ``import-case`` (one transaction, validated by the engine, audited). Beside it a
+small file (2 patients, about 1 MB) and a copy of the ward that plain sqlite3 writes into (so the
+ward's audit chain stays whole). The audit key lives in ``config/`` beside the file.
+
+Each measurement alternates PACER and plain sqlite3 within every repeat, so both meet the same load
+(other people's work on a shared machine moves the figures: the load average is printed), and is
+given as min / median / max with the ratio of the medians:
+- open: ``Store.open`` against ``sqlite3.connect`` and reading the schema, on the ward and the small file;
+- load one patient's case: ``Store.case_for`` against a SELECT of the same rows;
+- append one temperature with synchronous=FULL: ``add_temperature`` (which evaluates the whole case)
+  and the store's write alone, against BEGIN IMMEDIATE, the same two rows (entry and audit row), COMMIT;
+- export every case as JSON (``export-case --all``) against a SELECT of the same rows written as JSON;
+- ``verify-db`` (everything it checks) against ``PRAGMA integrity_check``, wall and CPU time, and each
+  one's peak memory in a process of its own.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import platform
 import random
+import shutil
+import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -26,17 +39,16 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from pacer_desktop.core.case import (Assessment, Case, CrsInputs, IcansInputs, Patient,  # noqa: E402
-                                     Temperature, Weight)
-from pacer_desktop.storage import Store, User  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 DAYS = 30
-USER = User("BM", "research", "benchmark")
+_EXPORTED = ("patient_versions", "weights", "temperatures", "assessments", "medications", "escalations",
+             "eligibility", "dose_outcomes", "restarts")
 
 
-def make_case(rng: random.Random, infusion: datetime) -> Case:
+def make_case(rng: random.Random, infusion: datetime):
+    from pacer_desktop.core.case import Assessment, Case, CrsInputs, IcansInputs, Patient, Temperature, Weight
     temps = []
     for h in range(DAYS * 24):
         value = Decimal(str(round(rng.uniform(36.4, 37.6), 1)))
@@ -56,104 +68,208 @@ def make_case(rng: random.Random, infusion: datetime) -> Case:
                 now=infusion + timedelta(days=DAYS, hours=1))
 
 
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms"
+def build(path: Path, patients: int) -> None:
+    from pacer_desktop.storage import Store, User
+    rng = random.Random(3)
+    infusion = (datetime.now(UTC) - timedelta(days=DAYS + 2)).replace(minute=0, second=0, microsecond=0)
+    t0 = time.perf_counter()
+    with Store.open(path, keep_backups=0) as store:
+        for n in range(patients):
+            store.import_case(User("BM", "research", "benchmark"), make_case(rng, infusion),
+                              mrn=f"B{n:05d}", name=f"Bench Patient {n:05d}")
+            if (n + 1) % 100 == 0:
+                print(f"  {n + 1} patients stored ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+    print(f"built {path.name}: {patients} patients in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
 
-def timed(fn, repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
+class Pair:
+    """Timings of PACER and of plain sqlite3 doing the same work, taken in turn."""
+
+    def __init__(self, name: str, unit: str = "ms") -> None:
+        self.name, self.unit = name, unit
+        self.ours: list[float] = []
+        self.plain: list[float] = []
+        self.cpu_ours: list[float] = []
+        self.cpu_plain: list[float] = []
+
+    def run(self, ours, plain) -> None:
+        for fn, wall, cpu in ((ours, self.ours, self.cpu_ours), (plain, self.plain, self.cpu_plain)):
+            w, c = time.perf_counter(), time.process_time()
+            fn()
+            wall.append(time.perf_counter() - w)
+            cpu.append(time.process_time() - c)
+
+    def _spread(self, xs: list[float]) -> str:
+        k = 1000 if self.unit == "ms" else 1
+        return f"{min(xs) * k:.2f} / {statistics.median(xs) * k:.2f} / {max(xs) * k:.2f} {self.unit}"
+
+    def line(self, cpu: bool = False) -> str:
+        ratio = statistics.median(self.ours) / statistics.median(self.plain)
+        text = (f"{self.name} (n={len(self.ours)}): PACER {self._spread(self.ours)}; plain sqlite3"
+                f" {self._spread(self.plain)}; ratio of medians {ratio:.1f}x")
+        if cpu:
+            text += (f"\n    CPU time: PACER {self._spread(self.cpu_ours)}; plain sqlite3 {self._spread(self.cpu_plain)};"
+                     f" ratio of medians {statistics.median(self.cpu_ours) / statistics.median(self.cpu_plain):.1f}x")
+        return text
+
+
+def plain_open(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    conn.close()
+
+
+def plain_rows(conn: sqlite3.Connection, patient_id: int) -> dict:
+    out = {}
+    for table in _EXPORTED:
+        cur = conn.execute(f"SELECT * FROM current_{table} WHERE patient_id = ? ORDER BY id", (patient_id,))
+        names = [d[0] for d in cur.description]
+        out[table] = [dict(zip(names, row)) for row in cur]
     return out
+
+
+def plain_export(path: Path, out: Path) -> None:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        with out.open("w") as f:
+            for (pid,) in conn.execute("SELECT id FROM patients ORDER BY id").fetchall():
+                f.write(json.dumps(plain_rows(conn, pid), separators=(",", ":"), ensure_ascii=False))
+                f.write("\n")
+    finally:
+        conn.close()
+
+
+def plain_append(conn: sqlite3.Connection, pid: int) -> None:
+    """The rows an append writes (the entry, its audit row), with the same durability."""
+    at = datetime.now(UTC).isoformat()
+    conn.execute("BEGIN IMMEDIATE")
+    cur = conn.execute("INSERT INTO temperatures (patient_id, at, at_offset_s, value, unit, entered_by, role,"
+                       " workstation, entered_at) VALUES (?, ?, 0, '37.0', 'C', 'BM', 'research', 'benchmark', ?)",
+                       (pid, at, at))
+    last = conn.execute("SELECT id, sha256 FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    conn.execute("INSERT INTO audit_log (id, at, entered_by, role, workstation, action, table_name, row_id,"
+                 " content_sha256, prev_sha256, sha256, hmac) VALUES (?, ?, 'BM', 'research', 'benchmark',"
+                 " 'add temperature', 'temperatures', ?, ?, ?, ?, ?)",
+                 (last[0] + 1, at, cur.lastrowid, "0" * 64, last[1], "1" * 64, "k" * 16 + ":" + "2" * 64))
+    conn.execute("COMMIT")
+
+
+def peak_rss_mb(code: str, env: dict) -> float:
+    """Peak memory of ``code`` run by Python in a process of its own: its VmHWM (ru_maxrss would
+    carry over the parent's from before the exec)."""
+    report = ("\nimport sys; print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')),"
+              " file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code + report], env=env, cwd=ROOT, check=True,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return int(done.stderr.split()[-1]) / 1024
+
+
+def machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor())
+    return (f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, SQLite {sqlite3.sqlite_version},"
+            f" load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--patients", type=int, default=1000)
-    parser.add_argument("--repeat", type=int, default=30, help="timed runs per measurement")
-    parser.add_argument("--db", type=Path, help="database file to create (default: a temporary folder)")
+    parser.add_argument("--repeat", type=int, default=30, help="timed runs of the quick measurements")
+    parser.add_argument("--heavy", type=int, default=5, help="timed runs of open, export and verify")
+    parser.add_argument("--db", type=Path, help="the ward's file: built when missing, else reused")
+    parser.add_argument("--build-only", action="store_true", help="build the files when missing, measure nothing")
     args = parser.parse_args()
 
     folder = tempfile.TemporaryDirectory(prefix="pacer-bench-")
-    path = args.db or Path(folder.name) / "bench.sqlite3"
-    if path.exists():
-        sys.exit(f"{path} exists; give a new file")
-    rng = random.Random(3)
-    infusion = (datetime.now(UTC) - timedelta(days=DAYS + 2)).replace(minute=0, second=0, microsecond=0)
+    ward = (args.db or Path(folder.name) / "ward.sqlite3").resolve()
+    os.environ["XDG_CONFIG_HOME"] = str(ward.parent / "config")  # the audit key beside the files
+    from pacer_desktop.storage import Store, User
+    from pacer_desktop.storage.files import verify_report
 
-    store = Store.open(path, keep_backups=0)
-    t0 = time.perf_counter()
-    ids = []
-    for n in range(args.patients):
-        case = make_case(rng, infusion)
-        ids.append(store.import_case(USER, case, mrn=f"B{n:05d}", name=f"Bench Patient {n:05d}"))
-        if (n + 1) % 100 == 0:
-            print(f"  {n + 1} patients stored ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
-    load_s = time.perf_counter() - t0
+    small, copy = ward.with_name(ward.stem + "-small.sqlite3"), ward.with_name(ward.stem + "-plain.sqlite3")
+    for path, patients in ((ward, args.patients), (small, 2)):
+        if not path.exists():
+            build(path, patients)
+    if args.build_only:
+        return 0
+    if not copy.exists():
+        shutil.copyfile(ward, copy)
+    print(machine())
+    rng = random.Random(17)
+    user = User("BM", "research", "benchmark")
+
+    opening = {name: Pair(f"open the {name} file ({path.stat().st_size / 1e6:,.0f} MB)")
+               for name, path in (("ward's", ward), ("small", small))}
+    for _ in range(args.heavy):
+        for name, path in (("ward's", ward), ("small", small)):
+            opening[name].run(lambda: Store.open(path, keep_backups=0).close(), lambda: plain_open(path))
+
+    store = Store.open(ward, keep_backups=0)
+    ids = [p.id for p in store.patients()]
     rows = sum(store.db[t].count for t in ("weights", "temperatures", "assessments"))
     audit_rows = store.db["audit_log"].count
+    plain_ro = sqlite3.connect(f"file:{ward}?mode=ro", uri=True)
+    plain_rw = sqlite3.connect(copy, isolation_level=None)
+    plain_rw.execute("PRAGMA journal_mode = WAL")
+    plain_rw.execute("PRAGMA synchronous = FULL")
 
-    case_load = timed(lambda: store.case_for(rng.choice(ids)), args.repeat)
-
-    def append_full() -> None:
+    load, cold, write = Pair("load one patient's case"), Pair("append, add_temperature (evaluates the case)"), \
+        Pair("append, the store's write alone")
+    for _ in range(args.repeat):
         pid = rng.choice(ids)
-        store.add_temperature(USER, pid, at=datetime.now(UTC) - timedelta(minutes=1), value=Decimal("37.0"), unit="C")
-
-    def append_write_only() -> None:
+        load.run(lambda: store.case_for(pid), lambda: plain_rows(plain_ro, pid))
+    for _ in range(args.repeat):
         pid = rng.choice(ids)
         at = datetime.now(UTC) - timedelta(minutes=1)
+        cold.run(lambda: store.add_temperature(user, pid, at=at, value=Decimal("37.0"), unit="C"),
+                 lambda: plain_append(plain_rw, pid))
+
+    def write_only(pid: int) -> None:
+        row = {"patient_id": pid, "at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat(), "at_offset_s": 0,
+               "value": "37.0", "unit": "C"}
         with store._transaction():
-            store._insert(USER, "temperatures", {"patient_id": pid, "at": at.isoformat(), "at_offset_s": 0,
-                                                 "value": "37.0", "unit": "C"}, "add temperature")
+            store._insert(user, "temperatures", row, "add temperature")
 
-    append = timed(append_full, args.repeat)
-
-    def append_open_patient() -> None:
-        pid = rng.choice(ids)
-        store.case_for(pid)  # the window shows the patient before the nurse enters a reading
-        t0 = time.perf_counter()
-        store.add_temperature(USER, pid, at=datetime.now(UTC) - timedelta(minutes=1), value=Decimal("37.0"), unit="C")
-        warm.append(time.perf_counter() - t0)
-
-    warm: list[float] = []
     for _ in range(args.repeat):
-        append_open_patient()
-    write = timed(append_write_only, args.repeat)
-
-    t0 = time.perf_counter()
-    export = Path(folder.name) / "export.jsonl"
-    with export.open("w") as f:
-        store.export_all(f)  # what `pacer-desktop export-case --all` does
-    export_s = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    problems = store.verify()
-    verify_s = time.perf_counter() - t0
+        pid = rng.choice(ids)
+        write.run(lambda: write_only(pid), lambda: plain_append(plain_rw, pid))
     store.close()
-    size = path.stat().st_size
-    t0 = time.perf_counter()
-    Store.open(path, keep_backups=0).close()  # header check, quick_check, migrations
-    open_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    with Store.open(path, keep_backups=1):  # plus the daily backup copy
-        open_backup_s = time.perf_counter() - t0
+    plain_ro.close()
+    plain_rw.close()
 
-    p95 = lambda xs: sorted(xs)[int(0.95 * (len(xs) - 1))]  # noqa: E731
-    print(f"patients: {args.patients}; clinical rows: {rows:,}; audit rows: {audit_rows:,}")
-    print(f"store all (import-case, one transaction per patient): {load_s:.1f} s")
-    print(f"load one patient's case: median {ms(statistics.median(case_load))}, p95 {ms(p95(case_load))} (goal < 50 ms)")
-    print(f"append one entry, add_temperature to a random patient (cold): median {ms(statistics.median(append))},"
-          f" p95 {ms(p95(append))} (goal < 10 ms)")
-    print(f"append one entry to the patient on screen (rows already loaded): median"
-          f" {ms(statistics.median(warm))}, p95 {ms(p95(warm))} (goal < 10 ms)")
-    print(f"append one entry, write alone (FULL sync): median {ms(statistics.median(write))},"
-          f" p95 {ms(p95(write))}")
-    print(f"export every case as JSON: {export_s:.1f} s (goal < 10 s), {export.stat().st_size / 1e6:.0f} MB")
-    print(f"verify(): {verify_s:.1f} s, {len(problems)} problem(s)")
-    print(f"open the database: {open_s:.1f} s; with the daily backup: {open_backup_s:.1f} s")
-    print(f"file size: {size / 1e6:.0f} MB ({size / max(rows, 1):.0f} bytes per clinical row)")
+    export, verify = Pair("export every case as JSON", "s"), Pair("verify-db against integrity_check", "s")
+    ours_out, plain_out = Path(folder.name) / "export.jsonl", Path(folder.name) / "plain.jsonl"
+
+    def export_ours() -> None:
+        with Store.open(ward, keep_backups=0) as s, ours_out.open("w") as f:
+            s.export_all(f)  # what `pacer-desktop export-case --all` does
+
+    def integrity() -> None:
+        conn = sqlite3.connect(f"file:{ward}?mode=ro", uri=True)
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        conn.close()
+
+    def verify_ours() -> None:
+        found = verify_report(ward)
+        assert not found.problems and not found.not_here, found
+
+    for _ in range(args.heavy):
+        export.run(export_ours, lambda: plain_export(ward, plain_out))
+        verify.run(verify_ours, integrity)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    rss_verify = peak_rss_mb(f"from pacer_desktop.cli import main; assert main(['--db', {str(ward)!r}, 'verify-db']) == 0", env)
+    rss_plain = peak_rss_mb(f"import sqlite3; sqlite3.connect('file:{ward}?mode=ro', uri=True)"
+                            ".execute('PRAGMA integrity_check').fetchall()", env)
+
+    print(f"patients: {len(ids)}; clinical rows: {rows:,}; audit rows: {audit_rows:,};"
+          f" file {ward.stat().st_size / 1e6:,.0f} MB")
+    for pair in (*opening.values(), load, cold, write):
+        print(pair.line())
+    print(export.line() + f" ({ours_out.stat().st_size / 1e6:.0f} MB; plain {plain_out.stat().st_size / 1e6:.0f} MB)")
+    print(verify.line(cpu=True))
+    print(f"peak memory, each in a process of its own: verify-db {rss_verify:.0f} MB;"
+          f" integrity_check {rss_plain:.0f} MB")
+    print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     folder.cleanup()
     return 0
 

@@ -96,7 +96,8 @@ def _print(args: argparse.Namespace, storage, store, user) -> int:
                                 allergies=args.allergies)
         patient_id = None
 
-    job = make_job(args.kind, case, patient, printed_by=user_text, paper=args.paper)
+    job = make_job(args.kind, case, patient, printed_by=user_text, paper=args.paper,
+                   chain_anchor=store.chain_anchor() if store is not None else "")
     try:
         pdf = render(job)
     except NothingToPrint as exc:

@@ -53,6 +53,7 @@ class PrintJob:
     printed_at: datetime
     printed_by: str
     paper: Paper = "letter"
+    chain_anchor: str = ""  # the audit chain's LENGTH:HEAD when printed from the database (issue 17)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -248,9 +249,10 @@ def order_id(job: PrintJob) -> str:
     return "AK-" + hashlib.sha256(facts.encode("utf-8")).hexdigest()[:10].upper()
 
 
-def qr_payload(order: str, content_hash: str) -> str:
-    """What the order sheet's QR code carries."""
-    return f"PACER-ORDER;id={order};sha256={content_hash}"
+def qr_payload(order: str, content_hash: str, chain_anchor: str = "") -> str:
+    """What the order sheet's QR code carries; ``chain=LENGTH:HEAD`` when printed from the database,
+    for ``verify-db --anchor`` (issue 17)."""
+    return f"PACER-ORDER;id={order};sha256={content_hash}" + (f";chain={chain_anchor}" if chain_anchor else "")
 
 
 class NothingToPrint(ValueError):

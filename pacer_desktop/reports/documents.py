@@ -20,8 +20,10 @@ RECORD_HOURS = 72
 
 
 def make_job(kind: DocumentKind, case: Case, patient: PatientHeader, *, printed_by: str,
-             paper: Paper = "letter", printed_at: datetime | None = None, now: datetime | None = None) -> PrintJob:
-    """Evaluate ``case`` (defaults filled in as everywhere) and describe the document to print."""
+             paper: Paper = "letter", printed_at: datetime | None = None, now: datetime | None = None,
+             chain_anchor: str = "") -> PrintJob:
+    """Evaluate ``case`` (defaults filled in as everywhere) and describe the document to print;
+    ``chain_anchor`` is the database's (``Store.chain_anchor()``) when printed from it."""
     if kind not in DOCUMENTS:
         raise ValueError(f"unknown document {kind!r}; expected one of {', '.join(DOCUMENTS)}")
     case = prepare(case, now)
@@ -29,7 +31,8 @@ def make_job(kind: DocumentKind, case: Case, patient: PatientHeader, *, printed_
     # The downtime record needs every dose of the next 72 hours, past the usual now + 24 h.
     result = evaluate_case(case, horizon_h=RECORD_HOURS if kind == "mar" else None)
     return PrintJob(kind=kind, case=case, result=result, protocol=protocol, patient=patient,
-                    printed_at=printed_at or datetime.now(UTC), printed_by=printed_by, paper=paper)
+                    printed_at=printed_at or datetime.now(UTC), printed_by=printed_by, paper=paper,
+                    chain_anchor=chain_anchor)
 
 
 def render(job: PrintJob) -> bytes:

@@ -42,7 +42,7 @@ def _story(job: c.PrintJob, width: float, order: str, content_hash: str) -> list
     dose = r.dose
     interval = c.current_interval_h(r, proto)
 
-    qr = [QrCode(c.qr_payload(order, content_hash), QR_SIZE),
+    qr = [QrCode(c.qr_payload(order, content_hash, job.chain_anchor), QR_SIZE),
           Paragraph(f"Order {escape(order)}", LABEL)]
     top = Table([[patient_grid(job.patient, job, width - QR_SIZE - 8, c.age_text(job.patient, job)), qr]],
                 colWidths=[width - QR_SIZE, QR_SIZE], hAlign="LEFT")

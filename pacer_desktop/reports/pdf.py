@@ -232,6 +232,9 @@ def _footer(canvas: Canvas, job: PrintJob, content_hash: str, page: int, total: 
                                      f" by {job.printed_by} · content SHA-256 {content_hash[:16]}")
     canvas.drawString(MARGIN, y - 1, f"Calculated at {job.time(job.result.now)}."
                                      " Paper copy: check against the application when it is available.")
+    if job.chain_anchor:  # for `verify-db --anchor` (issue 17)
+        canvas.setFont(FONT, 6)
+        canvas.drawRightString(page_w - MARGIN, y + 17, f"audit chain {job.chain_anchor}")
     canvas.setFont(BOLD, 9)
     canvas.drawRightString(page_w - MARGIN, y + 8, f"page {page} of {total}")
 

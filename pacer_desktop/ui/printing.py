@@ -137,12 +137,15 @@ def print_pdf(pdf: bytes, printer) -> int:
         pdf_file.close()
 
 
-def _render(job) -> tuple[bytes, str, tuple[QImage, ...]]:
-    """Worker side of a preview: the PDF, its content hash and the page images."""
+def _render(job, store) -> tuple[bytes, str, tuple[QImage, ...], Any]:
+    """Worker side of a preview: the PDF, its content hash, the page images and the job, which
+    carries the database's audit chain anchor (issue 17)."""
     from ..reports.content import content_sha256
     from ..reports.documents import render
+    if store is not None:
+        job = dataclasses.replace(job, chain_anchor=store.chain_anchor())
     pdf = render(job)
-    return pdf, content_sha256(job), tuple(rasterise(pdf))
+    return pdf, content_sha256(job), tuple(rasterise(pdf)), job
 
 
 # ---- the preview dialog ------------------------------------------------------------------
@@ -275,12 +278,12 @@ class DocumentPrinter(QObject):
         except Exception as exc:  # noqa: BLE001 - stored data the engine refuses: say so
             return self._refuse(f"{document_title(kind)} cannot be made: {exc}")
 
-        def shown(made: tuple[bytes, str, tuple[QImage, ...]]) -> None:
-            pdf, digest, pages = made
-            self.show_preview(RenderedDocument(job=job, pdf=pdf, content_sha256=digest, pages=pages,
+        def shown(made: tuple[bytes, str, tuple[QImage, ...], Any]) -> None:
+            pdf, digest, pages, anchored = made
+            self.show_preview(RenderedDocument(job=anchored, pdf=pdf, content_sha256=digest, pages=pages,
                                                patient_id=pid, user=user))
 
-        self.state.ops.run(lambda _store: _render(job), on_success=shown,
+        self.state.ops.run(lambda store: _render(job, store), on_success=shown,
                            on_failure=lambda exc: self._report(document_title(kind), exc))
         return True
 
