@@ -8,7 +8,7 @@ import pytest
 
 from pacer_desktop.cli import main
 from pacer_desktop.reports import pdf as pdf_module
-from pacer_desktop.reports.commands import _storage
+from pacer_desktop.cli.printing import _storage
 from tests.reports.pdfcheck import ESCALATED, pdf_text
 
 STORAGE = _storage()
@@ -37,17 +37,20 @@ def _qr_payloads(monkeypatch) -> list[str]:
     return seen
 
 
-def test_the_order_sheet_s_qr_code_names_the_database_s_anchor_at_print_time(tmp_path, capsys, monkeypatch):
-    anchor = _patient_in_database()
+def test_the_order_sheet_s_qr_code_names_the_database_s_anchor_at_print_time(tmp_path, capsys, monkeypatch, people):
+    stored = _patient_in_database()
     payloads = _qr_payloads(monkeypatch)
     out = tmp_path / "order.pdf"
-    assert main(["print", "order", "--mrn", "MRN777", "-o", str(out), "--user", "AB:pharmacist"]) == 0, \
+    assert main(["print", "order", "--mrn", "MRN777", "-o", str(out), *people.of("pharmacist")]) == 0, \
         capsys.readouterr().err
     assert len(payloads) == 1
     fields = dict(part.split("=", 1) for part in payloads[0].split(";")[1:])
-    assert payloads[0].startswith("PACER-ORDER;") and fields["chain"] == anchor
     length, head = fields["chain"].split(":")
-    assert int(length) > 0 and len(head) == 16
+    # the chain as the page was made: after the pharmacist signed in (issue 18), before the print record
+    with STORAGE.Store.open() as store:
+        after = store.chain_anchor()
+    assert payloads[0].startswith("PACER-ORDER;") and int(stored.split(":")[0]) < int(length)
+    assert int(length) == int(after.split(":")[0]) - 1 and len(head) == 16
     capsys.readouterr()
     # the head read off paper checks out after the print was recorded, and a rewritten chain does not
     assert main(["verify-db", "--anchor", fields["chain"]]) == 0, capsys.readouterr().err
@@ -55,13 +58,18 @@ def test_the_order_sheet_s_qr_code_names_the_database_s_anchor_at_print_time(tmp
 
 
 @pytest.mark.parametrize("kind", ["order", "mar", "grading"])
-def test_every_document_s_footer_carries_the_anchor(tmp_path, capsys, kind):
-    anchor = _patient_in_database()
+def test_every_document_s_footer_carries_the_anchor(tmp_path, capsys, kind, people):
+    _patient_in_database()
     out = tmp_path / f"{kind}.pdf"
-    assert main(["print", kind, "--mrn", "MRN777", "-o", str(out), "--user", "AB:pharmacist"]) == 0, \
+    assert main(["print", kind, "--mrn", "MRN777", "-o", str(out), *people.of("pharmacist")]) == 0, \
         capsys.readouterr().err
+    with STORAGE.Store.open() as store:  # the page was made before its print record was written
+        length, _ = store.chain_anchor().split(":")
+    capsys.readouterr()
     text = pdf_text(out.read_bytes())
+    anchor = text.split("audit chain ")[1].split()[0]
     pages = text.count("page ")
+    assert anchor.startswith(f"{int(length) - 1}:") and main(["verify-db", "--anchor", anchor]) == 0
     assert pages >= 1 and text.count(f"audit chain {anchor}") == pages
 
 
