@@ -6,8 +6,6 @@ import ast
 import re
 from pathlib import Path
 
-import pytest
-
 from tests.paths import ROOT
 
 PACKAGE = ROOT / "pacer_desktop"
@@ -155,13 +153,6 @@ def _named(graph: dict[str, set[str]], groups: list[set[str]]) -> str:
     return "import cycles:\n" + "\n".join(sorted(lines))
 
 
-#: The cycles left (issue 16, point 2): the entry fields' cycle, broken on branch ui-house, and one
-#: inside storage (store ↔ files, anchors, verification through imports in functions), which the
-#: store's split takes apart.
-BEING_BROKEN = {"pacer_desktop.ui.corrections", "pacer_desktop.ui.flowsheet", "pacer_desktop.ui.grading"}
-BEING_SPLIT = "pacer_desktop.storage."
-
-
 def test_the_graph_sees_imports_in_functions_but_not_for_type_checking():
     """The graph's own rules, on modules whose imports are known."""
     graph = module_graph()
@@ -172,22 +163,11 @@ def test_the_graph_sees_imports_in_functions_but_not_for_type_checking():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
 
 
-@pytest.mark.xfail(strict=True, reason="the grading/flowsheet/corrections cycle is broken on branch ui-house;"
-                                       " storage's store/files/anchors/verification cycle by the store's split")
 def test_no_import_cycle():
     """No module of ours imports, however indirectly, one that imports it back: an import inside a
     function counts (it only moves the cycle to run time), one under ``if TYPE_CHECKING:`` does not."""
     graph = module_graph()
     found = tangles(graph)
-    assert not found, _named(graph, found)
-
-
-def test_no_import_cycle_but_those_being_broken():
-    """While the test above fails on the cycles being broken on other branches, this one fails on
-    any other (delete it with the mark above)."""
-    graph = module_graph()
-    found = [group for group in tangles(graph)
-             if group != BEING_BROKEN and not all(name.startswith(BEING_SPLIT) for name in group)]
     assert not found, _named(graph, found)
 
 

@@ -87,7 +87,7 @@ def _parse_anchor(text: str | None):
 def cmd_verify_db(args: argparse.Namespace) -> int:
     """Checks the file through a read-only connection: verify-db writes nothing (issue 17). Exit 1
     on any problem, and also when edits cannot be checked here (the audit key is not here)."""
-    from ..storage.files import verify_report
+    from ..storage.checkup import verify_report
     from ..storage.location import default_db_path
     anchor = _parse_anchor(args.anchor)
     path = default_db_path()
@@ -144,13 +144,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
     so the signature is kept in the copy set aside; over a damaged file the PIN is checked against
     the backup's accounts and the signature recorded in the restored database."""
     from ..storage import files
+    from ..storage.backups import restore_over_damaged
+    from ..storage.checkup import quick_check, trusted_backup
     from ..storage.errors import CorruptDatabase
-    from ..storage.files import restore_over_damaged
     from ..storage.location import default_db_path
+    from ..storage.store import Store, real_clock
     given_initials(args.user)
     backup = Path(args.file)
-    from ..storage.files import trusted_backup
-    from ..storage.store import Store
     trusted_backup(backup)  # before anything is opened, copied or replaced
     path = default_db_path()
     meaning = f"restored the database from {backup.name}"
@@ -158,7 +158,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         pass
     # The whole file is checked read-only first: a damaged one is neither opened for writing nor
     # copied through SQLite (which would not give it back byte for byte).
-    healthy = not path.exists() or files.quick_check(path) == ["ok"]
+    healthy = not path.exists() or quick_check(path) == ["ok"]
     if healthy:
         try:
             with Store.open(daily_backup=False) as store:
@@ -170,7 +170,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         except CorruptDatabase:
             pass
     user, pin = _admin_in_backup(args, backup)
-    aside = restore_over_damaged(path, user, backup)
+    aside = restore_over_damaged(path, user, backup, clock=real_clock)
     with Store.open(daily_backup=False) as store:
         from ..storage.accounts import Accounts
         Accounts(store, workstation=user.workstation).sign(user.initials, pin, action="restore", meaning=meaning)

@@ -20,6 +20,9 @@ from datetime import UTC, datetime
 from glob import escape as glob_escape
 from pathlib import Path
 
+from .files import fsync_dir
+from .opening import readonly
+
 HEAD_CHARS = 16
 _FORM = re.compile(r"([0-9]+):([0-9a-f]{16,64})")
 _STAMP = re.compile(r"-[0-9]{8}T[0-9]{12}Z")
@@ -49,9 +52,7 @@ def head_of(conn: sqlite3.Connection) -> Anchor | None:
 
 def name_with_chain(copy: Path) -> Path:
     """Rename the new backup ``copy`` to carry its own chain's length and head; returns the new path."""
-    from .files import fsync_dir
-    from .opening import readonly as _readonly
-    conn = _readonly(copy)
+    conn = readonly(copy)
     try:
         anchor = head_of(conn)
     finally:

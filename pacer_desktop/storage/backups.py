@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from . import files
+from . import anchors, audit, checkup, files, keys, schema
 from .opening import BUSY_TIMEOUT_S, readonly
 from .errors import CorruptDatabase, StorageError
 
@@ -53,7 +53,6 @@ def backup(store: Store, dest_dir: Path | None = None, *, tag: str = "") -> Path
     stamp = store.clock().strftime(_STAMP)
     dest = folder / f"{store.path.stem}-{stamp}{'-' + tag if tag else ''}.sqlite3"
     copy_to(store, dest)
-    from . import anchors
     dest = anchors.name_with_chain(dest)  # the chain's length and head, outside the database
     if dest_dir is None and store.keep_backups > 0:
         for old in backup_files(store)[:-store.keep_backups]:
@@ -123,7 +122,7 @@ def daily_backup(store: Store) -> Path | None:
 def check(store: Store) -> None:
     """SQLite's ``quick_check`` over the whole file, on a read-only connection of its own (so
     entries go on being saved meanwhile); raises :class:`CorruptDatabase` when it fails."""
-    result = files.quick_check(store.path)
+    result = checkup.quick_check(store.path)
     store._check_pending = False
     if result != ["ok"]:
         raise CorruptDatabase(files.damaged(store.path, f"integrity check: {result[0]}")
@@ -139,11 +138,11 @@ def restore_from(store: Store, user: User, source: Path) -> Path:
     one step: a restore cut short leaves the database as it was.
     """
     source = Path(source)
-    files.trusted_backup(source)
+    checkup.trusted_backup(source)
     with files.restore_lock(store.path):
         aside = copy_to(store, store.path.with_name(f"{store.path.stem}.before-restore.sqlite3"),
                               exclusive=True)
-        prepared = files.prepare_restore(store.path, source, user, aside, clock=store.clock)
+        prepared = prepare_restore(store.path, source, user, aside, clock=store.clock)
         try:
             src = readonly(prepared)
             try:
@@ -158,6 +157,56 @@ def restore_from(store: Store, user: User, source: Path) -> Path:
                 raise files.disk_full(store.path, "restore the backup (the database is as it was)") from None
             raise StorageError(f"could not restore {source.name} ({exc}); the database is as it was,"
                                f" and a copy of it is in {aside}") from None
+        finally:
+            prepared.unlink(missing_ok=True)
+    return aside
+
+
+def prepare_restore(path: Path, source: Path, user: User, aside: Path, *, clock) -> Path:
+    """A new file beside ``path`` holding ``source`` brought up to date with its restore record
+    already in its audit log: putting it in place is then the one step that restores and records."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.restoring")
+    tmp.unlink(missing_ok=True)
+    src = readonly(source)
+    conn = sqlite3.connect(str(tmp), isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA journal_mode = DELETE")
+        src.backup(conn)
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("BEGIN IMMEDIATE")
+        if schema.pending_migrations(conn):
+            schema.migrate(conn)
+        conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+        audit.append(conn, user, f"restore from {source.name} (previous contents kept in {aside.name})",
+                     None, None, None, at=clock(), key=keys.own_key())
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.close()
+        src.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    conn.close()
+    src.close()
+    with tmp.open("rb") as f:
+        os.fsync(f.fileno())
+    return tmp
+
+
+def restore_over_damaged(path: Path, user: User, source: Path, *, clock) -> Path:
+    """Restore ``source`` over a file SQLite cannot read: the damaged file (and its -wal) is copied
+    aside byte for byte, never deleted; returns the copy's path."""
+    path, source = Path(path), Path(source)
+    checkup.trusted_backup(source)
+    with files.restore_lock(path):
+        aside = files.copy_bytes_aside(path)
+        prepared = prepare_restore(path, source, user, aside, clock=clock)
+        try:
+            # The old -wal belongs to the damaged file: SQLite would lay it over the new one.
+            for side in ("-wal", "-shm"):
+                path.with_name(path.name + side).unlink(missing_ok=True)
+            os.replace(prepared, path)
+            files.fsync_dir(path.parent)
         finally:
             prepared.unlink(missing_ok=True)
     return aside

@@ -12,16 +12,12 @@ import contextlib
 import errno
 import os
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .errors import StorageError
 
-if TYPE_CHECKING:
-    from .store import User
 
 #: Below this much free space, an I/O error while writing is taken to be the disk being full.
 FULL_BELOW_BYTES = 16 * 1024 * 1024
@@ -168,118 +164,3 @@ def _unlock(fd: int) -> None:
     else:
         import fcntl
         fcntl.flock(fd, fcntl.LOCK_UN)
-
-
-# -- checks that only read -----------------------------------------------------------------------
-
-def quick_check(path: Path) -> list[str]:
-    """SQLite's ``quick_check`` over the whole file on a read-only connection (``["ok"]``: well)."""
-    from .opening import readonly as _readonly
-    try:
-        conn = _readonly(path)
-        try:
-            return [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        return [str(exc)]
-
-
-def verify_file(path: Path, *, integrity: bool = True) -> list[str]:
-    """Everything verify-db checks, on a read-only connection: the file is not changed."""
-    from . import verification
-    return _read_only(path, lambda conn: verification.problems(conn, integrity=integrity))
-
-
-def verify_report(path: Path, *, anchor: object = None):
-    """Everything verify-db checks and says (:func:`verification.report`), read-only; the anchors
-    are those beside the backups in the ``backups`` folder next to ``path``."""
-    from . import verification
-    path = Path(path)
-    return _read_only(path, lambda conn: verification.report(conn, backups=path.parent / "backups",
-                                                              stem=path.stem, anchor=anchor))
-
-
-def _read_only(path: Path, check):
-    """``check(conn)`` on a read-only connection to the PACER database at ``path``, which must
-    exist and pass the open check; SQLite's errors become the damaged-file message."""
-    from .opening import inspect as _inspect, readonly as _readonly
-    path = Path(path)
-    if not path.exists():
-        raise StorageError(f"{path}: no such file")
-    _inspect(path, need_write=False)
-    conn = _readonly(path)
-    try:
-        return check(conn)
-    except sqlite3.DatabaseError as exc:
-        raise StorageError(damaged(path, exc)) from None
-    finally:
-        conn.close()
-
-
-def trusted_backup(source: Path) -> None:
-    """Refuse a backup that fails any check of verify-db, before anything is replaced."""
-    source = Path(source)
-    if not source.exists():
-        raise StorageError(f"{source}: no such file; nothing was replaced")
-    found = verify_file(source)
-    if found:
-        shown = "; ".join(found[:5]) + (f"; and {len(found) - 5} more" if len(found) > 5 else "")
-        raise StorageError(f"{source} fails verification ({len(found)} problem(s): {shown}), so it"
-                           " cannot be trusted as a backup; nothing was replaced. Choose another backup"
-                           " (`pacer-desktop --db FILE verify-db` checks one).")
-
-
-# -- restoring -----------------------------------------------------------------------------------
-
-def prepare_restore(path: Path, source: Path, user: User, aside: Path, *, clock=None) -> Path:
-    """A new file beside ``path`` holding ``source`` brought up to date with its restore record
-    already in its audit log: putting it in place is then the one step that restores and records."""
-    from . import schema
-    from .opening import readonly as _readonly
-    from .store import Store
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.restoring")
-    tmp.unlink(missing_ok=True)
-    src = _readonly(source)
-    conn = sqlite3.connect(str(tmp), isolation_level=None, check_same_thread=False)
-    try:
-        conn.execute("PRAGMA journal_mode = DELETE")
-        src.backup(conn)
-        conn.execute("PRAGMA journal_mode = DELETE")
-        conn.execute("PRAGMA synchronous = FULL")
-        staged = Store(tmp, conn, keep_backups=0, **({"clock": clock} if clock else {}))
-        if staged._migrations_pending():
-            staged._migrate()
-        conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
-        with staged._transaction():
-            staged._audit(user, f"restore from {source.name} (previous contents kept in {aside.name})",
-                          None, None, None)
-    except BaseException:
-        conn.close()
-        src.close()
-        tmp.unlink(missing_ok=True)
-        raise
-    conn.close()
-    src.close()
-    with tmp.open("rb") as f:
-        os.fsync(f.fileno())
-    return tmp
-
-
-def restore_over_damaged(path: Path, user: User, source: Path) -> Path:
-    """Restore ``source`` over a file SQLite cannot read: the damaged file (and its -wal) is copied
-    aside byte for byte, never deleted; returns the copy's path."""
-    path, source = Path(path), Path(source)
-    trusted_backup(source)
-    with restore_lock(path):
-        aside = copy_bytes_aside(path)
-        prepared = prepare_restore(path, source, user, aside)
-        try:
-            # The old -wal belongs to the damaged file: SQLite would lay it over the new one.
-            for side in ("-wal", "-shm"):
-                path.with_name(path.name + side).unlink(missing_ok=True)
-            os.replace(prepared, path)
-            fsync_dir(path.parent)
-        finally:
-            prepared.unlink(missing_ok=True)
-    return aside

@@ -6,6 +6,8 @@ and a database file of the previous version goes into ``tests/data/`` (``make_sc
 
 from __future__ import annotations
 
+import sqlite3
+
 from typing import TYPE_CHECKING, Callable, NamedTuple
 
 if TYPE_CHECKING:
@@ -227,3 +229,25 @@ def schema_version() -> int:
 
 def known_migration_names() -> set[str]:
     return {m.name for m in migrations._migrations}
+
+
+def pending_migrations(conn: sqlite3.Connection) -> bool:
+    """Whether any of our migrations is not applied to the database behind ``conn``. Reads
+    sqlite-utils' own record of applied migrations with plain SQL, so sqlite_utils is loaded only
+    when a migration really has to run."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table'"
+                        " AND name = '_sqlite_migrations'").fetchone():
+        return bool(known_migration_names())
+    applied = {r[0] for r in conn.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (migrations.name,))}
+    return bool(known_migration_names() - applied)
+
+
+def migrate(conn: sqlite3.Connection, db=None) -> None:
+    """Apply the pending migrations (in the caller's transaction, if it holds one) and set
+    ``user_version``; ``db`` is the connection's sqlite-utils ``Database`` if one is at hand."""
+    if db is None:
+        from sqlite_utils import Database
+        db = Database(conn)
+    migrations.apply(db)
+    conn.execute(f"PRAGMA user_version = {schema_version()}")

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.case import Case, CrsInputs, EligibilityInputs, IcansInputs
-from . import audit, backups, cases, entries, export, files, keys, opening, patients, schema
+from . import anchors, audit, backups, cases, entries, export, files, keys, opening, patients, schema, verification
 from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPacerDatabase,
                      ReadOnlyDatabase, StorageError)
 from .models import ROLES, AcknowledgementRecord, EntryRecord, PatientRecord, User
@@ -45,18 +45,9 @@ __all__ = ["AcknowledgementRecord", "AppendOnlyViolation", "CorruptDatabase", "E
 BUSY_TIMEOUT_S = opening.BUSY_TIMEOUT_S
 
 
-# The audit chain's hashing under its old names, for verification.py (which reads them from here).
-_as_first_written, _canonical, _sha256 = audit.as_first_written, audit.canonical, audit.sha256
-
-
 def real_clock() -> datetime:
     """The workstation's clock (aware, UTC): the default of :meth:`Store.open`'s ``clock``."""
     return datetime.now(UTC)
-
-
-
-# The open check and the connections, under the names files.py, anchors.py and tests use.
-_inspect, _readonly, _connect, _create = opening.inspect, opening.readonly, opening.connect, opening.create
 
 
 # -- the store ------------------------------------------------------------------------------------
@@ -100,11 +91,11 @@ class Store:
             keep_backups = keep_backups_setting()
         created = False
         if not path.exists():
-            created = _create(path)
+            created = opening.create(path)
         if not created:
-            _inspect(path)
+            opening.inspect(path)
         try:
-            conn = _connect(path)
+            conn = opening.connect(path)
         except sqlite3.DatabaseError as exc:
             if files.is_disk_full(exc, path):  # switching to WAL needs room for the -wal and -shm
                 raise files.disk_full(path, "open the database") from None
@@ -145,15 +136,10 @@ class Store:
 
     def _migrations_pending(self) -> bool:
         """Whether any of our migrations is not applied yet. Reads sqlite-utils' own record of applied
-        migrations with plain SQL (as :func:`_inspect` does), so sqlite_utils is loaded only when a
+        migrations with plain SQL (as :func:`opening.inspect` does), so sqlite_utils is loaded only when a
         migration really has to run."""
         with self._lock:
-            if not self._conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table'"
-                                      " AND name = '_sqlite_migrations'").fetchone():
-                return bool(schema.known_migration_names())
-            applied = {r[0] for r in self._conn.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (schema.migrations.name,))}
-        return bool(schema.known_migration_names() - applied)
+            return schema.pending_migrations(self._conn)
 
     def close(self) -> None:
         with self._lock:
@@ -167,8 +153,7 @@ class Store:
 
     def _migrate(self) -> None:
         with self._transaction():
-            schema.migrations.apply(self.db)
-            self._conn.execute(f"PRAGMA user_version = {schema.schema_version()}")
+            schema.migrate(self._conn, self.db)
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -366,14 +351,12 @@ class Store:
         """Problems found (empty: all well): integrity check, append-only triggers (their full SQL),
         the audit chain, every audited row still matching the hash recorded when it was written, the
         HMAC of each audit row whose key is here, and each restore record against its backup's head."""
-        from . import verification
         with self._lock:
             return verification.problems(self._conn)
 
     def chain_anchor(self) -> str:
         """The audit chain's length and head as ``LENGTH:HEAD`` (16 hex digits), to print or write
         down; ``verify-db --anchor`` checks later that the chain still extends it ("" while empty)."""
-        from . import anchors
         with self._lock:
             now = anchors.head_of(self._conn)
         return f"{now.length}:{now.head[:anchors.HEAD_CHARS]}" if now else ""
@@ -381,9 +364,8 @@ class Store:
     def key_status(self) -> str:
         """"" when every signed audit row's key is on this workstation; else the plain sentence
         that edits cannot be checked here until an administrator imports the key (issue 17)."""
-        from .verification import key_status
         with self._lock:
-            return key_status(self._conn)
+            return verification.key_status(self._conn)
 
     # backups (backups.py) ---------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ restored) as well as on the open store's own.
 
 Speed (issue 17: a ward's file, 1.7 million rows, is checked in a few seconds): SQLite itself writes
 each row as the canonical JSON text the store hashed (``json_object`` with the keys in sorted order,
-the same text as ``store._canonical``), so Python only hashes bytes and compares. The chain and the
+the same text as ``audit.canonical``), so Python only hashes bytes and compares. The chain and the
 HMACs are checked in one pass over the audit log. A row whose SQLite text does not match is checked
 again the store's own way (``_canonical`` of the row as Python reads it) before it is called changed,
 so the fast text can only cost time, never a false alarm or a missed edit; where SQLite cannot write
@@ -26,8 +26,10 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from . import schema
-from . import seals
+from . import anchors, schema, seals
+from .anchors import check_restores
+from .audit import as_first_written, canonical, sha256
+from .opening import readonly
 from .seals import Runs, Seal, known_keys, mac_states
 
 key_status = seals.key_status  # the store asks verification for it
@@ -54,7 +56,6 @@ def _check(conn: sqlite3.Connection, *, integrity: bool, hmac: bool, restores: b
         first += chain
         restored: list[str] = []
         if restores:
-            from .anchors import check_restores
             restored = check_restores(conn)[0]
         rows: list[str] = []
         for table in schema.AUDITED_TABLES:
@@ -88,9 +89,8 @@ class _IntegrityBeside:
         self._thread: threading.Thread | None = None
         file = next((r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"), "")
         if file:
-            from .store import _readonly
             try:
-                other = _readonly(Path(file))
+                other = readonly(Path(file))
             except sqlite3.Error:
                 return
             self._thread = threading.Thread(target=self._run, args=(other,), name="integrity_check", daemon=True)
@@ -174,7 +174,7 @@ def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
 
 
 def _canonical_sql(columns: list[str]) -> str:
-    """SQL for a row as ``store._canonical`` writes it (keys sorted, compact, non-ASCII as is), as
+    """SQL for a row as ``audit.canonical`` writes it (keys sorted, compact, non-ASCII as is), as
     UTF-8 bytes. Column names come from the file, so they are quoted as names and as strings."""
     pairs = ", ".join("'{}', \"{}\"".format(c.replace("'", "''"), c.replace('"', '""')) for c in sorted(columns))
     return f"CAST(json_object({pairs}) AS BLOB)"
@@ -208,9 +208,8 @@ def _row(conn: sqlite3.Connection, table: str, rowid: int) -> dict:
 def _store_s_hash(row: dict) -> str | None:
     """The hash the store would record for ``row``; None for a value it never writes (a BLOB put in
     with the sqlite3 program), so that the row is reported as changed rather than stopping the check."""
-    from .store import _canonical, _sha256
     try:
-        return _sha256(_canonical(row))
+        return sha256(canonical(row))
     except (TypeError, ValueError):
         return None
 
@@ -312,7 +311,6 @@ def table_problems(conn: sqlite3.Connection, table: str) -> list[str]:
 
 
 def _table_rows(conn: sqlite3.Connection, table: str, columns: list[str], *, fast: bool) -> list[str]:
-    from .store import _as_first_written
     sha256 = hashlib.sha256
     # A row written before a migration added columns was hashed without them (schema.ADDED_COLUMNS).
     added = [c for c in schema.ADDED_COLUMNS.get(table, ()) if c in columns]
@@ -340,7 +338,7 @@ def _table_rows(conn: sqlite3.Connection, table: str, columns: list[str], *, fas
         if as_first is not None and sha256(as_first).hexdigest() == want:
             continue
         row = _row(conn, table, rowid)
-        if _store_s_hash(row) != want and _store_s_hash(_as_first_written(table, row)) != want:
+        if _store_s_hash(row) != want and _store_s_hash(as_first_written(table, row)) != want:
             found.append(f"{table} row {row_id}: differs from what was recorded (changed outside PACER)")
     while record is not None:
         found.append(f"{table} row {record[0]}: recorded in the audit log but missing (deleted outside PACER)")
@@ -361,7 +359,6 @@ def report(conn: sqlite3.Connection, *, backups: Path | None = None, stem: str =
            anchor: object = None) -> Report:
     """Every check of :func:`problems`, with the HMAC's coverage, the anchors of the backups in
     ``backups`` made since the last restore, and ``anchor`` (one read off paper) when given."""
-    from . import anchors
     parts = _check(conn, integrity=True, hmac=True, restores=False)
     sealed = parts.sealed
     found = parts.first + parts.tables + sealed.problems

@@ -39,7 +39,7 @@ def _another_installation(monkeypatch, tmp_path: Path, name: str) -> Path:
 def _recompute_everything(path: Path, sql: str) -> None:
     """What an attacker with the file and PACER's source does: drop the triggers, edit, recompute the
     edited rows' hashes and the whole audit chain, and put the triggers back exactly as they were."""
-    from pacer_desktop.storage.store import _as_first_written, _canonical, _sha256
+    from pacer_desktop.storage.audit import as_first_written as _as_first_written, canonical as _canonical, sha256 as _sha256
     conn = sqlite3.connect(path, isolation_level=None)
     triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
     for name, _ in triggers:
@@ -66,7 +66,7 @@ EDIT_TEMPERATURE = "UPDATE temperatures SET value = '36.6' WHERE id = 1;"
 
 
 def _verify(path: Path) -> list[str]:
-    from pacer_desktop.storage.files import verify_file
+    from pacer_desktop.storage.checkup import verify_file
     return verify_file(path)
 
 

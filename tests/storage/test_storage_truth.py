@@ -210,16 +210,17 @@ def test_a_restore_cut_short_leaves_the_file_as_it_was_or_records_it(db_path, mo
     with Store.open(db_path, keep_backups=0) as s:
         backup = s.backup(db_path.parent / "copies")
         s.add_temperature(NURSE, pid, at=hours_ago(2), value=Decimal("38.2"), unit="C")
-    real = Store._audit
+    from pacer_desktop.storage import audit
+    real = audit.append
 
-    def killed(self, user, action, *args):
+    def killed(conn, user, action, *args, **kwargs):
         if action.startswith("restore"):
-            raise KeyboardInterrupt  # the process dies between replacing and recording
-        return real(self, user, action, *args)
-    monkeypatch.setattr(Store, "_audit", killed)
+            raise KeyboardInterrupt  # the process dies while the restore is being recorded
+        return real(conn, user, action, *args, **kwargs)
+    monkeypatch.setattr(audit, "append", killed)
     with Store.open(db_path, keep_backups=0) as s, pytest.raises(KeyboardInterrupt):
         s.restore_from(NURSE, backup)
-    monkeypatch.setattr(Store, "_audit", real)
+    monkeypatch.setattr(audit, "append", real)
     with Store.open(db_path, keep_backups=0) as s:
         count = len(s.case_for(pid).temperatures)
         restored = s.audit(limit=1)[0]["action"].startswith("restore")

@@ -1,5 +1,5 @@
 """verify-db's quick way (SQLite writes each row's canonical text, Python hashes it) finds exactly
-what the store's own way (``store._canonical`` of the row) finds (issue 17: speed)."""
+what the store's own way (``audit.canonical`` of the row) finds (issue 17: speed)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sqlite3
 from hypothesis import given, settings, strategies as st
 
 from pacer_desktop.storage import verification
-from pacer_desktop.storage.store import _canonical
+from pacer_desktop.storage.audit import canonical as _canonical
 from tests.storage.storehelp import add_patient, filled
 
 _TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
