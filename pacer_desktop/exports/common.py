@@ -4,7 +4,7 @@ shows, and the current entries with who entered them."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ..core.case import Case
@@ -43,7 +43,7 @@ class Evaluated:
 
 def evaluated(store: Store, patient_id: int, now: datetime | None = None) -> Evaluated:
     """The patient's case and result exactly as the window has them (``PatientState.reload``)."""
-    now = now or datetime.now(UTC)
+    now = now or store.clock()
     record = store.patient(patient_id)
     case = store.case_for(patient_id, now=now)
     result = evaluate_case(case, now)

@@ -305,7 +305,7 @@ def export_redcap(store: Store, user: User, folder: Path, patient_ids: list[int]
     the export in the audit log (one row per patient). Every patient needs a study ID; nothing is
     written when one has none."""
     folder = Path(folder)
-    exported_at = datetime.now(UTC)
+    exported_at = store.clock()
     patients = [store.patient(pid) for pid in patient_ids]
     for record in patients:
         need_study_id(record)
