@@ -52,7 +52,8 @@ def _of_the_case(calls) -> list:
     return [c for c in calls if c[0] and not c[1]]
 
 
-def test_saving_a_temperature_evaluates_the_case_once_in_the_window(qtbot, window, evaluations):
+@pytest.mark.xfail(strict=True, reason="the form checks, the store checks, the reload evaluates: three")
+def test_saving_a_temperature_evaluates_the_case_once_in_all(qtbot, window, evaluations):
     t = window.grading.temperature
     t.time.set_value(NOW - timedelta(minutes=10))
     type_into(qtbot, t.value, "38.2")
@@ -61,10 +62,12 @@ def test_saving_a_temperature_evaluates_the_case_once_in_the_window(qtbot, windo
     wait_saved(qtbot, window)
     assert not t.messages.text()
     assert window.state.case.temperatures[-1].value == Decimal("38.2")
-    assert len(_of_the_case(evaluations)) == 1
+    # once on any thread: the store's check of the case it stores is the window's result
+    assert len(evaluations) == 1 and not _of_the_case(evaluations)
 
 
-def test_saving_an_assessment_evaluates_the_case_once_in_the_window(qtbot, window, evaluations):
+@pytest.mark.xfail(strict=True, reason="the form checks, the store checks, the reload evaluates: three")
+def test_saving_an_assessment_evaluates_the_case_once_in_all(qtbot, window, evaluations):
     f = fill_assessment(qtbot, window, NOW - timedelta(minutes=10),
                         {"hypotension": "none", "oxygen_device": "none"}, {"capd_score": 2})
     evaluations.clear()  # the previews of the answers as they were given
@@ -72,8 +75,19 @@ def test_saving_an_assessment_evaluates_the_case_once_in_the_window(qtbot, windo
     wait_saved(qtbot, window)
     assert not f.messages.text()
     assert len(window.state.result.assessments) == 1
-    assert len(_of_the_case(evaluations)) == 1
+    assert len(evaluations) == 1 and not _of_the_case(evaluations)
     assert "CRS" not in window.grading.assessment.grade.text()  # the cleared form is not graded
+
+
+def test_a_bad_entry_is_refused_by_the_store_beside_its_field(qtbot, window, store):
+    """No check of its own in the form: the store's refusal names the field, nothing is stored."""
+    t = window.grading.temperature
+    t.time.set_value(NOW + timedelta(hours=2))
+    type_into(qtbot, t.value, "38.2")
+    press_enter(qtbot, t.value)
+    wait_saved(qtbot, window)
+    assert "is in the future" in t.messages._labels["at"].text()
+    assert store.entries(window.state.patient_id, "temperature") == []
 
 
 def test_printing_evaluates_through_the_evaluation_module(qtbot, window, evaluations):
