@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.case import Case
 from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
+from ..core.result import Result
 from ..core.validation import fields_of
 from . import patients
 from .models import PatientRecord
@@ -82,11 +83,12 @@ def case_from(details: dict, parts: dict) -> Case:
                                eligibility=eligibility[-1] if eligibility else None)
 
 
-def validate_case(case: Case, now: datetime, *, new: tuple[str, dict] | None = None) -> None:
-    """Evaluate the would-be case; a problem about the new entry names its plain field."""
+def validate_case(case: Case, now: datetime, *, new: tuple[str, dict] | None = None) -> Result:
+    """Evaluate the would-be case (its result is returned); a problem about the new entry names its
+    plain field."""
     from ..evaluation import evaluate_case
     try:
-        evaluate_case(case, now, bedside=True)  # at the bedside a future time is a typing error
+        return evaluate_case(case, now, bedside=True)  # at the bedside a future time is a typing error
     except CaseError as exc:
         if new is None:
             raise
@@ -130,3 +132,26 @@ def latest_known(patient: PatientRecord, now: datetime) -> datetime:
     """The last instant an entry known at ``now`` can have: now + the protocol's tolerance."""
     from .. import protocols
     return now + timedelta(minutes=protocols.load(patient.protocol).temperature.future_tolerance_min)
+
+
+def remember_result(store: Store, patient_id: int, case: Case, at: datetime, result: Result) -> None:
+    """The result a write's check gave for the case it stored, at ``at`` (issue 16: one evaluation
+    per change): the window's reload takes it instead of evaluating the same case again."""
+    store._results[patient_id] = (case, at, result)
+
+
+#: How far apart a write's check and the reload that takes its result may be: the reload follows
+#: the write at once; anything later (the next minute's tick, a clock moved by a test) evaluates.
+SAME_MOMENT = timedelta(seconds=1)
+
+
+def saved_result(store: Store, patient_id: int, case: Case, now: datetime) -> Result | None:
+    """The result remembered for ``case`` by the last write (taken once), or None when the case read
+    back is not the one that was checked, or was checked at another moment."""
+    remembered = store._results.pop(patient_id, None)
+    if remembered is None:
+        return None
+    checked, at, result = remembered
+    if checked != dataclasses.replace(case, now=None) or abs(now - at) > SAME_MOMENT:
+        return None
+    return result

@@ -28,8 +28,9 @@ def add(store: Store, user: User, patient_id: int, kind: str, values: dict,
             store._check_current(kind, replacing)
             cases.drop(parts, kind, replacing)
         cases.place(parts, kind, entry)
-        cases.validate_case(cases.case_from(patients.details_of(patient), parts), store.clock(),
-                            new=(kind, parts))
+        case = cases.case_from(patients.details_of(patient), parts)
+        checked_at = store.clock()
+        result = cases.validate_case(case, checked_at, new=(kind, parts))
         row_id = store._insert(user, KINDS[kind], {"patient_id": patient_id, **KIND_TABLE[kind].row(entry)},
                               f"{'correct' if replacing else 'add'} {kind}")
         if replacing is not None:
@@ -38,6 +39,7 @@ def add(store: Store, user: User, patient_id: int, kind: str, values: dict,
                          f"supersede {kind}")
         parts[kind][-1] = (row_id, entry)
         cases.remember(store, patient_id, parts)
+    cases.remember_result(store, patient_id, case, checked_at, result)  # committed: the reload takes it
     return row_id
 
 
@@ -111,10 +113,13 @@ def correct(store: Store, user: User, kind: str, entry_id: int, *, reason: str,
             parts = cases.current_parts(store, old["patient_id"])
             cases.drop(parts, kind, entry_id)
             patient = patients.patient(store, old["patient_id"])
-            cases.validate_case(cases.case_from(patients.details_of(patient), parts), store.clock())
+            case = cases.case_from(patients.details_of(patient), parts)
+            checked_at = store.clock()
+            result = cases.validate_case(case, checked_at)
             store._insert(user, "corrections", {"kind": kind, "entry_id": entry_id,
                                                "replacement_id": None, "reason": reason},
                          f"withdraw {kind}")
+        cases.remember_result(store, old["patient_id"], case, checked_at, result)
         return None
     values = {**cases.entry_values(store, kind, old), **replacement}
     if kind == "eligibility" and "inputs" not in replacement:

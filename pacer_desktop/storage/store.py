@@ -66,6 +66,8 @@ class Store:
         self._db: Database | None = None
         self._lock = threading.RLock()
         self._parts_cache: dict[int, tuple[tuple[int, int], dict]] = {}
+        #: The last write's checked case and its result, by patient (:func:`cases.saved_result`).
+        self._results: dict[int, tuple[Case, datetime, Any]] = {}
         #: Engine models of stored rows by (kind, row id). Rows are never changed (append-only),
         #: so an entry is read into its model once: the flowsheet and the case share it.
         self._models: dict[tuple[str, int], Any] = {}
@@ -318,6 +320,11 @@ class Store:
                          for kind, rows in parts.items()}
             case = cases.case_from(patients.details_of(patient), parts)
         return dataclasses.replace(case, now=now) if now is not None else case
+
+    def saved_result(self, patient_id: int, case: Case, now: datetime):
+        """The result the last write's check gave, if ``case`` is what it stored, at ``now``."""
+        with self._lock:
+            return cases.saved_result(self, patient_id, case, now)
 
     def export_case_json(self, patient_id: int, *, now: datetime | None = None, indent: int | None = None) -> str:
         """The patient's current rows as a case file (the same case as :meth:`case_for`, with

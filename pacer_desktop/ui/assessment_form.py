@@ -114,7 +114,6 @@ class AssessmentForm(SubmitOnEnter, AssessmentFields):
     def submit(self) -> None:
         try:
             assessment = self.inputs()
-            self.state.check(assessments=(assessment,))
         except CaseError as exc:
             self.messages.show(exc.problems)
             return

@@ -79,7 +79,11 @@ class PatientState(QObject):
         self.case = self.store.case_for(self.patient_id, now=self.now())
         try:
             self.protocol = protocol_for(self.case)
-            self.result = evaluate_case(self.case, self.now())
+            # one evaluation per change (issue 16): after a write, the store's own check of the
+            # case it stored is the result; otherwise (a new minute, another patient) evaluate here
+            now = self.now()
+            self.result = (self.store.saved_result(self.patient_id, self.case, now)
+                           or evaluate_case(self.case, now))
         except CaseError as exc:  # stored data the engine refuses: say so, never hide it
             self.result = None
             self.error = "; ".join(str(p) for p in exc.problems)
@@ -92,24 +96,6 @@ class PatientState(QObject):
         update = {name: tuple(_without(getattr(self.case, name), replacing)) + tuple(items)
                   for name, items in additions.items()}
         return evaluate_case(dataclasses.replace(self.case, **update), self.now())
-
-    def check(self, **additions: tuple) -> None:
-        """Raise :class:`CaseError` if ``additions`` would be refused at the bedside, judged by
-        this window's clock (e.g. a time later than now + the protocol's tolerance).
-        Only problems of the added entries count: storage judges the rest.
-        """
-        if self.case is None:
-            return
-        update = {name: tuple(getattr(self.case, name)) + tuple(items) for name, items in additions.items()}
-        ours = tuple(f"{name}[{i}]" for name, items in additions.items()
-                     for i in range(len(getattr(self.case, name)), len(update[name])))
-        try:
-            evaluate_case(dataclasses.replace(self.case, now=self.now(), **update), bedside=True)
-        except CaseError as exc:
-            mine = [p for p in exc.problems if p.field.startswith(ours)]
-            if mine:
-                raise CaseError(mine) from None
-
 
     def live_entries(self, kind: str | None = None) -> list:
         return [e for e in self.entries if e.current and (kind is None or e.kind == kind)]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton, QWidget
 
-from ..core.errors import CaseError
 from .patient_state import PatientState
 from .date_time_fields import TimeField
 from .widgets import FieldMessages, SubmitOnEnter
@@ -39,13 +38,3 @@ class ReadingEntry(SubmitOnEnter, QGroupBox):
         """Blank, with the time following the clock: after a save, and for another patient."""
         self.messages.clear()
         self.time.set_now()
-
-    def check(self, **additions: tuple) -> bool:
-        """Whether the new entry passes the bedside rules by this window's clock; if not, the
-        problems are shown at their fields and nothing is sent to storage."""
-        try:
-            self.state.check(**additions)
-        except CaseError as exc:
-            self.messages.show(list(exc.problems))
-            return False
-        return True

@@ -10,7 +10,6 @@ from decimal import Decimal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from ..core import notation
-from ..core.case import Temperature
 from ..core.errors import CaseError
 from ..core.temperature import to_celsius
 from .patient_state import PatientState
@@ -82,8 +81,6 @@ class TemperatureEntry(ReadingEntry):
         self.messages.clear()
         at, unit = self.time.value(), self.unit.value()
         shown = notation.temperature(value, unit)
-        if not self.check(temperatures=(Temperature(at=at, value=value, unit=unit),)):
-            return
 
         def saved(_id) -> None:
             self.clear()

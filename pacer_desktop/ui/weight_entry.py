@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from ..core import notation
-from ..core.case import Weight
 from ..core.errors import CaseError
 from .patient_state import PatientState
 from .reading_entry import ReadingEntry
@@ -32,8 +31,6 @@ class WeightEntry(ReadingEntry):
             return
         self.messages.clear()
         at = self.time.value()
-        if not self.check(weights=(Weight(at=at, kg=kg),)):
-            return
 
         def saved(_id) -> None:
             self.clear()

@@ -52,7 +52,6 @@ def _of_the_case(calls) -> list:
     return [c for c in calls if c[0] and not c[1]]
 
 
-@pytest.mark.xfail(strict=True, reason="the form checks, the store checks, the reload evaluates: three")
 def test_saving_a_temperature_evaluates_the_case_once_in_all(qtbot, window, evaluations):
     t = window.grading.temperature
     t.time.set_value(NOW - timedelta(minutes=10))
@@ -66,7 +65,6 @@ def test_saving_a_temperature_evaluates_the_case_once_in_all(qtbot, window, eval
     assert len(evaluations) == 1 and not _of_the_case(evaluations)
 
 
-@pytest.mark.xfail(strict=True, reason="the form checks, the store checks, the reload evaluates: three")
 def test_saving_an_assessment_evaluates_the_case_once_in_all(qtbot, window, evaluations):
     f = fill_assessment(qtbot, window, NOW - timedelta(minutes=10),
                         {"hypotension": "none", "oxygen_device": "none"}, {"capd_score": 2})
