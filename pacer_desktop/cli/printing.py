@@ -81,6 +81,7 @@ def _print(args: argparse.Namespace, storage, store, user) -> int:
             case = store.case_for(record.id)
         except storage.StorageError as exc:
             return _input_error(str(exc))
+        case, signed = _signed(store, record.id, case, args.kind)
         patient = PatientHeader(name=record.name, mrn=record.mrn, date_of_birth=record.date_of_birth,
                                 sex_at_birth=record.sex_at_birth, allergies=args.allergies)
         patient_id = record.id
@@ -95,9 +96,11 @@ def _print(args: argparse.Namespace, storage, store, user) -> int:
                                 date_of_birth=case.patient.date_of_birth, sex_at_birth=case.patient.sex_at_birth,
                                 allergies=args.allergies)
         patient_id = None
+        # No database, so no verification can be read: the order sheet says so (issue 18).
+        signed = {"verification": (None, ("no_database",))}
 
     job = make_job(args.kind, case, patient, printed_by=user_text, paper=args.paper,
-                   chain_anchor=store.chain_anchor() if store is not None else "")
+                   chain_anchor=store.chain_anchor() if store is not None else "", **signed)
     try:
         pdf = render(job)
     except NothingToPrint as exc:
@@ -106,6 +109,15 @@ def _print(args: argparse.Namespace, storage, store, user) -> int:
     digest = content_sha256(job)
     print(f"{document_title(args.kind)}: {args.output} (content SHA-256 {digest})", file=sys.stderr)
     return _record(storage, store, user, patient_id, job, digest, args)
+
+
+def _signed(store, patient_id: int, case, kind: str):
+    """The case with its ``now`` fixed, and the verification and signatures the document shows
+    (issue 18) read for that case, so they are judged on the dose the page prints."""
+    from ..evaluation import evaluate_case, prepare
+    from ..storage.dose_verification import for_print
+    case = prepare(case)
+    return case, for_print(store, patient_id, evaluate_case(case), kind)
 
 
 def _record(storage, store, user, patient_id, job, digest: str, args: argparse.Namespace) -> int:

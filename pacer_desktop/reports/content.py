@@ -42,6 +42,31 @@ class PatientHeader:
 
 
 @dataclass(frozen=True)
+class PrintedSignature:
+    """A signature as paper shows it (issue 18): who (name, initials, role), what it means, when.
+    Made from a storage signature by the caller; reports read no database."""
+
+    name: str
+    initials: str
+    role: str
+    meaning: str
+    at: datetime
+
+
+#: Why no verification holds for the dose (storage ``current_verification``'s reasons, and the
+#: case file's), in words after "NOT VERIFIED — ".
+UNVERIFIED_WORDS = {
+    "never_verified": "no pharmacist has verified this dose",
+    "no_database": "printed from a case file, where no verification is kept",
+    "no_weight": "no dosing weight",
+    "new_weight": "a new weight was recorded since",
+    "dose_changed": "the dose changed since",
+    "escalated": "escalated since",
+}
+NEVER_VERIFIED = ("never_verified",)
+
+
+@dataclass(frozen=True)
 class PrintJob:
     """Everything one printed document is made from."""
 
@@ -54,6 +79,11 @@ class PrintJob:
     printed_by: str
     paper: Paper = "letter"
     chain_anchor: str = ""  # the audit chain's LENGTH:HEAD when printed from the database (issue 17)
+    #: The pharmacist's verification that holds for the current dose, or None and why (issue 18).
+    verification: PrintedSignature | None = None
+    unverified_because: tuple[str, ...] = NEVER_VERIFIED
+    #: The other signatures that concern the document (an escalation, an eligibility sign-off).
+    signatures: tuple[PrintedSignature, ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -220,6 +250,41 @@ def _daily_maximum_sentence(job: PrintJob) -> str:
 
 # ---- identity of a printed document -----------------------------------------------------
 
+# ---- signatures (issue 18) --------------------------------------------------------------
+
+def signed_by(sig: PrintedSignature) -> str:
+    """``Phil Pharmacist (PH, pharmacist)``."""
+    return f"{sig.name} ({sig.initials}, {sig.role})"
+
+
+def verification_sentence(job: PrintJob) -> str:
+    """``Verified by Phil Pharmacist (PH, pharmacist) — independent double check — at 6 Nov 2026
+    08:05``; without a verification that holds, ``NOT VERIFIED — `` and why."""
+    v = job.verification
+    if v is not None:
+        return f"Verified by {signed_by(v)} — independent double check — at {job.time(v.at)}"
+    why = "; ".join(UNVERIFIED_WORDS.get(r, r.replace("_", " ")) for r in job.unverified_because or NEVER_VERIFIED)
+    return f"NOT VERIFIED — {why}"
+
+
+def signature_sentence(sig: PrintedSignature, job: PrintJob) -> str:
+    """``escalated to every 6 hours — Pia Prescriber (PR, prescriber) — 11 Nov 2026 09:05``."""
+    return f"{sig.meaning} — {signed_by(sig)} — {job.time(sig.at)}"
+
+
+def _signed_content(job: PrintJob) -> dict:
+    """The signatures as hashed content; {} when there are none, so an unsigned document hashes as
+    it did before signatures were printed."""
+    content: dict = {}
+    if job.verification is not None:
+        content["verification"] = asdict(job.verification)
+    elif tuple(job.unverified_because) != NEVER_VERIFIED:
+        content["unverified_because"] = list(job.unverified_because)
+    if job.signatures:
+        content["signatures"] = [asdict(s) for s in job.signatures]
+    return content
+
+
 def content_sha256(job: PrintJob) -> str:
     """Hash of everything the document was made from, except when and by whom it was printed.
 
@@ -232,6 +297,7 @@ def content_sha256(job: PrintJob) -> str:
         "case": json_data(job.case),
         "result": output_data(job.result),
         "protocol_sha256": job.protocol.sha256,
+        **_signed_content(job),
     }
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

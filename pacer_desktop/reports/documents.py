@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from ..core.case import Case
 from ..evaluation import evaluate_case, prepare, protocol_for
 from . import DOCUMENTS
-from .content import DocumentKind, Paper, PatientHeader, PrintJob
+from .content import NEVER_VERIFIED, DocumentKind, Paper, PatientHeader, PrintedSignature, PrintJob
 
 #: How far ahead the downtime administration record lists doses (a property of the paper form).
 RECORD_HOURS = 72
@@ -21,18 +23,34 @@ RECORD_HOURS = 72
 
 def make_job(kind: DocumentKind, case: Case, patient: PatientHeader, *, printed_by: str,
              paper: Paper = "letter", printed_at: datetime | None = None, now: datetime | None = None,
-             chain_anchor: str = "") -> PrintJob:
+             chain_anchor: str = "", verification: tuple[Any, tuple[str, ...]] | None = None,
+             signatures: Iterable[Any] = ()) -> PrintJob:
     """Evaluate ``case`` (defaults filled in as everywhere) and describe the document to print;
-    ``chain_anchor`` is the database's (``Store.chain_anchor()``) when printed from it."""
+    ``chain_anchor`` is the database's (``Store.chain_anchor()``) when printed from it.
+
+    ``verification`` is the caller's ``(verification or None, reasons)``, as storage's
+    ``current_verification`` gives it for the same case (None: never verified); ``signatures``
+    the others that concern the document. Each signature is anything with ``name``,
+    ``initials``, ``role``, ``meaning`` and ``at`` (a storage ``Signature``), or holding one as
+    ``.signature``: reports read no database, so the caller passes what it read."""
     if kind not in DOCUMENTS:
         raise ValueError(f"unknown document {kind!r}; expected one of {', '.join(DOCUMENTS)}")
     case = prepare(case, now)
     protocol = protocol_for(case)
     # The downtime record needs every dose of the next 72 hours, past the usual now + 24 h.
     result = evaluate_case(case, horizon_h=RECORD_HOURS if kind == "mar" else None)
+    verified, because = verification if verification is not None else (None, NEVER_VERIFIED)
     return PrintJob(kind=kind, case=case, result=result, protocol=protocol, patient=patient,
                     printed_at=printed_at or datetime.now(UTC), printed_by=printed_by, paper=paper,
-                    chain_anchor=chain_anchor)
+                    chain_anchor=chain_anchor, verification=printed_signature(verified) if verified else None,
+                    unverified_because=() if verified else tuple(because or NEVER_VERIFIED),
+                    signatures=tuple(printed_signature(s) for s in signatures))
+
+
+def printed_signature(signed: Any) -> PrintedSignature:
+    """A signature (or a verification holding one as ``.signature``) as paper shows it."""
+    sig = getattr(signed, "signature", signed)
+    return PrintedSignature(name=sig.name, initials=sig.initials, role=sig.role, meaning=sig.meaning, at=sig.at)
 
 
 def render(job: PrintJob) -> bytes:

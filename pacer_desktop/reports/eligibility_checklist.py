@@ -43,6 +43,9 @@ def eligibility_checklist(job: c.PrintJob) -> bytes:
         grid(rows, [width * f for f in (0.04, 0.25, 0.1, 0.49, 0.12)], extra=marks),
         Paragraph("Age", HEADING),
         p(e.age_note, SMALL),
+        Paragraph("Investigator sign-off", HEADING),
+        *([p(c.signature_sentence(s, job), BODY) for s in job.signatures]
+          or [p("No investigator sign-off is recorded in PACER.", BODY)]),
         Paragraph("Assessed by", HEADING),
         grid([["", "Name (print)", "Signature", "Date", "Time"], ["Assessed by", "", "", "", ""],
               ["Second check", "", "", "", ""]],

@@ -10,8 +10,8 @@ from reportlab.platypus import KeepInFrame, Paragraph, Spacer, Table, TableStyle
 from ..core import notation
 from . import content as c
 from .documents import DOCUMENTS
-from .pdf import (BODY, BOLD, FONT, FOOTER_H, HEADER_H, HEADING, INK, LABEL, MARGIN, ORDER, PAGE_SIZES, RULE, SMALL,
-                  WARNING, QrCode, build, grid, p, patient_grid, register_fonts)
+from .pdf import (BODY, BOLD, CELL, FONT, FOOTER_H, HEADER_H, HEADING, INK, LABEL, MARGIN, ORDER, PAGE_SIZES, RULE, SMALL,
+                  WARN, WARNING, QrCode, build, grid, p, patient_grid, register_fonts)
 
 TITLE = DOCUMENTS["order"][0]
 #: How many of the coming doses the sheet lists (a layout choice; the full list is on the record).
@@ -83,7 +83,7 @@ def _story(job: c.PrintJob, width: float, order: str, content_hash: str) -> list
         *([p(t, WARNING) for t in c.warning_sentences(job)] or [p("None.")]),
         Paragraph("Indication", HEADING),
         p(f"{proto.indication}. Trial: {proto.title} (protocol {proto.id}).", BODY),
-        Paragraph("Verification", HEADING), _verification(width),
+        Paragraph("Verification", HEADING), _verification(job, width),
     ]
     return story
 
@@ -107,10 +107,22 @@ def _next_doses(job: c.PrintJob, width: float) -> list:
     return [table, p(f"…and {len(later)} more due up to {job.time(later[-1].due)}.", SMALL)]
 
 
-def _verification(width: float) -> Table:
-    rows = [["", "Name (print)", "Signature", "Date", "Time"],
-            ["Prescriber", "", "", "", ""],
-            ["Pharmacist verification", "", "", "", ""]]
-    return grid(rows, [width * f for f in (0.22, 0.28, 0.26, 0.13, 0.11)], row_heights=[None, 26, 26],
-                extra=[("FONT", (0, 1), (0, -1), BOLD, 8.5)])
-
+def _verification(job: c.PrintJob, width: float) -> Table:
+    """The prescriber's handwritten row; the pharmacist's independent double check (issue 18) as
+    recorded: who and when, or NOT VERIFIED in red with why (never, or stale after a new weight, a
+    changed dose or an escalation); then every other signature of the order (an escalation's)."""
+    sentence = c.verification_sentence(job)
+    if job.verification is None:
+        head, why = sentence.split(" — ", 1)
+        verified = Paragraph(f"<font name='{BOLD}' size='12' color='{WARN.hexval()}'>{escape(head)}</font>"
+                             f" — {escape(why)}: do not give from this sheet until a pharmacist has verified"
+                             " the current dose.", CELL)
+    else:
+        verified = Paragraph(f"<font name='{BOLD}'>{escape(sentence)}</font> (signed electronically"
+                             f" “{escape(job.verification.meaning)}”)", CELL)
+    rows = [["", "Name (print)", "Signature", "Date", "Time"], ["Prescriber", "", "", "", ""],
+            ["Pharmacist verification", verified, "", "", ""]]
+    rows += [["Signed", p(c.signature_sentence(s, job), CELL), "", "", ""] for s in job.signatures]
+    spans = [("SPAN", (1, i), (-1, i)) for i in range(2, len(rows))]
+    return grid(rows, [width * f for f in (0.22, 0.28, 0.26, 0.13, 0.11)], row_heights=[None, 26, 26]
+                + [None] * len(job.signatures), extra=[("FONT", (0, 1), (0, -1), BOLD, 8.5), *spans])

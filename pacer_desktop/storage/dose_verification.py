@@ -11,6 +11,9 @@ signature already says who, when, in which role and with what meaning, and canno
 - :func:`record_mismatch` — audit a double check that did not match (nothing else is stored).
 - :func:`current_verification` — the verification that holds for the current dose, or None with
   the reasons (``never_verified``, or :func:`~pacer_desktop.core.double_check.staleness`'s).
+- :func:`signatures_for` / :func:`for_print` — what a printed document shows: the verification
+  (order sheet) and the signatures of the entries it concerns (an escalation or restart on the
+  order sheet, the investigator's sign-off on the eligibility checklist).
 """
 
 from __future__ import annotations
@@ -100,3 +103,31 @@ def current_verification(store: Store, patient_id: int,
                    for e in store.entries(patient_id, "escalation", include_superseded=False)]
     stale = staleness(verification, current=dose_working(result), escalations=escalations)
     return (None, stale) if stale else (SignedVerification(verification, signature), ())
+
+
+#: The signed entries each printed document shows: (entry kind, signed action). A signature of an
+#: entry is one on its own row (``table_name`` the kind's table, ``row_id`` the entry's id).
+SIGNED_ENTRIES: dict[str, tuple[tuple[str, str], ...]] = {
+    "order": (("escalation", "escalate"), ("restart", "restart")),
+    "eligibility": (("eligibility", "sign_eligibility"),),
+}
+
+
+def signatures_for(store: Store, patient_id: int, kind: str) -> list[Signature]:
+    """The signatures of the patient's current entries that the document ``kind`` concerns, oldest
+    first (an entry entered in error takes its signature off the paper with it)."""
+    from .accounts import Accounts
+    from .records import KINDS
+    accounts, found = Accounts(store), []
+    for entry_kind, action in SIGNED_ENTRIES.get(kind, ()):
+        for entry in store.entries(patient_id, entry_kind, include_superseded=False):
+            if entry.current:
+                found += [s for s in accounts.signatures(KINDS[entry_kind], entry.id) if s.action == action]
+    return sorted(found, key=lambda s: (s.at, s.id))
+
+
+def for_print(store: Store, patient_id: int, result: Result, kind: str) -> dict:
+    """``reports.documents.make_job``'s ``verification`` and ``signatures`` for ``kind`` printed
+    from the database, ``result`` being the same case's evaluation."""
+    return {"verification": current_verification(store, patient_id, result) if kind == "order" else None,
+            "signatures": signatures_for(store, patient_id, kind)}

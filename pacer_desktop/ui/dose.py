@@ -11,13 +11,32 @@ from PySide6.QtWidgets import (QDialog, QGroupBox, QHBoxLayout, QHeaderView, QLa
                                QVBoxLayout, QWidget)
 
 from .. import protocols
-from ..core import notation
+from ..core import notation, permissions, wording
 from . import presenters as say
 from .patient_state import PatientState
 from .dose_dialogs import STATUS_WORDS, EscalationDialog, RecordDoseDialog, RestartDialog
 from .widgets import Banner, row_table
 
 SCHEDULE_COLUMNS = ("Line", "Due", "Day", "Dose", "Volume", "Interval", "Weight used", "Status")
+
+
+#: Why a verification no longer holds, as the dose screen says it ("… since").
+STALE_WORDS = {"new_weight": "new weight", "dose_changed": "dose changed", "escalated": "escalation"}
+
+
+def verification_text(verified, reasons: tuple[str, ...], zone: str) -> str:
+    """``Verified by PH at 10:42 (independent double check)``, ``Not verified`` or ``Verification
+    out of date: new weight since``."""
+    if verified is not None:
+        return f"Verified by {verified.signature.initials} at {wording.clock(verified.signature.at, zone)}" \
+               " (independent double check)"
+    stale = [STALE_WORDS[r] for r in reasons if r in STALE_WORDS]
+    return f"Verification out of date: {' and '.join(stale)} since" if stale else "Not verified"
+
+
+def ask_pin(parent: QWidget, text: str) -> str | None:
+    from .double_check import ask_pin as asking
+    return asking(parent, text)
 
 
 def escalate_words(protocol) -> str:
@@ -76,6 +95,11 @@ class DoseScreen(QWidget):
         self.restart_button.setObjectName("restart")
         self.restart_button.setToolTip("A prescriber's decision after the stop time (clinical-rules §6)")
         self.restart_button.clicked.connect(self.open_restart)
+        self.verify_button = QPushButton("&Verify dose (independent double check)…", objectName="verify_dose")
+        self.verify_button.clicked.connect(self.open_double_check)
+        self.verification_label = QLabel(objectName="verification")
+        #: Asks the signing person's PIN (``ask_pin(parent, text) -> str | None``); tests replace it.
+        self.ask_pin = ask_pin
         self.dialog: QDialog | None = None
 
         dose_box = QGroupBox("Anakinra dose (current weight)")
@@ -84,6 +108,10 @@ class DoseScreen(QWidget):
         dose_layout.addWidget(self.working)
         dose_layout.addWidget(self.route)
         dose_layout.addWidget(self.warnings)
+        verify_row = QHBoxLayout()
+        verify_row.addWidget(self.verification_label, 1)
+        verify_row.addWidget(self.verify_button)
+        dose_layout.addLayout(verify_row)
         prompt_row = QHBoxLayout()
         prompt_row.addWidget(self.prompt_banner, 1)
         prompt_row.addWidget(self.ack_button)
@@ -103,6 +131,7 @@ class DoseScreen(QWidget):
         layout.addWidget(self.row_detail)
         layout.addLayout(buttons)
         state.changed.connect(self._on_state_changed)
+        state.user_changed.connect(self._show_verification)
         self._on_state_changed()
 
     # ---- showing ------------------------------------------------------------------------
@@ -118,6 +147,7 @@ class DoseScreen(QWidget):
             self.prompt_banner.show_text("")
             self.ack_button.hide()
             self.table.setRowCount(0)
+            self._show_verification()
             return
         now = s.now()
         if r.persistent_fever_at is None:
@@ -168,6 +198,26 @@ class DoseScreen(QWidget):
         self.escalate_button.setText(escalate_words(s.protocol) if r.escalated_at is None else
                                      f"Escalated {say.day_time(r.escalated_at, s.zone)}")
         self.restart_button.setEnabled(stopped)
+        self._show_verification()
+
+    def _show_verification(self) -> None:
+        """Whether a pharmacist's double check holds for the current dose (issue 18), and the
+        action, open only to a role allowed it (core/permissions)."""
+        s, r = self.state, self.state.result
+        has_dose = r is not None and r.dose is not None and s.patient_id is not None
+        if not has_dose:
+            self.verification_label.setText("")
+        else:
+            from ..storage.dose_verification import current_verification
+            verified, reasons = current_verification(s.store, s.patient_id, r)
+            self.verification_label.setText(verification_text(verified, reasons, s.zone))
+        role = s.user.role if s.user is not None else None
+        allowed = role is not None and permissions.allowed(role, "verify_dose")
+        self.verify_button.setEnabled(has_dose and allowed)
+        words = permissions.TABLE["verify_dose"]
+        who = " or ".join(permissions.ROLE_WORDS[x] for x in permissions.ROLES if x in words.roles)
+        self.verify_button.setToolTip(f"Only {who} may {words.words}." if not allowed else
+                                      "Enter your own figures without seeing the calculator's, then compare.")
 
     def _on_row_selected(self) -> None:
         """The selected line in full under the table: its status and why it moved or was not given."""
@@ -231,6 +281,12 @@ class DoseScreen(QWidget):
         selected = self.table.selectionModel().selectedRows() if not other else []
         row = self.rows[selected[0].row()] if selected else None
         self._open(RecordDoseDialog(self.state, self.rows, row, other=other, parent=self))
+
+    def open_double_check(self) -> None:
+        from ..storage.accounts import Accounts
+        from .double_check import DoubleCheckDialog
+        self._open(DoubleCheckDialog(self.state, user=self.state.user, accounts=Accounts(self.state.store),
+                                     ask_pin=self.ask_pin, parent=self))
 
     def open_escalation(self) -> None:
         self._open(EscalationDialog(self.state, parent=self))

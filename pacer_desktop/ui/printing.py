@@ -273,8 +273,10 @@ class DocumentPrinter(QObject):
         patient = PatientHeader(name=record.name, mrn=record.mrn, date_of_birth=record.date_of_birth,
                                 sex_at_birth=record.sex_at_birth)
         try:
+            from ..storage.dose_verification import for_print  # issue 18: the signatures it shows
             job = make_job(kind, dataclasses.replace(s.case, now=now), patient, printed_by=str(user),
-                           paper=paper, printed_at=now, now=now)
+                           paper=paper, printed_at=now, now=now,
+                           **(for_print(s.store, pid, s.result, kind) if s.result is not None else {}))
         except Exception as exc:  # noqa: BLE001 - stored data the engine refuses: say so
             return self._refuse(f"{document_title(kind)} cannot be made: {exc}")
 
