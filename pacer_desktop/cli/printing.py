@@ -100,6 +100,7 @@ def _print(args: argparse.Namespace, storage, store, user) -> int:
         signed = {"verification": (None, ("no_database",))}
 
     job = make_job(args.kind, case, patient, printed_by=user_text, paper=args.paper,
+                   printed_at=store.clock() if store is not None else None,
                    chain_anchor=store.chain_anchor() if store is not None else "", **signed)
     try:
         pdf = render(job)
@@ -116,7 +117,7 @@ def _signed(store, patient_id: int, case, kind: str):
     (issue 18) read for that case, so they are judged on the dose the page prints."""
     from ..evaluation import evaluate_case, prepare
     from ..storage.dose_verification import for_print
-    case = prepare(case)
+    case = prepare(case, store.clock())  # the store's clock: the one now (issue 16)
     return case, for_print(store, patient_id, evaluate_case(case), kind)
 
 

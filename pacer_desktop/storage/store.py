@@ -56,11 +56,11 @@ class Store:
     """The open database. Create with :meth:`open`; every method is safe from any thread."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, *, keep_backups: int = 14,
-                 clock: Callable[[], datetime] = real_clock) -> None:
+                 clock: Callable[[], datetime] | None = None) -> None:
         self.path = path
         #: The one clock (issue 16): entries, audit rows and backups are stamped by it and the
         #: window and exports read "now" from it; tests open the store with a clock of their own.
-        self.clock = clock
+        self.clock = clock or real_clock
         self.keep_backups = keep_backups
         self._conn = conn
         self._db: Database | None = None
@@ -79,7 +79,7 @@ class Store:
 
     @classmethod
     def open(cls, path: Path | None = None, *, keep_backups: int | None = None,
-             daily_backup: bool = True, clock: Callable[[], datetime] = real_clock) -> Store:
+             daily_backup: bool = True, clock: Callable[[], datetime] | None = None) -> Store:
         """Open (creating or upgrading) the database; refuses a foreign, newer or damaged file.
 
         ``keep_backups`` defaults to the setting ``PACER_KEEP_BACKUPS`` (14 when unset).

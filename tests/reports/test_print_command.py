@@ -99,7 +99,8 @@ def test_print_by_mrn_reads_the_database_and_records_the_print(tmp_path, capsys,
     assert code == 0, capsys.readouterr().err
     text = flat(pdf_text(out.read_bytes()))
     assert "Ben Example" in text and "MRN777" in text and "Dosing weight: 64 kg" in text
-    # printed at today's date, after example 02's stop time (17 Nov 2026): no active order (issue 14 §4)
+    # printed on 1 Dec 2026 by the test's clock (conftest), after example 02's stop time (17 Nov 2026): no active
+    # order (issue 14 §4)
     assert "Course complete — no doses due" in text and "Anakinra 100 mg IV every" not in text
     with STORAGE.Store.open() as store:
         documents = store.documents(patient_id)
