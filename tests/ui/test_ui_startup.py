@@ -153,7 +153,6 @@ def test_the_start_path_does_not_import_reportlab(tmp_path):
     assert started["heavy_modules"] == []
 
 
-@pytest.mark.xfail(strict=True, reason="the protocol, the patient's details and stored inputs go through pydantic")
 def test_the_start_path_does_not_import_pydantic(tmp_path):
     """pydantic checks what comes in (a form, a case file); the start only reads back the shipped
     protocol and rows that were checked on the way in, so it is loaded on first use (issue 16 §3)."""
