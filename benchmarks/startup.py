@@ -1,5 +1,5 @@
 """Start-up time: process start to main window shown, with a 30-day patient loaded, against a bare
-PySide6 window in the same run (goal: at most 2× the bare window). Writes benchmarks/RESULTS-startup.md.
+PySide6 window in the same run (goal of issue 16: at most 2.5× the bare window). Writes benchmarks/RESULTS-startup.md.
 
     .venv/bin/python benchmarks/startup.py [--runs 15]
 
@@ -115,7 +115,7 @@ def main() -> int:
         "| what | to shown, median | min | max | to exit, median |", "|---|---|---|---|---|",
         f"| bare PySide6 QMainWindow | {bare_cells}",
         f"| `pacer-desktop`, 30-day patient ({entries} entries) reopened | {app_cells}",
-        f"| ratio (goal: to shown <= 2×) | {sa / sb:.2f}× | | | {xa / xb:.2f}× |",
+        f"| ratio (goal: to shown <= 2.5×) | {sa / sb:.2f}× | | | {xa / xb:.2f}× |",
         f"| `pacer-desktop` as above, our modules compiled on every start (no bytecode cache) | {no_cache_cells}",
         f"| its ratio | {sn / sb:.2f}× | | | {xn / xb:.2f}× |",
     ]
@@ -131,7 +131,7 @@ def main() -> int:
         "", *rows, ""])
     (ROOT / "benchmarks" / "RESULTS-startup.md").write_text(text)
     print(text)
-    return 0 if sa <= 2 * sb else 1
+    return 0 if sa <= 2.5 * sb else 1
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 Standard library frozen dataclasses, validated strictly by pydantic wherever they come in (case
 JSON, bedside entries, stored rows: :mod:`.validation`): no silent type coercion, no unknown
 fields, a typo in a clinical field is an error, not a silently missing value. The constraints are
-``Annotated`` markers (``annotated_types``, and :mod:`.validation`'s ``Aware`` and ``NonBlank``)
+``Annotated`` markers (:mod:`.validation`'s ``Ge``, ``Aware`` and ``NonBlank``)
 that pydantic reads; importing the models imports no pydantic. Checks that need the protocol
 (plausible ranges, the tool in use) are in the engine.
 """
@@ -14,9 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from annotated_types import Ge
-
-from .validation import STRICT, Aware, NonBlank
+from .validation import STRICT, Aware, Ge, NonBlank
 
 Instant = Annotated[datetime, Aware()]
 Score = Annotated[int, Ge(0)]

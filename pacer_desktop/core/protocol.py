@@ -11,11 +11,9 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Annotated, Literal, get_args
 
-from annotated_types import Ge, Gt
-
 from .case import CerebralEdema, Consciousness, Drug, Hypotension, Motor, OxygenDevice, Seizure
 from .errors import CaseError
-from .validation import STRICT, load
+from .validation import STRICT, Ge, Gt, load
 
 PositiveDecimal = Annotated[Decimal, Gt(0)]  # pydantic refuses NaN and Infinity in a Decimal
 NonNegativeInt = Annotated[int, Ge(0)]

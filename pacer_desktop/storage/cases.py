@@ -9,7 +9,7 @@ import dataclasses
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from ..core.case import Case
+from ..core.case import Case, Patient
 from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
 from ..core.result import Result
@@ -32,7 +32,7 @@ def current_parts(store: Store, patient_id: int) -> dict[str, list[tuple[int, An
         stamp = (store._conn.execute("PRAGMA data_version").fetchone()[0], store._conn.total_changes)
         hit = store._parts_cache.get(patient_id)
         if hit is None or hit[0] != stamp:
-            check_models(store, )
+            check_models(store)
             hit = (stamp, load_parts(store, patient_id))
             store._parts_cache.pop(patient_id, None)
             while len(store._parts_cache) >= 8:
@@ -70,15 +70,31 @@ def place(parts: dict, kind: str, entry: Any) -> None:
 
 
 def case_from(details: dict, parts: dict) -> Case:
-    def models(kind: str) -> tuple:
-        return tuple(m for _, m in parts.get(kind, ()))
-    eligibility = models("eligibility")
-    # The patient's own fields are checked here; the entries were checked when they were added.
+    """The would-be case of patient details as entered (checked here by pydantic, field by field)
+    and the current rows; the entries were checked when they were added."""
     head = checked(Case, {
         "protocol": details["protocol"], "timezone": details["timezone"],
         "patient": {"date_of_birth": details["date_of_birth"], "sex_at_birth": details["sex_at_birth"],
                     "developmental_delay": bool(details["developmental_delay"])},
         "infusion_at": details["infusion_at"]})
+    return _with_parts(head, parts)
+
+
+def stored_case(patient: PatientRecord, parts: dict) -> Case:
+    """The case of a stored patient, built with plain constructors: the details were checked by
+    :func:`case_from` when they were written, and are read back as :class:`PatientRecord`'s
+    types (a date, a flag, an aware time). pydantic is loaded on first use, not to read back what
+    it already checked (see :func:`.records._parse`)."""
+    head = Case(protocol=patient.protocol, timezone=patient.timezone, infusion_at=patient.infusion_at,
+                patient=Patient(date_of_birth=patient.date_of_birth, sex_at_birth=patient.sex_at_birth,
+                                developmental_delay=patient.developmental_delay))
+    return _with_parts(head, parts)
+
+
+def _with_parts(head: Case, parts: dict) -> Case:
+    def models(kind: str) -> tuple:
+        return tuple(m for _, m in parts.get(kind, ()))
+    eligibility = models("eligibility")
     return dataclasses.replace(head, **{k.case_list: models(k.name) for k in TIMED},
                                eligibility=eligibility[-1] if eligibility else None)
 

@@ -12,7 +12,7 @@ import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -68,13 +68,58 @@ def _parsed_once(model: type, text: str) -> Any:
 
 
 def _parse(model: type, text: str) -> Any:
-    return stored_eligibility(text) if model is EligibilityInputs else load(model, text)
+    """A stored row's inputs, read back with the model's own constructor.
+
+    Rows were checked by pydantic on the way in and the patient's rows are checked against their
+    recorded hashes when loaded (issue 17), so reading one back only turns JSON text into the
+    model's types: Decimals (stored as text) and dates. pydantic is loaded on first use (a form's
+    check, a case file), not to read back what it already checked. A row that does not fit its
+    constructor (a missing or unknown field, a number or date that does not read) goes through
+    pydantic, which names the problem."""
+    data = json.loads(text, parse_float=Decimal)  # a number, if one was ever stored as such, as written
+    try:
+        return _READ_BACK[model](data)
+    except (TypeError, ValueError, ArithmeticError):
+        return stored_eligibility(text) if model is EligibilityInputs else load(model, text)
 
 
 def stored_eligibility(text: str) -> EligibilityInputs:
-    """A stored eligibility row; rows written before rules §10 rev 2 hold a free-text product,
-    read as the rev 2 choice by :func:`..core.eligibility.stored_inputs` (which says how)."""
+    """A stored eligibility row checked by pydantic; rows written before rules §10 rev 2 hold a
+    free-text product, read as the rev 2 choice by :func:`..core.eligibility.stored_inputs` (which says how)."""
     return check(EligibilityInputs, stored_inputs(json.loads(text)))
+
+
+def _number(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _day(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+#: The fields of the stored inputs that are not JSON's own types (the rest are text, whole
+#: numbers, true/false and null). A test checks every field of every model reads back equal.
+_ELIGIBILITY_NUMBERS = ("alt_u_l", "bilirubin_mg_dl", "creatinine_mg_dl", "spo2_room_air_pct",
+                        "lv_shortening_fraction_pct", "ejection_fraction_pct", "marrow_blasts_pct")
+_ELIGIBILITY_DATES = ("assessed_on", "consent_signed_on", "disease_assessed_on", "lymphodepletion_start_on")
+
+
+def _eligibility(d: dict) -> EligibilityInputs:
+    d = stored_inputs(d)
+    d.update({k: _number(d[k]) for k in _ELIGIBILITY_NUMBERS if k in d})
+    d.update({k: _day(d[k]) for k in _ELIGIBILITY_DATES if k in d})
+    if d.get("dlco_pct") not in (None, "not_done"):
+        d["dlco_pct"] = Decimal(d["dlco_pct"])
+    if d.get("disease_categories") is not None:
+        d["disease_categories"] = tuple(d["disease_categories"])
+    return EligibilityInputs(**d)
+
+
+_READ_BACK: dict[type, Callable[[dict], Any]] = {
+    CrsInputs: lambda d: CrsInputs(**{**d, "oxygen_flow_l_min": _number(d.get("oxygen_flow_l_min"))}),
+    IcansInputs: lambda d: IcansInputs(**d),
+    EligibilityInputs: _eligibility,
+}
 
 
 # -- the kinds ------------------------------------------------------------------------------------
@@ -169,7 +214,7 @@ _KIND_LIST = (
          json_of=lambda r, at, n, inputs: {"at": at, **_by(r)}),
     Kind("eligibility", "eligibility", None, EligibilityInputs,
          row_of=lambda m: {"assessed_on": m.assessed_on.isoformat(), "inputs": dump(m)},
-         model_of=lambda r, at: stored_eligibility(r["inputs"])),
+         model_of=lambda r, at: parsed(EligibilityInputs, r["inputs"])),
     # a patient's details: see patients.py and Store.correct
     Kind("patient", "patient_versions"),
 )

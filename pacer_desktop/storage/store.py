@@ -318,7 +318,7 @@ class Store:
                 latest = cases.latest_known(patient, now)
                 parts = {kind: rows if kind == "eligibility" else [(i, m) for i, m in rows if m.at <= latest]
                          for kind, rows in parts.items()}
-            case = cases.case_from(patients.details_of(patient), parts)
+            case = cases.stored_case(patient, parts)
         return dataclasses.replace(case, now=now) if now is not None else case
 
     def saved_result(self, patient_id: int, case: Case, now: datetime):

@@ -129,7 +129,8 @@ def _fresh_start(tmp_path, db, pid: int, then: str = "") -> dict:
         f"{then}\n"
         "print(json.dumps({'title': w.header.title.text(),\n"
         "                  'heavy_modules': sorted(m for m in sys.modules\n"
-        "                                          if m.split('.')[0] == 'reportlab')}))\n"
+        "                                          if m.split('.')[0] == 'reportlab'),\n"
+        "                  'pydantic_loaded': 'pydantic' in sys.modules}))\n"
         "store.close()\n"
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PACER_SETTINGS_DIR": str(tmp_path)}
@@ -140,8 +141,7 @@ def _fresh_start(tmp_path, db, pid: int, then: str = "") -> dict:
 
 def test_the_start_path_does_not_import_reportlab(tmp_path):
     """Opening the store, reloading a stored patient, evaluating and showing the window, in a fresh
-    process: reportlab (printing only) stays unloaded. (pydantic is loaded: it checks the stored
-    rows the window reads, issue 16.)"""
+    process: reportlab (printing only) stays unloaded."""
     from pacer_desktop.storage import Store, User
     db = tmp_path / "start.sqlite3"
     with Store.open(db, keep_backups=0, clock=lambda: TEST_NOW) as store:
@@ -149,6 +149,26 @@ def test_the_start_path_does_not_import_reportlab(tmp_path):
     started = _fresh_start(tmp_path, db, pid)
     assert "Sam Start" in started["title"]
     assert started["heavy_modules"] == []
+
+
+def test_the_start_path_does_not_import_pydantic(tmp_path):
+    """pydantic checks what comes in (a form, a case file); the start only reads back the shipped
+    protocol and rows that were checked on the way in, so it is loaded on first use (issue 16 §3)."""
+    from pacer_desktop.core.case import EligibilityInputs
+    from pacer_desktop.storage import Store, User
+    db = tmp_path / "start.sqlite3"
+    with Store.open(db, keep_backups=0, clock=lambda: TEST_NOW) as store:
+        pid = _patient(store, User("AB", "nurse", "ws"))
+        store.add_assessment(User("AB", "nurse", "ws"), pid, at=NOW - timedelta(days=2),
+                             crs={"hypotension": "none", "oxygen_device": "nasal_cannula",
+                                  "oxygen_flow_l_min": Decimal("1.5")},
+                             icans={"capd_score": 2})
+        store.add_eligibility(User("AB", "nurse", "ws"), pid,
+                              EligibilityInputs(assessed_on=date(2026, 10, 20), alt_u_l=Decimal("600"),
+                                                disease_categories=("refractory",), dlco_pct="not_done"))
+    started = _fresh_start(tmp_path, db, pid)
+    assert "Sam Start" in started["title"]
+    assert started["pydantic_loaded"] is False
 
 
 def test_the_command_opens_the_window_and_ends_at_once_when_closed(tmp_path):
