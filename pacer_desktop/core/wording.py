@@ -85,3 +85,10 @@ def dose_working(dose: DoseWorking, rules: DoseRules) -> str:
     if dose.capped:
         text += f", capped at the maximum of {notation.mg(rules.max_mg)} per dose"
     return f"{text}; {notation.ml(dose.volume_ml)} of {notation.product_strength(rules)}"
+
+
+def line_dose(mg, volume_ml) -> tuple[str, str]:
+    """A scheduled line's dose and volume, as the schedule, the bedside record and the dialogs write
+    them: ``("59 mg", "0.4 mL")``, or ``("no weight", "—")`` before a weight is recorded."""
+    return (notation.mg(mg) if mg is not None else "no weight",
+            notation.ml(volume_ml) if volume_ml is not None else "—")

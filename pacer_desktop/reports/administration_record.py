@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from reportlab.platypus import Paragraph, Spacer
 
-from ..core import notation
+from ..core import notation, wording
 from ..core.timeutil import instant
 from . import content as c
 from .documents import DOCUMENTS, RECORD_HOURS
@@ -71,9 +71,8 @@ def _doses_grid(job: c.PrintJob, due: list, width: float):
         return p("No doses are due in these hours (the stop time comes first).", BODY)
     rows = [["Line", "Due", "Day", "Dose", "Volume", "Recorded", "Given by", "Witness", "Notes"]]
     for d in due:
-        rows.append([str(d.line), job.time(d.due), f"day {d.day}",
-                     notation.mg(d.mg) if d.mg is not None else "no weight",
-                     notation.ml(d.volume_ml) if d.volume_ml is not None else "—", _recorded(job, d), "", "", ""])
+        rows.append([str(d.line), job.time(d.due), f"day {d.day}", *wording.line_dose(d.mg, d.volume_ml),
+                     _recorded(job, d), "", "", ""])
     return grid(rows, [width * f for f in (0.05, 0.17, 0.07, 0.08, 0.08, 0.24, 0.1, 0.1, 0.11)],
                 row_heights=[None] + [24] * len(due))
 

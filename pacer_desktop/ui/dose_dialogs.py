@@ -8,7 +8,7 @@ from typing import get_args
 
 from PySide6.QtWidgets import QCheckBox, QDialog, QFormLayout, QLabel, QLineEdit, QWidget
 
-from ..core import notation
+from ..core import notation, wording
 from ..core.case import Drug, Escalation, Restart
 from ..core.errors import CaseError, Problem
 from . import presenters as say
@@ -214,6 +214,11 @@ class DecisionDialog(QDialog):
         except CaseError as exc:
             self.preview.setText("⚠ " + "; ".join(p.message for p in exc.problems))
 
+    def due_text(self, d) -> str:
+        """A line of the previewed schedule: ``4 Nov 23:00 (59 mg), then every 6 hours``."""
+        mg, _ = wording.line_dose(d.mg, d.volume_ml)
+        return f"{say.day_time(d.due, self.state.zone)} ({mg}), then {notation.every_hours(d.interval_h)}"
+
     def preview_text(self, at: datetime) -> str:
         raise NotImplementedError
 
@@ -260,10 +265,7 @@ class EscalationDialog(DecisionDialog):
         after = [d for d in result.doses if d.due >= at]
         if not after:
             return "No dose due after this time."
-        d = after[0]
-        return (f"After escalation the next dose is due {say.day_time(d.due, self.state.zone)}"
-                f" ({notation.mg(d.mg) if d.mg is not None else 'no weight'}), then"
-                f" {notation.every_hours(d.interval_h)}. The mg per dose is unchanged.")
+        return f"After escalation the next dose is due {self.due_text(after[0])}. The mg per dose is unchanged."
 
     def record(self, store, user, pid, at: datetime, reason: str):
         return store.add_escalation(user, pid, at=at, reason=reason)
@@ -289,9 +291,7 @@ class RestartDialog(DecisionDialog):
         first = next((d for d in result.doses if course is not None and d.course == course.number), None)
         if first is None:
             return "No dose would be due."
-        return (f"The new course's first dose is due {say.day_time(first.due, self.state.zone)}"
-                f" ({notation.mg(first.mg) if first.mg is not None else 'no weight'}), then"
-                f" {notation.every_hours(first.interval_h)}; it stops again by the same rule.")
+        return f"The new course's first dose is due {self.due_text(first)}; it stops again by the same rule."
 
     def record(self, store, user, pid, at: datetime, reason: str):
         return store.add_restart(user, pid, at=at, reason=reason)

@@ -125,9 +125,9 @@ def schedule_rows(result: Result, now: datetime | None = None) -> list[Scheduled
             rules = protocols.load(result.protocol).dose
             notes.append(f"lowered from {notation.mg(d.lowered_from_mg)}: the {rules.max_mg_window_h} hours up to"
                          f" it would pass {notation.mg(rules.max_mg_per_24h)}")
+        mg, volume = wording.line_dose(d.mg, d.volume_ml)
         rows.append(ScheduledDose(
-            due=d.due, day=d.day, mg=notation.mg(d.mg) if d.mg is not None else "no weight",
-            volume=notation.ml(d.volume_ml) if d.volume_ml is not None else "—",
+            due=d.due, day=d.day, mg=mg, volume=volume,
             interval=notation.every_hours(d.interval_h),
             weight=notation.kg(d.weight_kg) if d.weight_kg is not None else "—",
             status=d.status, given_at=d.given_at, line=d.line, course=d.course, note="; ".join(notes)))
