@@ -133,6 +133,16 @@ def dose_given(qtbot, w, at: datetime, drug: str, mg) -> str:
     return d.messages.text()
 
 
+def sign(qtbot, w, pin: str) -> None:
+    """Type ``pin`` into the window's Sign dialog (issue 18) and press Enter; wait for the check
+    and for the signed work after it."""
+    qtbot.waitUntil(lambda: w.gate.dialog is not None and w.gate.dialog.isVisible())
+    type_into(qtbot, w.gate.dialog.pin, pin)
+    press_enter(qtbot, w.gate.dialog.pin)
+    wait_saved(qtbot, w)
+    wait_saved(qtbot, w)
+
+
 def escalate(qtbot, w, at: datetime, reason: str, *, confirm: bool = True) -> str:
     w.dose.open_escalation()
     d = w.dose.dialog
