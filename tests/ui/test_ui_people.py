@@ -15,7 +15,6 @@ from tests.ui.enter import sign, type_into
 from tests.ui.uihelp import TEST_NOW, Clock, wait_saved
 
 NOW = TEST_NOW
-XFAIL = pytest.mark.xfail(strict=True, reason="issue 18: accounts in the window")
 
 
 def accounts_of(store):
@@ -57,7 +56,6 @@ def fresh(qtbot, tmp_path, monkeypatch):
         s.close()
 
 
-@XFAIL
 def test_the_first_start_makes_the_first_administrator_and_cannot_be_skipped(qtbot, fresh):
     w, store = fresh()
     qtbot.waitUntil(lambda: w.who_dialog is not None and w.who_dialog.isVisible())
@@ -84,7 +82,6 @@ def test_the_first_start_makes_the_first_administrator_and_cannot_be_skipped(qtb
     assert not d.isVisible() and "AD (admin)" in w.user_label.text()
 
 
-@XFAIL
 def test_closing_the_first_administrator_dialog_closes_the_application(qtbot, fresh):
     w, store = fresh()
     qtbot.waitUntil(lambda: w.who_dialog is not None and w.who_dialog.isVisible())
@@ -93,7 +90,6 @@ def test_closing_the_first_administrator_dialog_closes_the_application(qtbot, fr
     assert not accounts_of(store).has_users() and w.state.user is None
 
 
-@XFAIL
 def test_an_old_database_asks_for_an_administrator_and_keeps_its_initials(qtbot, fresh):
     from pacer_desktop.storage import User
 
@@ -111,7 +107,6 @@ def test_an_old_database_asks_for_an_administrator_and_keeps_its_initials(qtbot,
     assert t.entered_by == "ZZ"
 
 
-@XFAIL
 def test_sign_in_takes_the_role_from_the_account(qtbot, make_window):
     from pacer_desktop.ui.widgets import Choice
     w = make_window(NOW, user=None)
@@ -122,7 +117,6 @@ def test_sign_in_takes_the_role_from_the_account(qtbot, make_window):
     assert not w.who_dialog.isVisible()
 
 
-@XFAIL
 def test_a_wrong_pin_is_refused_and_enough_of_them_lock_the_account(qtbot, make_window, monkeypatch):
     monkeypatch.setenv("PACER_PIN_ATTEMPTS", "3")
     w = make_window(NOW, user=None)
@@ -136,7 +130,6 @@ def test_a_wrong_pin_is_refused_and_enough_of_them_lock_the_account(qtbot, make_
     assert "locked until" in w.who_dialog.message.text() and w.state.user is None
 
 
-@XFAIL
 def test_a_reset_pin_is_changed_at_sign_in(qtbot, make_window, store):
     accounts = accounts_of(store)
     accounts.reset_pin(accounts.sign_in("AD", WARD["AD"][2]), "NU", "555555")
@@ -160,7 +153,6 @@ def _patient(store, w, mrn: str) -> int:
                              timezone="UTC")
 
 
-@XFAIL
 def test_the_idle_lock_needs_the_pin_and_keeps_half_typed_entries_for_the_same_user(qtbot, make_window, store):
     w = make_window(NOW, user=None, idle_ms=200)
     sign_in(qtbot, w, "AB", AB_PIN)
@@ -178,7 +170,6 @@ def test_the_idle_lock_needs_the_pin_and_keeps_half_typed_entries_for_the_same_u
     assert w.grading.temperature.value.text() == "38."
 
 
-@XFAIL
 def test_another_user_unlocking_starts_with_blank_forms(qtbot, make_window, store):
     w = make_window(NOW, user=None)
     sign_in(qtbot, w, "AB", AB_PIN)
@@ -194,7 +185,6 @@ def test_another_user_unlocking_starts_with_blank_forms(qtbot, make_window, stor
     assert w.patients.search.text() == "" and w.patients.ids == [pid]
 
 
-@XFAIL
 def test_the_people_dialog_is_the_administrators(qtbot, make_window):
     from pacer_desktop.storage import User
     w = make_window(NOW)  # the nurse AB
@@ -212,7 +202,6 @@ def _people_dialog(qtbot, w):
     return w.people_dialog
 
 
-@XFAIL
 def test_the_administrator_adds_resets_and_deactivates_each_signed(qtbot, make_window, store):
     w = make_window(NOW)
     d = _people_dialog(qtbot, w)
