@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         self.hourly.start(3_600_000)
         self.reopen_last()
         if user is None and ask_who:
+            self.centralWidget().hide()  # nobody signed in yet: no patient on show (issue 18)
             QTimer.singleShot(0, lambda: self.ask_who())
 
     def _actions(self) -> None:

@@ -151,6 +151,7 @@ class SignInDialog(_AccountDialog):
             self.form.labelForField(edit).setVisible(on)
         self.initials.setEnabled(not on)
         self.pin.setEnabled(not on)
+        self.adjustSize()  # room for the rows shown
 
     def submit(self) -> None:
         if self.session is not None:
@@ -167,7 +168,7 @@ class SignInDialog(_AccountDialog):
             self.session = session
             self._changing(True)
             self.new_pin.setFocus()
-            self.message.setText("Your PIN was reset by an administrator: change it now (type the new PIN twice).")
+            self.message.setText("An administrator set this PIN: change it to your own now (type the new PIN twice).")
             return
         self.signed_in_as(session)
 

@@ -52,6 +52,7 @@ CONTROLS = {
     "record dose": (lambda w: w.dose.give_button, "record_dose_given"),
     "other medication": (lambda w: w.dose.other_button, "record_dose_given"),
     "escalate": (lambda w: w.dose.escalate_button, "escalate"),
+    "restart": (lambda w: w.dose.restart_button, "restart"),
     "eligibility entry": (lambda w: w.eligibility.save_button, "enter_eligibility"),
     "eligibility sign-off": (lambda w: w.eligibility_sign_off, "sign_eligibility"),
     "print order sheet": (lambda w: w.findChild(QAction, "print_order"), "print_verified_order_sheet"),
@@ -179,3 +180,25 @@ def test_an_export_is_signed_and_a_wrong_pin_exports_nothing(qtbot, ward_window,
     qtbot.waitUntil(lambda: list(out.iterdir()) != [])
     [sig] = Accounts(store).signatures(None, None)
     assert (sig.initials, sig.action) == ("RS", "export")
+
+
+def test_a_restore_is_the_administrators_and_signed(qtbot, ward_window, store):
+    """Administration → Restore: refused to others; a wrong PIN replaces nothing; the right one
+    restores the backup (the signature is kept in the copy set aside, as on the command line)."""
+    from pacer_desktop.ui.people import restore
+    w, pid = ward_window("admin")
+    backup = store.backup()
+    store.add_temperature(USERS["nurse"], pid, at=NOW, value=Decimal("37.1"), unit="C")
+    w.state.set_user(USERS["nurse"])
+    restore(w, backup)
+    assert w.gate.dialog is None and "Only an administrator may restore" in w.statusBar().currentMessage()
+    w.state.set_user(USERS["admin"])
+    restore(w, backup)
+    assert w.gate.dialog.meaning.text() == f"restored the database from {backup.name}"
+    sign(qtbot, w, "000000")
+    w.gate.dialog.reject()
+    assert len(store.entries(pid, "temperature")) == 3
+    restore(w, backup)
+    sign(qtbot, w, PIN["admin"])
+    qtbot.waitUntil(lambda: "Restored from" in w.statusBar().currentMessage())
+    assert len(store.entries(pid, "temperature")) == 2
