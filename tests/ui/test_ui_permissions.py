@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
 from pacer_desktop.core import permissions
-from pacer_desktop.core.case import EligibilityInputs
+from pacer_desktop.core.case import CrsInputs, EligibilityInputs
 from pacer_desktop.storage import User
 from tests.people import WARD
 from tests.ui.enter import sign
@@ -86,11 +86,17 @@ WRITES = {
     "record_temperature": lambda s, u, p: s.add_temperature(u, p, at=NOW, value=Decimal("37.2"), unit="C"),
     "record_weight": lambda s, u, p: s.add_weight(u, p, at=NOW, kg=Decimal("23.5")),
     "record_dose_given": lambda s, u, p: s.add_medication(u, p, at=NOW, drug="paracetamol", dose_mg=Decimal("300")),
+    "record_assessment": lambda s, u, p: s.add_assessment(
+        u, p, at=NOW, crs=CrsInputs(hypotension="none", oxygen_device="none"), icans=None),
+    "record_dose_not_given": lambda s, u, p: s.add_dose_outcome(u, p, line=1, outcome="held", at=NOW,
+                                                                reason="parents asked to wait"),
     "escalate": lambda s, u, p: s.add_escalation(u, p, at=NOW, reason="CRS grade 2"),
+    "restart": lambda s, u, p: s.add_restart(u, p, at=NOW, reason="fever after the stop"),
     "enter_eligibility": lambda s, u, p: s.add_eligibility(u, p, EligibilityInputs(assessed_on=NOW.date())),
 }
 TABLES = {"record_temperature": "temperatures", "record_weight": "weights", "record_dose_given": "medications",
-          "escalate": "escalations", "enter_eligibility": "eligibility"}
+          "record_assessment": "assessments", "record_dose_not_given": "dose_outcomes", "escalate": "escalations",
+          "restart": "restarts", "enter_eligibility": "eligibility"}
 
 
 def _rows(store, table: str) -> int:
