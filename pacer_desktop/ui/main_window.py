@@ -17,7 +17,10 @@ from .patient_state import Clock, PatientState
 from .patients import NewPatientDialog, PatientList
 from .print_menu import install as install_print_menu
 from .print_menu import make_printer
-from .signin import IDLE_MS, IdleWatcher, WhoIsWorkingDialog
+from .people import install as install_admin_menu
+from .permits import Permits
+from .signin import IDLE_MS, FirstAdministratorDialog, IdleWatcher, SignInDialog
+from .signing import Gate, add_sign_off
 from .study_export import install as install_file_menu
 
 if TYPE_CHECKING:
@@ -86,13 +89,20 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.busy_label)
         self.statusBar().addPermanentWidget(self.user_label)
         self.dialog = None
-        self.who_dialog: WhoIsWorkingDialog | None = None
+        self.who_dialog: SignInDialog | FirstAdministratorDialog | None = None
+        self.people_dialog = None
+        self.gate = Gate(self.state, self)  # issue 18: every write checked, the signed ones signed
+        self.state.gate = self.gate
+        self._sign_off = None
+        self._closing = False
 
         self._actions()
         self._printer: DocumentPrinter | None = None
         self._exporter: StudyExporter | None = None
         install_file_menu(self)  # issue 19: the exports
         install_print_menu(self)
+        install_admin_menu(self)
+        self.permits = Permits(self)
         self.patients.patient_chosen.connect(self.open_patient)
         self.grading.flowsheet.eligibility_correction.connect(self.correct_eligibility)
         self.patients.new_button.clicked.connect(self.new_patient)
@@ -112,6 +122,7 @@ class MainWindow(QMainWindow):
         self.hourly.start(3_600_000)
         self.reopen_last()
         if user is None and ask_who:
+            self.centralWidget().hide()  # nobody signed in yet: no patient on show (issue 18)
             QTimer.singleShot(0, lambda: self.ask_who())
 
     def _actions(self) -> None:
@@ -122,7 +133,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _c=False, i=i: self.show_screen(i))
             self.addAction(action)
         for keys, slot in (("Ctrl+N", self.new_patient), ("Ctrl+F", self._focus_search),
-                           ("Ctrl+L", lambda: self.ask_who("Signed out. Who is working now?"))):
+                           ("Ctrl+L", lambda: self.ask_who("The window is locked (Ctrl+L). Sign in with your initials and PIN."))):
             action = QAction(self)
             action.setShortcut(QKeySequence(keys))
             action.triggered.connect(slot)
@@ -177,6 +188,9 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(placeholder)
             placeholder.deleteLater()
             self._screens[index] = screen
+            if index == 2:
+                self._sign_off = add_sign_off(self, screen)
+            self.permits.follow_redraws()
         return screen
 
     @property
@@ -201,6 +215,21 @@ class MainWindow(QMainWindow):
     @property
     def eligibility(self) -> EligibilityScreen:
         return self._screen(2)
+
+    @property
+    def eligibility_sign_off(self):
+        """The investigator's "Sign eligibility…" button on the eligibility screen (issue 18)."""
+        self._screen(2)
+        return self._sign_off
+
+    def open_people(self) -> None:
+        """The administrator's People dialog (issue 18)."""
+        if refused := self.gate.refusal("manage_users"):
+            self.statusBar().showMessage(f"⚠ {refused}", 15000)
+            return
+        from .people import PeopleDialog
+        self.people_dialog = PeopleDialog(self)
+        self.people_dialog.open()
 
     def correct_eligibility(self, entry) -> None:
         """Correct a stored eligibility assessment on the eligibility screen (the flowsheet asks)."""
@@ -238,14 +267,42 @@ class MainWindow(QMainWindow):
 
     # ---- who is working ----------------------------------------------------------------------
     def ask_who(self, reason: str = "") -> None:
+        """Lock the window and ask who is working: the first administrator on a database without
+        users, else initials and PIN (the last user's initials already typed)."""
         if self.who_dialog is not None and self.who_dialog.isVisible():
             return
+        from ..storage.accounts import Accounts
+        previous = self.state.user
         self.state.set_user(None)
         was_in = QApplication.focusWidget()
-        self.who_dialog = WhoIsWorkingDialog(self, reason=reason)
-        self.who_dialog.signed_in.connect(self.state.set_user)
-        self.who_dialog.accepted.connect(lambda: self._back_to_work(was_in))
-        self.who_dialog.open()
+        self.centralWidget().hide()  # locked: nothing of the patient on show
+        if Accounts(self.store).has_users():
+            dialog = SignInDialog(self.ops, self, reason=reason, initials=previous.initials if previous else "")
+        else:
+            dialog = FirstAdministratorDialog(self.ops, self)
+            dialog.rejected.connect(self._first_start_refused)
+        dialog.signed_in.connect(lambda session: self._signed_in(session, previous, was_in))
+        self.who_dialog = dialog
+        dialog.open()
+
+    def _first_start_refused(self) -> None:
+        """No first administrator, no work: the application closes."""
+        if not self._closing:
+            self.close()
+
+    def _signed_in(self, session, previous: User | None, was_in: QWidget | None) -> None:
+        """Back to work as ``session``'s user. Another user than the one locked out starts afresh:
+        no half-typed entry, open dialog or patient search of the previous user is carried over."""
+        from ..storage.location import workstation_name
+        user = User(initials=session.initials, role=session.role, workstation=workstation_name())
+        if previous is not None and previous.initials != user.initials:
+            self.state.switched.emit()  # the forms clear and the patient's dialogs close
+            self.patients.search.clear()
+            was_in = None
+        self.centralWidget().show()
+        self.state.set_user(user)  # each screen redraws for the new role (Permits)
+        self.patients.refresh()
+        self._back_to_work(was_in)
 
     def _back_to_work(self, was_in: QWidget | None) -> None:
         """After signing in, the keyboard goes on where it was (after an idle sign-out), or else to
@@ -262,7 +319,8 @@ class MainWindow(QMainWindow):
 
     def _on_idle(self) -> None:
         minutes = max(self.idle.timer.interval() // 60_000, 1)
-        self.ask_who(f"No activity for {minutes} minutes: you were signed out. Who is working now?")
+        self.ask_who(f"No activity for {minutes} minutes: the window is locked. Sign in again with your PIN,"
+                     " or sign in as yourself if you are someone else.")
 
     def _show_user(self) -> None:
         u = self.state.user
@@ -320,10 +378,11 @@ class MainWindow(QMainWindow):
                 dialog.done(0)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self._closing = True
         self.ops.wait(background=False)  # never lose an entry: queued writes finish first
         QApplication.processEvents()
         self.idle.stop()
-        for dialog in (self.dialog, self.who_dialog, *self._patient_dialogs()):
+        for dialog in (self.dialog, self.who_dialog, self.people_dialog, self.gate.dialog, *self._patient_dialogs()):
             if dialog is not None:
                 dialog.done(0)
         super().closeEvent(event)

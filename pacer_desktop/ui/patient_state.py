@@ -45,6 +45,8 @@ class PatientState(QObject):
         self.entries: list = []
         self.acknowledgements: list = []  # storage AcknowledgementRecords, oldest first
         self.error: str = ""
+        #: the window's permissions and signatures (issue 18, :class:`.signing.Gate`); None: every write
+        self.gate = None
 
     # ---- reading -------------------------------------------------------------------------
     def now(self) -> datetime:
@@ -107,10 +109,11 @@ class PatientState(QObject):
         """Run ``work(store, user, patient_id)`` off the GUI thread; reload and report after.
 
         Bad input comes back as ``on_problems(problems)`` (shown next to the fields; nothing was
-        stored); any other failure is emitted as ``failed`` so it is never lost.
+        stored); any other failure is emitted as ``failed`` so it is never lost. The gate, when
+        set, refuses what the user's role may not do and asks the PIN for a signed write.
         """
         if self.user is None:
-            on_problems((Problem("", "Nobody is signed in: enter your initials and role first."),))
+            on_problems((Problem("", "Nobody is signed in: sign in with your initials and PIN first."),))
             return False
         if needs_patient and self.patient_id is None:
             on_problems((Problem("", "Select or create a patient first."),))
@@ -131,7 +134,12 @@ class PatientState(QObject):
             else:
                 self.failed.emit(f"Not saved: {exc}")
 
-        self.ops.run(lambda store: work(store, user, pid), on_success=succeeded, on_failure=failed)
+        def run(admitted: Callable[[Store, User, int], Any]) -> None:
+            self.ops.run(lambda store: admitted(store, user, pid), on_success=succeeded, on_failure=failed)
+
+        if self.gate is not None:
+            return self.gate.admit(work, on_problems, run)
+        run(work)
         return True
 
 

@@ -1,4 +1,10 @@
-"""Who is working: initials and role at start and after 15 minutes without input."""
+"""Who is working (issue 18): the first administrator, sign-in with initials and PIN, a PIN that
+must be changed, and the idle lock after 15 minutes without input.
+
+The dialogs only draw the steps; :class:`~pacer_desktop.storage.accounts.Accounts` decides, on the
+store's worker (:class:`.ops.StoreOps`: a PIN check is a slow scrypt and an audited write). Each
+dialog emits ``signed_in(Session)`` when someone is signed in.
+"""
 
 from __future__ import annotations
 
@@ -6,52 +12,179 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from ..core.errors import Problem
-from ..storage import User
-from ..storage.location import workstation_name
-from .widgets import Choice, FieldMessages, dialog_buttons
+from .ops import StoreOps
+from .widgets import dialog_buttons
 
-ROLES = ("nurse", "prescriber", "pharmacist", "research")
 IDLE_MS = 15 * 60 * 1000
+MIN_PIN = 6
 
 
-class WhoIsWorkingDialog(QDialog):
-    """Initials and role; ``signed_in(User)`` on OK. Cannot be dismissed without an answer."""
+def pin_edit(name: str) -> QLineEdit:
+    edit = QLineEdit(objectName=name)
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setMaxLength(32)
+    edit.setPlaceholderText(f"{MIN_PIN} digits or more")
+    return edit
+
+
+def initials_edit(text: str, example: str) -> QLineEdit:
+    edit = QLineEdit(text, objectName="initials")
+    edit.setMaxLength(8)
+    edit.setPlaceholderText(f"e.g. {example}")
+    return edit
+
+
+def _accounts(store):
+    from ..storage.accounts import Accounts
+    return Accounts(store)
+
+
+def new_pin_problem(pin: str, again: str) -> str:
+    """"" when ``pin`` may be a new PIN typed the same twice; else what to fix."""
+    if not pin.isascii() or not pin.isdigit() or len(pin) < MIN_PIN:
+        return f"A PIN is at least {MIN_PIN} digits (0–9)."
+    if pin != again:
+        return "The two PINs are not the same: type the new PIN twice."
+    return ""
+
+
+class _AccountDialog(QDialog):
+    """A modal dialog whose answer is checked by the accounts on the worker."""
 
     signed_in = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None, *, reason: str = "") -> None:
+    def __init__(self, ops: StoreOps, title: str, intro: str, parent: QWidget | None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Who is working?")
+        self.ops = ops
+        self.setWindowTitle(title)
         self.setModal(True)
-        self.initials = QLineEdit(objectName="initials")
-        self.initials.setMaxLength(6)
-        self.initials.setPlaceholderText("e.g. AB")
-        self.role = Choice([(r, r) for r in ROLES])
-        self.form_error = QLabel()
-        self.messages = FieldMessages(self.form_error)
-        intro = QLabel(reason or "Every entry is recorded under your initials and role.")
-        intro.setWordWrap(True)
-        form = QFormLayout()
-        form.addRow("Your initials", self.initials)
-        form.addRow("", self.messages.label_for("initials"))
-        form.addRow("Your role", self.role)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.form_error)
-        self.ok = dialog_buttons(self, layout, "Start working", self.submit, cancel=False)
+        self.intro = QLabel(intro, objectName="sign_in_intro")
+        self.intro.setWordWrap(True)
+        self.message = QLabel(objectName="sign_in_message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020")
+        self.form = QFormLayout()
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.addWidget(self.intro)
+        self.layout_.addLayout(self.form)
+        self.layout_.addWidget(self.message)
 
-    def submit(self) -> None:
-        initials = self.initials.text().strip().upper()
-        if not initials.isalpha() or not 2 <= len(initials) <= 4:
-            self.messages.show([Problem("initials", "Enter your initials: 2 to 4 letters.")])
-            return
-        self.signed_in.emit(User(initials=initials, role=self.role.value(), workstation=workstation_name()))
+    def ask(self, work, done) -> None:
+        """``work(accounts)`` on the worker; ``done(value)`` after, or its refusal shown."""
+        self.ok.setEnabled(False)
+        self.message.setText("Checking…")
+
+        def refused(exc: BaseException) -> None:
+            self.ok.setEnabled(True)
+            text = str(exc)
+            self.message.setText(text[:1].upper() + text[1:] + ("" if text.endswith(".") else "."))
+
+        def succeeded(value) -> None:
+            self.ok.setEnabled(True)
+            self.message.setText("")
+            done(value)
+
+        self.ops.run(lambda store: work(_accounts(store)), on_success=succeeded, on_failure=refused)
+
+    def signed_in_as(self, session) -> None:
+        self.signed_in.emit(session)
         self.accept()
 
-    def reject(self) -> None:  # Escape does not leave an unattributed session
-        self.messages.show([Problem("initials", "Enter your initials and role to continue.")])
+
+class FirstAdministratorDialog(_AccountDialog):
+    """The first start of a database without users: the first administrator. Not skippable:
+    closing it (``rejected``) closes the application."""
+
+    def __init__(self, ops: StoreOps, parent: QWidget | None = None) -> None:
+        super().__init__(ops, "First start: the administrator",
+                         "This database has no users yet. Make the first administrator: they add the"
+                         " nurses, pharmacists, prescribers and research staff. Entries already recorded"
+                         " keep their initials. Closing this window closes PACER Desktop.", parent)
+        self.initials = initials_edit("", "AD")
+        self.name = QLineEdit(objectName="full_name")
+        self.pin = pin_edit("pin")
+        self.pin_again = pin_edit("pin_again")
+        self.form.addRow("Initials", self.initials)
+        self.form.addRow("Full name", self.name)
+        self.form.addRow("PIN", self.pin)
+        self.form.addRow("PIN again", self.pin_again)
+        self.ok = dialog_buttons(self, self.layout_, "Create the administrator", self.submit)
+
+    def submit(self) -> None:
+        initials, name, pin = self.initials.text().strip().upper(), self.name.text().strip(), self.pin.text()
+        problem = ("Give your initials and full name." if not initials or not name
+                   else new_pin_problem(pin, self.pin_again.text()))
+        if problem:
+            self.message.setText(problem)
+            return
+
+        def work(accounts):
+            accounts.create_first_admin(initials, name=name, pin=pin)
+            return accounts.sign_in(initials, pin)
+        self.ask(work, self.signed_in_as)
+
+
+class SignInDialog(_AccountDialog):
+    """Initials and PIN; the role comes from the account. A PIN reset by an administrator is
+    changed here before work starts. Cannot be dismissed without signing in."""
+
+    def __init__(self, ops: StoreOps, parent: QWidget | None = None, *, reason: str = "",
+                 initials: str = "") -> None:
+        super().__init__(ops, "Sign in", reason or "Sign in with your initials and PIN: every entry is"
+                         " recorded under your name and role.", parent)
+        self.initials = initials_edit(initials, "AB")
+        self.pin = pin_edit("pin")
+        self.new_pin = pin_edit("new_pin")
+        self.new_pin_again = pin_edit("new_pin_again")
+        self.form.addRow("Your initials", self.initials)
+        self.form.addRow("Your PIN", self.pin)
+        self.form.addRow("New PIN", self.new_pin)
+        self.form.addRow("New PIN again", self.new_pin_again)
+        self._changing(False)
+        self.ok = dialog_buttons(self, self.layout_, "Sign in", self.submit, cancel=False)
+        (self.pin if initials else self.initials).setFocus()
+        self.session = None
+
+    def _changing(self, on: bool) -> None:
+        for edit in (self.new_pin, self.new_pin_again):
+            edit.setVisible(on)
+            self.form.labelForField(edit).setVisible(on)
+        self.initials.setEnabled(not on)
+        self.pin.setEnabled(not on)
+        self.adjustSize()  # room for the rows shown
+
+    def submit(self) -> None:
+        if self.session is not None:
+            self._change_pin()
+            return
+        initials, pin = self.initials.text().strip().upper(), self.pin.text()
+        if not initials or not pin:
+            self.message.setText("Type your initials and your PIN.")
+            return
+        self.ask(lambda accounts: accounts.sign_in(initials, pin), self._signed_in)
+
+    def _signed_in(self, session) -> None:
+        if session.must_change_pin:
+            self.session = session
+            self._changing(True)
+            self.new_pin.setFocus()
+            self.message.setText("An administrator set this PIN: change it to your own now (type the new PIN twice).")
+            return
+        self.signed_in_as(session)
+
+    def _change_pin(self) -> None:
+        session, old, new = self.session, self.pin.text(), self.new_pin.text()
+        if problem := new_pin_problem(new, self.new_pin_again.text()):
+            self.message.setText(problem)
+            return
+
+        def work(accounts):
+            accounts.change_pin(session, old, new)
+            return accounts.sign_in(session.initials, new)
+        self.ask(work, self.signed_in_as)
+
+    def reject(self) -> None:  # Escape does not leave the window open to anyone
+        self.message.setText("Sign in with your initials and PIN to continue.")
 
 
 class IdleWatcher(QObject):

@@ -65,7 +65,6 @@ class StudyExporter(QObject):
         if not chosen:
             self.problem.emit("No patient has a study ID yet: nothing was exported.")
             return False
-        self._show_progress(len(chosen))
 
         def work(store):
             from ..exports.redcap import export_redcap
@@ -78,8 +77,8 @@ class StudyExporter(QObject):
             self._finish()
             self.done.emit(text)
 
-        self.state.ops.run(work, on_success=finished, on_failure=self._failed)
-        return True
+        meaning = f"exported REDCap files of {len(chosen)} patient(s) to {folder.name}"
+        return self._signed(work, finished, meaning, before=lambda: self._show_progress(len(chosen)))
 
     def export_fhir(self, patient_id: int, path: Path) -> bool:
         user = self.state.user
@@ -95,7 +94,29 @@ class StudyExporter(QObject):
             self._finish()
             self.done.emit(text)
 
-        self.state.ops.run(work, on_success=finished, on_failure=self._failed)
+        return self._signed(work, finished, f"exported a FHIR R4 bundle to {path.name}", patient_id=patient_id)
+
+    def _signed(self, work, finished, meaning: str, *, patient_id: int | None = None, before=None) -> bool:
+        """Issue 18: an export is a research user's or an administrator's, signed with the PIN asked
+        again (core/permissions); a wrong PIN or a closed Sign dialog exports nothing."""
+        gate = self.window.gate
+        if refused := gate.refusal("export"):
+            self.problem.emit(refused)
+            return False
+        user = self.state.user
+
+        def signed(pin: str, _session) -> None:
+            def signed_work(store):
+                from ..storage.accounts import Accounts
+                done = work(store)
+                Accounts(store, workstation=user.workstation).sign(user.initials, pin, action="export",
+                                                                   meaning=meaning, patient_id=patient_id)
+                return done
+            if before is not None:
+                before()
+            self.state.ops.run(signed_work, on_success=finished, on_failure=self._failed)
+
+        gate.sign_then(meaning, signed)
         return True
 
     def _show_progress(self, total: int) -> None:

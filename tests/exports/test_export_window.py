@@ -10,15 +10,22 @@ import pytest
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-from tests.exports.conftest import NURSE  # noqa: E402
+from tests.exports.conftest import NURSE, RESEARCH  # noqa: E402
+from tests.people import WARD  # noqa: E402
+from tests.ui.enter import sign  # noqa: E402
 from tests.ui.uihelp import Clock, wait_saved  # noqa: E402
 
 NOW = datetime(2026, 11, 6, 14, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def window(qtbot, store, qapp):
+def window(qtbot, store, qapp, monkeypatch):
+    """The window, the nurse signed in; the ward's people have accounts (issue 18: an export is
+    signed by a research user)."""
     from pacer_desktop.ui.main_window import MainWindow
+    from tests.people import Ward, cheap_scrypt
+    cheap_scrypt(monkeypatch)
+    Ward(monkeypatch).create(store.path)
     qapp.setQuitOnLastWindowClosed(False)
     w = MainWindow(store, user=NURSE, clock=Clock(NOW), ask_who=False)
     qtbot.addWidget(w)
@@ -69,10 +76,16 @@ def test_the_file_menu_exports_for_the_study_off_the_gui_thread(qtbot, window, s
     assert [a.objectName() for a in file_menu.actions()] == ["export_study", "export_fhir"]
     assert "Export for the study" in file_menu.actions()[0].text()
     exporter = window.study_export
+    with qtbot.waitSignal(exporter.problem) as refused:  # the nurse may not export (issue 18)
+        exporter.export_redcap(tmp_path / "study")
+    assert refused.args[0].startswith("Only a research user or an administrator may export")
+    window.state.set_user(RESEARCH)
     with qtbot.waitSignal(exporter.done, timeout=20000) as done:
         exporter.export_redcap(tmp_path / "study")
+        sign(qtbot, window, WARD["RS"][2])
     assert "5 patients" in done.args[0]
     assert (tmp_path / "study" / "pacer_records.csv").is_file()
     with qtbot.waitSignal(exporter.done, timeout=20000):
         exporter.export_fhir(examples[0][1], tmp_path / "bundle.json")
+        sign(qtbot, window, WARD["RS"][2])
     assert json.loads((tmp_path / "bundle.json").read_text())["type"] == "transaction"

@@ -32,10 +32,34 @@ def clock():
     return Clock(TEST_NOW)
 
 
+#: The window tests' own nurse (the ``nurse`` fixture) beside the ward of tests/people.py: AB's PIN.
+AB_PIN = "112233"
+
+
 @pytest.fixture
-def store(tmp_path, clock):
+def people_pins(tmp_path, monkeypatch, clock):
+    """The people of tests/people.py and the nurse AB in the test's database, scrypt cheap (issue 18):
+    a window test's user has an account, so the PIN a signature asks for is known. Initials → PIN."""
     from pacer_desktop.storage import Store
-    s = Store.open(tmp_path / "pacer.sqlite3", clock=clock)
+    from pacer_desktop.storage.accounts import Accounts
+    from tests.people import WARD, cheap_scrypt
+    cheap_scrypt(monkeypatch)
+    people = {**WARD, "AB": ("Alex Bedside", "nurse", AB_PIN)}
+    with Store.open(tmp_path / "pacer.sqlite3", keep_backups=0, daily_backup=False, clock=clock) as s:
+        accounts = Accounts(s, workstation="ward-3")
+        accounts.create_first_admin("AD", name=WARD["AD"][0], pin=WARD["AD"][2])
+        admin = accounts.sign_in("AD", WARD["AD"][2])
+        for initials, (name, role, pin) in people.items():
+            if role != "admin":
+                accounts.add_user(admin, initials, name=name, role=role, pin=pin)
+    return {initials: pin for initials, (_, _, pin) in people.items()}
+
+
+@pytest.fixture
+def store(tmp_path, clock, people_pins):
+    from pacer_desktop.storage import Store
+    # the people made the file: opening it is no longer its creation, which skipped the daily copy
+    s = Store.open(tmp_path / "pacer.sqlite3", clock=clock, daily_backup=False)
     yield s
     s.close()
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import Qt
 
+from tests.people import WARD
 from tests.ui.uihelp import wait_saved
 
 
@@ -133,7 +134,18 @@ def dose_given(qtbot, w, at: datetime, drug: str, mg) -> str:
     return d.messages.text()
 
 
-def escalate(qtbot, w, at: datetime, reason: str, *, confirm: bool = True) -> str:
+def sign(qtbot, w, pin: str) -> None:
+    """Type ``pin`` into the window's Sign dialog (issue 18) and press Enter; wait for the check
+    and for the signed work after it."""
+    qtbot.waitUntil(lambda: w.gate.dialog is not None and w.gate.dialog.isVisible())
+    type_into(qtbot, w.gate.dialog.pin, pin)
+    press_enter(qtbot, w.gate.dialog.pin)
+    wait_saved(qtbot, w)
+    wait_saved(qtbot, w)
+
+
+def escalate(qtbot, w, at: datetime, reason: str, *, confirm: bool = True, pin: str | None = None) -> str:
+    """The escalation dialog filled in and confirmed; signed with ``pin`` when it asks (issue 18)."""
     w.dose.open_escalation()
     d = w.dose.dialog
     d.time.set_value(at)
@@ -141,7 +153,16 @@ def escalate(qtbot, w, at: datetime, reason: str, *, confirm: bool = True) -> st
     d.confirm.setChecked(confirm)
     press_enter(qtbot, d.reason)
     wait_saved(qtbot, w)
+    if pin is not None and not d.messages.text():
+        sign(qtbot, w, pin)
     return d.messages.text()
+
+
+def as_user(w, initials: str) -> None:
+    """``initials`` of the ward (tests/people.py) at the window, as after their sign-in."""
+    from pacer_desktop.storage import User
+    from tests.people import WARD
+    w.state.set_user(User(initials, WARD[initials][1], "ward-3"))
 
 
 def enter_case(qtbot, w, case: dict, *, mrn: str = "EX-1") -> int:
@@ -157,8 +178,12 @@ def enter_case(qtbot, w, case: dict, *, mrn: str = "EX-1") -> int:
         assert not temperature(qtbot, w, t(x["at"]), x["value"], x["unit"])
     for x in case.get("assessments", []):
         assert not assessment(qtbot, w, t(x["at"]), x["crs"], x["icans"])
-    for x in case.get("escalations", []):  # before the doses: the lines after it depend on it
-        assert not escalate(qtbot, w, t(x["at"]), x["reason"])
+    if case.get("escalations"):  # before the doses: the lines after it depend on it
+        nurse = w.state.user
+        as_user(w, "PR")  # a prescriber's decision, signed (issue 18)
+        for x in case["escalations"]:
+            assert not escalate(qtbot, w, t(x["at"]), x["reason"], pin=WARD["PR"][2])
+        w.state.set_user(nurse)
     for x in case.get("medications", []):
         assert not dose_given(qtbot, w, t(x["at"]), x["drug"], x["dose_mg"])
     return pid

@@ -11,7 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.ui.uihelp import wait_saved
-from tests.ui.enter import assessment, escalate, fill_assessment, temperature, type_into, weight
+from tests.people import WARD
+from tests.ui.enter import as_user, assessment, escalate, fill_assessment, temperature, type_into, weight
 
 ZONE = ZoneInfo("America/Chicago")
 INFUSION = datetime(2026, 11, 3, 10, 0, tzinfo=ZONE)
@@ -170,13 +171,18 @@ def test_record_doses_escalate_and_reach_the_stop_rule(qtbot, bedside, store):
     [ack] = store.acknowledgements(pid)
     assert (ack.alert, ack.entered_by, ack.role, ack.workstation) == ("consider_escalation", "AB", "nurse", "ward-3")
     assert ack.assessment_at == datetime(2026, 11, 4, 16, 30, tzinfo=ZONE)  # judged on that assessment
+    # escalation is a prescriber's (issue 18): the nurse is refused, nothing stored
+    assert "Only a prescriber may escalate" in escalate(qtbot, w, datetime(2026, 11, 4, 17, 0, tzinfo=ZONE), "x")
+    w.dose.dialog.reject()
+    as_user(w, "PR")
     # escalation needs a reason and a confirmation; nothing is stored without them
     assert "Tick the confirmation" in escalate(qtbot, w, datetime(2026, 11, 4, 17, 0, tzinfo=ZONE), "x", confirm=False)
     w.dose.dialog.reject()
     assert store.entries(pid, "escalation") == []
-    assert not escalate(qtbot, w, datetime(2026, 11, 4, 17, 0, tzinfo=ZONE), "CRS progression to grade 2")
+    assert not escalate(qtbot, w, datetime(2026, 11, 4, 17, 0, tzinfo=ZONE), "CRS progression to grade 2",
+                        pin=WARD["PR"][2])
     [esc] = store.entries(pid, "escalation")
-    assert esc.values["reason"] == "CRS progression to grade 2" and esc.values["by"] == "AB (nurse)"
+    assert esc.values["reason"] == "CRS progression to grade 2" and esc.values["by"] == "PR (prescriber)"
     assert w.dose.dose_label.text() == "Anakinra 59 mg IV every 6 hours (0.4 mL)"
     dues = [w.dose.table.item(r, 1).text() for r in range(w.dose.table.rowCount())]
     assert dues[:3] == ["4 Nov 11:00", "4 Nov 17:00", "4 Nov 23:00"]  # next = max(E, L + 6 h)

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from pacer_desktop.core.case import CrsInputs, Drug, EligibilityInputs, IcansInputs
-from tests.ui.enter import dose_given, press_enter, temperature, type_into
+from tests.ui.enter import as_user, dose_given, press_enter, temperature, type_into
 from tests.ui.uihelp import wait_saved
 
 ZONE = ZoneInfo("America/Chicago")
@@ -321,7 +321,8 @@ def test_assessment_dialog_tab_order_follows_the_form(qtbot, bedside, store, nur
 
 def test_eligibility_is_corrected_on_its_screen_with_a_reason(qtbot, bedside, store, nurse):
     w, pid = bedside()
-    store.add_eligibility(nurse, pid, EligibilityInputs(assessed_on=date(2026, 10, 20), alt_u_l=Decimal("600")))
+    as_user(w, "RS")  # eligibility is research's or a prescriber's (issue 18)
+    store.add_eligibility(w.state.user, pid, EligibilityInputs(assessed_on=date(2026, 10, 20), alt_u_l=Decimal("600")))
     w.state.reload()
     sheet = w.grading.flowsheet
     select(qtbot, sheet, "eligibility")

@@ -16,7 +16,8 @@ from PySide6.QtCore import Qt
 from pacer_desktop.core.case import CrsInputs, IcansInputs
 from pacer_desktop.core.errors import CaseError
 from pacer_desktop.storage import User
-from tests.ui.enter import type_into
+from tests.people import WARD
+from tests.ui.enter import sign, type_into
 from tests.ui.uihelp import wait_saved
 
 ZONE = ZoneInfo("America/Chicago")
@@ -135,9 +136,9 @@ def test_after_the_stop_a_fever_raises_recurrence_and_a_prescriber_restarts(qtbo
     w.state.reload()
     assert "stop time reached" in w.dose.stop.text()
     assert "Fever or CRS/ICANS after the stop time" in w.dose.prompt_banner.text()
+    assert "Only a prescriber may restart" in w.dose.restart_button.toolTip()  # the nurse may not (issue 18)
+    w.state.set_user(User(initials="PR", role="prescriber", workstation="ward-3"))
     assert w.dose.restart_button.isEnabled() and not w.dose.escalate_button.isEnabled()
-    prescriber = User(initials="PR", role="prescriber", workstation="ward-3")
-    w.state.user = prescriber
     qtbot.mouseClick(w.dose.restart_button, Qt.MouseButton.LeftButton)
     d = w.dose.dialog
     d.time.set_value(at(11, 7, 30))
@@ -147,7 +148,7 @@ def test_after_the_stop_a_fever_raises_recurrence_and_a_prescriber_restarts(qtbo
     assert "Tick the confirmation" in d.messages.text() and store.entries(pid, "restart") == []
     d.confirm.setChecked(True)
     qtbot.keyClick(d.reason, Qt.Key.Key_Return)
-    wait_saved(qtbot, w)
+    sign(qtbot, w, WARD["PR"][2])  # issue 18: a restart is signed
     [restart] = store.case_for(pid).restarts
     assert (restart.by, restart.reason) == ("PR (prescriber)", "fever back after the stop")
     assert "Fever or CRS/ICANS after the stop time" not in w.dose.prompt_banner.text()

@@ -10,7 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.uihelp import EXAMPLES, wait_saved
+from pacer_desktop.storage import User
+from tests.people import WARD
+from tests.ui.conftest import AB_PIN
 from tests.ui.enter import type_into
+from tests.ui.test_ui_people import sign_in
 
 ZONE = ZoneInfo("America/Chicago")
 NOW = datetime(2026, 10, 20, 12, 0, tzinfo=ZONE)
@@ -21,7 +25,7 @@ def checklist(make_window, store, nurse):
     pid = store.add_patient(nurse, mrn="E-1", name="Eli Gible", date_of_birth=date(2016, 4, 12),
                             sex_at_birth="female", developmental_delay=False, infusion_at=None,
                             timezone="America/Chicago")
-    w = make_window(NOW)
+    w = make_window(NOW, user=User("RS", "research", "ward-3"))  # eligibility is entered by research or a prescriber
     w.open_patient(pid)
     w.show_screen(2)
     return w, pid
@@ -69,7 +73,7 @@ def test_each_verdict_reached_by_typing_and_saved(qtbot, checklist, store):
     wait_saved(qtbot, w)
     [row] = store.entries(pid, "eligibility")
     assert row.values["inputs"].creatinine_mg_dl == __import__("decimal").Decimal("0.5")
-    assert row.entered_by == "AB"
+    assert row.entered_by == "RS"
 
 
 def test_bad_eligibility_input_shows_message_and_stores_nothing(qtbot, checklist, store):
@@ -86,28 +90,24 @@ def test_bad_eligibility_input_shows_message_and_stores_nothing(qtbot, checklist
 
 
 def test_who_is_working_at_start_and_after_idle(qtbot, make_window, store):
+    """Issue 18: initials and PIN, the role from the account; idle, the window locks."""
     w = make_window(NOW, user=None, idle_ms=200)
-    qtbot.waitUntil(lambda: w.who_dialog is not None and w.who_dialog.isVisible())
+    sign_in(qtbot, w, "PH", "000000")
     d = w.who_dialog
-    qtbot.keyClicks(d.initials, "7")
-    qtbot.keyClick(d.initials, Qt.Key.Key_Return)
-    assert "2 to 4 letters" in d.messages.text() and w.state.user is None
+    assert "not recognised" in d.message.text() and w.state.user is None
     d.reject()  # Escape does not leave an unattributed session
     assert d.isVisible()
-    type_into(qtbot, d.initials, "cd")
-    d.role.set_value("pharmacist")
-    qtbot.keyClick(d.initials, Qt.Key.Key_Return)
-    assert (w.state.user.initials, w.state.user.role) == ("CD", "pharmacist")
-    assert "CD (pharmacist)" in w.user_label.text()
+    sign_in(qtbot, w, "ph", WARD["PH"][2])
+    assert (w.state.user.initials, w.state.user.role) == ("PH", "pharmacist")
+    assert "PH (pharmacist)" in w.user_label.text()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is w.patients.search)  # no patient open: the search
     qtbot.waitUntil(lambda: w.state.user is None, timeout=3000)  # 15 minutes idle, here 0.2 s
-    assert w.who_dialog.isVisible() and "No activity" in w.user_label.text() + w.who_dialog.findChildren(
-        __import__("PySide6.QtWidgets", fromlist=["QLabel"]).QLabel)[0].text()
-
+    assert w.who_dialog.isVisible() and "No activity" in w.who_dialog.intro.text()
+    assert "Nobody signed in" in w.user_label.text()
 
 
 def test_after_signing_in_the_keyboard_goes_on_where_it_was(qtbot, make_window, store, nurse):
-    """At start the cursor is in the temperature of the patient on screen; after an idle sign-out
+    """At start the cursor is in the temperature of the patient on screen; after the idle lock
     it returns to the field the nurse was in, so typing goes on without a click."""
     pid = store.add_patient(nurse, mrn="F-1", name="Fay Focus", date_of_birth=date(2016, 4, 12),
                             sex_at_birth="female", developmental_delay=False,
@@ -117,17 +117,17 @@ def test_after_signing_in_the_keyboard_goes_on_where_it_was(qtbot, make_window, 
     s.setValue(f"last_patient/{store.path}", pid)
     s.sync()
     w = make_window(NOW, user=None)
-    qtbot.waitUntil(lambda: w.who_dialog is not None and w.who_dialog.isVisible())
-    type_into(qtbot, w.who_dialog.initials, "ab")
-    qtbot.keyClick(w.who_dialog.initials, Qt.Key.Key_Return)
+    sign_in(qtbot, w, "ab", AB_PIN)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is w.grading.temperature.value)
     w.grading.weight.kg.setFocus()
-    w.ask_who("No activity for 15 minutes: you were signed out. Who is working now?")
+    w.ask_who("No activity for 15 minutes: the window is locked.")
     qtbot.waitUntil(lambda: w.who_dialog.isVisible())
-    type_into(qtbot, w.who_dialog.initials, "cd")
-    qtbot.keyClick(w.who_dialog.initials, Qt.Key.Key_Return)
+    assert w.who_dialog.initials.text() == "AB"
+    type_into(qtbot, w.who_dialog.pin, AB_PIN)
+    qtbot.keyClick(w.who_dialog.pin, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.state.user is not None)
+    assert w.state.user.initials == "AB"
     qtbot.waitUntil(lambda: QApplication.focusWidget() is w.grading.weight.kg)
-    assert w.state.user.initials == "CD"
 
 
 def test_typing_or_clicking_in_any_window_keeps_the_user_signed_in(qtbot, make_window):

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog
 
 from pacer_desktop.core.caseio import parse_case
 
+from tests.ui.enter import as_user
 from tests.ui.uihelp import EXAMPLES, wait_saved
 
 LETTER_PT = (612, 792)
@@ -176,6 +177,8 @@ def test_print_pdf_paints_each_page_at_the_printer_resolution(qtbot, example_win
 def test_ctrl_p_previews_the_document_of_the_screen(qtbot, example_window, screen, kind, example):
     from PySide6.QtWidgets import QApplication
     w, _pid = example_window(example)
+    if kind == "order":  # printed as verified: the pharmacist's (issue 18)
+        as_user(w, "PH")
     w.show_screen(screen)
     w.raise_()
     w.activateWindow()
