@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication,
 from pacer_desktop.core.caseio import parse_case
 from pacer_desktop.storage import User
 
-from tests.people import WARD, cheap_scrypt
+from tests.people import WARD
 from tests.ui.uihelp import EXAMPLES, wait_saved
 
 #: The calculator's figures for example 01, as whole tokens (not inside a time or another number).
@@ -27,18 +27,11 @@ PHARMACIST = User("PH", "pharmacist", "ward-3")
 
 
 @pytest.fixture
-def accounts(store, monkeypatch):
-    """PH (pharmacist) and NU (nurse) with their PINs from tests/people.py, scrypt cheap."""
+def accounts(store):
+    """The window tests' people are in the database already (tests/ui/conftest.py: PH, NU and the
+    others of tests/people.py, scrypt cheap)."""
     from pacer_desktop.storage.accounts import Accounts
-    cheap_scrypt(monkeypatch)
-    accounts = Accounts(store, workstation="ward-3")
-    name, _, pin = WARD["AD"]
-    accounts.create_first_admin("AD", name=name, pin=pin)
-    admin = accounts.sign_in("AD", pin)
-    for initials in ("PH", "NU"):
-        name, role, pin = WARD[initials]
-        accounts.add_user(admin, initials, name=name, role=role, pin=pin)
-    return accounts
+    return Accounts(store, workstation="ward-3")
 
 
 @pytest.fixture
