@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from xml.sax.saxutils import escape
 
-from PySide6.QtWidgets import (QApplication, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QMainWindow,
-                               QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMainWindow,
+                               QVBoxLayout, QWidget)
 
 from ..core import notation, wording
 from ..core.double_check import DoubleCheck, PharmacistFigures, compare
@@ -85,6 +85,8 @@ class DoubleCheckDialog(QDialog):
         self.mine: PharmacistFigures | None = None
         self.blindfold = Blindfold(self)
         self.setWindowTitle("Verify dose (independent double check)")
+        # wide enough for its whole title in the window manager's title bar (with its buttons)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance(self.windowTitle()) + 160)
         record = state.record
         intro = QLabel(f"Patient {record.name}, MRN {record.mrn}.\nWork out the dose from the chart and the"
                        " protocol on your own: the calculator's figures are hidden until you compare.")
@@ -96,27 +98,28 @@ class DoubleCheckDialog(QDialog):
         self.comparison.setWordWrap(True)
         self.message = QLabel(objectName="double_check_message")
         self.message.setWordWrap(True)
-        self.compare_button = QPushButton("&Compare", objectName="compare")
+        # Enter compares, and once the figures match, Enter signs; only Close (or Escape) closes.
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        self.compare_button = buttons.addButton("&Compare", QDialogButtonBox.ButtonRole.ActionRole)
+        self.compare_button.setObjectName("compare")
         self.compare_button.clicked.connect(self.compare)
-        self.sign_button = QPushButton("&Sign “verified dose”…", objectName="sign_verified")
+        self.sign_button = buttons.addButton("&Sign “verified dose”…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.sign_button.setObjectName("sign_verified")
         self.sign_button.setEnabled(False)
         self.sign_button.clicked.connect(self.sign)
-        close = QPushButton("Close")
-        close.clicked.connect(self.reject)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setAutoDefault(False)
         form = QFormLayout()
         form.addRow("Weight read from the chart (kg)", self.weight)
         form.addRow("Your dose (mg)", self.mg)
         form.addRow("Your volume (mL)", self.ml)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        for button in (close, self.compare_button, self.sign_button):
-            buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.comparison)
         layout.addWidget(self.message)
-        layout.addLayout(buttons)
+        layout.addWidget(buttons)
+        self.compare_button.setDefault(True)
         self.finished.connect(lambda _code: self.blindfold.take_off())
         if self.calculated is None:
             self.message.setText("No current dose to verify (no dosing weight).")
@@ -155,6 +158,7 @@ class DoubleCheckDialog(QDialog):
         self.comparison.setText(side_by_side(check, rules))
         if check.matches:
             self.sign_button.setEnabled(True)
+            self.sign_button.setDefault(True)
             self.message.setText("Your figures match the calculation. Sign “verified dose”: your PIN is asked again.")
             return
         self.message.setText("⚠ Your figures do not match the calculation: the verification is not recorded"

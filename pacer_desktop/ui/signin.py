@@ -69,6 +69,12 @@ class _AccountDialog(QDialog):
         self.layout_.addLayout(self.form)
         self.layout_.addWidget(self.message)
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        # Sized when shown, with every row and button in place: sized earlier, the wrapped intro
+        # got the height of fewer lines and its last line was cut off (seen under Xvfb).
+        self.adjustSize()
+        super().showEvent(event)
+
     def ask(self, work, done) -> None:
         """``work(accounts)`` on the worker; ``done(value)`` after, or its refusal shown."""
         self.ok.setEnabled(False)

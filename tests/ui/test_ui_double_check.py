@@ -212,7 +212,6 @@ def test_the_window_prints_the_verified_order_sheet(qtbot, dose_screen, store):
     assert "Verified by Phil Pharmacist (PH, pharmacist) — independent double check — at" in text
 
 
-@pytest.mark.xfail(strict=True, reason="Close is the dialog's default button: Enter closes it and the figures are lost")
 def test_enter_compares_then_signs_and_never_closes_the_check(qtbot, dose_screen):
     """Found in the window walk: the pharmacist types the three figures and presses Enter."""
     from tests.ui.enter import press_enter

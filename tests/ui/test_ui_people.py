@@ -235,7 +235,6 @@ def test_the_administrator_adds_resets_and_deactivates_each_signed(qtbot, make_w
     assert [r for r in range(d.table.rowCount()) if d.table.item(r, 0).text() == "ON"]  # never deleted
 
 
-@pytest.mark.xfail(strict=True, reason="the dialog is sized before its wrapped intro: the last line is cut off")
 def test_the_sign_in_dialog_shows_its_whole_intro(qtbot, make_window):
     """Found in the window walk under Xvfb: "…under your name and role." lost its last line."""
     w = make_window(NOW, user=None)
