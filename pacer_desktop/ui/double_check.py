@@ -160,9 +160,12 @@ class DoubleCheckDialog(QDialog):
             self.sign_button.setEnabled(True)
             self.sign_button.setDefault(True)
             self.message.setText("Your figures match the calculation. Sign “verified dose”: your PIN is asked again.")
+        else:
+            self.message.setText("⚠ Your figures do not match the calculation: the verification is not recorded"
+                                 " (the mismatch is written to the audit log). Reconcile them, then check again.")
+        self.adjustSize()  # room for the comparison, the working and the message, whole
+        if check.matches:
             return
-        self.message.setText("⚠ Your figures do not match the calculation: the verification is not recorded"
-                             " (the mismatch is written to the audit log). Reconcile them, then check again.")
         user, pid = self.user, self.patient_id
         self.state.ops.run(lambda store: stored.record_mismatch(store, user, pid, check), on_success=lambda _v: None,
                            on_failure=lambda exc: self.message.setText(f"⚠ The mismatch was not audited: {exc}"))

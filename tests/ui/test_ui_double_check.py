@@ -223,7 +223,6 @@ def test_enter_compares_then_signs_and_never_closes_the_check(qtbot, dose_screen
     assert dialog.sign_button.isDefault()  # the next Enter signs
 
 
-@pytest.mark.xfail(strict=True, reason="the dialog keeps its first size: the comparison's last lines are cut off")
 def test_the_comparison_is_shown_whole(qtbot, dose_screen):
     """Found in the window walk: the calculator's working was cut off below the side-by-side table."""
     w, pid = dose_screen()
