@@ -183,7 +183,7 @@ class DoubleCheckDialog(QDialog):
 
         def signed(signature) -> None:
             self.state.reload()
-            self.state.saved.emit(f"dose {signature.meaning} by {signature.initials} (independent double check)")
+            self.state.saved.emit(f"Dose verified by {signature.initials} (independent double check)")
             self.accept()
 
         def refused(exc: BaseException) -> None:
