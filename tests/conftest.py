@@ -37,3 +37,13 @@ def no_people(monkeypatch):
     from tests.people import Ward, cheap_scrypt
     cheap_scrypt(monkeypatch)
     return Ward(monkeypatch)
+
+
+@pytest.fixture
+def the_tests_clock(monkeypatch):
+    """The database's clock, which a command reads through its store (issue 16: one clock), is the
+    test's: examples stored then are never in the future, whatever the workstation's date."""
+    from pacer_desktop.storage import store
+    from tests.ui.uihelp import TEST_NOW
+    monkeypatch.setattr(store, "real_clock", lambda: TEST_NOW)
+    return TEST_NOW

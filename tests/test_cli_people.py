@@ -131,7 +131,7 @@ def test_export_is_signed_with_its_meaning(people, tmp_path, capsys):
     assert "FHIR" in sig["meaning"]
 
 
-def test_printing_the_order_sheet_is_the_pharmacists(people, tmp_path, capsys):
+def test_printing_the_order_sheet_is_the_pharmacists(people, tmp_path, capsys, the_tests_clock):
     assert _import(people, capsys)[0] == 0
     out = tmp_path / "order.pdf"
     assert main(["print", "order", "--mrn", "X1", "-o", str(out), *people.signed("NU")]) == 2

@@ -10,8 +10,10 @@ import pytest
 
 from pacer_desktop.cli import main
 from tests.paths import EXAMPLES
+from tests.ui.uihelp import TEST_NOW
 
 CASE = EXAMPLES / "01-standard-course.case.json"
+pytestmark = pytest.mark.usefixtures("the_tests_clock")  # the commands' clock (tests/conftest.py)
 
 
 @pytest.fixture
@@ -32,7 +34,7 @@ def _state():
     from pacer_desktop.storage.dose_verification import current_verification
     with Store.open(keep_backups=0) as store:
         pid = store.patient_by_mrn("X1").id
-        return current_verification(store, pid, evaluate_case(store.case_for(pid)))
+        return current_verification(store, pid, evaluate_case(store.case_for(pid), store.clock()))
 
 
 def test_a_matching_check_is_signed_verified_dose(people, patient, capsys):
@@ -70,7 +72,7 @@ def test_a_new_weight_makes_the_verification_stale(people, patient, capsys):
     from pacer_desktop.storage import Store, User
     assert _verify(people, "PH") == 0
     with Store.open(keep_backups=0) as store:
-        store.add_weight(User("NU", "nurse", "ward"), patient, at=datetime.now(UTC) - timedelta(minutes=1),
+        store.add_weight(User("NU", "nurse", "ward"), patient, at=TEST_NOW - timedelta(minutes=1),
                          kg=Decimal("23.4"))
     assert _state() == (None, ("new_weight",))
 
@@ -78,7 +80,7 @@ def test_a_new_weight_makes_the_verification_stale(people, patient, capsys):
 def test_an_escalation_since_makes_the_verification_stale(people, patient, capsys):
     from pacer_desktop.storage import Store, User
     assert _verify(people, "PH") == 0
-    with Store.open(keep_backups=0) as store:
+    with Store.open(keep_backups=0, clock=lambda: TEST_NOW + timedelta(minutes=1)) as store:  # entered after
         store.add_escalation(User("PR", "prescriber", "ward"), patient, at=datetime(2026, 11, 5, 12, tzinfo=UTC),
                              reason="persistent fever")
     verified, stale = _state()
