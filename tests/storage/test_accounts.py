@@ -345,3 +345,22 @@ def test_a_signature_meaning_is_held_to_the_text_limit(accounts, ward, store):
     with pytest.raises(_error(), match="meaning: at most"):
         accounts.sign("PH", PHARM_PIN, action="verify_dose", meaning="x" * 5000)
     assert store.db.execute("SELECT count(*) FROM signatures").fetchone()[0] == 0
+
+
+# -- an entry and its signature are one step (issue 18: never an unsigned escalation) ---------------
+
+@pytest.mark.xfail(strict=True, reason="writes cannot share a transaction: the entry is stored, then the signature fails")
+def test_an_entry_and_its_signature_are_stored_together_or_not_at_all(accounts, ward, store):
+    from decimal import Decimal
+
+    from pacer_desktop.storage import User
+    now = datetime.now(UTC).replace(microsecond=0)
+    prescriber = User("PR", "prescriber", "ward-3-pc1")
+    pid = store.add_patient(prescriber, mrn="ONE-1", name="One Step", date_of_birth=None, sex_at_birth=None,
+                            developmental_delay=False, infusion_at=now - timedelta(days=1), timezone="UTC")
+    with pytest.raises(_error()), store.one_step():
+        store.add_temperature(prescriber, pid, at=now - timedelta(hours=1), value=Decimal("38.9"), unit="C")
+        accounts.sign("PR", "000000", action="escalate", meaning="escalated to every 6 hours",
+                      table="temperatures", row_id=1, patient_id=pid)  # the PIN is wrong: nothing is kept
+    assert store.entries(pid, "temperature") == []
+    assert store.case_for(pid).temperatures == ()  # nor in what the store remembers
