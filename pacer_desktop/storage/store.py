@@ -65,6 +65,7 @@ class Store:
         self._conn = conn
         self._db: Database | None = None
         self._lock = threading.RLock()
+        self._depth = 0  # transactions open on this connection (one_step nests the store's own)
         self._parts_cache: dict[int, tuple[tuple[int, int], dict]] = {}
         #: The last write's checked case and its result, by patient (:func:`cases.saved_result`).
         self._results: dict[int, tuple[Case, datetime, Any]] = {}
@@ -157,15 +158,29 @@ class Store:
         with self._transaction():
             schema.migrate(self._conn, self.db)
 
+    def one_step(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """Every write inside is one transaction: all are stored or none (an entry and its
+        signature, issue 18)."""
+        return self._transaction()
+
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken before anything is read so concurrent writers queue."""
+        """One write transaction, taken before anything is read so concurrent writers queue.
+        Inside another (:meth:`one_step`) it is part of that one, committed or rolled back with it."""
         with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self._conn
+                finally:
+                    self._depth -= 1
+                return
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
                 raise StorageError(f"the database is busy (another PACER window is saving: {exc});"
                                    " nothing was saved, try again") from None
+            self._depth = 1
             try:
                 yield self._conn
                 self._conn.execute("COMMIT")
@@ -182,10 +197,16 @@ class Store:
             except BaseException:
                 self._rollback()
                 raise
+            finally:
+                self._depth = 0
 
     def _rollback(self) -> None:
         if self._conn.in_transaction:
             self._conn.execute("ROLLBACK")
+        # what was remembered inside the transaction was never stored
+        self._parts_cache.clear()
+        self._results.clear()
+        self._models.clear()  # a row id rolled back is given again to the next row
 
     def _rows(self, sql: str, params: tuple | list = ()) -> list[dict]:
         with self._lock:

@@ -194,9 +194,10 @@ class Gate(QObject):
 
         def signed(pin: str, _session) -> None:
             def signed_work(store, user, pid):
-                row_id = work(store, user, pid)
-                accounts_for(store, user).sign(user.initials, pin, action=action, meaning=meaning, table=table,
-                                            row_id=row_id, patient_id=pid)
+                with store.one_step():  # the entry and its signature are stored together, or neither
+                    row_id = work(store, user, pid)
+                    accounts_for(store, user).sign(user.initials, pin, action=action, meaning=meaning,
+                                                   table=table, row_id=row_id, patient_id=pid)
                 return row_id
             run(signed_work)
 

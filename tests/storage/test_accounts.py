@@ -349,7 +349,6 @@ def test_a_signature_meaning_is_held_to_the_text_limit(accounts, ward, store):
 
 # -- an entry and its signature are one step (issue 18: never an unsigned escalation) ---------------
 
-@pytest.mark.xfail(strict=True, reason="writes cannot share a transaction: the entry is stored, then the signature fails")
 def test_an_entry_and_its_signature_are_stored_together_or_not_at_all(accounts, ward, store):
     from decimal import Decimal
 
