@@ -348,8 +348,7 @@ def readme(user: User, exported_at: datetime, study_ids: tuple[str, ...], protoc
 
 What:      {n} patient{'s' if n != 1 else ''}: {', '.join(study_ids) or 'none'}
 When:      {exported_at.strftime('%Y-%m-%d %H:%M')} UTC
-By whom:   {exporter_text(user)} (initials and role as signed in; named sign-off with a PIN,
-           issue 18, is not part of this version)
+By whom:   {exporter_text(user)} (signed in with a PIN; the export is signed in the audit log)
 Protocol:  {used}
 Program:   pacer-desktop {__version__}
 
