@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from . import anchors, audit, checkup, files, keys, schema
+from . import audit, files, keys, schema
 from .opening import BUSY_TIMEOUT_S, readonly
 from .errors import CorruptDatabase, StorageError
 
@@ -53,6 +53,7 @@ def backup(store: Store, dest_dir: Path | None = None, *, tag: str = "") -> Path
     stamp = store.clock().strftime(_STAMP)
     dest = folder / f"{store.path.stem}-{stamp}{'-' + tag if tag else ''}.sqlite3"
     copy_to(store, dest)
+    from . import anchors  # with the copy, after the window is shown
     dest = anchors.name_with_chain(dest)  # the chain's length and head, outside the database
     if dest_dir is None and store.keep_backups > 0:
         for old in backup_files(store)[:-store.keep_backups]:
@@ -122,6 +123,7 @@ def daily_backup(store: Store) -> Path | None:
 def check(store: Store) -> None:
     """SQLite's ``quick_check`` over the whole file, on a read-only connection of its own (so
     entries go on being saved meanwhile); raises :class:`CorruptDatabase` when it fails."""
+    from . import checkup  # SQLite's full check, with the daily copy (after the window is shown)
     result = checkup.quick_check(store.path)
     store._check_pending = False
     if result != ["ok"]:
@@ -138,6 +140,7 @@ def restore_from(store: Store, user: User, source: Path) -> Path:
     one step: a restore cut short leaves the database as it was.
     """
     source = Path(source)
+    from . import checkup
     checkup.trusted_backup(source)
     with files.restore_lock(store.path):
         aside = copy_to(store, store.path.with_name(f"{store.path.stem}.before-restore.sqlite3"),
@@ -197,6 +200,7 @@ def restore_over_damaged(path: Path, user: User, source: Path, *, clock) -> Path
     """Restore ``source`` over a file SQLite cannot read: the damaged file (and its -wal) is copied
     aside byte for byte, never deleted; returns the copy's path."""
     path, source = Path(path), Path(source)
+    from . import checkup
     checkup.trusted_backup(source)
     with files.restore_lock(path):
         aside = files.copy_bytes_aside(path)

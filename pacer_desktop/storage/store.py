@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.case import Case, CrsInputs, EligibilityInputs, IcansInputs
-from . import anchors, audit, backups, cases, entries, export, files, keys, opening, patients, schema, verification
+from . import audit, backups, cases, entries, files, keys, opening, patients, schema
 from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPacerDatabase,
                      ReadOnlyDatabase, StorageError)
 from .models import ROLES, AcknowledgementRecord, EntryRecord, PatientRecord, User
@@ -350,10 +350,12 @@ class Store:
     def export_case_json(self, patient_id: int, *, now: datetime | None = None, indent: int | None = None) -> str:
         """The patient's current rows as a case file (the same case as :meth:`case_for`, with
         ``now`` the patient as known at that moment)."""
+        from . import export  # case files: only for export-case and the exports
         return export.export_case_json(self, patient_id, now=now, indent=indent)
 
     def export_all(self, out, *, now: datetime | None = None) -> int:
         """Write every current patient's case as one JSON line to ``out``; returns how many."""
+        from . import export
         return export.export_all(self, out, now=now)
 
     def documents(self, patient_id: int) -> list[dict]:
@@ -379,12 +381,14 @@ class Store:
         """Problems found (empty: all well): integrity check, append-only triggers (their full SQL),
         the audit chain, every audited row still matching the hash recorded when it was written, the
         HMAC of each audit row whose key is here, and each restore record against its backup's head."""
+        from . import verification  # verify-db's checks: loaded when asked for, not at start
         with self._lock:
             return verification.problems(self._conn)
 
     def chain_anchor(self) -> str:
         """The audit chain's length and head as ``LENGTH:HEAD`` (16 hex digits), to print or write
         down; ``verify-db --anchor`` checks later that the chain still extends it ("" while empty)."""
+        from . import anchors
         with self._lock:
             now = anchors.head_of(self._conn)
         return f"{now.length}:{now.head[:anchors.HEAD_CHARS]}" if now else ""
@@ -392,6 +396,7 @@ class Store:
     def key_status(self) -> str:
         """"" when every signed audit row's key is on this workstation; else the plain sentence
         that edits cannot be checked here until an administrator imports the key (issue 17)."""
+        from . import verification
         with self._lock:
             return verification.key_status(self._conn)
 
