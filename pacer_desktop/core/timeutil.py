@@ -22,7 +22,7 @@ def _zone_names() -> frozenset[str]:
 
 
 @cache
-def _tzdata_names() -> frozenset[str]:
+def tzdata_zone_names() -> frozenset[str]:
     """The names the tzdata package lists in its ``zones`` file: a quick first look (one small
     file), which :func:`zoneinfo.available_timezones` also reads; walking every zone folder as it
     does took some 20 ms of the window's start. Empty when tzdata cannot be read."""
@@ -40,7 +40,7 @@ def check_zone_name(name: str | None) -> str | None:
     :class:`ZoneInfo` directly is not enough: ``""`` and ``"localtime"`` open the machine's zone,
     ``"America"`` is a folder (``IsADirectoryError``), a 300-character name is too long for a file.
     """
-    if isinstance(name, str) and (name in _tzdata_names() or name in _zone_names()):
+    if isinstance(name, str) and (name in tzdata_zone_names() or name in _zone_names()):
         return None
     return f"{name!r} is not a known time zone (e.g. America/Chicago)"
 
