@@ -46,7 +46,11 @@ def check_protocol() -> str:
 
 
 def check_examples() -> str:
+    from .core import timeutil
     from .core.result import output_data
+    if not timeutil.tzdata_zone_names():
+        raise AssertionError("the tzdata package's zone list is not in this installation: each time zone"
+                             " would be checked by walking the system's zone folders (Windows has none)")
     from .evaluation import evaluate_text
     from .resource_files import resource, resource_names
     names = [n for n in resource_names("examples") if n.endswith(".case.json")]

@@ -63,7 +63,6 @@ def test_the_long_run_child_makes_its_calls_with_a_steady_count(capsys, qapp):
     assert abs(drift) <= 100
 
 
-@pytest.mark.xfail(strict=True, reason="the Linux bundle ships no tzdata: every zone check walks /usr/share/zoneinfo")
 def test_the_self_test_fails_when_the_zone_list_is_not_shipped(monkeypatch):
     """Found measuring the bundle: without tzdata's zone list the frozen window opened some 600
     zone files at each start (slower than from source), and Windows has no zone files at all."""
