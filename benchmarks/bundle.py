@@ -8,7 +8,7 @@ build_spec/trim.py), then times process start to window shown, offscreen, for
   - a static copy of the window (benchmarks/static_window.py: the same widgets with fixed text, and
     no engine, database or patient), frozen the same way: the floor for any program that shows
     these widgets, which tells what Qt costs and what our code costs,
-interleaved in one run. Goals (issue 6): start <= 1.3× and size <= 1.3× the bare bundle's.
+interleaved in one run. Goal (issue 16): start <= 2.5× the bare bundle's (issue 6 asked 1.3×; its size goal, 1.3×, stands).
 Writes benchmarks/RESULTS-bundle.md.
 
     .venv/bin/python benchmarks/bundle.py [--runs 11] [--app-dist DIR] [--keep]
@@ -160,7 +160,7 @@ def main() -> int:
         row("bare PySide6 hello window, frozen the same way", "bare", f"{sizes['bare']:.0f} MB"),
         row("static copy of the window (its widgets, no data or code of ours), frozen the same way", "static",
             f"{sizes['static']:.0f} MB"),
-        ratio("frozen / bare (goal <= 1.3×)", "frozen", "bare", f" {size_ratio:.2f}× |"),
+        ratio("frozen / bare (goal: start <= 2.5×, size <= 1.3×)", "frozen", "bare", f" {size_ratio:.2f}× |"),
         ratio("static copy / bare: the widgets' own share of that goal", "static", "bare",
               f" {sizes['static'] / sizes['bare']:.2f}× |"),
         ratio("frozen / static copy: what our code adds to the same widgets", "frozen", "static", " |"), "",
