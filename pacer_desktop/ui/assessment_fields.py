@@ -131,6 +131,27 @@ class AssessmentFields(QGroupBox):
         """The ICE and CAPD inputs, each in one widget shown for its tool."""
         raise NotImplementedError
 
+    def add_time_rows(self, form: QFormLayout) -> None:
+        form.addRow("Assessed at", self.time)
+        form.addRow("", self.messages.label_for("at"))
+
+    def add_crs_rows(self, form: QFormLayout, *, assessed: QWidget | None = None) -> None:
+        """The CRS inputs, as the entry form and the stored view both lay them out."""
+        form.addRow(QLabel("<b>CRS</b>"))
+        if assessed is not None:
+            form.addRow("", assessed)
+        form.addRow("Hypotension", self.hypotension)
+        form.addRow("Oxygen", self.oxygen)
+        form.addRow("Oxygen flow (L/min)", self.flow)
+        form.addRow("", self.messages.label_for("oxygen_flow_l_min"))
+
+    def add_icans_rows(self, form: QFormLayout) -> None:
+        form.addRow(QLabel("<b>ICANS</b>"))
+        form.addRow("", self.icans_assessed)
+        form.addRow("Tool", self.tool)
+        form.addRow("", self.tool_note)
+        form.addRow(self.icans_widgets)
+
     def lay_out(self, icans_layout: QFormLayout) -> None:
         """Lay out the fields (the ICANS ones other than the tool already in ``icans_layout``)."""
         raise NotImplementedError

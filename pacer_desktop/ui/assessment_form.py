@@ -94,18 +94,9 @@ class AssessmentForm(SubmitOnEnter, AssessmentFields):
     # ---- layout and saving ----------------------------------------------------------------
     def lay_out(self, icans_layout: QFormLayout) -> None:
         form = self.form
-        form.addRow("Assessed at", self.time)
-        form.addRow("", self.messages.label_for("at"))
-        form.addRow(QLabel("<b>CRS</b>"))
-        form.addRow("Hypotension", self.hypotension)
-        form.addRow("Oxygen", self.oxygen)
-        form.addRow("Oxygen flow (L/min)", self.flow)
-        form.addRow("", self.messages.label_for("oxygen_flow_l_min"))
-        form.addRow(QLabel("<b>ICANS</b>"))
-        form.addRow("", self.icans_assessed)
-        form.addRow("Tool", self.tool)
-        form.addRow("", self.tool_note)
-        form.addRow(self.icans_widgets)
+        self.add_time_rows(form)
+        self.add_crs_rows(form)
+        self.add_icans_rows(form)
         form.addRow(self.grade)
         form.addRow(self.notes)
         form.addRow(self.form_error)
