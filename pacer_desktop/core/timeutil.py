@@ -83,8 +83,3 @@ def instant(at: datetime) -> datetime:
     datetime in a named zone (``ZoneInfo``) on its wall clock: 48 hours after noon on the day before
     a daylight-saving change is noon two days later, 47 or 49 elapsed hours. In UTC it is 48."""
     return at.astimezone(UTC)
-
-
-def iso_local(at: datetime, tz: ZoneInfo) -> str:
-    """``2026-11-04T21:00:00-06:00``: the case's time zone, to the second (case-format)."""
-    return at.astimezone(tz).isoformat(timespec="seconds")

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..core.case import Case, EligibilityInputs
+from ..core.case import EligibilityInputs
 from ..core.validation import fields_of
 from . import cases
 from .records import TIMED, Kind, instant, parsed, utc_text
@@ -48,12 +48,6 @@ class Numbers:
     def dumps(self, value: Any, indent: int | None) -> str:
         text = json.dumps(value, indent=indent, ensure_ascii=False)
         return re.sub(r'"\\u0000(\d+)\\u0000"', lambda m: self.tokens[int(m.group(1))], text)
-
-
-def case_json(case: Case, *, indent: int | None = None) -> str:
-    """A case as case-file JSON with numbers written as JSON numbers, digit for digit."""
-    numbers = Numbers()
-    return numbers.dumps(numbers.plain(_python_data(case)), indent)
 
 
 def _python_data(model: Any) -> Any:

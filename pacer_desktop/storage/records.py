@@ -21,7 +21,7 @@ from ..core.case import (Assessment, CrsInputs, DoseOutcome, EligibilityInputs, 
 from ..core.caseio import checked
 from ..core.eligibility import stored_inputs
 from ..core.errors import CaseError, Problem
-from ..core.validation import check, dump, fields_of, load
+from ..core.validation import check, dump, load
 from .errors import StorageError
 
 # -- encoding -------------------------------------------------------------------------------------
@@ -232,8 +232,3 @@ def kind(name: str) -> Kind:
         return KIND_TABLE[name]
     except KeyError:
         raise StorageError(f"unknown entry kind {name!r}; expected one of {', '.join(KINDS)}") from None
-
-
-def values_of(m: Any) -> dict:
-    """An entry model's fields, as :class:`EntryRecord.values` shows them."""
-    return fields_of(m)

@@ -382,8 +382,3 @@ def report(conn: sqlite3.Connection, *, backups: Path | None = None, stem: str =
         checked.append(f"anchor to write down: {now.length}:{now.head[:anchors.HEAD_CHARS]} (the audit chain's"
                        " length and head today; `verify-db --anchor` checks later that the chain still extends it)")
     return Report(found, checked, sealed.not_here_text())
-
-
-def seal(conn: sqlite3.Connection, known: dict[str, bytes] | None = None) -> Seal:
-    """Check every audit row's HMAC whose key is here; note the rows whose key is not."""
-    return _audit_pass(conn, known_keys() if known is None else known)[2]

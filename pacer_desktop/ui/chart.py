@@ -131,7 +131,3 @@ class TemperatureChart(QWidget):
             + f"; {given} anakinra {'dose' if given == 1 else 'doses'} given (▲). Dashed red: {s.protocol.crs.fever_c} °C (CRS fever);"
               f" dotted red: above {s.protocol.persistent_fever.reading_above_c} °C (protocol fever)."
               " Right axis: CRS grade (solid orange) and ICANS grade (dashed purple).")
-
-    def grab_points(self) -> int:
-        return sum(len(series.points()) for series in self.chart.series() if hasattr(series, "points"))
-
