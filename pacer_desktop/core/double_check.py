@@ -66,6 +66,7 @@ def _figure(name: str, mine: Decimal, theirs: Decimal, tolerance: Decimal) -> Fi
 
 def compare(mine: PharmacistFigures, calculated: DoseWorking, rules: DoseRules) -> DoubleCheck:
     """The pharmacist's figures against the calculator's dose for the same patient and line."""
+    # rules §4: the dose per kg of the weight, rounded to the protocol's increment; the volume follows it
     figures = (
         _figure("weight_kg", mine.weight_kg, calculated.weight_kg, Decimal(0)),
         _figure("dose_mg", mine.dose_mg, calculated.mg, rules.rounding_increment_mg),
