@@ -78,12 +78,12 @@ class PatientState(QObject):
         self.record = self.store.patient(self.patient_id)
         self.entries = self.store.entries(self.patient_id)
         self.acknowledgements = self.store.acknowledgements(self.patient_id)
-        self.case = self.store.case_for(self.patient_id, now=self.now())
+        now = self.now()  # one moment for the case and its result
+        self.case = self.store.case_for(self.patient_id, now=now)
         try:
             self.protocol = protocol_for(self.case)
             # one evaluation per change (issue 16): after a write, the store's own check of the
             # case it stored is the result; otherwise (a new minute, another patient) evaluate here
-            now = self.now()
             self.result = (self.store.saved_result(self.patient_id, self.case, now)
                            or evaluate_case(self.case, now))
         except CaseError as exc:  # stored data the engine refuses: say so, never hide it
