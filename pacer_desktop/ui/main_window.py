@@ -245,20 +245,20 @@ class MainWindow(QMainWindow):
         if patient_id is not None and str(self.settings.value(self._last_key())) != str(patient_id):
             self.settings.setValue(self._last_key(), patient_id)  # a write and sync (~6 ms) only on change:
             self.settings.sync()  # reopening the last patient at start changes nothing
-        self.patients.refresh()
 
     def _last_key(self) -> str:
         return f"last_patient/{self.store.path}"
 
     def reopen_last(self) -> None:
-        pid = self.settings.value(self._last_key())
-        if pid is None:
-            return
+        """The patient on screen when the window last closed, if any; the patient list is drawn
+        by that patient's reload (state.changed), so the reopened case is evaluated once."""
         try:
-            self.store.patient(int(pid))
-        except (StorageError, ValueError, TypeError):
+            pid = int(self.settings.value(self._last_key()))
+            self.store.patient(pid)
+        except (StorageError, ValueError, TypeError):  # none kept, or no longer there
+            self.patients.refresh()
             return
-        self.open_patient(int(pid))
+        self.open_patient(pid)
 
     def new_patient(self) -> None:
         self.dialog = NewPatientDialog(self.state, self)

@@ -95,8 +95,7 @@ class PatientList(QWidget):
         # Due and overdue change with entries and with the clock: redrawn with the patient on
         # screen (every save, and the window's half-minute reload); see _line for what is judged.
         self._lines: dict[int, tuple[datetime, say.WardLine]] = {}  # when each line was judged
-        state.changed.connect(self.refresh)
-        self.refresh()
+        state.changed.connect(self.refresh)  # the window draws the list first (MainWindow.reopen_last)
 
     def refresh(self) -> None:
         current = self.state.patient_id

@@ -96,7 +96,6 @@ def test_printing_evaluates_through_the_evaluation_module(qtbot, window, evaluat
     wait_saved(qtbot, window)
 
 
-@pytest.mark.xfail(strict=True, reason="the patient list judged the reopened patient before the reload did")
 def test_reopening_the_last_patient_at_start_evaluates_the_case_once(qtbot, window, make_window, evaluations):
     """At start the window reopens the last patient: the reload evaluates the case, and the patient
     list shows that result instead of judging the patient again (issue 16 §6)."""
