@@ -16,7 +16,7 @@ import os
 import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from glob import escape as glob_escape
 from pathlib import Path
 
@@ -75,7 +75,7 @@ def of_backups(folder: Path, stem: str) -> list[tuple[str, Anchor, datetime]]:
     if folder.is_dir():
         for file in sorted(folder.glob(f"{glob_escape(stem)}-*-chain-*.sqlite3")):
             if (m := _NAME.search(file.name)) and m.start() == len(stem):
-                made_at = datetime.strptime(m[1], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+                made_at = datetime.fromisoformat(m[1])
                 found.append((file.name, Anchor(int(m[2]), m[3]), made_at))
     return found
 

@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from .store import Store, User
 
 BACKUP_EVERY = timedelta(hours=24)
-_STAMP = "%Y%m%dT%H%M%S%fZ"
 
 
 def age(store: Store, copy: Path) -> timedelta:
@@ -34,7 +33,7 @@ def age(store: Store, copy: Path) -> timedelta:
     only for a file named otherwise)."""
     found = re.search(r"-(\d{8}T\d{12}Z)", copy.name)
     if found:
-        made = datetime.strptime(found.group(1), _STAMP).replace(tzinfo=UTC)
+        made = datetime.fromisoformat(found.group(1))
     else:
         made = datetime.fromtimestamp(copy.stat().st_mtime, UTC)
     return store.clock() - made
@@ -50,7 +49,7 @@ def backup(store: Store, dest_dir: Path | None = None, *, tag: str = "") -> Path
     """
     folder = Path(dest_dir) if dest_dir else store.backups_dir
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = store.clock().strftime(_STAMP)
+    stamp = store.clock().strftime(files.STAMP_FORMAT)
     dest = folder / f"{store.path.stem}-{stamp}{'-' + tag if tag else ''}.sqlite3"
     copy_to(store, dest)
     from . import anchors  # with the copy, after the window is shown

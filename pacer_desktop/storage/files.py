@@ -91,10 +91,15 @@ def fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+#: The time stamp in the name of every copy (backups, copies set aside): UTC to the microsecond,
+#: ISO 8601's basic format, e.g. ``20261201T104113123456Z``; ``datetime.fromisoformat`` reads it back.
+STAMP_FORMAT = "%Y%m%dT%H%M%S%fZ"
+
+
 def place_exclusively(tmp: Path, folder: Path, stem: str, suffix: str, *, at: datetime | None = None) -> Path:
     """Link the finished file ``tmp`` into ``folder`` under a name no file has: ``stem``, a time
     stamp to the microsecond, and a counter if even that is taken (never overwrites)."""
-    stamp = (at or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = (at or datetime.now(UTC)).strftime(STAMP_FORMAT)
     for n in range(1, 1000):
         dest = folder / f"{stem}-{stamp}{'' if n == 1 else f'-{n}'}{suffix}"
         try:
