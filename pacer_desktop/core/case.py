@@ -56,6 +56,7 @@ NASAL_CANNULAS = ("nasal_cannula", "high_flow_nasal_cannula")
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Patient:
+    """What the rules need to know of the patient: age (from the date of birth), sex at birth, developmental delay."""
     __pydantic_config__ = STRICT
     date_of_birth: date | None = None
     sex_at_birth: SexAtBirth | None = None
@@ -64,6 +65,7 @@ class Patient:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Weight:
+    """A weight in kg, at the time it was measured (rules §4: the dose uses the latest at or before it)."""
     __pydantic_config__ = STRICT
     at: Instant
     kg: Number
@@ -71,6 +73,7 @@ class Weight:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Temperature:
+    """A temperature as read, in °C or °F, at the time it was taken."""
     __pydantic_config__ = STRICT
     at: Instant
     value: Number
@@ -79,6 +82,7 @@ class Temperature:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class CrsInputs:
+    """The CRS assessment's answers: blood pressure support and oxygen (rules §6)."""
     __pydantic_config__ = STRICT
     hypotension: Hypotension
     oxygen_device: OxygenDevice
@@ -87,6 +91,7 @@ class CrsInputs:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class IcansInputs:
+    """The ICANS assessment's answers: ICE or CAPD score and the other findings (rules §7)."""
     __pydantic_config__ = STRICT
     tool: IcansTool | None = None
     ice_score: Score | None = None
@@ -101,6 +106,7 @@ class IcansInputs:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Assessment:
+    """A bedside assessment at one time: its CRS part, its ICANS part, or both."""
     __pydantic_config__ = STRICT
     at: Instant
     crs: CrsInputs | None = None
@@ -109,6 +115,7 @@ class Assessment:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Medication:
+    """A drug given: anakinra (with its dose and schedule line), or a drug the rules watch for."""
     __pydantic_config__ = STRICT
     at: Instant
     drug: Drug
@@ -130,6 +137,7 @@ class DoseOutcome:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Escalation:
+    """A prescriber's decision to give anakinra more often, with who decided and why (rules §5)."""
     __pydantic_config__ = STRICT
     at: Instant
     by: Said

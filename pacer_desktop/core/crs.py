@@ -36,6 +36,7 @@ DEVICE_TEXT = {
 
 @dataclass(frozen=True, slots=True)
 class CrsGrade:
+    """A CRS grade with whether fever counted (or was waived) and the reason."""
     grade: int
     fever: bool
     fever_waived: bool

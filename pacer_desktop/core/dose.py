@@ -13,6 +13,7 @@ from .protocol import DoseRules, WeightRules
 
 @dataclass(frozen=True, slots=True)
 class WeightEntry:
+    """A weight as the dose working uses it: when, and kg."""
     at: datetime
     kg: Decimal
 

@@ -50,6 +50,7 @@ CATEGORY_TEXT = {
 
 @dataclass(frozen=True, slots=True)
 class Criterion:
+    """One criterion worked out: met, not met or missing, and the detail shown."""
     id: str
     status: Status
     detail: str
@@ -57,6 +58,7 @@ class Criterion:
 
 @dataclass(frozen=True, slots=True)
 class Eligibility:
+    """The verdict and the criteria behind it."""
     verdict: Literal["eligible", "not_eligible", "incomplete"]
     criteria: tuple[Criterion, ...]
     reasons: tuple[str, ...]  # the criteria behind the verdict

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Problem:
+    """One thing wrong with an input: the field it is in and what is wrong, in the ward's words."""
     field: str
     message: str
 

@@ -44,6 +44,7 @@ DOMAIN_TEXT = {
 
 @dataclass(frozen=True, slots=True)
 class IcansGrade:
+    """An ICANS grade with the tool used and the reason."""
     grade: int
     tool: str
     tool_overridden: bool

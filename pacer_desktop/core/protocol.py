@@ -26,6 +26,7 @@ class ProtocolError(ValueError):
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class TemperatureRules:
+    """Plausible temperatures and how °F readings are converted."""
     __pydantic_config__ = STRICT
     plausible_min_c: Decimal
     plausible_max_c: Decimal
@@ -39,6 +40,7 @@ class TemperatureRules:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class PersistentFeverRules:
+    """When fever readings make a persistent fever (rules §3)."""
     __pydantic_config__ = STRICT
     reading_above_c: Decimal
     min_separation_h: PositiveInt
@@ -51,6 +53,7 @@ class PersistentFeverRules:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class WeightRules:
+    """Plausible weights, when a weight is stale, and what change to warn about."""
     __pydantic_config__ = STRICT
     plausible_min_kg: PositiveDecimal
     plausible_max_kg: PositiveDecimal
@@ -60,6 +63,7 @@ class WeightRules:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class DoseRules:
+    """The anakinra dose: mg/kg, rounding, the maximum per dose and per 24 hours, the product."""
     __pydantic_config__ = STRICT
     drug: str
     mg_per_kg: PositiveDecimal
@@ -77,6 +81,7 @@ class DoseRules:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ScheduleRules:
+    """Dose intervals, when the course may stop, the administration window, restarts (rules §5)."""
     __pydantic_config__ = STRICT
     interval_h: PositiveInt
     escalated_interval_h: PositiveInt
@@ -89,6 +94,7 @@ class ScheduleRules:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class AlertRules:
+    """When to prompt about escalation (CRS persisting after the start) and about a recorded dose above its line's."""
     __pydantic_config__ = STRICT
     persistence_after_start_h: NonNegativeInt
     dose_above_calculated_fraction: PositiveDecimal  # §4 rev 2: a recorded dose this far above its line's
@@ -112,6 +118,7 @@ OxygenClass = Literal["none", "low_flow", "high_flow", "positive_pressure"]
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class CrsRules:
+    """CRS grading (rules §6): fever, blood pressure support and oxygen, each to a grade."""
     __pydantic_config__ = STRICT
     fever_c: Decimal
     fever_lookback_h: PositiveInt
@@ -140,6 +147,7 @@ def _check_keys(name: str, table: dict, kind: object) -> None:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class IceItems:
+    """The most points each ICE item gives."""
     __pydantic_config__ = STRICT
     orientation: PositiveInt
     naming: PositiveInt
@@ -153,6 +161,7 @@ Band = tuple[NonNegativeInt, NonNegativeInt, NonNegativeInt]
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class IcansRules:
+    """ICANS grading (rules §7): ICE and CAPD bands and the other findings' grades."""
     __pydantic_config__ = STRICT
     ice_min_age_years: PositiveInt
     ice_max: PositiveInt
@@ -190,6 +199,7 @@ def _check_bands(name: str, bands: tuple[Band, ...], top: int) -> None:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class CreatinineRow:
+    """The creatinine limit for an age band, by sex at birth (eligibility)."""
     __pydantic_config__ = STRICT
     age_from: NonNegativeInt
     age_below: PositiveInt | None = None
@@ -199,6 +209,7 @@ class CreatinineRow:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class EligibilityRules:
+    """The study's eligibility limits."""
     __pydantic_config__ = STRICT
     age_min_years: NonNegativeInt
     age_max_years: PositiveInt

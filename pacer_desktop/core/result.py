@@ -17,6 +17,7 @@ Time = datetime
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class FeverReading:
+    """A reading that counts toward persistent fever, with its value in °C."""
     at: Time
     value: Num
     unit: Literal["C", "F"]
@@ -26,6 +27,7 @@ class FeverReading:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Dose:
+    """The weight-based dose with every step of its working (rules §4)."""
     weight_kg: Num
     weight_at: Time
     mg_per_kg: Num
@@ -82,6 +84,7 @@ class UnscheduledDose:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class AssessmentResult:
+    """The CRS and ICANS grades of one assessment, with the reasons behind them."""
     at: Time
     day: int | None
     crs_grade: int | None
@@ -98,6 +101,7 @@ class AssessmentResult:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class DailyMax:
+    """The highest CRS and ICANS grades of one day after infusion."""
     day: int
     crs_grade: int
     icans_grade: int
@@ -105,6 +109,7 @@ class DailyMax:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class CriterionResult:
+    """One eligibility criterion: met, not met or missing, and why."""
     id: str
     status: Literal["met", "not_met", "missing"]
     detail: str
@@ -112,6 +117,7 @@ class CriterionResult:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class EligibilityResult:
+    """The eligibility verdict and each criterion behind it."""
     verdict: Literal["eligible", "not_eligible", "incomplete"]
     criteria: tuple[CriterionResult, ...]
     behind_verdict: tuple[str, ...]
@@ -120,6 +126,7 @@ class EligibilityResult:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Result:
+    """What the rules conclude from a case at one moment: fever, dose, schedule, grades, alerts."""
     application: str
     protocol: str
     protocol_sha256: str

@@ -52,6 +52,7 @@ class CoursePlan:
 
 @dataclass(frozen=True, slots=True)
 class Line:
+    """One numbered dose of the schedule: when it is due, its dose, and what became of it."""
     number: int
     course: int
     due: datetime

@@ -61,6 +61,7 @@ BLANKED = "[removed: held a name or MRN]"
 
 @dataclasses.dataclass(frozen=True)
 class Field:
+    """One field of the REDCap data dictionary: its form, label, type and limits."""
     name: str
     form: str
     label: str
@@ -290,6 +291,7 @@ def _write(folder: Path, files: dict[str, bytes]) -> None:
 
 @dataclasses.dataclass(frozen=True)
 class RedcapExport:
+    """What an export to REDCap wrote: the folder, the patients, the hash of the records file."""
     folder: Path
     study_ids: tuple[str, ...]
     records_sha256: str

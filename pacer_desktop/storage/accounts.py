@@ -61,6 +61,7 @@ def _check_new_pin(pin: str) -> None:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Account:
+    """A person who may sign in: initials, name, role, and whether the account may be used now."""
     id: int
     initials: str
     name: str
@@ -82,6 +83,7 @@ class Session:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Signature:
+    """An electronic signature: who signed, as what, when, what it means and which entry."""
     id: int
     initials: str
     name: str

@@ -31,6 +31,7 @@ _NAME = re.compile(r"-([0-9]{8}T[0-9]{12}Z)-chain-([0-9]+)-([0-9a-f]{16,64})(?:-
 
 @dataclass(frozen=True)
 class Anchor:
+    """The audit chain's length and head as it stood at a moment (a backup, a printout)."""
     length: int
     head: str
 

@@ -44,6 +44,7 @@ class User:
 
 @dataclass(frozen=True, slots=True)
 class PatientRecord:
+    """A patient as stored: identity, infusion and protocol, in the current version of the record."""
     id: int
     mrn: str
     name: str

@@ -49,6 +49,7 @@ def sqlite3_program() -> str:
 
 @dataclasses.dataclass
 class TableReport:
+    """One table of a salvaged file: the row ids recovered, lost, and changed since recorded."""
     table: str
     recovered: list[int]
     lost: list[int]
@@ -57,6 +58,7 @@ class TableReport:
 
 @dataclasses.dataclass
 class SalvageReport:
+    """What salvage recovered from a damaged file into a new one, and the audit chain up to the damage."""
     damaged: Path
     new: Path
     method: str
