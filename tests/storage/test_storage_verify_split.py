@@ -26,7 +26,7 @@ def _tampered(path) -> None:
         UPDATE audit_log SET hmac = substr(hmac, 1, length(hmac) - 1) || 'x' WHERE id IN (5, 6);
         UPDATE audit_log SET hmac = NULL WHERE id = 8;
         DELETE FROM audit_log WHERE id = 10;
-        UPDATE audit_log SET prev_sha256 = 'f' || substr(prev_sha256, 2) WHERE id = 12;
+        UPDATE audit_log SET prev_sha256 = iif(prev_sha256 LIKE 'f%', 'e', 'f') || substr(prev_sha256, 2) WHERE id = 12;
     """)
     conn.close()
 
