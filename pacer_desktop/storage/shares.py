@@ -8,8 +8,8 @@ pass over all rows would, and the findings are put together in id order, so the 
 word for word; no row is left out or checked twice (the first range has no lower bound, the last
 none above, so even an id of another type falls in one of them).
 
-The second process is ``sys.executable`` itself: Python running :func:`child`, or the frozen
-program, whose entry point hands :data:`CHILD_FLAG` to :func:`child` before anything else. It reads
+The second process is ``sys.executable`` itself: Python running ``share_child.child``, or the frozen
+program, whose entry point hands :data:`CHILD_FLAG` to it before anything else. It reads
 its job (the file, the keys, where to cut) on stdin, never on its command line, and writes one line
 per range as it finishes, so this process waits only for the range it needs next. If it cannot start
 or fails in any way, this process checks its ranges itself: a second process can only save time.
@@ -75,7 +75,7 @@ def _command() -> list[str]:
     if getattr(sys, "frozen", False):
         return [sys.executable, CHILD_FLAG]
     root = str(Path(__file__).resolve().parents[2])
-    return [sys.executable, "-c", f"import sys; sys.path.insert(0, {root!r}); from pacer_desktop.storage.shares"
+    return [sys.executable, "-c", f"import sys; sys.path.insert(0, {root!r}); from pacer_desktop.storage.share_child"
             " import child; sys.exit(child())"]
 
 
@@ -148,7 +148,7 @@ def chain_and_seal(parts: list[dict], known: dict[str, bytes] | None, signed: bo
     return found, intact_to, seal_
 
 
-def _encode(value):
+def encode(value):
     if isinstance(value, Runs):
         return {"__runs__": value.runs}
     raise TypeError(type(value).__name__)
@@ -156,25 +156,6 @@ def _encode(value):
 
 def _decode(obj: dict):
     return Runs.of(obj["__runs__"]) if set(obj) == {"__runs__"} else obj
-
-
-def child() -> int:
-    """The second process: checks the ranges from each cut on, in the order the first checks its own."""
-    from . import verification
-    job = json.loads(sys.stdin.buffer.read())
-    known = None if job["keys"] is None else {k: bytes.fromhex(v) for k, v in job["keys"].items()}
-    conn = readonly(Path(job["path"]))
-    try:
-        for name, cut in job["cuts"].items():
-            if name == "audit_log":
-                found = verification.audit_part(conn, known, (cut, None))
-            else:
-                found = verification.table_part(conn, name, (cut, None))
-            sys.stdout.buffer.write(name.encode() + b"\t" + json.dumps(found, default=_encode).encode() + b"\n")
-            sys.stdout.buffer.flush()
-    finally:
-        conn.close()
-    return 0
 
 
 def integrity_problems(conn: sqlite3.Connection) -> list[str]:

@@ -12,7 +12,8 @@ HMACs are checked in one pass over the audit log. A row whose SQLite text does n
 again the store's own way (``_canonical`` of the row as Python reads it) before it is called changed,
 so the fast text can only cost time, never a false alarm or a missed edit; where SQLite cannot write
 the text at all (no JSON functions, a BLOB put into a row) every row is checked the store's own way.
-Nothing is kept per row: memory does not grow with the file.
+Nothing is kept per row: memory does not grow with the file. ``verify-db`` checks a large file's
+rows on two cores (``shares``: the rows from one id on in a second process), with the same report.
 """
 
 from __future__ import annotations
