@@ -17,8 +17,11 @@ given as min / median / max with the ratio of the medians:
 - append one temperature with synchronous=FULL: ``add_temperature`` (which evaluates the whole case)
   and the store's write alone, against BEGIN IMMEDIATE, the same two rows (entry and audit row), COMMIT;
 - export every case as JSON (``export-case --all``) against a SELECT of the same rows written as JSON;
-- ``verify-db`` (everything it checks) against ``PRAGMA integrity_check``, wall and CPU time, and each
-  one's peak memory in a process of its own.
+- ``verify-db`` (everything it checks) against ``PRAGMA integrity_check``, wall and CPU time (the CPU
+  time of the processes each starts and waits for included: verify-db checks a large file on two
+  cores), and each one's peak memory in a process of its own (and in verify-db's second process).
+
+``--only verify`` measures verify-db alone (for trying changes to it; the full run once at the end).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import json
 import os
 import platform
 import random
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -82,6 +86,12 @@ def build(path: Path, patients: int) -> None:
     print(f"built {path.name}: {patients} patients in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of the processes it started and has waited for (user + system)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 class Pair:
     """Timings of PACER and of plain sqlite3 doing the same work, taken in turn."""
 
@@ -94,10 +104,10 @@ class Pair:
 
     def run(self, ours, plain) -> None:
         for fn, wall, cpu in ((ours, self.ours, self.cpu_ours), (plain, self.plain, self.cpu_plain)):
-            w, c = time.perf_counter(), time.process_time()
+            w, c = time.perf_counter(), cpu_seconds()
             fn()
             wall.append(time.perf_counter() - w)
-            cpu.append(time.process_time() - c)
+            cpu.append(cpu_seconds() - c)
 
     def _spread(self, xs: list[float]) -> str:
         k = 1000 if self.unit == "ms" else 1
@@ -154,14 +164,16 @@ def plain_append(conn: sqlite3.Connection, pid: int) -> None:
     conn.execute("COMMIT")
 
 
-def peak_rss_mb(code: str, env: dict) -> float:
-    """Peak memory of ``code`` run by Python in a process of its own: its VmHWM (ru_maxrss would
-    carry over the parent's from before the exec)."""
-    report = ("\nimport sys; print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')),"
-              " file=sys.stderr)")
+def peak_rss_mb(code: str, env: dict) -> tuple[float, float]:
+    """Peak memory of ``code`` run by Python in a process of its own, and the largest of the processes
+    it started: its VmHWM (ru_maxrss would carry over the parent's from before the exec) and its
+    children's ru_maxrss (0 when it started none)."""
+    report = ("\nimport resource, sys; print(next(l.split()[1] for l in open('/proc/self/status')"
+              " if l.startswith('VmHWM')), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code + report], env=env, cwd=ROOT, check=True,
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    return int(done.stderr.split()[-1]) / 1024
+    own, child = done.stderr.split()[-2:]
+    return int(own) / 1024, int(child) / 1024
 
 
 def machine() -> str:
@@ -171,6 +183,33 @@ def machine() -> str:
             f" load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
+def measure_verify(ward: Path, repeat: int) -> None:
+    """verify-db (what `pacer-desktop verify-db` runs) against integrity_check, in turn; then each
+    one's peak memory in a process of its own."""
+    from pacer_desktop.storage.checkup import verify_report
+    verify = Pair("verify-db against integrity_check", "s")
+
+    def integrity() -> None:
+        conn = sqlite3.connect(f"file:{ward}?mode=ro", uri=True)
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        conn.close()
+
+    def verify_ours() -> None:
+        found = verify_report(ward)
+        assert not found.problems and not found.not_here, found
+
+    for _ in range(repeat):
+        verify.run(verify_ours, integrity)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    rss_verify, rss_second = peak_rss_mb(
+        f"from pacer_desktop.cli import main; assert main(['--db', {str(ward)!r}, 'verify-db']) == 0", env)
+    rss_plain, _ = peak_rss_mb(f"import sqlite3; sqlite3.connect('file:{ward}?mode=ro', uri=True)"
+                               ".execute('PRAGMA integrity_check').fetchall()", env)
+    print(verify.line(cpu=True))
+    print(f"peak memory, each in a process of its own: verify-db {rss_verify:.0f} MB (its second process"
+          f" {rss_second:.0f} MB); integrity_check {rss_plain:.0f} MB")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--patients", type=int, default=1000)
@@ -178,13 +217,13 @@ def main() -> int:
     parser.add_argument("--heavy", type=int, default=5, help="timed runs of open, export and verify")
     parser.add_argument("--db", type=Path, help="the ward's file: built when missing, else reused")
     parser.add_argument("--build-only", action="store_true", help="build the files when missing, measure nothing")
+    parser.add_argument("--only", choices=["verify"], help="measure verify-db against integrity_check alone")
     args = parser.parse_args()
 
     folder = tempfile.TemporaryDirectory(prefix="pacer-bench-")
     ward = (args.db or Path(folder.name) / "ward.sqlite3").resolve()
     os.environ["XDG_CONFIG_HOME"] = str(ward.parent / "config")  # the audit key beside the files
     from pacer_desktop.storage import Store, User
-    from pacer_desktop.storage.files import verify_report
 
     small, copy = ward.with_name(ward.stem + "-small.sqlite3"), ward.with_name(ward.stem + "-plain.sqlite3")
     for path, patients in ((ward, args.patients), (small, 2)):
@@ -195,6 +234,10 @@ def main() -> int:
     if not copy.exists():
         shutil.copyfile(ward, copy)
     print(machine())
+    if args.only == "verify":
+        measure_verify(ward, args.heavy)
+        print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        return 0
     rng = random.Random(17)
     user = User("BM", "research", "benchmark")
 
@@ -237,38 +280,22 @@ def main() -> int:
     plain_ro.close()
     plain_rw.close()
 
-    export, verify = Pair("export every case as JSON", "s"), Pair("verify-db against integrity_check", "s")
+    export = Pair("export every case as JSON", "s")
     ours_out, plain_out = Path(folder.name) / "export.jsonl", Path(folder.name) / "plain.jsonl"
 
     def export_ours() -> None:
         with Store.open(ward, keep_backups=0) as s, ours_out.open("w") as f:
             s.export_all(f)  # what `pacer-desktop export-case --all` does
 
-    def integrity() -> None:
-        conn = sqlite3.connect(f"file:{ward}?mode=ro", uri=True)
-        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        conn.close()
-
-    def verify_ours() -> None:
-        found = verify_report(ward)
-        assert not found.problems and not found.not_here, found
-
     for _ in range(args.heavy):
         export.run(export_ours, lambda: plain_export(ward, plain_out))
-        verify.run(verify_ours, integrity)
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    rss_verify = peak_rss_mb(f"from pacer_desktop.cli import main; assert main(['--db', {str(ward)!r}, 'verify-db']) == 0", env)
-    rss_plain = peak_rss_mb(f"import sqlite3; sqlite3.connect('file:{ward}?mode=ro', uri=True)"
-                            ".execute('PRAGMA integrity_check').fetchall()", env)
 
     print(f"patients: {len(ids)}; clinical rows: {rows:,}; audit rows: {audit_rows:,};"
           f" file {ward.stat().st_size / 1e6:,.0f} MB")
     for pair in (*opening.values(), load, cold, write):
         print(pair.line())
     print(export.line() + f" ({ours_out.stat().st_size / 1e6:.0f} MB; plain {plain_out.stat().st_size / 1e6:.0f} MB)")
-    print(verify.line(cpu=True))
-    print(f"peak memory, each in a process of its own: verify-db {rss_verify:.0f} MB;"
-          f" integrity_check {rss_plain:.0f} MB")
+    measure_verify(ward, args.heavy)
     print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     folder.cleanup()
     return 0

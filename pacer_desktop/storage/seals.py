@@ -34,6 +34,24 @@ class Runs:
     def __bool__(self) -> bool:
         return self.count > 0
 
+    @classmethod
+    def of(cls, runs: list[list[int]]) -> Runs:
+        """Back from :attr:`runs` (as a process checking part of the rows sends them)."""
+        made = cls()
+        for first, last in runs:
+            made.join(cls.span(first, last))
+        return made
+
+    def join(self, later: Runs) -> None:
+        """Add the runs of ``later``, whose ids all come after these: the same runs as adding its ids
+        one by one (a run that goes on across the two is one run)."""
+        for first, last in later.runs:
+            if self.runs and self.runs[-1][1] == first - 1:
+                self.runs[-1][1] = last
+            else:
+                self.runs.append([first, last])
+        self.count += later.count
+
     def text(self) -> str:
         """As "3 to 5, 9"."""
         return ", ".join(str(a) if a == b else f"{a} to {b}" for a, b in self.runs)

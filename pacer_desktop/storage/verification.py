@@ -12,7 +12,8 @@ HMACs are checked in one pass over the audit log. A row whose SQLite text does n
 again the store's own way (``_canonical`` of the row as Python reads it) before it is called changed,
 so the fast text can only cost time, never a false alarm or a missed edit; where SQLite cannot write
 the text at all (no JSON functions, a BLOB put into a row) every row is checked the store's own way.
-Nothing is kept per row: memory does not grow with the file.
+Nothing is kept per row: memory does not grow with the file. ``verify-db`` checks a large file's
+rows on two cores (``shares``: the rows from one id on in a second process), with the same report.
 """
 
 from __future__ import annotations
@@ -23,13 +24,11 @@ import hashlib
 import hmac as _hmac
 import re
 import sqlite3
-import threading
 from pathlib import Path
 
-from . import anchors, schema, seals
+from . import anchors, schema, seals, shares
 from .anchors import check_restores
 from .audit import as_first_written, canonical, sha256
-from .opening import readonly
 from .seals import Runs, Seal, known_keys, mac_states
 
 key_status = seals.key_status  # the store asks verification for it
@@ -45,14 +44,22 @@ class _Parts:
     sealed: Seal | None
     restores: list[str]
     tables: list[str]
+    later: list = dataclasses.field(default_factory=list)  # each ``later`` check's result, for the asking
 
 
-def _check(conn: sqlite3.Connection, *, integrity: bool, hmac: bool, restores: bool) -> _Parts:
-    beside = _IntegrityBeside(conn) if integrity else None
+def _check(conn: sqlite3.Connection, *, integrity: bool, hmac: bool, restores: bool, share: bool = False,
+           later: tuple = ()) -> _Parts:
+    """``later``: further checks (functions of a connection) that run after the integrity check, on
+    its connection in its thread; what they return is asked for in ``_Parts.later`` (raising their error)."""
+    beside = shares.IntegrityBeside(conn, later) if integrity else None
+    split = shares.Split()
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        known = known_keys() if hmac else None
+        if share and "audit_log" in tables:  # the rows from an id on in a second process (shares)
+            split = shares.start(conn, known, ["audit_log", *(t for t in schema.AUDITED_TABLES if t in tables)])
         first = trigger_problems(conn, applied_migrations(conn, tables))
-        chain, _, sealed = _audit_pass(conn, known_keys() if hmac else None)
+        chain, _, sealed = _audit_pass(conn, known, split)
         first += chain
         restored: list[str] = []
         if restores:
@@ -60,7 +67,7 @@ def _check(conn: sqlite3.Connection, *, integrity: bool, hmac: bool, restores: b
         rows: list[str] = []
         for table in schema.AUDITED_TABLES:
             if table in tables:
-                rows += table_problems(conn, table)
+                rows += table_problems(conn, table, split)
         if "users" in tables:  # issue 18: accounts change in place, each change audited with its hash
             from .accounts import problems as account_problems
             rows += account_problems(conn)
@@ -68,49 +75,11 @@ def _check(conn: sqlite3.Connection, *, integrity: bool, hmac: bool, restores: b
         if beside is not None:
             beside.result()  # a damaged file: SQLite's own error comes first, as before
         raise
-    return _Parts((beside.result() if beside else []) + first, sealed, restored, rows)
-
-
-def _integrity_problems(conn: sqlite3.Connection) -> list[str]:
-    check = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
-    return [] if check == ["ok"] else [f"integrity check: {line}" for line in check]
-
-
-class _IntegrityBeside:
-    """SQLite's integrity check, on a read-only connection of its own in a thread of its own while
-    the rows are hashed: it is one call into SQLite, which lets go of Python's lock for all of it,
-    so on a second core it costs no waiting (verify-db takes the longer of the two, not their sum).
-    A connection with no file behind it (or a file that will not open again) is checked in line."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-        self._found: list[str] | None = None
-        self._error: BaseException | None = None
-        self._thread: threading.Thread | None = None
-        file = next((r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"), "")
-        if file:
-            try:
-                other = readonly(Path(file))
-            except sqlite3.Error:
-                return
-            self._thread = threading.Thread(target=self._run, args=(other,), name="integrity_check", daemon=True)
-            self._thread.start()
-
-    def _run(self, other: sqlite3.Connection) -> None:
-        try:
-            self._found = _integrity_problems(other)
-        except BaseException as exc:  # noqa: BLE001 - raised again by result(), on the caller's thread
-            self._error = exc
-        finally:
-            other.close()
-
-    def result(self) -> list[str]:
-        if self._thread is None:
-            return _integrity_problems(self._conn)
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._found or []
+    finally:
+        split.close()
+    return _Parts((beside.result() if beside else []) + first, sealed, restored, rows,
+                  [functools.partial(beside.later, n) if beside else functools.partial(check, conn)
+                   for n, check in enumerate(later)])
 
 
 def problems(conn: sqlite3.Connection, *, integrity: bool = True, hmac: bool = True,
@@ -220,28 +189,48 @@ def chain_problems(conn: sqlite3.Connection) -> tuple[list[str], int]:
     return found, intact_to
 
 
-def _audit_pass(conn: sqlite3.Connection, known: dict[str, bytes] | None) -> tuple[list[str], int, Seal | None]:
-    """One pass over the audit log in id order: the hash chain and, when ``known`` (keys by id) is
-    given, each row's HMAC. Returns the chain's problems, the last id up to which it is intact, and
-    what the HMACs say (None without ``known``)."""
+def _audit_pass(conn: sqlite3.Connection, known: dict[str, bytes] | None,
+                split: shares.Split | None = None) -> tuple[list[str], int, Seal | None]:
+    """One pass over the audit log in id order (in two ranges, one in a second process, with
+    ``split``): the hash chain and, when ``known`` (keys by id) is given, each row's HMAC. Returns the
+    chain's problems, the last id up to which it is intact, and what the HMACs say (None without ``known``)."""
     columns = _columns(conn, "audit_log")
-    return _fast_then_store_s_way(functools.partial(_audit_rows, conn, columns, known))
+    parts = (split or shares.Split()).run("audit_log", lambda bounds: audit_part(conn, known, bounds, columns))
+    return shares.chain_and_seal(parts, known, "hmac" in columns)
+
+
+def audit_part(conn: sqlite3.Connection, known: dict[str, bytes] | None, bounds: tuple,
+               columns: list[str] | None = None) -> dict:
+    """The audit rows in ``bounds`` (see :func:`_audit_rows`); also what the second process runs."""
+    columns = columns or _columns(conn, "audit_log")
+    return _fast_then_store_s_way(functools.partial(_audit_rows, conn, columns, known, bounds=bounds))
 
 
 def _audit_rows(conn: sqlite3.Connection, columns: list[str], known: dict[str, bytes] | None, *,
-                fast: bool) -> tuple[list[str], int, Seal | None]:
+                fast: bool, bounds: tuple = (None, None)) -> dict:
+    """The audit rows with ``bounds[0] <= id < bounds[1]`` (None: no bound) as :func:`_audit_pass`
+    checks them, starting from the row before as the pass over all rows would: what they say, to be
+    put together with the other ranges' by :func:`shares.chain_and_seal`."""
     sha256, compare = hashlib.sha256, _hmac.compare_digest
     signed = "hmac" in columns
     sealing = known is not None and signed
     macs = mac_states(known) if sealing else {}
-    seal_ = Seal()
-    checked, unsigned, bad, removed = seal_.checked.add, seal_.unsigned.add, Runs(), Runs()
+    checked, unsigned, bad, removed, not_here = Runs(), Runs(), Runs(), Runs(), {}
+    ok = checked.add
     seen_signed, prefix, inner, outer = False, None, None, None
+    prev, expected_id, first_break, total = _GENESIS, 1, None, 0
+    where, args = shares.between("id", bounds)
+    if bounds[0] is not None:  # carry on from the row before, as if every row before had been read
+        before = conn.execute("SELECT id, sha256 FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT 1",
+                              (bounds[0],)).fetchone()
+        if before is not None:
+            prev, expected_id = before[1], before[0] + 1
+        seen_signed = sealing and conn.execute("SELECT EXISTS (SELECT 1 FROM audit_log WHERE id < ? AND hmac IS"
+                                               " NOT NULL)", (bounds[0],)).fetchone()[0] == 1
     text = _canonical_sql([c for c in columns if c not in _NOT_HASHED]) if fast else "NULL"
     cur = conn.execute(f"SELECT rowid, id, prev_sha256, sha256, {'hmac' if signed else 'NULL'}, {text}"
-                       " FROM audit_log ORDER BY id")
+                       f" FROM audit_log {where} ORDER BY id", args)
     found: list[str] = []
-    prev, expected_id, first_break, total = _GENESIS, 1, None, 0
     for rowid, row_id, prev_sha, row_sha, value, content in cur:  # 843,000 times on a ward's file: lean
         total += 1
         if (row_id != expected_id or prev_sha != prev or content is None or sha256(content).hexdigest() != row_sha) \
@@ -253,13 +242,13 @@ def _audit_rows(conn: sqlite3.Connection, columns: list[str], known: dict[str, b
             continue
         # The HMAC, as keys.mac_ok checks it, from each key's hash states made once (mac_states).
         if value is None:
-            (removed.add if seen_signed else unsigned)(row_id)
+            (removed.add if seen_signed else unsigned.add)(row_id)
             continue
         seen_signed = True
         if prefix is None or not value.startswith(prefix):  # not the previous row's key
             states = macs.get(value.split(":", 1)[0])
             if states is None:
-                seal_.not_here.setdefault(value.split(":", 1)[0], Runs()).add(row_id)
+                not_here.setdefault(value.split(":", 1)[0], Runs()).add(row_id)
                 continue
             prefix, inner, outer = states
         h = inner.copy()
@@ -267,22 +256,11 @@ def _audit_rows(conn: sqlite3.Connection, columns: list[str], known: dict[str, b
         mac = outer.copy()
         mac.update(h.digest())
         if compare(mac.hexdigest(), value[len(prefix):]):
-            checked(row_id)
+            ok(row_id)
         else:
             bad.add(row_id)
-    intact_to = expected_id - 1 if first_break is None else first_break
-    if known is None:
-        return found, intact_to, None
-    if not signed:  # written before 0005_audit_hmac: no row is signed
-        return found, intact_to, Seal(total=total, unsigned=Runs.span(1, total))
-    seal_.total = total
-    if bad:
-        seal_.problems.append(
-            f"audit log rows {bad.text()}: their HMAC does not match (a row was changed outside PACER"
-            " and its hashes recomputed; the first of these rows, or an entry it records, is where)")
-    if removed:
-        seal_.problems.append(f"audit log rows {removed.text()}: their HMAC was removed (changed outside PACER)")
-    return found, intact_to, seal_
+    return {"found": found, "first_break": first_break, "end": expected_id - 1, "total": total, "checked": checked,
+            "unsigned": unsigned, "bad": bad, "removed": removed, "not_here": not_here}
 
 
 def _audit_row_broken(conn: sqlite3.Connection, found: list[str], rowid: int, row_id: int, prev_sha: str,
@@ -303,14 +281,24 @@ def _audit_row_broken(conn: sqlite3.Connection, found: list[str], rowid: int, ro
     return broken
 
 
-def table_problems(conn: sqlite3.Connection, table: str) -> list[str]:
+def table_problems(conn: sqlite3.Connection, table: str, split: shares.Split | None = None) -> list[str]:
     """Every row of ``table`` against the hash the audit log recorded when it was written. The rows
     and the audit log's records of them are read side by side in id order (the audit log's index on
-    table and row), so memory does not grow with the file."""
-    return _fast_then_store_s_way(functools.partial(_table_rows, conn, table, _columns(conn, table)))
+    table and row), so memory does not grow with the file. With ``split``, the rows from an id on
+    are checked in a second process."""
+    columns = _columns(conn, table)
+    parts = (split or shares.Split()).run(table, lambda bounds: table_part(conn, table, bounds, columns))
+    return [text for part in parts for text in part]
 
 
-def _table_rows(conn: sqlite3.Connection, table: str, columns: list[str], *, fast: bool) -> list[str]:
+def table_part(conn: sqlite3.Connection, table: str, bounds: tuple, columns: list[str] | None = None) -> list[str]:
+    """The rows of ``table`` with ``bounds[0] <= id < bounds[1]`` and the audit records of such ids."""
+    columns = columns or _columns(conn, table)
+    return _fast_then_store_s_way(functools.partial(_table_rows, conn, table, columns, bounds=bounds))
+
+
+def _table_rows(conn: sqlite3.Connection, table: str, columns: list[str], *, fast: bool,
+                bounds: tuple = (None, None)) -> list[str]:
     sha256 = hashlib.sha256
     # A row written before a migration added columns was hashed without them (schema.ADDED_COLUMNS).
     added = [c for c in schema.ADDED_COLUMNS.get(table, ()) if c in columns]
@@ -321,9 +309,11 @@ def _table_rows(conn: sqlite3.Connection, table: str, columns: list[str], *, fas
             empty = " AND ".join(f'"{c}" IS NULL' for c in added)
             first = f"CASE WHEN {empty} THEN {_canonical_sql([c for c in columns if c not in added])} END"
     found: list[str] = []
-    recorded = conn.cursor().execute(
-        "SELECT row_id, content_sha256 FROM audit_log WHERE table_name = ? ORDER BY row_id", (table,))
-    cur = conn.cursor().execute(f"SELECT rowid, id, {full}, {first} FROM [{table}] ORDER BY id")
+    where, args = shares.between("row_id", bounds)
+    recorded = conn.cursor().execute(f"SELECT row_id, content_sha256 FROM audit_log WHERE table_name = ?"
+                                     f" {where.replace('WHERE', 'AND')} ORDER BY row_id", (table, *args))
+    where, args = shares.between("id", bounds)
+    cur = conn.cursor().execute(f"SELECT rowid, id, {full}, {first} FROM [{table}] {where} ORDER BY id", args)
     record = next(recorded, None)
     for rowid, row_id, as_now, as_first in cur:
         while record is not None and record[0] < row_id:
@@ -356,19 +346,21 @@ class Report:
 
 
 def report(conn: sqlite3.Connection, *, backups: Path | None = None, stem: str = "pacer",
-           anchor: object = None) -> Report:
+           anchor: object = None, share: bool = False) -> Report:
     """Every check of :func:`problems`, with the HMAC's coverage, the anchors of the backups in
-    ``backups`` made since the last restore, and ``anchor`` (one read off paper) when given."""
-    parts = _check(conn, integrity=True, hmac=True, restores=False)
+    ``backups`` made since the last restore, and ``anchor`` (one read off paper) when given. With
+    ``share``, a large file's rows are checked on two cores (:mod:`shares`); the report is the same."""
+    later = (anchors.check_restores,) + ((lambda c: anchors.check_backups(c, backups, stem),) if backups else ())
+    parts = _check(conn, integrity=True, hmac=True, restores=False, share=share, later=later)
     sealed = parts.sealed
     found = parts.first + parts.tables + sealed.problems
     checked = [sealed.coverage_text()]
     if backups is not None:
-        cut, n = anchors.check_backups(conn, backups, stem)
+        cut, n = parts.later[1]()
         found += cut
         checked.append(f"the audit chain extends the chain of {n} backup(s) made since the last restore"
                        if not cut else f"anchors of {n} backup(s) made since the last restore checked")
-    wrong, n = anchors.check_restores(conn)
+    wrong, n = parts.later[0]()
     found += wrong
     if n:
         checked.append(f"{n} restore record(s) follow the chain of the backup each restored"
