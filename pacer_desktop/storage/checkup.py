@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from . import files, verification
+from . import files
 from .errors import StorageError
 from .opening import inspect, readonly
 
@@ -26,6 +26,7 @@ def quick_check(path: Path) -> list[str]:
 
 def verify_file(path: Path, *, integrity: bool = True) -> list[str]:
     """Everything verify-db checks, on a read-only connection: the file is not changed."""
+    from . import verification  # not for the daily quick check, which every start runs
     return _read_only(path, lambda conn: verification.problems(conn, integrity=integrity))
 
 
@@ -33,6 +34,7 @@ def verify_report(path: Path, *, anchor: object = None):
     """Everything verify-db checks and says (:func:`verification.report`), read-only; the anchors
     are those beside the backups in the ``backups`` folder next to ``path``. A large file's rows are
     checked on two cores (``shares``: a second process)."""
+    from . import verification
     path = Path(path)
     return _read_only(path, lambda conn: verification.report(conn, backups=path.parent / "backups",
                                                               stem=path.stem, anchor=anchor, share=True))

@@ -396,9 +396,9 @@ class Store:
     def key_status(self) -> str:
         """"" when every signed audit row's key is on this workstation; else the plain sentence
         that edits cannot be checked here until an administrator imports the key (issue 17)."""
-        from . import verification
+        from . import seals
         with self._lock:
-            return verification.key_status(self._conn)
+            return seals.key_status(self._conn)
 
     # backups (backups.py) ---------------------------------------------------------------------------
 

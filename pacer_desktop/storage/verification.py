@@ -26,12 +26,11 @@ import re
 import sqlite3
 from pathlib import Path
 
-from . import anchors, schema, seals, shares
+from . import anchors, schema, shares
 from .anchors import check_restores
 from .audit import as_first_written, canonical, sha256
 from .seals import Runs, Seal, known_keys, mac_states
 
-key_status = seals.key_status  # the store asks verification for it
 
 _GENESIS = "0" * 64
 _NOT_HASHED = ("sha256", "hmac")  # an audit row's own hash and its HMAC are never part of its hash
