@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from PySide6.QtGui import QColor
 
@@ -15,8 +15,8 @@ from ..core.errors import CaseError
 from ..evaluation import evaluate_case, workstation_zone
 from . import presenters as say
 from .patient_state import PatientState
-from .date_time_fields import TimeField
-from .widgets import lay_out_dialog, Choice, FieldMessages, parse_date
+from .date_time_fields import DateField, TimeField
+from .widgets import lay_out_dialog, Choice, FieldMessages
 
 
 #: The list is at least as wide as this line of the task view, plus a margin (frame, scroll bar).
@@ -109,7 +109,8 @@ class PatientList(QWidget):
         self.ids = []
         for p, line in lines:
             study = f" · {p.study_id}" if p.study_id else ""
-            text = "\n".join([p.name, f"MRN {p.mrn}{study} · born {p.date_of_birth or '—'}", line.dose, *line.flags])
+            born = say.full_date(p.date_of_birth) if p.date_of_birth else "—"
+            text = "\n".join([p.name, f"MRN {p.mrn}{study} · born {born}", line.dose, *line.flags])
             item = QListWidgetItem(text)
             item.setToolTip(text)
             if line.rank in RANK_COLOURS:
@@ -161,8 +162,9 @@ class NewPatientDialog(QDialog):
         self.name = QLineEdit(objectName="name")
         self.study_id = QLineEdit(objectName="study_id")  # issue 19: empty until the patient is enrolled
         self.study_id.setPlaceholderText("e.g. PACER-001 (blank until enrolled)")
-        self.dob = QLineEdit(objectName="date_of_birth")
-        self.dob.setPlaceholderText("YYYY-MM-DD")
+        # The eligibility screen's date field (issue 16 §9); a date after today is refused by the
+        # store's own check (core/checks.py), whose message is shown beside the field.
+        self.dob = DateField(self._today, "date_of_birth")
         self.sex = Choice([(None, "— choose"), ("female", "female"), ("male", "male")])
         self.delay = QCheckBox("Developmental delay (ICANS graded with CAPD)")
         self.zone = QLineEdit(workstation_zone())
@@ -174,7 +176,7 @@ class NewPatientDialog(QDialog):
         self.messages = FieldMessages(self.form_error)
         form = QFormLayout()
         rows = [("MRN", self.mrn, "mrn"), ("Name", self.name, "name"), ("Study ID", self.study_id, "study_id"),
-                ("Date of birth (YYYY-MM-DD)", self.dob, "date_of_birth"),
+                ("Date of birth", self.dob, "date_of_birth"),
                 ("Sex at birth", self.sex, "sex_at_birth"), ("", self.delay, "developmental_delay"),
                 ("Time zone", self.zone, "timezone"),
                 ("CAR T-cell infusion time", self.infusion, "infusion_at"),
@@ -184,6 +186,10 @@ class NewPatientDialog(QDialog):
             form.addRow("", self.messages.label_for(key))
         self.save_button = lay_out_dialog(self, form, self.form_error, "Create patient", self.submit)
         self.zone.editingFinished.connect(lambda: self.infusion.set_value(self.infusion.value()))
+
+    def _today(self) -> date:
+        """Today in the ward's zone as typed (UTC until it is a zone), by the window's clock."""
+        return say.local(self.state.now(), self._zone_name()).date()
 
     def _zone_name(self) -> str:
         from zoneinfo import ZoneInfo
@@ -199,12 +205,9 @@ class NewPatientDialog(QDialog):
 
         from ..core.errors import Problem
         problems = []
-        try:
-            dob = parse_date(self.dob.text())
-            if dob is None:
-                problems.append(Problem("date_of_birth", "Enter the date of birth."))
-        except ValueError as exc:
-            dob, _ = None, problems.append(Problem("date_of_birth", str(exc)))
+        dob = self.dob.value()
+        if dob is None:
+            problems.append(Problem("date_of_birth", "Enter the date of birth."))
         if not self.mrn.text().strip():
             problems.append(Problem("mrn", "Enter the MRN."))
         if not self.name.text().strip():

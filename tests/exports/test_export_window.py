@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -46,7 +46,7 @@ def test_the_new_patient_form_takes_the_study_id(qtbot, window, store):
     qtbot.keyClicks(d.mrn, "1001")
     qtbot.keyClicks(d.name, "Ada Child")
     qtbot.keyClicks(d.study_id, "PACER-012")
-    qtbot.keyClicks(d.dob, "2016-04-12")
+    d.dob.set_value(date(2016, 4, 12))
     d.sex.set_value("female")
     d.zone.setText("America/Chicago")
     d.submit()
@@ -61,7 +61,7 @@ def test_a_study_id_of_the_wrong_form_is_shown_beside_its_field(qtbot, window, s
     qtbot.keyClicks(d.mrn, "1001")
     qtbot.keyClicks(d.name, "Ada Child")
     qtbot.keyClicks(d.study_id, "12")
-    qtbot.keyClicks(d.dob, "2016-04-12")
+    d.dob.set_value(date(2016, 4, 12))
     d.sex.set_value("female")
     d.submit()
     wait_saved(qtbot, window)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
@@ -26,7 +26,7 @@ def new_patient(qtbot, w, *, mrn: str, name: str, dob: str, sex: str, zone: str,
     d = w.dialog
     qtbot.keyClicks(d.mrn, mrn)
     qtbot.keyClicks(d.name, name)
-    qtbot.keyClicks(d.dob, dob)
+    d.dob.set_value(date.fromisoformat(dob))
     d.sex.set_value(sex)
     type_into(qtbot, d.zone, zone)
     d.delay.setChecked(delay)
