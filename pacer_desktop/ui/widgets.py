@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterator
 
@@ -121,16 +120,6 @@ def required_decimal(text: str, field: str, missing: str) -> Decimal:
     if value is None:
         raise CaseError([Problem(field, missing)])
     return value
-
-
-def parse_date(text: str) -> date | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"“{text}” is not a date: write it as YYYY-MM-DD, e.g. 2026-11-04") from None
 
 
 class WheelOnlyWhenFocused:
