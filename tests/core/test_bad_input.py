@@ -296,3 +296,13 @@ def test_the_same_mistake_reads_the_same_from_a_file_and_at_the_bedside():
     bedside = {p.field: p.message for p in at_bedside.value.problems}["value"]
     file = {p.field: p.message for p in from_file.value.problems}["temperatures[0].value"]
     assert bedside == file == "must be a number (got True)"
+
+
+@pytest.mark.xfail(strict=True, reason="the date of birth after today is still worded 2026-11-07")
+def test_a_date_of_birth_after_today_is_named_and_worded_as_the_field_shows_it():
+    """The New patient dialog shows this message under a field that reads "7 Nov 2026"."""
+    patient = {"date_of_birth": "2026-11-07", "sex_at_birth": "female", "developmental_delay": False}
+    with pytest.raises(CaseError) as caught:
+        evaluate_text(json.dumps(case(now="2026-11-06T08:00:00-06:00", patient=patient)))
+    assert [str(p) for p in caught.value.problems] == [
+        "patient.date_of_birth: the date of birth 7 Nov 2026 is in the future"]
