@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from . import notation
+from . import notation, wording
 from .case import NASAL_CANNULAS, Case
 from .eligibility import input_problems as eligibility_input_problems
 from .errors import Problem
@@ -82,7 +82,8 @@ class CaseChecks:
         self._validate_outcomes()
         dob = c.patient.date_of_birth
         if dob is not None and dob > local_date(self.now, self.tz):
-            self.problems.append(Problem("patient.date_of_birth", f"{dob.isoformat()} is in the future"))
+            self.problems.append(Problem("patient.date_of_birth",
+                                         f"the date of birth {wording.full_date(dob)} is in the future"))
         if c.eligibility is not None:
             self._validate_eligibility()
         return readings

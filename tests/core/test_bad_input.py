@@ -298,7 +298,6 @@ def test_the_same_mistake_reads_the_same_from_a_file_and_at_the_bedside():
     assert bedside == file == "must be a number (got True)"
 
 
-@pytest.mark.xfail(strict=True, reason="the date of birth after today is still worded 2026-11-07")
 def test_a_date_of_birth_after_today_is_named_and_worded_as_the_field_shows_it():
     """The New patient dialog shows this message under a field that reads "7 Nov 2026"."""
     patient = {"date_of_birth": "2026-11-07", "sex_at_birth": "female", "developmental_delay": False}
