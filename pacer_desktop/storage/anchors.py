@@ -84,13 +84,20 @@ def of_backups(folder: Path, stem: str) -> list[tuple[str, Anchor, datetime]]:
 _RESTORED = re.compile(r"^restore from \S*?-chain-([0-9]+)-([0-9a-f]{16,64})(?:-[^.\s]*)?\.sqlite3 ")
 
 
-def check_restores(conn: sqlite3.Connection) -> tuple[list[str], int]:
+def restore_records(conn: sqlite3.Connection) -> list[tuple]:
+    """The restore records, (id, action, prev_sha256, at) in id order (verify-db has them from its
+    pass over the audit log)."""
+    return conn.execute("SELECT id, action, prev_sha256, at FROM audit_log WHERE action LIKE 'restore from %'"
+                        " ORDER BY id").fetchall()
+
+
+def check_restores(conn: sqlite3.Connection, records: list[tuple] | None = None) -> tuple[list[str], int]:
     """Each restore record names the backup it restored, and so that backup's chain length and
     head: the record must follow exactly that row (row LENGTH, its hash starting with HEAD), else
-    the chain before it was rewritten. Returns the problems and how many records were checked."""
+    the chain before it was rewritten. Returns the problems and how many records were checked.
+    ``records``: those of :func:`restore_records`, when already read."""
     found, checked = [], 0
-    for row_id, action, prev in conn.execute(
-            "SELECT id, action, prev_sha256 FROM audit_log WHERE action LIKE 'restore from %' ORDER BY id"):
+    for row_id, action, prev, _ in restore_records(conn) if records is None else records:
         m = _RESTORED.match(action)
         if not m:
             continue  # a backup named before anchors were added: nothing to compare
@@ -120,10 +127,14 @@ def problem(conn: sqlite3.Connection, anchor: Anchor, what: str) -> str | None:
     return None
 
 
-def check_backups(conn: sqlite3.Connection, folder: Path, stem: str) -> tuple[list[str], int]:
+def check_backups(conn: sqlite3.Connection, folder: Path, stem: str,
+                  records: list[tuple] | None = None) -> tuple[list[str], int]:
     """Problems with the anchors of the backups in ``folder`` made since the last restore, and how
-    many were checked."""
-    since = last_restore_at(conn)
+    many were checked. ``records``: those of :func:`restore_records`, when already read."""
+    if records is None:
+        since = last_restore_at(conn)
+    else:
+        since = datetime.fromisoformat(records[-1][3]) if records else None
     found, checked = [], 0
     for name, anchor, made_at in of_backups(folder, stem):
         if since is not None and made_at <= since:

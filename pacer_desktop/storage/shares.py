@@ -168,14 +168,10 @@ class IntegrityBeside:
     """SQLite's integrity check, on a read-only connection of its own in a thread of its own while
     the rows are hashed: it is one call into SQLite, which lets go of Python's lock for all of it,
     so on a second core it costs no waiting (verify-db takes the longer of the two, not their sum).
-    Then the ``later`` checks (functions of a connection: verify-db's scans of the audit log for
-    restores, whose SQLite work lets go of the lock too), each asked for with :meth:`later`.
     A connection with no file behind it (or a file that will not open again) is checked in line."""
 
-    def __init__(self, conn: sqlite3.Connection, later=()) -> None:
+    def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
-        self._later = list(later)
-        self._outcomes: list[tuple] = []  # (result, error) of each later check, in turn
         self._found: list[str] | None = None
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
@@ -193,26 +189,8 @@ class IntegrityBeside:
             self._found = integrity_problems(other)
         except BaseException as exc:  # noqa: BLE001 - raised again by result(), on the caller's thread
             self._error = exc
-        try:
-            for check in self._later if self._error is None else ():
-                try:
-                    self._outcomes.append((check(other), None))
-                except BaseException as exc:  # noqa: BLE001 - raised again by later(), on the caller's thread
-                    self._outcomes.append((None, exc))
         finally:
             other.close()
-
-    def later(self, n: int):
-        """What the ``n``-th later check returned (its error raised here)."""
-        if self._thread is None:
-            return self._later[n](self._conn)
-        self._thread.join()
-        if n >= len(self._outcomes):  # not run: the integrity check itself failed
-            raise self._error or RuntimeError("verify-db: a later check did not run")
-        result, error = self._outcomes[n]
-        if error is not None:
-            raise error
-        return result
 
     def result(self) -> list[str]:
         if self._thread is None:

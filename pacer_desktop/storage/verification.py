@@ -41,16 +41,12 @@ class _Parts:
     """Each check's findings, so that :func:`problems` and :func:`report` list them in their order."""
     first: list[str]  # integrity check, triggers, chain
     sealed: Seal | None
-    restores: list[str]
+    restores: list[tuple]  # the restore records: (id, action, prev_sha256, at), in id order
     tables: list[str]
-    later: list = dataclasses.field(default_factory=list)  # each ``later`` check's result, for the asking
 
 
-def _check(conn: sqlite3.Connection, *, integrity: bool, hmac: bool, restores: bool, share: bool = False,
-           later: tuple = ()) -> _Parts:
-    """``later``: further checks (functions of a connection) that run after the integrity check, on
-    its connection in its thread; what they return is asked for in ``_Parts.later`` (raising their error)."""
-    beside = shares.IntegrityBeside(conn, later) if integrity else None
+def _check(conn: sqlite3.Connection, *, integrity: bool, hmac: bool, share: bool = False) -> _Parts:
+    beside = shares.IntegrityBeside(conn) if integrity else None
     split = shares.Split()
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -58,11 +54,8 @@ def _check(conn: sqlite3.Connection, *, integrity: bool, hmac: bool, restores: b
         if share and "audit_log" in tables:  # the rows from an id on in a second process (shares)
             split = shares.start(conn, known, ["audit_log", *(t for t in schema.AUDITED_TABLES if t in tables)])
         first = trigger_problems(conn, applied_migrations(conn, tables))
-        chain, _, sealed = _audit_pass(conn, known, split)
+        chain, _, sealed, restores = _audit_pass(conn, known, split)
         first += chain
-        restored: list[str] = []
-        if restores:
-            restored = check_restores(conn)[0]
         rows: list[str] = []
         for table in schema.AUDITED_TABLES:
             if table in tables:
@@ -76,16 +69,15 @@ def _check(conn: sqlite3.Connection, *, integrity: bool, hmac: bool, restores: b
         raise
     finally:
         split.close()
-    return _Parts((beside.result() if beside else []) + first, sealed, restored, rows,
-                  [functools.partial(beside.later, n) if beside else functools.partial(check, conn)
-                   for n, check in enumerate(later)])
+    return _Parts((beside.result() if beside else []) + first, sealed, restores, rows)
 
 
 def problems(conn: sqlite3.Connection, *, integrity: bool = True, hmac: bool = True,
              restores: bool = True) -> list[str]:
     """Problems found in the database behind ``conn`` (empty: all well)."""
-    parts = _check(conn, integrity=integrity, hmac=hmac, restores=restores)
-    return parts.first + (parts.sealed.problems if parts.sealed else []) + parts.restores + parts.tables
+    parts = _check(conn, integrity=integrity, hmac=hmac)
+    restored = check_restores(conn, parts.restores)[0] if restores else []
+    return parts.first + (parts.sealed.problems if parts.sealed else []) + restored + parts.tables
 
 
 def applied_migrations(conn: sqlite3.Connection, tables: set[str] | None = None) -> frozenset[str]:
@@ -184,18 +176,20 @@ def _store_s_hash(row: dict) -> str | None:
 
 def chain_problems(conn: sqlite3.Connection) -> tuple[list[str], int]:
     """Problems of the audit log's hash chain, and the last row id up to which it is intact."""
-    found, intact_to, _ = _audit_pass(conn, None)
+    found, intact_to, _, _ = _audit_pass(conn, None)
     return found, intact_to
 
 
 def _audit_pass(conn: sqlite3.Connection, known: dict[str, bytes] | None,
-                split: shares.Split | None = None) -> tuple[list[str], int, Seal | None]:
+                split: shares.Split | None = None) -> tuple[list[str], int, Seal | None, list[tuple]]:
     """One pass over the audit log in id order (in two ranges, one in a second process, with
     ``split``): the hash chain and, when ``known`` (keys by id) is given, each row's HMAC. Returns the
-    chain's problems, the last id up to which it is intact, and what the HMACs say (None without ``known``)."""
+    chain's problems, the last id up to which it is intact, what the HMACs say (None without
+    ``known``) and the restore records (id, action, prev_sha256, at) in id order."""
     columns = _columns(conn, "audit_log")
     parts = (split or shares.Split()).run("audit_log", lambda bounds: audit_part(conn, known, bounds, columns))
-    return shares.chain_and_seal(parts, known, "hmac" in columns)
+    return (*shares.chain_and_seal(parts, known, "hmac" in columns),
+            [tuple(row) for part in parts for row in part["restores"]])
 
 
 def audit_part(conn: sqlite3.Connection, known: dict[str, bytes] | None, bounds: tuple,
@@ -227,16 +221,20 @@ def _audit_rows(conn: sqlite3.Connection, columns: list[str], known: dict[str, b
         seen_signed = sealing and conn.execute("SELECT EXISTS (SELECT 1 FROM audit_log WHERE id < ? AND hmac IS"
                                                " NOT NULL)", (bounds[0],)).fetchone()[0] == 1
     text = _canonical_sql([c for c in columns if c not in _NOT_HASHED]) if fast else "NULL"
-    cur = conn.execute(f"SELECT rowid, id, prev_sha256, sha256, {'hmac' if signed else 'NULL'}, {text}"
-                       f" FROM audit_log {where} ORDER BY id", args)
+    # The restore records come with this pass (a flag per row) rather than a scan of their own.
+    cur = conn.execute(f"SELECT rowid, id, prev_sha256, sha256, {'hmac' if signed else 'NULL'}, {text},"
+                       f" action LIKE 'restore from %' FROM audit_log {where} ORDER BY id", args)
     found: list[str] = []
-    for rowid, row_id, prev_sha, row_sha, value, content in cur:  # 843,000 times on a ward's file: lean
+    restores: list[int] = []
+    for rowid, row_id, prev_sha, row_sha, value, content, restore in cur:  # 843,000 times on a ward's file: lean
         total += 1
         if (row_id != expected_id or prev_sha != prev or content is None or sha256(content).hexdigest() != row_sha) \
                 and _audit_row_broken(conn, found, rowid, row_id, prev_sha, row_sha, expected_id, prev) \
                 and first_break is None:
             first_break = expected_id - 1  # the chain is intact up to the row before
         prev, expected_id = row_sha, row_id + 1
+        if restore:
+            restores.append(rowid)
         if not sealing:
             continue
         # The HMAC, as keys.mac_ok checks it, from each key's hash states made once (mac_states).
@@ -259,7 +257,9 @@ def _audit_rows(conn: sqlite3.Connection, columns: list[str], known: dict[str, b
         else:
             bad.add(row_id)
     return {"found": found, "first_break": first_break, "end": expected_id - 1, "total": total, "checked": checked,
-            "unsigned": unsigned, "bad": bad, "removed": removed, "not_here": not_here}
+            "unsigned": unsigned, "bad": bad, "removed": removed, "not_here": not_here,
+            "restores": [conn.execute("SELECT id, action, prev_sha256, at FROM audit_log WHERE rowid = ?",
+                                      (rowid,)).fetchone() for rowid in restores]}
 
 
 def _audit_row_broken(conn: sqlite3.Connection, found: list[str], rowid: int, row_id: int, prev_sha: str,
@@ -349,17 +349,16 @@ def report(conn: sqlite3.Connection, *, backups: Path | None = None, stem: str =
     """Every check of :func:`problems`, with the HMAC's coverage, the anchors of the backups in
     ``backups`` made since the last restore, and ``anchor`` (one read off paper) when given. With
     ``share``, a large file's rows are checked on two cores (:mod:`shares`); the report is the same."""
-    later = (anchors.check_restores,) + ((lambda c: anchors.check_backups(c, backups, stem),) if backups else ())
-    parts = _check(conn, integrity=True, hmac=True, restores=False, share=share, later=later)
+    parts = _check(conn, integrity=True, hmac=True, share=share)
     sealed = parts.sealed
     found = parts.first + parts.tables + sealed.problems
     checked = [sealed.coverage_text()]
     if backups is not None:
-        cut, n = parts.later[1]()
+        cut, n = anchors.check_backups(conn, backups, stem, parts.restores)
         found += cut
         checked.append(f"the audit chain extends the chain of {n} backup(s) made since the last restore"
                        if not cut else f"anchors of {n} backup(s) made since the last restore checked")
-    wrong, n = parts.later[0]()
+    wrong, n = check_restores(conn, parts.restores)
     found += wrong
     if n:
         checked.append(f"{n} restore record(s) follow the chain of the backup each restored"
