@@ -32,9 +32,9 @@ CHILD_FLAG = "--pacer-verify-share"
 # Below this many audit rows the whole check takes a few tenths of a second and a second process's
 # start (about 0.1 s) would cost more than it saves: one process, as on a machine with one core.
 SPLIT_FROM_ROWS = 100_000
-# The second process's share of each table's rows. This one also has integrity_check and the restore
-# scans, but in a thread that shares the two cores with both: on the ward's file halves finished
-# together best (3.4-3.6 s; the second process taking 45% or 55%: 3.6-3.9 s).
+# The second process's share of each table's rows. This one also has integrity_check, but in a
+# thread that shares the two cores with both: on the ward's file halves finished together best
+# (3.4-3.6 s; the second process taking 45% or 55%: 3.6-3.9 s).
 CHILD_SHARE = 0.5
 
 
