@@ -1,0 +1,51 @@
+"""The temperature chart (screen 1, Chart tab) shows every stored reading: its temperature axis
+widens to a reading outside its usual range, never cutting a high fever off at the top."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+ZONE = ZoneInfo("America/Chicago")
+INFUSION = datetime(2026, 11, 3, 10, 0, tzinfo=ZONE)
+
+
+def _patient(store, nurse, readings) -> int:
+    pid = store.add_patient(nurse, mrn="C-1", name="Chart Patient", date_of_birth=date(2016, 4, 12),
+                            sex_at_birth="female", developmental_delay=False, infusion_at=INFUSION,
+                            timezone="America/Chicago")
+    for hours, value in readings:
+        store.add_temperature(nurse, pid, at=INFUSION + timedelta(hours=hours), value=Decimal(value), unit="C")
+    return pid
+
+
+def _chart(qtbot, make_window, pid):
+    w = make_window(INFUSION + timedelta(days=2))
+    w.open_patient(pid)
+    w.grading.tabs.setCurrentWidget(w.grading.chart)  # the chart is made when its tab is first shown
+    qtbot.waitUntil(lambda: w.grading.chart.chart is not None)
+    return w.grading.chart.chart
+
+
+def _temperature_axis(chart):
+    [axis] = [a for a in chart.chart.axes() if a.titleText() == "°C"]
+    return axis
+
+
+@pytest.mark.xfail(strict=True, reason="the axis is fixed at 35–41 °C: a reading outside it is not drawn")
+@pytest.mark.parametrize("low, high", [("36.8", "42.4"), ("33.1", "37.2")])
+def test_every_reading_is_within_the_temperature_axis(qtbot, make_window, store, nurse, low, high):
+    # rules §2: 30–44 °C are plausible readings; the chart must not hide one of them off its edge
+    chart = _chart(qtbot, make_window, _patient(store, nurse, [(20, low), (24, high)]))
+    axis = _temperature_axis(chart)
+    assert axis.min() <= float(low) and axis.max() >= float(high)
+    assert "highest " + high + " °C" in chart.caption.text()
+
+
+def test_usual_readings_keep_the_usual_range(qtbot, make_window, store, nurse):
+    chart = _chart(qtbot, make_window, _patient(store, nurse, [(20, "36.9"), (24, "39.1")]))
+    axis = _temperature_axis(chart)
+    assert (axis.min(), axis.max()) == (35, 41)
