@@ -6,6 +6,7 @@ start-up.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QDateTime, Qt
@@ -17,8 +18,22 @@ from ..core.temperature import to_celsius
 from .patient_state import PatientState
 
 
+#: The temperature axis shows at least this range (°C, a display choice, not a clinical limit); it
+#: widens, in whole degrees, to keep every reading half a degree inside it, so no plausible reading
+#: (rules §2: 30–44 °C) is ever drawn off the chart's edge or on it.
+USUAL_AXIS_C = (35, 41)
+AXIS_MARGIN_C = 0.5
+
+
 def _ms(at: datetime) -> float:
     return at.timestamp() * 1000
+
+
+def axis_range(readings_c: list[float]) -> tuple[int, int]:
+    """The temperature axis: :data:`USUAL_AXIS_C`, widened to whole degrees around every reading."""
+    low, high = USUAL_AXIS_C
+    return (min([low, *(math.floor(c - AXIS_MARGIN_C) for c in readings_c)]),
+            max([high, *(math.ceil(c + AXIS_MARGIN_C) for c in readings_c)]))
 
 
 class TemperatureChart(QWidget):
@@ -63,8 +78,10 @@ class TemperatureChart(QWidget):
         x.setRange(QDateTime.fromMSecsSinceEpoch(int(_ms(start - timedelta(hours=1)))),
                    QDateTime.fromMSecsSinceEpoch(int(_ms(end + timedelta(hours=1)))))
         x.setTickCount(5)
+        celsius = [float(to_celsius(t.value, t.unit, s.protocol.temperature)) for t in temps]
+        low, high = axis_range(celsius)
         y = Q.QValueAxis()
-        y.setRange(35, 41)
+        y.setRange(low, high)
         y.setTitleText("°C")
         y.setLabelFormat("%.1f")
         grade_axis = Q.QValueAxis()
@@ -85,8 +102,8 @@ class TemperatureChart(QWidget):
         line.setName("°C")
         line.setPointsVisible(True)
         line.setPen(QPen(QColor("#0d47a1"), 2))
-        for t in temps:
-            line.append(_ms(t.at), float(to_celsius(t.value, t.unit, s.protocol.temperature)))
+        for t, c in zip(temps, celsius):
+            line.append(_ms(t.at), c)
         add(line, y)
         for value, name, style in ((s.protocol.crs.fever_c, "CRS", Qt.PenStyle.DashLine),
                                    (s.protocol.persistent_fever.reading_above_c, "protocol",
@@ -106,7 +123,7 @@ class TemperatureChart(QWidget):
         doses.setColor(QColor("#2e7d32"))
         for m in s.case.medications:
             if m.drug == "anakinra":
-                doses.append(_ms(m.at), 35.5)
+                doses.append(_ms(m.at), low + 0.5)  # along the foot of the chart
         add(doses, y)
         if s.result is not None:
             crs, icans = Q.QLineSeries(), Q.QLineSeries()
