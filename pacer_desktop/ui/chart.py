@@ -7,13 +7,15 @@ start-up.
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ..core.notation import plain_number
+from ..core.notation import day_month, plain_number
+from ..core.wording import day_time, local
 from ..core.temperature import to_celsius
 from .patient_state import PatientState
 
@@ -23,10 +25,38 @@ from .patient_state import PatientState
 #: (rules §2: 30–44 °C) is ever drawn off the chart's edge or on it.
 USUAL_AXIS_C = (35, 41)
 AXIS_MARGIN_C = 0.5
+WHOLE_DEGREE_TICKS_UP_TO_C = 8  # a wider axis has a line every other degree
+
+
+#: Steps (hours) between the time axis's marks: the shortest that leaves at most MAX_MARKS on the
+#: chart is used. Marks fall on the ward's clock (midnight, 06:00, ...), in the patient's zone.
+MARK_STEPS_H = (1, 2, 3, 6, 12, 24, 48, 72, 168)
+MAX_MARKS = 5  # each label whole at the chart's width beside the entry forms (1366×768)
 
 
 def _ms(at: datetime) -> float:
     return at.timestamp() * 1000
+
+
+def time_marks(start: datetime, end: datetime, zone: str) -> list[tuple[str, datetime]]:
+    """The time axis's marks after ``start`` up to ``end``, each with its label: whole steps of the
+    wall clock in ``zone`` (QtCharts' own date axis can only show the workstation's zone)."""
+    tz = ZoneInfo(zone)
+    first, last = local(start, tz).date(), local(end, tz).date()
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    marks: list[datetime] = []
+    for step in MARK_STEPS_H:
+        if step < 24:
+            wall = [datetime.combine(d, time(h), tz) for d in days for h in range(0, 24, step)]
+        else:
+            wall = [datetime.combine(d, time(0), tz) for d in days if (d - date.min).days % (step // 24) == 0]
+        # As instants (UTC): datetimes that share a zone compare by their wall clocks, and a wall
+        # time that a clock change skips is the same instant as the hour after it: one mark.
+        marks = [t for t in (w.astimezone(UTC) for w in wall) if start < t <= end]
+        marks = [t for n, t in enumerate(marks) if n == 0 or t > marks[n - 1]]
+        if len(marks) <= MAX_MARKS:
+            break
+    return [(day_time(t, tz) if step < 24 else day_month(t.date()), t) for t in marks]
 
 
 def axis_range(readings_c: list[float]) -> tuple[int, int]:
@@ -72,16 +102,21 @@ class TemperatureChart(QWidget):
         temps = sorted((t for t in s.case.temperatures if t.at >= start - timedelta(hours=12)), key=lambda t: t.at)
         end = max([now, *(t.at for t in temps)])
         chart.setTitle(f"Temperature since infusion (°C), times in {zone}")
-        x = Q.QDateTimeAxis()
-        x.setFormat("d MMM hh:mm")
-        x.setTitleText("time")
-        x.setRange(QDateTime.fromMSecsSinceEpoch(int(_ms(start - timedelta(hours=1)))),
-                   QDateTime.fromMSecsSinceEpoch(int(_ms(end + timedelta(hours=1)))))
-        x.setTickCount(5)
+        first, last = start - timedelta(hours=1), end + timedelta(hours=1)
+        x = Q.QCategoryAxis()
+        x.setTitleText(f"time ({zone})")
+        x.setLabelsPosition(Q.QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        x.setStartValue(_ms(first))
+        for label, at in time_marks(first, last, zone):
+            x.append(label, _ms(at))
+        x.setRange(_ms(first), _ms(last))
         celsius = [float(to_celsius(t.value, t.unit, s.protocol.temperature)) for t in temps]
         low, high = axis_range(celsius)
         y = Q.QValueAxis()
         y.setRange(low, high)
+        y.setTickType(Q.QValueAxis.TickType.TicksDynamic)  # lines on whole degrees (every other one when wide)
+        y.setTickAnchor(low)
+        y.setTickInterval(1 if high - low <= WHOLE_DEGREE_TICKS_UP_TO_C else 2)
         y.setTitleText("°C")
         y.setLabelFormat("%.1f")
         grade_axis = Q.QValueAxis()
@@ -110,8 +145,8 @@ class TemperatureChart(QWidget):
                                     Qt.PenStyle.DotLine)):
             ref = Q.QLineSeries()
             ref.setName(f"{value} {name}")
-            ref.append(_ms(start - timedelta(hours=1)), float(value))
-            ref.append(_ms(end + timedelta(hours=1)), float(value))
+            ref.append(_ms(first), float(value))
+            ref.append(_ms(last), float(value))
             pen = QPen(QColor("#b00020"), 1.5)
             pen.setStyle(style)
             ref.setPen(pen)
