@@ -87,3 +87,30 @@ def test_marks_fall_once_each_on_the_ward_s_whole_hours_across_clock_changes(sta
     for label, at in marks:  # each label is its instant on the ward's clock
         wall = at.astimezone(ZONE)
         assert label.startswith(f"{wall.day} {wall:%b}") and (":" not in label or label.endswith(f"{wall:%H:%M}"))
+
+
+@pytest.mark.xfail(strict=True, reason="day marks are labelled with their UTC date: a day early east of UTC")
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", "Europe/Berlin", "Pacific/Auckland"])
+def test_day_marks_are_labelled_with_the_ward_s_date_east_of_utc(zone):
+    from pacer_desktop.ui.chart import time_marks
+    first = datetime(2026, 11, 3, 9, tzinfo=ZoneInfo(zone))
+    marks = time_marks(first, first + timedelta(days=12), zone)
+    assert marks and all(":" not in label for label, _ in marks)  # a day step
+    for label, at in marks:
+        wall = at.astimezone(ZoneInfo(zone))
+        assert (wall.hour, wall.minute) == (0, 0) and label == f"{wall.day} {wall:%b}"
+
+
+@pytest.mark.xfail(strict=True, reason="a span of years makes ~1,900 weekly marks, 1.5 s at every redraw")
+@pytest.mark.parametrize("years", [1, 36])
+def test_a_span_of_years_gives_a_few_dated_marks_at_once(years):
+    # an infusion date typed years out (1900–2199 are valid dates) must not freeze the chart
+    import time as clock
+
+    from pacer_desktop.ui.chart import MAX_MARKS, time_marks
+    end = datetime(2026, 12, 1, 12, tzinfo=ZONE)
+    started = clock.perf_counter()
+    marks = time_marks(end - timedelta(days=365 * years), end, "America/Chicago")
+    assert clock.perf_counter() - started < 0.2
+    assert 2 <= len(marks) <= MAX_MARKS
+    assert all(label.endswith(f"{at.astimezone(ZONE):%Y}") for label, at in marks)  # the year, over a year
