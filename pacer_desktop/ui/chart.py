@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..core.notation import day_month, plain_number
-from ..core.wording import day_time, local
+from ..core.wording import day_time, full_date, local
 from ..core.temperature import to_celsius
 from .patient_state import PatientState
 
@@ -29,9 +29,12 @@ WHOLE_DEGREE_TICKS_UP_TO_C = 8  # a wider axis has a line every other degree
 
 
 #: Steps (hours) between the time axis's marks: the shortest that leaves at most MAX_MARKS on the
-#: chart is used. Marks fall on the ward's clock (midnight, 06:00, ...), in the patient's zone.
+#: chart is used; a longer span gets marks as many days apart as keeps MAX_MARKS. Marks fall on the
+#: ward's clock (midnight, 06:00, ...), in the patient's zone.
 MARK_STEPS_H = (1, 2, 3, 6, 12, 24, 48, 72, 168)
 MAX_MARKS = 5  # each label whole at the chart's width beside the entry forms (1366×768)
+#: Over a span of this many days or more, day marks carry the year.
+YEAR_SHOWN_FROM_DAYS = 365
 
 
 def _ms(at: datetime) -> float:
@@ -43,20 +46,34 @@ def time_marks(start: datetime, end: datetime, zone: str) -> list[tuple[str, dat
     wall clock in ``zone`` (QtCharts' own date axis can only show the workstation's zone)."""
     tz = ZoneInfo(zone)
     first, last = local(start, tz).date(), local(end, tz).date()
-    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    marks: list[datetime] = []
-    for step in MARK_STEPS_H:
-        if step < 24:
-            wall = [datetime.combine(d, time(h), tz) for d in days for h in range(0, 24, step)]
-        else:
-            wall = [datetime.combine(d, time(0), tz) for d in days if (d - date.min).days % (step // 24) == 0]
-        # As instants (UTC): datetimes that share a zone compare by their wall clocks, and a wall
-        # time that a clock change skips is the same instant as the hour after it: one mark.
-        marks = [t for t in (w.astimezone(UTC) for w in wall) if start < t <= end]
+    days = (last - first).days + 1
+    hours = (end - start).total_seconds() / 3600
+    steps = [step for step in MARK_STEPS_H if hours / step <= 2 * MAX_MARKS]  # not even made: far too many
+    steps.append(24 * math.ceil(days / (MAX_MARKS - 1)))
+    for step in steps:
+        marks = [t for t in _wall_clock_marks(step, first, days, tz) if start < t <= end]
+        # a wall time that a clock change skips is the same instant as the hour after it: one mark
         marks = [t for n, t in enumerate(marks) if n == 0 or t > marks[n - 1]]
         if len(marks) <= MAX_MARKS:
             break
-    return [(day_time(t, tz) if step < 24 else day_month(t.date()), t) for t in marks]
+    if step < 24:
+        return [(day_time(t, tz), t) for t in marks]
+    word = full_date if last - first >= timedelta(days=YEAR_SHOWN_FROM_DAYS) else day_month
+    return [(word(local(t, tz).date()), t) for t in marks]
+
+
+def _wall_clock_marks(step: int, first: date, days: int, tz: ZoneInfo) -> list[datetime]:
+    """Every ``step`` hours of the wall clock in ``tz`` (from midnight; whole days from a fixed
+    day, so marks do not move as the span grows) over ``days`` days from ``first``, as instants in
+    UTC: datetimes that share a zone compare by their wall clocks."""
+    if step < 24:
+        wall = (datetime.combine(first + timedelta(days=n), time(h), tz)
+                for n in range(days) for h in range(0, 24, step))
+    else:
+        every = step // 24
+        wall = (datetime.combine(first + timedelta(days=n), time(0), tz)
+                for n in range(-(first - date.min).days % every, days, every))
+    return [w.astimezone(UTC) for w in wall]
 
 
 def axis_range(readings_c: list[float]) -> tuple[int, int]:
