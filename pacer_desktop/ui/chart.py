@@ -49,7 +49,7 @@ def time_marks(start: datetime, end: datetime, zone: str) -> list[tuple[str, dat
     days = (last - first).days + 1
     hours = (end - start).total_seconds() / 3600
     steps = [step for step in MARK_STEPS_H if hours / step <= 2 * MAX_MARKS]  # not even made: far too many
-    steps.append(24 * math.ceil(days / (MAX_MARKS - 1)))
+    steps.append(24 * max(1, math.ceil(days / (MAX_MARKS - 1))))
     for step in steps:
         marks = [t for t in _wall_clock_marks(step, first, days, tz) if start < t <= end]
         # a wall time that a clock change skips is the same instant as the hour after it: one mark

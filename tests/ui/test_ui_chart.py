@@ -112,3 +112,10 @@ def test_a_span_of_years_gives_a_few_dated_marks_at_once(years):
     assert clock.perf_counter() - started < 0.2
     assert 2 <= len(marks) <= MAX_MARKS
     assert all(label.endswith(f"{at.astimezone(ZONE):%Y}") for label, at in marks)  # the year, over a year
+
+
+def test_no_marks_for_an_empty_span():
+    from pacer_desktop.ui.chart import time_marks
+    end = datetime(2026, 12, 1, 12, tzinfo=ZONE)
+    assert time_marks(end, end, "America/Chicago") == []
+    assert time_marks(end + timedelta(days=3), end, "America/Chicago") == []  # an infusion time after now
