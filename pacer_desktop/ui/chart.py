@@ -26,6 +26,8 @@ from .patient_state import PatientState
 USUAL_AXIS_C = (35, 41)
 AXIS_MARGIN_C = 0.5
 WHOLE_DEGREE_TICKS_UP_TO_C = 8  # a wider axis has a line every other degree
+#: The chart starts this many hours before the infusion (the admission's baseline readings).
+CHART_BEFORE_INFUSION_H = 12
 
 
 #: Steps (hours) between the time axis's marks: the shortest that leaves at most MAX_MARKS on the
@@ -52,8 +54,6 @@ def time_marks(start: datetime, end: datetime, zone: str) -> list[tuple[str, dat
     steps.append(24 * max(1, math.ceil(days / (MAX_MARKS - 1))))
     for step in steps:
         marks = [t for t in _wall_clock_marks(step, first, days, tz) if start < t <= end]
-        # a wall time that a clock change skips is the same instant as the hour after it: one mark
-        marks = [t for n, t in enumerate(marks) if n == 0 or t > marks[n - 1]]
         if len(marks) <= MAX_MARKS:
             break
     if step < 24:
@@ -65,7 +65,9 @@ def time_marks(start: datetime, end: datetime, zone: str) -> list[tuple[str, dat
 def _wall_clock_marks(step: int, first: date, days: int, tz: ZoneInfo) -> list[datetime]:
     """Every ``step`` hours of the wall clock in ``tz`` (from midnight; whole days from a fixed
     day, so marks do not move as the span grows) over ``days`` days from ``first``, as instants in
-    UTC: datetimes that share a zone compare by their wall clocks."""
+    UTC (datetimes that share a zone compare by their wall clocks), in increasing order. A wall
+    time that a clock change skips is no mark: zoneinfo would put it after the gap, on or past the
+    marks that follow; a repeated one is marked once, the first time."""
     if step < 24:
         wall = (datetime.combine(first + timedelta(days=n), time(h), tz)
                 for n in range(days) for h in range(0, 24, step))
@@ -73,7 +75,7 @@ def _wall_clock_marks(step: int, first: date, days: int, tz: ZoneInfo) -> list[d
         every = step // 24
         wall = (datetime.combine(first + timedelta(days=n), time(0), tz)
                 for n in range(-(first - date.min).days % every, days, every))
-    return [w.astimezone(UTC) for w in wall]
+    return [t for w in wall if (t := w.astimezone(UTC)).astimezone(tz).replace(tzinfo=None) == w.replace(tzinfo=None)]
 
 
 def axis_range(readings_c: list[float]) -> tuple[int, int]:
@@ -116,10 +118,15 @@ class TemperatureChart(QWidget):
         zone = s.zone
         start = s.record.infusion_at
         now = s.now()
-        temps = sorted((t for t in s.case.temperatures if t.at >= start - timedelta(hours=12)), key=lambda t: t.at)
-        end = max([now, *(t.at for t in temps)])
+        since = start - timedelta(hours=CHART_BEFORE_INFUSION_H)
+        temps = sorted((t for t in s.case.temperatures if t.at >= since), key=lambda t: t.at)
+        doses = [m for m in s.case.medications if m.drug == "anakinra" and m.at >= since]
+        graded = [a for a in s.result.assessments if a.at >= since] if s.result is not None else []
+        # Everything drawn is within the time axis: a planned infusion may still be ahead of now,
+        # with the admission's readings before it.
+        drawn = [start, now, *(t.at for t in temps), *(m.at for m in doses), *(a.at for a in graded)]
+        first, last = min(drawn) - timedelta(hours=1), max(drawn) + timedelta(hours=1)
         chart.setTitle(f"Temperature since infusion (°C), times in {zone}")
-        first, last = start - timedelta(hours=1), end + timedelta(hours=1)
         x = Q.QCategoryAxis()
         x.setTitleText(f"time ({zone})")
         x.setLabelsPosition(Q.QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
@@ -168,15 +175,14 @@ class TemperatureChart(QWidget):
             pen.setStyle(style)
             ref.setPen(pen)
             add(ref, y)
-        doses = Q.QScatterSeries()
-        doses.setName("anakinra")
-        doses.setMarkerShape(Q.QScatterSeries.MarkerShape.MarkerShapeTriangle)
-        doses.setMarkerSize(14)
-        doses.setColor(QColor("#2e7d32"))
-        for m in s.case.medications:
-            if m.drug == "anakinra":
-                doses.append(_ms(m.at), low + 0.5)  # along the foot of the chart
-        add(doses, y)
+        given = Q.QScatterSeries()
+        given.setName("anakinra")
+        given.setMarkerShape(Q.QScatterSeries.MarkerShape.MarkerShapeTriangle)
+        given.setMarkerSize(14)
+        given.setColor(QColor("#2e7d32"))
+        for m in doses:
+            given.append(_ms(m.at), low + 0.5)  # along the foot of the chart
+        add(given, y)
         if s.result is not None:
             crs, icans = Q.QLineSeries(), Q.QLineSeries()
             crs.setName("CRS")
@@ -187,16 +193,16 @@ class TemperatureChart(QWidget):
             icans.setPen(pen)
             for series in (crs, icans):
                 series.setPointsVisible(True)
-            for a in s.result.assessments:
+            for a in graded:
                 crs.append(_ms(a.at), a.current_crs_grade)
                 icans.append(_ms(a.at), a.current_icans_grade)
             add(crs, grade_axis)
             add(icans, grade_axis)
-        given = sum(1 for m in s.case.medications if m.drug == "anakinra")
+        count = len(doses)
         peak = max((to_celsius(t.value, t.unit, s.protocol.temperature) for t in temps), default=None)
         self.caption.setText(
             f"{len(temps)} temperatures"
             + (f", highest {plain_number(peak)} °C" if peak is not None else "")
-            + f"; {given} anakinra {'dose' if given == 1 else 'doses'} given (▲). Dashed red: {s.protocol.crs.fever_c} °C (CRS fever);"
+            + f"; {count} anakinra {'dose' if count == 1 else 'doses'} given (▲). Dashed red: {s.protocol.crs.fever_c} °C (CRS fever);"
               f" dotted red: above {s.protocol.persistent_fever.reading_above_c} °C (protocol fever)."
               " Right axis: CRS grade (solid orange) and ICANS grade (dashed purple).")
