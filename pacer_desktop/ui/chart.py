@@ -15,8 +15,9 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..core.notation import day_month, plain_number
-from ..core.wording import day_time, full_date, local
 from ..core.temperature import to_celsius
+from ..core.timeutil import local_date
+from ..core.wording import day_time, full_date
 from .patient_state import PatientState
 
 
@@ -47,7 +48,7 @@ def time_marks(start: datetime, end: datetime, zone: str) -> list[tuple[str, dat
     """The time axis's marks after ``start`` up to ``end``, each with its label: whole steps of the
     wall clock in ``zone`` (QtCharts' own date axis can only show the workstation's zone)."""
     tz = ZoneInfo(zone)
-    first, last = local(start, tz).date(), local(end, tz).date()
+    first, last = local_date(start, tz), local_date(end, tz)
     days = (last - first).days + 1
     hours = (end - start).total_seconds() / 3600
     steps = [step for step in MARK_STEPS_H if hours / step <= 2 * MAX_MARKS]  # not even made: far too many
@@ -59,7 +60,7 @@ def time_marks(start: datetime, end: datetime, zone: str) -> list[tuple[str, dat
     if step < 24:
         return [(day_time(t, tz), t) for t in marks]
     word = full_date if last - first >= timedelta(days=YEAR_SHOWN_FROM_DAYS) else day_month
-    return [(word(local(t, tz).date()), t) for t in marks]
+    return [(word(local_date(t, tz)), t) for t in marks]
 
 
 def _wall_clock_marks(step: int, first: date, days: int, tz: ZoneInfo) -> list[datetime]:
@@ -75,7 +76,8 @@ def _wall_clock_marks(step: int, first: date, days: int, tz: ZoneInfo) -> list[d
         every = step // 24
         wall = (datetime.combine(first + timedelta(days=n), time(0), tz)
                 for n in range(-(first - date.min).days % every, days, every))
-    return [t for w in wall if (t := w.astimezone(UTC)).astimezone(tz).replace(tzinfo=None) == w.replace(tzinfo=None)]
+    instants = ((w, w.astimezone(UTC)) for w in wall)
+    return [t for w, t in instants if t.astimezone(tz).replace(tzinfo=None) == w.replace(tzinfo=None)]
 
 
 def axis_range(readings_c: list[float]) -> tuple[int, int]:
@@ -134,8 +136,8 @@ class TemperatureChart(QWidget):
         for label, at in time_marks(first, last, zone):
             x.append(label, _ms(at))
         x.setRange(_ms(first), _ms(last))
-        celsius = [float(to_celsius(t.value, t.unit, s.protocol.temperature)) for t in temps]
-        low, high = axis_range(celsius)
+        celsius = [to_celsius(t.value, t.unit, s.protocol.temperature) for t in temps]
+        low, high = axis_range([float(c) for c in celsius])
         y = Q.QValueAxis()
         y.setRange(low, high)
         y.setTickType(Q.QValueAxis.TickType.TicksDynamic)  # lines on whole degrees (every other one when wide)
@@ -162,7 +164,7 @@ class TemperatureChart(QWidget):
         line.setPointsVisible(True)
         line.setPen(QPen(QColor("#0d47a1"), 2))
         for t, c in zip(temps, celsius):
-            line.append(_ms(t.at), c)
+            line.append(_ms(t.at), float(c))
         add(line, y)
         for value, name, style in ((s.protocol.crs.fever_c, "CRS", Qt.PenStyle.DashLine),
                                    (s.protocol.persistent_fever.reading_above_c, "protocol",
@@ -199,7 +201,7 @@ class TemperatureChart(QWidget):
             add(crs, grade_axis)
             add(icans, grade_axis)
         count = len(doses)
-        peak = max((to_celsius(t.value, t.unit, s.protocol.temperature) for t in temps), default=None)
+        peak = max(celsius, default=None)
         self.caption.setText(
             f"{len(temps)} temperatures"
             + (f", highest {plain_number(peak)} °C" if peak is not None else "")
