@@ -417,3 +417,30 @@ def test_the_first_escalated_dose_waits_6_hours_minus_the_window_after_the_last_
              escalations=[{"at": t(5, "17:00"), "by": "Dr E", "reason": "progression"}])
     r = evaluate(c)
     assert [d.due.isoformat()[11:16] for d in r.doses][:2] == ["08:00", "21:00"]
+
+
+def escalated_at_10(now: str, *given: str) -> dict:
+    """Doses due 08:00 and 20:00 on 5 Nov; escalated at 10:00; anakinra given at ``given``."""
+    return case(now=now, temperatures=[temp(t(5, "04:00"), 38.7), temp(t(5, "08:00"), 38.9)],
+                medications=[dose(at) for at in given],
+                escalations=[{"at": t(5, "10:00"), "by": "Dr E", "reason": "progression"}])
+
+
+@pytest.mark.xfail(strict=True, reason="a late dose given after the escalation did not re-time the next line")
+@pytest.mark.parametrize("given_at, next_due, after", [("12:00", "18:00", "00:00"), ("13:30", "19:30", "01:30")])
+def test_a_late_dose_given_after_the_escalation_re_times_the_first_escalated_dose(given_at, next_due, after):
+    """# rules §5a rev 2 with §5: the 08:00 dose given late, after an escalation at 10:00. The
+    escalation alone puts the next dose at max(E, L + 6 h) = 14:00, but a dose given outside the
+    window re-times what follows: the next is one interval (6 h, escalated) after it, never 2 hours
+    or 30 minutes after it (the safest reading: the later of the two)."""
+    r = evaluate(escalated_at_10(t(5, "13:45"), t(5, given_at)))
+    assert r.doses[0].given_at.isoformat() == t(5, given_at)
+    assert [d.due.isoformat()[11:16] for d in r.doses][:3] == ["08:00", next_due, after]
+    assert r.doses[1].status == "planned"  # nothing is due or overdue at 13:45
+    assert r.doses[1].retimed_after_line == 1
+
+
+def test_a_dose_given_on_time_before_the_escalation_keeps_the_escalated_time():
+    """# rules §5: within the window a dose re-times nothing; the next is at max(E, L + 6 h)."""
+    r = evaluate(escalated_at_10(t(5, "10:30"), t(5, "08:40")))
+    assert [d.due.isoformat()[11:16] for d in r.doses][:3] == ["08:00", "14:00", "20:00"]
