@@ -71,11 +71,9 @@ class WeightHistory:
         return self.entries[i - 1] if i else None
 
 
-def weight_warnings(history: WeightHistory, now: datetime, rules: WeightRules) -> list[str]:
-    """``weight_stale`` and ``weight_changed`` for the dosing weight at ``now`` (rules §4)."""
-    current = history.at(now)
-    if current is None:
-        return []
+def weight_warnings(history: WeightHistory, current: WeightEntry, now: datetime, rules: WeightRules) -> list[str]:
+    """``weight_stale`` and ``weight_changed`` for ``current``, the weight the dose uses, at ``now``
+    (rules §4). It may be up to the tolerance after now (§2 rev 2): then it is not stale."""
     warnings = []
     if now - current.at > timedelta(days=rules.stale_after_days):
         warnings.append("weight_stale")

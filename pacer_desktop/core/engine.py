@@ -136,7 +136,7 @@ class _Evaluation(CaseChecks):
                 if running:  # §4 rev 2: the dose warnings concern a running course
                     if working.capped:
                         alerts.add("dose_capped")
-                    alerts.update(weight_warnings(weights, self.now, p.weight))
+                    alerts.update(weight_warnings(weights, current, self.now, p.weight))  # the dose's weight
             if current is None or any(line.working is None for line in lines):
                 notices.add("weight_missing")
             if over:

@@ -104,7 +104,6 @@ def test_weight_changed_only_above_10_percent():
     assert "weight_changed" in alerts(17.99)
 
 
-@pytest.mark.xfail(strict=True, reason="the weight warnings looked at the weight at now, the dose at now + 5 minutes")
 def test_the_weight_warnings_judge_the_weight_the_dose_uses():
     """# rules §4 and §2 rev 2: a weight entered up to 5 minutes after now (a workstation clock a
     little ahead) is the dosing weight; its warnings are its own, not those of the weight before it."""
