@@ -186,8 +186,13 @@ def plan_lines(courses: list[CoursePlan], administrations: list[Administration],
                 # §5: this is L, the last dose due at or before E; the next is due at
                 # max(E, L + 6 h, A + 6 h − window), A the last administration at or before E.
                 last = [a.at for a in recorded if a.at <= escalated]
-                following = max([escalated, t + fast] + ([last[-1] + fast - window] if last else []))
-                retimed_after = None  # moved by the escalation, shown as such
+                escalated_next = max([escalated, t + fast] + ([last[-1] + fast - window] if last else []))
+                # §5a: L's own dose given late after E re-times what follows, by the escalated
+                # interval; the later of the two stands (never 2 hours after a dose).
+                if retimed_after is not None and base > escalated and base + fast > escalated_next:
+                    following = base + fast
+                else:
+                    following, retimed_after = escalated_next, None  # moved by the escalation, shown as such
                 anchored = True
             t = following
     for number, closure in closures.items():
