@@ -305,3 +305,27 @@ def test_a_date_of_birth_after_today_is_named_and_worded_as_the_field_shows_it()
         evaluate_text(json.dumps(case(now="2026-11-06T08:00:00-06:00", patient=patient)))
     assert [str(p) for p in caught.value.problems] == [
         "patient.date_of_birth: the date of birth 7 Nov 2026 is in the future"]
+
+
+@pytest.mark.xfail(strict=True, reason="pydantic read a string of digits as seconds since 1970")
+@pytest.mark.parametrize("where, value, message", [
+    (("weights", 0, "at"), "1795870800", "weights[0].at: '1795870800' is not an ISO 8601 date and time with a UTC offset"),
+    (("weights", 0, "at"), "20261102", "weights[0].at: '20261102' is not an ISO 8601 date and time"),
+    (("infusion_at",), "1795870800.5", "infusion_at: '1795870800.5' is not an ISO 8601 date and time"),
+    (("now",), "-100", "now: '-100' is not an ISO 8601 date and time"),
+    (("patient", "date_of_birth"), "0", "patient.date_of_birth: '0' is not a date like 2026-10-20"),
+    (("patient", "date_of_birth"), "1564617600", "patient.date_of_birth: '1564617600' is not a date like 2026-10-20"),
+])
+def test_a_string_of_digits_is_not_a_time_or_a_date(where, value, message, tmp_path, capsys):
+    """case-format: times are ISO 8601 with a UTC offset, dates YYYY-MM-DD. A typing or export
+    error ("20261102", a Unix timestamp) must not become another time or a 56-year-old."""
+    data = json.loads((EXAMPLES / "01-standard-course.case.json").read_text())
+    place = data
+    for key in where[:-1]:
+        place = place[key]
+    place[where[-1]] = value
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(data))
+    assert main(["evaluate", str(path)]) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and message in out.err and "Traceback" not in out.err
