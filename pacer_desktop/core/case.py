@@ -3,7 +3,7 @@
 Standard library frozen dataclasses, validated strictly by pydantic wherever they come in (case
 JSON, bedside entries, stored rows: :mod:`.validation`): no silent type coercion, no unknown
 fields, a typo in a clinical field is an error, not a silently missing value. The constraints are
-``Annotated`` markers (:mod:`.validation`'s ``Ge``, ``Aware`` and ``NonBlank``)
+``Annotated`` markers (:mod:`.validation`'s ``Ge``, ``Aware``, ``IsoDate`` and ``NonBlank``)
 that pydantic reads; importing the models imports no pydantic. Checks that need the protocol
 (plausible ranges, the tool in use) are in the engine.
 """
@@ -14,9 +14,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from .validation import STRICT, Aware, Ge, NonBlank
+from .validation import STRICT, Aware, Ge, IsoDate, NonBlank
 
 Instant = Annotated[datetime, Aware()]
+Day = Annotated[date, IsoDate()]
 Score = Annotated[int, Ge(0)]
 Number = Decimal  # pydantic refuses NaN and Infinity in a Decimal unless told otherwise
 Said = Annotated[str, NonBlank()]  # who decided, and why: required, never blank (case-format rev 2)
@@ -58,7 +59,7 @@ NASAL_CANNULAS = ("nasal_cannula", "high_flow_nasal_cannula")
 class Patient:
     """What the rules need to know of the patient: age (from the date of birth), sex at birth, developmental delay."""
     __pydantic_config__ = STRICT
-    date_of_birth: date | None = None
+    date_of_birth: Day | None = None
     sex_at_birth: SexAtBirth | None = None
     developmental_delay: bool = False
 
@@ -161,8 +162,8 @@ class EligibilityInputs:
     missing); ``product`` is a choice, ``"tisagenlecleucel"`` or ``"other"``."""
     __pydantic_config__ = STRICT
 
-    assessed_on: date
-    consent_signed_on: date | None = None
+    assessed_on: Day
+    consent_signed_on: Day | None = None
     relapsed_or_refractory_b_all: bool | None = None
     disease_categories: tuple[DiseaseCategory, ...] | None = None
     hsct_ineligibility_reason: HsctIneligibilityReason | None = None
@@ -178,8 +179,8 @@ class EligibilityInputs:
     cardiac_function_documented: bool | None = None
     marrow_blasts_pct: Number | None = None
     peripheral_blasts: bool | None = None
-    disease_assessed_on: date | None = None
-    lymphodepletion_start_on: date | None = None
+    disease_assessed_on: Day | None = None
+    lymphodepletion_start_on: Day | None = None
     product: Product | None = None
     childbearing_potential: bool | None = None
     pregnancy_test: PregnancyTest | None = None

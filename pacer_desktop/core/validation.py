@@ -26,7 +26,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import CaseError, Problem
 
@@ -41,11 +41,45 @@ STRICT = {"strict": True, "extra": "forbid", "revalidate_instances": "always"}
 CASE_GUIDE = "`pacer-desktop schema`"
 
 
+#: Text for a date, or a date and time, starts with the date written out (case-format: ISO 8601).
+_DATE_FIRST = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def not_a_time(value: Any) -> str:
+    return f"{shown(value)} is not an ISO 8601 date and time with a UTC offset"
+
+
+def not_a_date(value: Any) -> str:
+    return f"{shown(value)} is not a date like 2026-10-20"
+
+
+def _written_out(schema: Any, message: Callable[[Any], str]) -> Any:
+    """``schema`` for a date, or a date and time, given as text that starts with the date written
+    out (``2026-11-04``), or as the object itself (a form's): pydantic would read a number, or a
+    string of digits such as "1795870800" or "20261102", as seconds since 1970. The text is then
+    read as pydantic reads a JSON string (a function's result is checked in Python's mode)."""
+    from pydantic_core import core_schema
+
+    def check_text(value: Any) -> Any:
+        if isinstance(value, str) and _DATE_FIRST.match(value) or isinstance(value, date):
+            return value
+        raise ValueError(message(value))
+    return core_schema.no_info_before_validator_function(check_text, {**schema, "strict": False})
+
+
 class Aware:
-    """An ``Annotated`` marker: a time with a UTC offset, never naive (pydantic's ``tz_constraint``)."""
+    """An ``Annotated`` marker: a time written in ISO 8601 with a UTC offset, never naive
+    (pydantic's ``tz_constraint``)."""
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
-        return {**handler(source), "tz_constraint": "aware"}
+        return _written_out({**handler(source), "tz_constraint": "aware"}, not_a_time)
+
+
+class IsoDate:
+    """An ``Annotated`` marker: a date written in ISO 8601 (``2026-10-20``)."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        return _written_out(handler(source), not_a_date)
 
 
 class Ge:
@@ -181,9 +215,9 @@ def describe(err: dict, guide: str = CASE_GUIDE) -> str:
     if kind == "value_error":  # a model's own consistency check (__post_init__)
         return str(ctx.get("error", err["msg"]))
     if kind.startswith("datetime"):
-        return f"{shown(value)} is not an ISO 8601 date and time with a UTC offset"
+        return not_a_time(value)
     if kind.startswith("date"):
-        return f"{shown(value)} is not a date like 2026-10-20"
+        return not_a_date(value)
     if kind == "json_invalid":
         return f"not valid JSON ({ctx.get('error', err['msg'])})"
     words = _WORDS.get(kind)

@@ -169,7 +169,6 @@ def test_now_outside_the_years_1900_to_2199_is_refused(capsys, people):
         assert code == 2 and err.startswith("--now: ") and "1900–2199" in err and "Traceback" not in err
 
 
-@pytest.mark.xfail(strict=True, reason="pydantic read a string of digits as seconds since 1970")
 def test_a_time_written_as_digits_is_not_imported(capsys, db_path, people):
     """case-format: a string of digits is not an ISO 8601 time; import-case stores nothing."""
     text = json.loads(CASES[0].read_text())
