@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..storage.limits import TEXT_LIMITS
 from .common import EXIT_FAILED, EXIT_OK, InputError, add_user_options, given_initials, parse_now, read_input,\
     read_pin, signed_in_user
 
@@ -219,8 +220,11 @@ def _user_options(p: argparse.ArgumentParser) -> None:
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import-case", help="store a case file as a new patient",
-                       description="Validate a case file exactly as `evaluate` does and store it as a new"
-                                   " patient. Nothing is stored when the case is not valid (exit 2). " + _DB_NOTE)
+                       description="Validate a case file exactly as `evaluate` does, hold its text to the lengths the"
+                                   f" database keeps (a reason up to {TEXT_LIMITS['reason']:,} characters, who decided up to"
+                                   f" {TEXT_LIMITS['by']:,}),"
+                                   " and store it as a new patient. Nothing is stored when the case is not"
+                                   " valid (exit 2). " + _DB_NOTE)
     p.add_argument("case", metavar="CASE.json", help="the case file, or - to read standard input")
     p.add_argument("--mrn", required=True, help="the patient's medical record number")
     p.add_argument("--name", required=True, help="the patient's name")

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from ..core.case import Case
+from ..core.errors import CaseError, Problem
 from ..core.validation import fields_of
-from . import cases, patients, records
+from . import cases, limits, patients, records
 from .errors import StorageError
 from .models import EntryRecord, User
 from .records import KIND_TABLE, KINDS, TIMED, instant, offset_s, utc_text
@@ -68,7 +69,8 @@ def correct_patient(store: Store, user: User, patient_id: int, reason: str, repl
 
 
 def import_case(store: Store, user: User, case: Case, *, mrn: str, name: str, study_id: str | None = None) -> int:
-    """Store a whole case file as a new patient (validated exactly as ``evaluate`` does)."""
+    """Store a whole case file as a new patient (validated exactly as ``evaluate`` does, and its
+    text held to the limits of :mod:`.limits`)."""
     from .. import protocols
     from ..evaluation import evaluate_case, workstation_zone
     evaluate_case(case)
@@ -77,17 +79,22 @@ def import_case(store: Store, user: User, case: Case, *, mrn: str, name: str, st
         sex_at_birth=case.patient.sex_at_birth, developmental_delay=case.patient.developmental_delay,
         infusion_at=case.infusion_at, timezone=case.timezone or workstation_zone(),
         protocol=case.protocol or protocols.CURRENT, study_id=study_id)
+    eligibility = KIND_TABLE["eligibility"]
+    rows = [(kind, f"{kind.case_list}[{i}]", kind.row(item)) for kind in TIMED
+            for i, item in enumerate(getattr(case, kind.case_list))]
+    if case.eligibility is not None:
+        rows.append((eligibility, "eligibility", eligibility.row(case.eligibility)))
+    # issue 17 §10: text over its limit, named by its place in the case (a case has many "reason"s)
+    if too_long := [Problem(f"{place}.{p.field}", p.message) for _, place, row in rows for p in limits.problems(row)]:
+        raise CaseError(too_long)
     with store._transaction():
         patients.check_free(store, "mrn", details["mrn"])
         patients.check_free(store, "study_id", details["study_id"])
         patient_id = store._insert(user, "patients", {}, "import case")
         store._insert(user, "patient_versions", {"patient_id": patient_id, **patients.version_row(details)},
                      "add patient details")
-        eligibility = KIND_TABLE["eligibility"]
-        for kind, items in [*((k, getattr(case, k.case_list)) for k in TIMED),
-                            (eligibility, () if case.eligibility is None else (case.eligibility,))]:
-            for item in items:
-                store._insert(user, kind.table, {"patient_id": patient_id, **kind.row(item)}, f"add {kind.name}")
+        for kind, _, row in rows:
+            store._insert(user, kind.table, {"patient_id": patient_id, **row}, f"add {kind.name}")
     return patient_id
 
 

@@ -181,7 +181,6 @@ def test_a_time_written_as_digits_is_not_imported(capsys, db_path, people):
         assert s.patients() == []
 
 
-@pytest.mark.xfail(strict=True, reason="the message named the column (by) but not the entry")
 def test_text_over_its_limit_is_named_by_its_place_in_the_case(capsys, db_path, people):
     """issue 17 §10: sensible limits on every text field, the message naming the field; a case
     has many ``by`` and ``reason`` fields, so the message names which (case-format)."""
