@@ -328,3 +328,23 @@ def test_a_string_of_digits_is_not_a_time_or_a_date(where, value, message, tmp_p
     assert main(["evaluate", str(path)]) == 2
     out = capsys.readouterr()
     assert out.out == "" and message in out.err and "Traceback" not in out.err
+
+
+@pytest.mark.xfail(strict=True, reason="a pasted value was repeated in full in its message")
+@pytest.mark.parametrize("change, field", [
+    (lambda c: c["weights"][0].update({"k" * 100_000: 1}), "weights[0].kkkk"),
+    (lambda c: c.update(timezone="A" * 10_000), "timezone: 'AAAA"),
+    (lambda c: c["weights"][0].update(kg=int("9" * 1000)), "weights[0].kg: 9999"),
+    (lambda c: c["temperatures"][0].update(value=int("9" * 1000)), "temperatures[0].value: 9999"),
+], ids=["unknown key", "time zone", "weight", "temperature"])
+def test_a_pasted_value_is_quoted_short_in_its_message(change, field, tmp_path, capsys):
+    """Bad input gets a clear message naming the field: a 100,000-character paste is quoted by its
+    start, as the other messages quote a value (validation.SHOWN_CHARS), not repeated whole."""
+    data = json.loads((EXAMPLES / "01-standard-course.case.json").read_text())
+    change(data)
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(data))
+    assert main(["evaluate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(field) and "…" in err
+    assert max(len(line) for line in err.splitlines()) < 400
