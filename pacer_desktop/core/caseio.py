@@ -102,7 +102,7 @@ def _read_json(text: str | bytes) -> Any:
 def _number_problem(value: Decimal | int) -> str | None:
     number = Decimal(value)
     if number and abs(number.adjusted()) > MAX_EXPONENT:
-        return f"{number} is too {'large' if number.adjusted() > 0 else 'small'} to be a value in a case"
+        return f"{clipped(str(number))} is too {'large' if number.adjusted() > 0 else 'small'} to be a value in a case"
     return None
 
 

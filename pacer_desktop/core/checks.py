@@ -16,6 +16,7 @@ from .icans import tool_for
 from .protocol import Protocol
 from .temperature import Reading, to_celsius
 from .timeutil import completed_years, instant, local_date
+from .validation import clipped
 
 
 class CaseChecks:
@@ -52,7 +53,7 @@ class CaseChecks:
             if t.at > latest:
                 self._too_late(f"temperatures[{i}].at", t.at)
             if not t_min <= temp_c <= t_max:
-                shown = f"{notation.plain_number(t.value)} °{t.unit}"
+                shown = f"{clipped(notation.plain_number(t.value))} °{t.unit}"
                 if t.unit == "F":
                     shown += f" ({notation.celsius(temp_c)})"
                 self.problems.append(Problem(f"temperatures[{i}].value",
@@ -63,7 +64,7 @@ class CaseChecks:
         for i, w in enumerate(c.weights):
             if not w_min <= w.kg <= w_max:
                 self.problems.append(Problem(f"weights[{i}].kg",
-                    f"{notation.kg(w.kg)} is outside {notation.plain_number(w_min)}–{notation.kg(w_max)}"))
+                    f"{clipped(notation.kg(w.kg))} is outside {notation.plain_number(w_min)}–{notation.kg(w_max)}"))
             self._future(f"weights[{i}].at", w.at)
             other = weighed.setdefault(instant(w.at), w.kg)
             if other != w.kg:  # §4 doses from "the most recent weight": two at one instant leave it to list order
@@ -99,7 +100,7 @@ class CaseChecks:
             if m.dose_mg is not None and m.dose_mg <= 0:
                 self.problems.append(Problem(field, "must be more than 0 mg"))
             elif m.dose_mg is not None and m.dose_mg > guards[m.drug]:
-                self.problems.append(Problem(field, f"{notation.mg(m.dose_mg)} of {m.drug} is more than can be"
+                self.problems.append(Problem(field, f"{clipped(notation.mg(m.dose_mg))} of {m.drug} is more than can be"
                                                     f" recorded ({notation.mg(guards[m.drug])}): check the amount typed"))
             if m.for_line is not None and m.drug != self.p.dose.drug:
                 self.problems.append(Problem(f"medications[{i}].for_line",
@@ -133,7 +134,7 @@ class CaseChecks:
             self.problems.append(Problem(field, f"required for {crs.oxygen_device.replace('_', ' ')}"
                                                 " (flow in L/min decides low- or high-flow oxygen)"))
         if flow is not None and not 0 < flow <= self.p.crs.plausible_max_flow_l_min:
-            self.problems.append(Problem(field, f"{notation.plain_number(flow)} L/min is outside"
+            self.problems.append(Problem(field, f"{clipped(notation.plain_number(flow))} L/min is outside"
                                                 f" 0–{notation.plain_number(self.p.crs.plausible_max_flow_l_min)} L/min"))
 
     def _validate_icans(self, i: int, a) -> None:

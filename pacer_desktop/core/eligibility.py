@@ -18,6 +18,7 @@ from .errors import Problem
 from .notation import plain_number as num
 from .protocol import EligibilityRules
 from .timeutil import completed_years
+from .validation import clipped
 
 Status = Literal["met", "not_met", "missing"]
 
@@ -97,11 +98,11 @@ def input_problems(e: EligibilityInputs, r: EligibilityRules, prefix: str = "eli
                  "marrow_blasts_pct"):
         value = getattr(e, name)
         if isinstance(value, Decimal) and not 0 <= value <= 100:  # dlco_pct may be "not_done" (rev 2)
-            problems.append(Problem(f"{prefix}{name}", f"{num(value)} % is outside 0–100 %"))
+            problems.append(Problem(f"{prefix}{name}", f"{clipped(num(value))} % is outside 0–100 %"))
     for name, unit in (("alt_u_l", "U/L"), ("bilirubin_mg_dl", "mg/dL"), ("creatinine_mg_dl", "mg/dL")):
         value = getattr(e, name)
         if value is not None and value < 0:
-            problems.append(Problem(f"{prefix}{name}", f"{num(value)} {unit} is below 0"))
+            problems.append(Problem(f"{prefix}{name}", f"{clipped(num(value))} {unit} is below 0"))
     top = r.dyspnea_highest_grade
     if e.dyspnea_grade is not None and e.dyspnea_grade > top:
         problems.append(Problem(f"{prefix}dyspnea_grade", f"{e.dyspnea_grade} is outside grades 0–{top}"))

@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from .validation import shown
+
 #: Names the tz database ships that are not places: ``Factory`` (a placeholder), and ``localtime``
 #: and ``posixrules`` (links to whatever the machine has). A case must name its zone (case-format).
 NOT_ZONES = frozenset({"Factory", "localtime", "posixrules"})
@@ -42,7 +44,7 @@ def check_zone_name(name: str | None) -> str | None:
     """
     if isinstance(name, str) and (name in tzdata_zone_names() or name in _zone_names()):
         return None
-    return f"{name!r} is not a known time zone (e.g. America/Chicago)"
+    return f"{shown(name)} is not a known time zone (e.g. America/Chicago)"
 
 
 def check_year(at: date) -> str | None:

@@ -156,9 +156,9 @@ def field_path(loc: tuple, top: str = "case") -> str:
     out = ""
     for part in loc:
         if isinstance(part, str) and _NAME.fullmatch(part):
-            out += f".{part}" if out else part
+            out += f".{clipped(part)}" if out else clipped(part)
         else:
-            out = (out or top) + (f"[{part}]" if isinstance(part, int) else f"[{json.dumps(str(part))}]")
+            out = (out or top) + (f"[{part}]" if isinstance(part, int) else f"[{clipped(json.dumps(str(part)))}]")
     return out or top
 
 

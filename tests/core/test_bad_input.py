@@ -330,7 +330,6 @@ def test_a_string_of_digits_is_not_a_time_or_a_date(where, value, message, tmp_p
     assert out.out == "" and message in out.err and "Traceback" not in out.err
 
 
-@pytest.mark.xfail(strict=True, reason="a pasted value was repeated in full in its message")
 @pytest.mark.parametrize("change, field", [
     (lambda c: c["weights"][0].update({"k" * 100_000: 1}), "weights[0].kkkk"),
     (lambda c: c.update(timezone="A" * 10_000), "timezone: 'AAAA"),
