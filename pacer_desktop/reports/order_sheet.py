@@ -88,19 +88,25 @@ def _story(job: c.PrintJob, width: float, order: str, content_hash: str) -> list
     return story
 
 
+#: Lines still to give (rules §5a), marked as the screen marks them; given, held, refused,
+#: omitted and missed lines are not among the next doses.
+TO_GIVE = {"overdue": " (OVERDUE)", "due": " (DUE NOW)", "planned": ""}
+
+
 def _next_doses(job: c.PrintJob, width: float) -> list:
     r = job.result
-    coming = [d for d in r.doses if d.due >= r.now][:NEXT_DOSES]
+    to_give = [d for d in r.doses if d.status in TO_GIVE]
+    coming = to_give[:NEXT_DOSES]
     if not coming:
         return [p("No further doses are due before the stop time.", BODY)]
     rows = [["Due", "Day", "Dose", "Volume", "Interval", "Dosing weight"]]
     for d in coming:
-        rows.append([job.time(d.due), f"day {d.day}",
+        rows.append([job.time(d.due) + TO_GIVE[d.status], f"day {d.day}",
                      notation.mg(d.mg) if d.mg is not None else "no weight",
                      notation.ml(d.volume_ml) if d.volume_ml is not None else "—",
                      notation.every_hours(d.interval_h),
                      notation.kg(d.weight_kg) if d.weight_kg is not None else "—"])
-    later = [d for d in r.doses if d.due >= r.now][NEXT_DOSES:]
+    later = to_give[NEXT_DOSES:]
     table = grid(rows, [width * f for f in (0.22, 0.1, 0.13, 0.13, 0.2, 0.22)])
     if not later:
         return [table]

@@ -31,8 +31,9 @@ def test_standard_course_order_is_written_out_safely():
     assert "0.4 mL of Kineret prefilled syringe 100 mg/0.67 mL" in text
     assert "Dosing weight: 23.4 kg, weighed 2 Nov 2026 09:00" in text
     assert "Start (persistent fever met): 4 Nov 2026 11:00" in text
+    assert "5 Nov 2026 23:00 (OVERDUE) day 2 59 mg 0.4 mL every 12 hours" in text  # rules §5a: give it now
     assert "6 Nov 2026 11:00 day 3 59 mg 0.4 mL every 12 hours" in text  # the next dose after now
-    assert "…and 4 more due up to 9 Nov 2026 23:00" in text
+    assert "…and 5 more due up to 9 Nov 2026 23:00" in text
     assert "stop time 10 Nov 2026 10:00" in text and "Last dose due 9 Nov 2026 23:00" in text
     assert "All times: America/Chicago" in text
     assert "Protocol pacer-1" in text
@@ -49,7 +50,7 @@ def test_escalated_capped_order_names_the_cap_and_the_escalation():
     assert "Start (persistent fever met): 11 Nov 2026 00:30" in text
     assert ("Escalated to every 6 hours at 11 Nov 2026 09:00 by attending physician:"
             " CRS progression to grade 2.") in text
-    assert "13 Nov 2026 09:00 day 3 100 mg 0.67 mL every 6 hours" in text
+    assert "13 Nov 2026 09:00 (DUE NOW) day 3 100 mg 0.67 mL every 6 hours" in text
     assert "Dose capped" in text
 
 
@@ -186,12 +187,11 @@ def test_markup_characters_in_entered_text_print_as_typed():
     assert name in text and allergies in text
 
 
-@pytest.mark.xfail(strict=True, reason="the next doses began after now: a dose due or overdue now was left out")
-@pytest.mark.parametrize("now, mark", [("2026-11-04T11:20:00-06:00", "due now"),
-                                       ("2026-11-04T13:00:00-06:00", "overdue")])
+@pytest.mark.parametrize("now, mark", [("2026-11-04T11:20:00-06:00", "DUE NOW"),
+                                       ("2026-11-04T13:00:00-06:00", "OVERDUE")])
 def test_the_dose_to_give_now_heads_the_next_doses(now, mark, tmp_path):
     """rules §5a: an open line due now (within the window) or overdue is the dose to give; the
-    sheet lists it first, as the screen's next dose, never starting 12 hours later."""
+    sheet lists it first, marked as the screen marks it, never starting 12 hours later."""
     data = json.loads(STANDARD.read_text())
     data.update(now=now, medications=[])  # the first dose (4 Nov 11:00) not given yet
     for name in ("weights", "temperatures", "assessments"):  # the case as known at now
@@ -199,11 +199,19 @@ def test_the_dose_to_give_now_heads_the_next_doses(now, mark, tmp_path):
     path = tmp_path / "first.case.json"
     path.write_text(json.dumps(data))
     text = flat(pdf_text(order_sheet(make_job(path, "order"))))
-    assert f"4 Nov 2026 11:00 ({mark}) day 2 59 mg 0.4 mL every 12 hours" in text
-    assert text.index("4 Nov 2026 11:00 (") < text.index("4 Nov 2026 23:00 day 2")
+    assert f"4 Nov 2026 11:00 ({mark}) day 1 59 mg 0.4 mL every 12 hours" in text
+    assert text.index("4 Nov 2026 11:00 (") < text.index("4 Nov 2026 23:00 day 1")
 
 
-def test_a_dose_already_given_is_not_among_the_next_doses():
-    """The first dose of example 01 was given at 11:10: the next doses start with the next line."""
-    text = flat(pdf_text(order_sheet(make_job(STANDARD, "order"))))
-    assert "4 Nov 2026 11:00 day" not in text and "(due now)" not in text and "(overdue)" not in text
+def test_a_dose_already_given_is_not_among_the_next_doses(tmp_path):
+    """The first dose given at 11:10: the next doses start with the next line, nothing is due now."""
+    data = json.loads(STANDARD.read_text())
+    now = "2026-11-04T11:20:00-06:00"
+    for name in ("weights", "temperatures", "assessments", "medications"):
+        data[name] = [e for e in data[name] if datetime.fromisoformat(e["at"]) <= datetime.fromisoformat(now)]
+    data["now"] = now
+    path = tmp_path / "given.case.json"
+    path.write_text(json.dumps(data))
+    text = flat(pdf_text(order_sheet(make_job(path, "order"))))
+    assert "Due Day Dose Volume Interval Dosing weight 4 Nov 2026 23:00 day 1 59 mg" in text
+    assert "(DUE NOW)" not in text and "(OVERDUE)" not in text
