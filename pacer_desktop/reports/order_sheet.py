@@ -107,7 +107,7 @@ def _next_doses(job: c.PrintJob, width: float) -> list:
                      notation.every_hours(d.interval_h),
                      notation.kg(d.weight_kg) if d.weight_kg is not None else "—"])
     later = to_give[NEXT_DOSES:]
-    table = grid(rows, [width * f for f in (0.22, 0.1, 0.13, 0.13, 0.2, 0.22)])
+    table = grid(rows, [width * f for f in (0.3, 0.08, 0.12, 0.12, 0.18, 0.2)])  # Due: room for "(OVERDUE)"
     if not later:
         return [table]
     return [table, p(f"…and {len(later)} more due up to {job.time(later[-1].due)}.", SMALL)]
