@@ -67,3 +67,25 @@ def _unembedded(data: bytes) -> list[str]:
 def test_every_font_of_a_printed_document_is_embedded(kind, path):
     data = render(job_for(path, kind))
     assert _unembedded(data) == []
+
+
+@pytest.mark.xfail(strict=True, reason="a long name was drawn over the document's title and off the page")
+@pytest.mark.parametrize("name", ["Maria de los Angeles Fernandez-Gutierrez de la Santisima Trinidad",
+                                  "Ana " + "Long-Family-Name " * 12])
+@pytest.mark.parametrize("paper_size", ["letter", "a4"])
+def test_the_name_in_the_page_header_keeps_clear_of_the_title(name, paper_size):
+    """Every page names the patient (issue 5); a 65-character name, realistic on a ward, fits
+    beside the longest title in a smaller size; a longer one is cut with "…" (the MRN and the date
+    of birth under it, and the identity box, still name the patient)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from pacer_desktop.reports.pdf import BOLD, MARGIN, PAGE_SIZES, header_name
+    page_w = PAGE_SIZES[paper_size][0]
+    title = "Bedside administration record"
+    text, size = header_name(name, title, page_w)
+    room = page_w - 2 * MARGIN - stringWidth(title, BOLD, 12)
+    assert stringWidth(text, BOLD, size) < room - 10  # a gap between title and name
+    assert size >= 7
+    assert text == name or (text.endswith("…") and name.startswith(text[:-1]))
+    if len(name) <= 70:
+        assert text == name
