@@ -202,16 +202,35 @@ def _numbered(decorate: Callable[[Canvas, int, int], None]) -> type[Canvas]:
     return NumberedCanvas
 
 
+#: The patient's name beside the title: this size, smaller down to the least if it is long.
+HEADER_NAME_PT, HEADER_NAME_LEAST_PT, TITLE_PT, TITLE_GAP = 9, 7, 12, 12
+
+
+def header_name(name: str, title: str, page_w: float) -> tuple[str, float]:
+    """The name as the page header draws it beside ``title``, and its size: smaller for a long
+    name, and cut with "…" only when even the least size does not fit (the MRN and date of birth
+    under it, and page 1's identity box, still name the patient)."""
+    room = page_w - 2 * MARGIN - pdfmetrics.stringWidth(title, BOLD, TITLE_PT) - TITLE_GAP
+    for size in range(HEADER_NAME_PT, HEADER_NAME_LEAST_PT - 1, -1):
+        if pdfmetrics.stringWidth(name, BOLD, size) <= room:
+            return name, size
+    size = HEADER_NAME_LEAST_PT
+    while name and pdfmetrics.stringWidth(name + "…", BOLD, size) > room:
+        name = name[:-1]
+    return name.rstrip() + "…", size
+
+
 def _header(canvas: Canvas, job: PrintJob, title: str, page_w: float, page_h: float) -> None:
     top = page_h - MARGIN
     patient = job.patient
     canvas.setFillColor(INK)
-    canvas.setFont(BOLD, 12)
+    canvas.setFont(BOLD, TITLE_PT)
     canvas.drawString(MARGIN, top - 10, title)
     canvas.setFont(FONT, 8)
     canvas.drawString(MARGIN, top - 21, zone_line(job))
-    canvas.setFont(BOLD, 9)
-    canvas.drawRightString(page_w - MARGIN, top - 10, or_not_given(patient.name))
+    name, size = header_name(or_not_given(patient.name), title, page_w)
+    canvas.setFont(BOLD, size)
+    canvas.drawRightString(page_w - MARGIN, top - 10, name)
     canvas.setFont(FONT, 8)
     canvas.drawRightString(page_w - MARGIN, top - 21,
                            f"MRN {or_not_given(patient.mrn)} · born {full_date(patient.date_of_birth)}")

@@ -69,7 +69,6 @@ def test_every_font_of_a_printed_document_is_embedded(kind, path):
     assert _unembedded(data) == []
 
 
-@pytest.mark.xfail(strict=True, reason="a long name was drawn over the document's title and off the page")
 @pytest.mark.parametrize("name", ["Maria de los Angeles Fernandez-Gutierrez de la Santisima Trinidad",
                                   "Ana " + "Long-Family-Name " * 12])
 @pytest.mark.parametrize("paper_size", ["letter", "a4"])
