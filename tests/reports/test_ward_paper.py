@@ -88,3 +88,25 @@ def test_the_name_in_the_page_header_keeps_clear_of_the_title(name, paper_size):
     assert text == name or (text.endswith("…") and name.startswith(text[:-1]))
     if len(name) <= 70:
         assert text == name
+
+
+ALLERGIES = ("Penicillin (anaphylaxis); sulfonamides (rash); latex; peanuts; tree nuts; shellfish; egg; soy;"
+             " vancomycin (red man syndrome); morphine (itching); ondansetron (QT); cefazolin (hives);"
+             " carboplatin (anaphylaxis); contrast media (hives); chlorhexidine (rash); adhesive tape")
+
+
+@pytest.mark.parametrize("allergies", ["Penicillin (rash)", pytest.param(ALLERGIES, marks=pytest.mark.xfail(
+    strict=True, reason="the allergies row kept the write-in box's fixed height"))])
+def test_recorded_allergies_fit_inside_their_box(allergies):
+    """Allergies are printed whole inside the identity box however many there are (a fixed row
+    height let four lines run through the box's border and out of it)."""
+    from pacer_desktop.reports.pdf import patient_grid, register_fonts
+    register_fonts()
+    from tests.reports.pdfcheck import STANDARD, make_job
+    job = make_job(STANDARD, "order", allergies=allergies)
+    width = 400
+    table = patient_grid(job.patient, job, width, "10 years")
+    table.wrap(width, 10_000)
+    cell = table._cellvalues[1][0]  # the allergies row spans the table: label, then the list
+    needed = sum(flowable.wrap(width - 6, 10_000)[1] for flowable in cell) + 4  # paddings 2 + 2
+    assert table._rowHeights[1] >= needed
