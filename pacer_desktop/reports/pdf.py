@@ -98,12 +98,18 @@ def write_in(label: str) -> list:
     return [Paragraph(escape(label), LABEL)]
 
 
+#: The height of a box left to be written in by hand (allergies not recorded).
+WRITE_IN_PT = 30
+
+
 def patient_grid(patient: PatientHeader, job: PrintJob, width: float, age: str) -> Table:
-    """Name, MRN, date of birth, age, sex at birth and allergies (a blank box when unknown)."""
+    """Name, MRN, date of birth, age, sex at birth and allergies: a box to write them in when
+    they are not recorded, else as long as the list."""
     def field(label: str, value: str) -> list:
         return [Paragraph(escape(label), LABEL), Paragraph(escape(value), CELL_BOLD)]
 
-    allergies = (field("Allergies", patient.allergies) if patient.allergies.strip()
+    recorded = bool(patient.allergies.strip())
+    allergies = (field("Allergies", patient.allergies) if recorded
                  else write_in("Allergies (not recorded: write in, or NKDA, and initial)"))
     rows = [
         [field("Patient name", or_not_given(patient.name)), field("MRN", or_not_given(patient.mrn)),
@@ -113,7 +119,7 @@ def patient_grid(patient: PatientHeader, job: PrintJob, width: float, age: str) 
     ]
     w = width / 5
     return grid(rows, [w * 1.5, w, w, w * 0.75, w * 0.75], header_rows=0,
-                row_heights=[None, 30], repeat=False,
+                row_heights=[None, None if recorded else WRITE_IN_PT], repeat=False,
                 extra=[("SPAN", (0, 1), (-1, 1)), ("VALIGN", (0, 0), (-1, -1), "TOP")])
 
 
