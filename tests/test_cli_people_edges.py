@@ -14,6 +14,7 @@ CASE = EXAMPLES / "01-standard-course.case.json"
 
 def test_without_pin_stdin_the_pin_is_asked_without_echo(people, monkeypatch, capsys):
     asked = []
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)  # a terminal to type it in
     monkeypatch.setattr("getpass.getpass", lambda prompt: asked.append(prompt) or people.pins["PR"])
     assert main(["import-case", str(CASE), "--mrn", "X1", "--name", "A", "--user", "PR"]) == 0, capsys.readouterr()
     assert asked == ["PIN for PR: "]
@@ -21,6 +22,7 @@ def test_without_pin_stdin_the_pin_is_asked_without_echo(people, monkeypatch, ca
 
 def test_a_new_pin_at_the_terminal_is_typed_twice(no_people, monkeypatch, capsys):
     answers = iter(["135790", "135791"])
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)  # a terminal to type it in
     monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
     assert main(["users", "init", "--user", "AD", "--name", "Ada Admin"]) == 2
     assert "differ" in capsys.readouterr().err

@@ -82,6 +82,9 @@ def read_pin(args: argparse.Namespace, prompt: str) -> str:
         if not line:
             raise InputError("--pin-stdin: standard input holds no PIN here (one PIN a line); nothing was saved")
         return line.rstrip("\r\n")
+    if not sys.stdin.isatty():  # getpass would warn, then read a line that is not typed
+        raise InputError("no PIN: there is no terminal to type it in; give it on standard input with"
+                         " --pin-stdin; nothing was saved")
     import getpass
     return getpass.getpass(prompt)
 

@@ -17,14 +17,13 @@ _LABELS = {"weight_kg": "weight", "dose_mg": "dose", "volume_ml": "volume"}
 
 
 def _figure(text: str, option: str):
-    from decimal import Decimal, InvalidOperation
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite() or value <= 0:
-        raise InputError(f"{option}: {text!r} is not a positive number; nothing was saved")
-    return value
+    """A figure as a pharmacist writes it: digits, a point and digits (``23.4``), more than 0.
+    Python's readings of ``1e30`` or ``6_4`` are not what anyone typed from a chart."""
+    import re
+    from decimal import Decimal
+    if not re.fullmatch(r"\d{1,4}(\.\d{1,4})?", text.strip()) or Decimal(text.strip()) <= 0:
+        raise InputError(f"{option}: {text!r} is not a number such as 23.4 (more than 0); nothing was saved")
+    return Decimal(text.strip())
 
 
 def _lines(check, rules) -> list[str]:

@@ -100,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     window, db = window_request(argv)
     args = None if window else build_parser().parse_args(argv)
     db = db if window else args.db
+    if db is not None and not db.strip():
+        print("--db: give the path of the database file (it was empty); nothing was done", file=sys.stderr)
+        return EXIT_INPUT
     if db:
         os.environ["PACER_DB"] = db = str(Path(db).expanduser().absolute())
     try:
@@ -116,10 +119,24 @@ def main(argv: list[str] | None = None) -> int:
         return _report(exc)
 
 
+#: File problems caused by the path given (the user's input, exit 2), in the ward's words.
+FILE_WORDS = {FileNotFoundError: "no such file or folder (check the path)",
+              IsADirectoryError: "is a folder, not a file",
+              NotADirectoryError: "part of the path is not a folder",
+              FileExistsError: "already exists, and nothing is written over it",
+              PermissionError: "this account may not open it (permission denied)"}
+
+
+def file_problem(exc: OSError) -> str:
+    """``PATH: what is wrong`` for a file error, without Python's names or error numbers."""
+    words = FILE_WORDS.get(type(exc)) or (exc.strerror or str(exc)).lower()
+    return f"{exc.filename}: {words}" if exc.filename else words
+
+
 def _report(exc: BaseException) -> int:
     from ..core.errors import CaseError
     from ..core.protocol import ProtocolError
-    from ..storage.errors import StorageError
+    from ..storage.errors import RequestError, StorageError
     if isinstance(exc, SystemExit):
         raise exc
     if isinstance(exc, CaseError):
@@ -131,7 +148,10 @@ def _report(exc: BaseException) -> int:
         return EXIT_INPUT
     if isinstance(exc, StorageError):
         print(f"pacer-desktop: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_INPUT if isinstance(exc, RequestError) else EXIT_FAILED
+    if isinstance(exc, OSError):  # a file or folder named on the command line, in plain words
+        print(f"pacer-desktop: {file_problem(exc)}; nothing was saved", file=sys.stderr)
+        return EXIT_INPUT if type(exc) in FILE_WORDS else EXIT_FAILED
     if isinstance(exc, ProtocolError):
         print(f"cannot start: {exc}", file=sys.stderr)
         return EXIT_FAILED

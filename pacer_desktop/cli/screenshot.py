@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import EXIT_OK
+from .common import EXIT_OK, InputError
 
 SHOTS = (("1-temperature-and-grading", 0, 0), ("2-temperature-chart", 0, 1),
          ("3-dose-and-schedule", 1, None), ("4-eligibility", 2, None))
@@ -21,6 +21,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_screenshot)
 
 
+#: The window sizes a screenshot may have: a small laptop to an 8K screen (beyond, Qt cannot paint).
+SMALLEST, LARGEST = (640, 480), (7680, 4320)
+
+
+def window_size(text: str) -> tuple[int, int]:
+    """``1366x768`` as (width, height); an input error for anything else."""
+    import re
+    m = re.fullmatch(r"\s*(\d{1,5})\s*[x×]\s*(\d{1,5})\s*", text.lower())
+    if m is None or not all(lo <= int(n) <= hi for n, lo, hi in zip(m.groups(), SMALLEST, LARGEST)):
+        raise InputError(f"--size: {text!r} is not a window size such as 1366x768 (from"
+                         f" {SMALLEST[0]}x{SMALLEST[1]} to {LARGEST[0]}x{LARGEST[1]}); nothing was saved")
+    return int(m[1]), int(m[2])
+
+
 def cmd_screenshot(args: argparse.Namespace) -> int:
     import os
     import tempfile
@@ -30,7 +44,7 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     from ..core.caseio import parse_case
     from ..evaluation import prepare
     case = prepare(parse_case(Path(args.case).read_bytes()))
-    width, height = (int(n) for n in args.size.lower().split("x"))
+    width, height = window_size(args.size)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:

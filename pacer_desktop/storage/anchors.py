@@ -24,7 +24,7 @@ from .files import fsync_dir
 from .opening import readonly
 
 HEAD_CHARS = 16
-_FORM = re.compile(r"([0-9]+):([0-9a-f]{16,64})")
+_FORM = re.compile(r"([0-9]{1,18}):([0-9a-f]{16,64})")  # a length SQLite's whole numbers hold
 _STAMP = re.compile(r"-[0-9]{8}T[0-9]{12}Z")
 _NAME = re.compile(r"-([0-9]{8}T[0-9]{12}Z)-chain-([0-9]+)-([0-9a-f]{16,64})(?:-[^.]*)?\.sqlite3$")
 

@@ -10,7 +10,12 @@ class StorageError(Exception):
     """The database cannot do what was asked; ``str(error)`` is the user-facing message."""
 
 
-class NotAPacerDatabase(StorageError):
+class RequestError(StorageError):
+    """What was asked names something the database does not hold, or holds already (an MRN, a
+    study ID), or a file that is not a PACER database: the command line's input error (exit 2)."""
+
+
+class NotAPacerDatabase(RequestError):
     """The file exists but is not a PACER database (empty, another program's file, random bytes)."""
 
 

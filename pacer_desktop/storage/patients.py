@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import CaseError, Problem
-from .errors import StorageError
+from .errors import RequestError, StorageError
 from .location import study_id_pattern_setting
 from .models import PatientRecord
 from .records import instant, offset_s, utc_text
@@ -39,7 +39,7 @@ def by_field(store: Store, column: str, value: str) -> PatientRecord:
         if getattr(found, column) == value.strip():
             return found
     label = "MRN" if column == "mrn" else "study ID"
-    raise StorageError(f"no patient with {label} {value!r} in {store.path}")
+    raise RequestError(f"no patient with {label} {value!r} in {store.path}")
 
 
 def patient_details(**d: Any) -> dict:
@@ -90,7 +90,7 @@ def check_free(store: Store, column: str, value: str | None) -> None:
         return
     owner = f"({other.name})" if column == "mrn" else f"(MRN {other.mrn})"
     label = "MRN" if column == "mrn" else "study ID"
-    raise StorageError(f"{label} {value} already belongs to a stored patient {owner}; nothing was saved")
+    raise RequestError(f"{label} {value} already belongs to a stored patient {owner}; nothing was saved")
 
 
 def patient(store: Store, patient_id: int) -> PatientRecord:

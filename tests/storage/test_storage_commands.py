@@ -88,9 +88,9 @@ def test_an_invalid_case_is_not_imported(capsys, db_path, people):
 def test_a_duplicate_mrn_or_unknown_patient_is_a_clear_error(capsys, people):
     assert _run(capsys, "import-case", str(CASES[0]), "--mrn", "X1", "--name", "A", *people.of("prescriber"))[0] == 0
     code, _, err = _run(capsys, "import-case", str(CASES[0]), "--mrn", "X1", "--name", "B", *people.of("prescriber"))
-    assert code == 1 and "already belongs" in err
+    assert code == 2 and "already belongs" in err  # what was asked, not a failure: exit 2
     code, _, err = _run(capsys, "export-case", "--mrn", "nobody")
-    assert code == 1 and "no patient" in err
+    assert code == 2 and "no patient" in err
     code, _, err = _run(capsys, "import-case", str(CASES[0]), "--mrn", "X2", "--name", "B", *people.signed("AB"))
     assert code == 2 and "not recognised" in err  # bad input: exit 2 (issue 17, point 10)
 

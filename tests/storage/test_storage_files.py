@@ -80,8 +80,11 @@ def test_a_bad_file_gets_its_message_and_stays_byte_identical(name, db_path, cap
     with pytest.raises(error, match=words) as err:
         Store.open(db_path)
     assert "untouched" in str(err.value)
-    assert main(["--db", str(db_path), "verify-db"]) == 1
-    assert main(["--db", str(db_path), "export-case", "--mrn", "MRN001"]) == 1
+    # a file that is not a PACER database is the wrong file named (exit 2); a damaged or newer one,
+    # the right file that cannot be used here (exit 1)
+    code = 2 if error is NotAPacerDatabase else 1
+    assert main(["--db", str(db_path), "verify-db"]) == code
+    assert main(["--db", str(db_path), "export-case", "--mrn", "MRN001"]) == code
     stderr = capsys.readouterr().err
     assert words in stderr and "Traceback" not in stderr
     assert sha256(db_path) == before
@@ -212,7 +215,7 @@ def test_restore_refuses_a_file_that_is_not_a_pacer_backup(db_path, people, tmp_
     foreign = tmp_path / "notes.sqlite3"
     _foreign_sqlite(foreign)
     before = sha256(db_path)
-    assert main(["restore", str(foreign), *people.of("admin")]) == 1
+    assert main(["restore", str(foreign), *people.of("admin")]) == 2  # the file given is not a backup
     assert "another program" in capsys.readouterr().err
     assert sha256(db_path) == before
 
