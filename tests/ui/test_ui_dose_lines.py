@@ -207,3 +207,15 @@ def test_the_flowsheet_shows_the_lines_given_held_and_restarted(qtbot, febrile, 
     row = next(i for i, e in enumerate(sheet.rows) if e.kind == "dose_outcome")
     sheet.table.selectRow(row)
     assert not sheet.correct_button.isEnabled() and sheet.error_button.isEnabled()  # withdrawn, never edited
+
+
+@pytest.mark.xfail(strict=True, reason="the screen said a window reached the maximum, not which")
+def test_the_screen_names_the_window_the_doses_given_pass_400_mg_in(qtbot, febrile, store, nurse):
+    """rules §4 rev 2: the screen says which window is over; here five doses of 100 mg recorded
+    within 24 hours (an extra dose after an error)."""
+    w, pid = febrile(at(5, 4))
+    for when in (at(4, 11), at(4, 15), at(4, 19), at(4, 23), at(5, 3)):
+        store.add_medication(nurse, pid, at=when, drug="anakinra", dose_mg=Decimal(100))
+    w.state.reload()
+    assert ("Doses recorded as given pass 400 mg in the 24 hours from 4 Nov 03:00 to 5 Nov 03:00 (500 mg)"
+            in w.dose.warnings.text())
