@@ -204,6 +204,14 @@ def plan_lines(courses: list[CoursePlan], administrations: list[Administration],
     return lines, unscheduled
 
 
+def windows_over(given: list[tuple[datetime, Decimal]], rules: DoseRules) -> list[tuple[datetime, Decimal]]:
+    """The windows ``(t − 24 h, t]`` ending at a recorded administration whose recorded amounts pass
+    the maximum (§4 rev 2: an extra dose after a medication error), as (t, the amount in it)."""
+    span, most = hours(rules.max_mg_window_h), rules.max_mg_per_24h
+    totals = [(end, sum((mg for at, mg in given if end - span < at <= end), start=Decimal(0))) for end, _ in given]
+    return sorted((end, total) for end, total in totals if total > most)
+
+
 def apply_daily_maximum(lines: list[Line], administrations: list[Administration], now: datetime,
                         rules: DoseRules) -> tuple[list[Line], bool]:
     """Lower open lines due after now so that no window ``(t − 24 h, t]`` passes the maximum (§4 rev 2).
@@ -213,7 +221,7 @@ def apply_daily_maximum(lines: list[Line], administrations: list[Administration]
     """
     span, most = hours(rules.max_mg_window_h), rules.max_mg_per_24h
     given = [(a.at, a.mg) for a in administrations if a.mg is not None]
-    over = any(sum((mg for at, mg in given if end - span < at <= end), start=Decimal(0)) > most for end, _ in given)
+    over = bool(windows_over(given, rules))
     planned: list[tuple[datetime, Decimal]] = []
     out = []
     for line in lines:

@@ -14,12 +14,14 @@ day; ``4 Nov 2026 11:00`` on paper, which is kept for years.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 from . import notation
 from .dose import DoseWorking
 from .protocol import DoseRules
-from .timeutil import completed_years
+from .schedule import windows_over
+from .timeutil import completed_years, hours, instant
 
 #: Shown for a time that is not known, on screen and paper alike.
 NO_TIME = "—"
@@ -92,3 +94,17 @@ def line_dose(mg, volume_ml) -> tuple[str, str]:
     them: ``("59 mg", "0.4 mL")``, or ``("no weight", "—")`` before a weight is recorded."""
     return (notation.mg(mg) if mg is not None else "no weight",
             notation.ml(volume_ml) if volume_ml is not None else "—")
+
+
+def recorded_over(case, rules: DoseRules, time: Callable[[datetime], str]) -> str | None:
+    """The first window the anakinra doses recorded as given pass the daily maximum in (rules §4
+    rev 2: the screen and the printed sheets say which window is over), times written by ``time``;
+    None when no window is over."""
+    given = [(instant(m.at), m.dose_mg) for m in case.medications if m.drug == rules.drug and m.dose_mg is not None]
+    over = windows_over(given, rules)
+    if not over:
+        return None
+    end, total = over[0]
+    return (f"Doses recorded as given pass {notation.mg(rules.max_mg_per_24h)} in the {rules.max_mg_window_h}"
+            f" hours from {time(end - hours(rules.max_mg_window_h))} to {time(end)} ({notation.mg(total)}):"
+            " check the record and tell the prescriber.")

@@ -240,12 +240,12 @@ def _daily_maximum_sentence(job: PrintJob) -> str:
     """Which line was lowered and which window is over (rules §4 rev 2)."""
     p, r = job.protocol, job.result
     span = timedelta(hours=p.dose.max_mg_window_h)
-    lowered = [f"Line {d.line}, due {job.time(d.due)}, is lowered from {notation.mg(d.lowered_from_mg)} to"
-               f" {notation.mg(d.mg)}: the {p.dose.max_mg_window_h} hours from {job.time(instant(d.due) - span)} to"
-               f" {job.time(d.due)} would pass {notation.mg(p.dose.max_mg_per_24h)}."
-               for d in r.doses if d.lowered_from_mg is not None]
-    return " ".join(lowered) or (f"Doses recorded as given pass {notation.mg(p.dose.max_mg_per_24h)} in"
-                                 f" {p.dose.max_mg_window_h} hours: check the record and tell the prescriber.")
+    said = [f"Line {d.line}, due {job.time(d.due)}, is lowered from {notation.mg(d.lowered_from_mg)} to"
+            f" {notation.mg(d.mg)}: the {p.dose.max_mg_window_h} hours from {job.time(instant(d.due) - span)} to"
+            f" {job.time(d.due)} would pass {notation.mg(p.dose.max_mg_per_24h)}."
+            for d in r.doses if d.lowered_from_mg is not None]
+    recorded = wording.recorded_over(job.case, p.dose, job.time)
+    return " ".join([*said, *([recorded] if recorded else [])])
 
 
 # ---- identity of a printed document -----------------------------------------------------

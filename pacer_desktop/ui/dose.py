@@ -170,6 +170,9 @@ class DoseScreen(QWidget):
             self.route.setText(f"{s.protocol.dose.route_note}. Weight {notation.kg(d.weight_kg)}"
                                f" recorded {say.day_time(d.weight_at, s.zone)}.")
         warnings = [say.alert_text(a, s.protocol) for a in (*r.alerts, *r.notices) if a not in say.PROMPTS]
+        if "daily_maximum" in r.notices and s.case is not None:  # rules §4 rev 2: which window is over
+            recorded = wording.recorded_over(s.case, s.protocol.dose, lambda t: say.day_time(t, s.zone))
+            warnings += [recorded] if recorded else []
         self.warnings.show_text("\n".join(f"⚠ {w}" for w in warnings), "warn")
         self._show_prompts(r)
         self.stop.setText(say.stop_text(r, now, s.protocol))
