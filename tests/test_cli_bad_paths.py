@@ -71,3 +71,15 @@ def test_no_pin_and_no_terminal_to_type_it(tmp_path):
                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
     assert out.returncode == 2 and "--pin-stdin" in out.stderr and plain(out.stderr)
     assert "Warning" not in out.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="a mistyped --db made a new, empty database")
+@pytest.mark.parametrize("argv", [["users", "list"], ["export-case", "--all"], ["evaluate", "--mrn", "M1"],
+                                  ["verify-db"]])
+def test_a_mistyped_db_is_not_made_into_a_new_database(capsys, tmp_path, argv):
+    """Only `users init` (and the window) start a new database: a command that reads one says there
+    is none at that path, and creates neither the file nor its folder."""
+    where = tmp_path / "typo" / "ward.sqlite3"
+    code, err = run(capsys, "--db", str(where), *argv)
+    assert code == 2 and f"no database at {where}" in err and plain(err)
+    assert not where.parent.exists()
