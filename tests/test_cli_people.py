@@ -63,6 +63,8 @@ def test_the_old_initials_and_role_form_is_refused_saying_what_replaced_it(peopl
 
 
 def test_a_database_without_users_refuses_recording(no_people, capsys):
+    from pacer_desktop.storage import Store
+    Store.open(keep_backups=0).close()  # a database, with nobody in it yet
     no_people.stdin("135790")
     assert main(["import-case", str(CASE), "--mrn", "X1", "--name", "A", "--user", "AD", "--pin-stdin"]) == 2
     assert "no users yet: run `pacer-desktop users init`" in capsys.readouterr().err

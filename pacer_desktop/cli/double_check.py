@@ -48,7 +48,7 @@ def cmd_verify_dose(args: argparse.Namespace) -> int:
     given_initials(args.user)
     mine = PharmacistFigures(weight_kg=_figure(args.weight_kg, "--weight-kg"), dose_mg=_figure(args.mg, "--mg"),
                              volume_ml=_figure(args.ml, "--ml"))
-    with Store.open() as store:
+    with Store.open(create=False) as store:
         signed = signed_in_user(store, args, "verify_dose")
         record = store.patient_by_mrn(args.mrn)
         case = store.case_for(record.id, now=store.clock())  # the store's one clock

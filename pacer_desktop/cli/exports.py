@@ -18,7 +18,7 @@ def cmd_export_redcap(args: argparse.Namespace) -> int:
     from ..storage import Store
     from ..exports.redcap import export_redcap
     now = parse_now(args.now)
-    with Store.open() as store:
+    with Store.open(create=False) as store:
         signed = signed_in_user(store, args, "export")
         if args.all:
             patients = store.patients()
@@ -42,7 +42,7 @@ def cmd_export_fhir(args: argparse.Namespace) -> int:
     from ..storage import Store
     from ..exports.fhir import export_fhir
     now = parse_now(args.now)
-    with Store.open() as store:
+    with Store.open(create=False) as store:
         signed = signed_in_user(store, args, "export")
         record = store.patient_by_mrn(args.mrn)
         print(export_fhir(store, signed.user, record.id, Path(args.output), now=now), file=sys.stderr)

@@ -13,9 +13,11 @@ import sys
 from .common import EXIT_OK, InputError, add_user_options, given_initials, read_pin, signed_in_user
 
 
-def _open():
+def _open(create: bool = False):
+    """The database; a path with no file is refused unless ``create`` (a typo in --db must not
+    start a new one)."""
     from ..storage.store import Store
-    return Store.open()
+    return Store.open(create=create)
 
 
 def _new_pin(args: argparse.Namespace, whose: str) -> str:
@@ -38,7 +40,7 @@ def _account_error(call):
 def cmd_init(args: argparse.Namespace) -> int:
     from ..storage.accounts import Accounts
     initials = given_initials(args.user)
-    with _open() as store:
+    with _open(create=True) as store:  # the one command that starts a new database
         accounts = Accounts(store, workstation=args.workstation)
         if accounts.has_users():
             raise InputError("the first administrator is made only on a database without users; an administrator"
@@ -87,7 +89,7 @@ def cmd_deactivate(args: argparse.Namespace) -> int:
 def cmd_change_pin(args: argparse.Namespace) -> int:
     from ..storage.accounts import Accounts
     initials = given_initials(args.user)
-    with _open() as store:
+    with _open(create=True) as store:  # the one command that starts a new database
         accounts = Accounts(store, workstation=args.workstation)
         old = read_pin(args, f"current PIN for {initials}: ")
         session = _account_error(lambda: accounts.sign_in(initials, old))

@@ -152,7 +152,7 @@ def _storage():
 def _open(storage):
     """The store, or None (the reason printed) when it cannot be opened."""
     try:
-        return storage.Store.open()
+        return storage.Store.open(create=False)
     except storage.StorageError as exc:
         print(f"cannot open the database: {exc}", file=sys.stderr)
         return None

@@ -18,9 +18,11 @@ _DB_NOTE = ("The database is the one given with `pacer-desktop --db PATH`, else 
             "pacer.sqlite3 in this user's data folder.")
 
 
-def _open():
+def _open(create: bool = False):
+    """The database; a path with no file is refused unless ``create`` (a typo in --db must not
+    start a new one)."""
     from ..storage.store import Store
-    return Store.open()
+    return Store.open(create=create)
 
 
 #: The permission (core/permissions) each list of a case file needs: importing a case records its
@@ -90,8 +92,11 @@ def cmd_verify_db(args: argparse.Namespace) -> int:
     on any problem, and also when edits cannot be checked here (the audit key is not here)."""
     from ..storage.checkup import verify_report
     from ..storage.location import default_db_path
+    from ..storage.errors import missing_database
     anchor = _parse_anchor(args.anchor)
     path = default_db_path()
+    if not path.exists():
+        raise missing_database(path)
     found = verify_report(path, anchor=anchor)
     if found.problems:
         print(f"{path}: {len(found.problems)} problem(s) found", file=sys.stderr)

@@ -33,3 +33,10 @@ class ReadOnlyDatabase(StorageError):
 
 class AppendOnlyViolation(StorageError):
     """Something tried to change or delete a stored clinical row."""
+
+
+def missing_database(path) -> RequestError:
+    """No database file at ``path``, for a command that only uses an existing one (a typo in
+    --db must not start a new, empty database)."""
+    return RequestError(f"no database at {path}: check the path given with --db (or PACER_DB);"
+                        " `pacer-desktop users init` starts a new one; nothing was created")

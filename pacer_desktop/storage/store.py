@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.case import Case, CrsInputs, EligibilityInputs, IcansInputs
 from . import audit, backups, cases, entries, files, keys, opening, patients, schema
 from .errors import (AppendOnlyViolation, CorruptDatabase, NewerDatabase, NotAPacerDatabase,
-                     ReadOnlyDatabase, StorageError)
+                     ReadOnlyDatabase, StorageError, missing_database)
 from .models import ROLES, AcknowledgementRecord, EntryRecord, PatientRecord, User
 from .location import default_db_path, keep_backups_setting
 from .records import KINDS, instant
@@ -80,7 +80,8 @@ class Store:
 
     @classmethod
     def open(cls, path: Path | None = None, *, keep_backups: int | None = None,
-             daily_backup: bool = True, clock: Callable[[], datetime] | None = None) -> Store:
+             daily_backup: bool = True, clock: Callable[[], datetime] | None = None,
+             create: bool = True) -> Store:
         """Open (creating or upgrading) the database; refuses a foreign, newer or damaged file.
 
         ``keep_backups`` defaults to the setting ``PACER_KEEP_BACKUPS`` (14 when unset).
@@ -88,12 +89,15 @@ class Store:
         stamps and checks: entry and audit times, the bedside check of future times, backup names
         and their ages. ``daily_backup=False`` leaves today's copy to the caller (:meth:`daily_backup`): the window
         makes it on a background thread, because copying a large file takes seconds.
+        ``create=False`` (the commands that use an existing database) refuses a path with no file.
         """
         path = Path(path).expanduser() if path else default_db_path()
         if keep_backups is None:
             keep_backups = keep_backups_setting()
         created = False
         if not path.exists():
+            if not create:
+                raise missing_database(path)
             created = opening.create(path)
         if not created:
             opening.inspect(path)

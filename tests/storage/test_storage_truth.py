@@ -279,8 +279,8 @@ def test_verify_db_leaves_a_backup_byte_identical(db_path, capsys):
 
 def test_verify_db_does_not_create_a_missing_file(tmp_path, capsys):
     missing = tmp_path / "none.sqlite3"
-    assert main(["--db", str(missing), "verify-db"]) == 1
-    assert "no such file" in capsys.readouterr().err and not missing.exists()
+    assert main(["--db", str(missing), "verify-db"]) == 2  # the path given is the problem: input
+    assert "no database at" in capsys.readouterr().err and not missing.exists()
 
 
 # -- 10. limits and clear refusals ----------------------------------------------------------------
