@@ -292,6 +292,32 @@ def test_a_name_of_100000_characters_is_refused(store):
     assert store.patients() == []
 
 
+@pytest.mark.xfail(strict=True, reason="line breaks and full-width characters were stored in an MRN")
+@pytest.mark.parametrize("field, value, words", [
+    ("mrn", "M15\nM16", "one line"), ("mrn", "M15\t", "one line"), ("name", "Ada\nLovelace", "one line"),
+    ("study_id", "PACER-001\r", "one line"), ("mrn", "\uff2d\uff11\uff15", "'M15'"),
+    ("mrn", "M\u200b15", "one line"),
+])
+def test_an_identifier_is_one_line_of_plain_characters(store, field, value, words):
+    """The right patient always: an MRN with a line break, or in full-width digits (Ｍ１５, which a
+    search for M15 does not find, so a second record for M15 could be made), is refused, naming the
+    field; nothing is stored."""
+    values = {"mrn": "MRN001", "name": "Ada Lovelace", field: value}
+    with pytest.raises(CaseError) as err:
+        add_patient(store, **values)
+    assert [p.field for p in err.value.problems] == [field]
+    assert words in err.value.problems[0].message
+    assert store.patients() == []
+
+
+def test_a_name_keeps_its_own_script():
+    """Names are not normalised or narrowed: accents, other scripts and a zero-width non-joiner
+    (written inside Persian names) are kept as typed."""
+    from pacer_desktop.storage.patients import patient_details
+    for name in ("Zoë Ñúñez-Ørsted", "李小龙", "می\u200cخواهم"):
+        assert patient_details(mrn="M1", name=name, timezone="UTC")["name"] == name
+
+
 def test_every_text_field_has_a_limit(store):
     pid = add_patient(store)
     with pytest.raises(CaseError, match="mrn"):
