@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -60,9 +61,29 @@ def patient_details(**d: Any) -> dict:
             raise StorageError(f"PACER_STUDY_ID_PATTERN: {pattern!r} is not a valid pattern ({exc})") from None
         if not fits:
             problems.append(Problem("study_id", f"{study_id!r} is not a study ID: write it like {example}"))
+    for field, value in (("mrn", mrn), ("name", name), ("study_id", study_id)):
+        problems += _identifier_problems(field, value)
     if problems:
         raise CaseError(problems)
     return {**d, "mrn": mrn, "name": name, "study_id": study_id}
+
+
+def _identifier_problems(field: str, value: str | None) -> list[Problem]:
+    """The right patient always: a name, MRN or study ID is one line, with no control characters;
+    an MRN or study ID is also written in plain characters (a full-width Ｍ１５ is not found by a
+    search for M15). Names keep their own script, accents and joiners."""
+    if not value:
+        return []
+    # Cc: control characters; Zl, Zp: line and paragraph separators; Cf (not in names, whose
+    # scripts use joiners): zero-width and direction marks
+    hidden = ("Cc", "Zl", "Zp") if field == "name" else ("Cc", "Zl", "Zp", "Cf")
+    if any(unicodedata.category(ch) in hidden for ch in value):
+        return [Problem(field, "must be one line of text, without tabs, line breaks or hidden characters")]
+    plain = unicodedata.normalize("NFKC", value)
+    if field != "name" and plain != value:
+        return [Problem(field, f"{value!r} has characters in a special form (full-width, for example):"
+                               f" type it as {plain!r}")]
+    return []
 
 
 def details_of(p: PatientRecord) -> dict:

@@ -292,21 +292,20 @@ def test_a_name_of_100000_characters_is_refused(store):
     assert store.patients() == []
 
 
-@pytest.mark.xfail(strict=True, reason="line breaks and full-width characters were stored in an MRN")
 @pytest.mark.parametrize("field, value, words", [
-    ("mrn", "M15\nM16", "one line"), ("mrn", "M15\t", "one line"), ("name", "Ada\nLovelace", "one line"),
-    ("study_id", "PACER-001\r", "one line"), ("mrn", "\uff2d\uff11\uff15", "'M15'"),
+    ("mrn", "M15\nM16", "one line"), ("mrn", "M1\t5", "one line"), ("name", "Ada\nLovelace", "one line"),
+    ("study_id", "PACER\r-001", "one line"), ("mrn", "\uff2d\uff11\uff15", "'M15'"),
     ("mrn", "M\u200b15", "one line"),
 ])
 def test_an_identifier_is_one_line_of_plain_characters(store, field, value, words):
     """The right patient always: an MRN with a line break, or in full-width digits (Ｍ１５, which a
     search for M15 does not find, so a second record for M15 could be made), is refused, naming the
-    field; nothing is stored."""
+    field; nothing is stored. (Spaces and line breaks around a value are trimmed, as before.)"""
     values = {"mrn": "MRN001", "name": "Ada Lovelace", field: value}
     with pytest.raises(CaseError) as err:
         add_patient(store, **values)
-    assert [p.field for p in err.value.problems] == [field]
-    assert words in err.value.problems[0].message
+    assert {p.field for p in err.value.problems} == {field}  # a study ID also misses its pattern
+    assert any(words in p.message for p in err.value.problems)
     assert store.patients() == []
 
 

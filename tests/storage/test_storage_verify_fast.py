@@ -4,12 +4,13 @@ what the store's own way (``audit.canonical`` of the row) finds (issue 17: speed
 from __future__ import annotations
 
 import sqlite3
+from decimal import Decimal
 
 from hypothesis import given, settings, strategies as st
 
 from pacer_desktop.storage import verification
 from pacer_desktop.storage.audit import canonical as _canonical
-from tests.storage.storehelp import add_patient, filled
+from tests.storage.storehelp import NURSE, add_patient, filled, hours_ago
 
 _TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 _VALUE = st.one_of(st.none(), st.integers(-2**63, 2**63 - 1), _TEXT)
@@ -34,7 +35,10 @@ def test_the_quick_way_is_taken_and_agrees(db_path, monkeypatch):
     with_odd_text = filled(db_path)
     from pacer_desktop.storage import Store
     with Store.open(db_path, keep_backups=0) as s:
-        add_patient(s, mrn="MRN002", name='Zoë "Ω" \\ O\'Brien\u2028\x7f')
+        pid = add_patient(s, mrn="MRN002", name='Zoë "Ω" \\ O\'Brien')
+        # a name is one line of plain text now; a reason may hold any character, as older names did
+        s.add_medication(NURSE, pid, at=hours_ago(1), drug="tocilizumab", dose_mg=Decimal(280),
+                         reason='given "early" \\ \u2028\x7f on call')
     slow_rows = []
     real = verification._row
     monkeypatch.setattr(verification, "_row", lambda *a: slow_rows.append(a[1:]) or real(*a))
