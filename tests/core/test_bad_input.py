@@ -347,3 +347,17 @@ def test_a_pasted_value_is_quoted_short_in_its_message(change, field, tmp_path, 
     err = capsys.readouterr().err
     assert err.startswith(field) and "…" in err
     assert max(len(line) for line in err.splitlines()) < 400
+
+
+@pytest.mark.xfail(strict=True, reason="Python's words: \"'utf-8' codec can't decode\", or no word of the mark")
+@pytest.mark.parametrize("data, words", [
+    (b'\xef\xbb\xbf{"now": "2026-11-06T08:00:00-06:00"}', "byte-order mark"),  # as Notepad saves UTF-8
+    (b'\xff\xfe{\x00}\x00', "byte-order mark"),  # UTF-16
+    (b'{"now": "\xff"}', "not text in UTF-8 (byte 10 cannot be read)"),
+], ids=["utf-8 with a mark", "utf-16", "latin-1 byte"])
+def test_a_file_in_another_encoding_is_named_in_plain_words(data, words, tmp_path, capsys):
+    path = tmp_path / "case.json"
+    path.write_bytes(data)
+    assert main(["evaluate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("case: ") and words in err and "codec" not in err
