@@ -267,7 +267,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    " in this user's config folder. A database moved to another workstation can be"
                                    " checked there only once its key is imported. Both are recorded in the"
                                    " database's audit log. " + _DB_NOTE)
-    keys_sub = p.add_subparsers(dest="key_action", required=True)
+    keys_sub = p.add_subparsers(dest="key_action", metavar="ACTION", required=True)
     k = keys_sub.add_parser("export", help="write this installation's audit key to a new file (readable by you only)")
     k.add_argument("--out", required=True, metavar="FILE", help="the new file (never written over)")
     _user_options(k)

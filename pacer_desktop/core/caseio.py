@@ -173,10 +173,17 @@ def parse_case(text: str | bytes) -> Case:
     time zone that :func:`.timeutil.check_zone_name` does not know, dates and times outside the
     years 1900–2199, and whatever the models refuse. Numbers are kept exactly as written.
     """
+    start = text[:3] if isinstance(text, bytes) else text[:1].encode("utf-8", "replace")
+    if start.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):  # as Notepad may save a file
+        raise CaseError([Problem("case", "the file starts with a byte-order mark: save it as UTF-8"
+                                         " without a byte-order mark (BOM)")])
     try:
         raw = _read_json(text)
         problems = _json_problems(raw)  # as deep as json.loads went, one frame a level
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError, not UTF-8, nested too deeply
+    except UnicodeDecodeError as exc:
+        raise CaseError([Problem("case", f"not text in UTF-8 (byte {exc.start + 1} cannot be read):"
+                                         " save the file as UTF-8")]) from None
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, nested too deeply
         detail = ("nested too deeply" if isinstance(exc, RecursionError)
                   else exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc) or type(exc).__name__)
         raise CaseError([Problem("case", f"not valid JSON ({detail})")]) from None
