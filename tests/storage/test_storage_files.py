@@ -220,6 +220,20 @@ def test_restore_refuses_a_file_that_is_not_a_pacer_backup(db_path, people, tmp_
     assert sha256(db_path) == before
 
 
+@pytest.mark.xfail(strict=True, reason="the message sent the user to --db, not to the file being restored")
+@pytest.mark.parametrize("make, words", [(_foreign_sqlite, "another program"), (_empty, "empty"),
+                                         (_truncated, "damaged")], ids=["foreign", "empty", "truncated"])
+def test_restore_says_the_file_given_is_not_a_backup_to_restore(db_path, people, tmp_path, capsys, make, words):
+    """The file named to restore is the problem, not the database chosen with --db."""
+    _filled(db_path, temperatures=1)
+    bad = tmp_path / "not-a-backup.sqlite3"
+    make(bad)
+    assert main(["restore", str(bad), *people.of("admin")]) == 2
+    err = capsys.readouterr().err
+    assert words in err and "choose another backup to restore" in err and "--db" not in err
+    assert "restore a backup" not in err  # what the user was doing
+
+
 def test_backups_on_open_at_most_daily_and_only_the_last_n_kept(db_path):
     """Copies are aged by the store's clock, from the stamp in their names."""
     _filled(db_path, temperatures=1)
