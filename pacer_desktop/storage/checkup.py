@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from . import files
-from .errors import StorageError
+from .errors import CorruptDatabase, RequestError, StorageError
 from .opening import inspect, readonly
 
 
@@ -60,7 +60,13 @@ def trusted_backup(source: Path) -> None:
     """Refuse a backup that fails any check of verify-db, before anything is replaced."""
     source = Path(source)
     if not source.exists():
-        raise StorageError(f"{source}: no such file; nothing was replaced")
+        raise RequestError(f"{source}: no such file; nothing was replaced")
+    instead = "choose another backup to restore"  # the file named is the problem, not --db
+    try:
+        inspect(source, need_write=False, instead=instead)
+    except CorruptDatabase:
+        raise RequestError(f"{source} is damaged (SQLite cannot read it whole), so it cannot be restored;"
+                           f" nothing was replaced; {instead}.") from None
     found = verify_file(source)
     if found:
         shown = "; ".join(found[:5]) + (f"; and {len(found) - 5} more" if len(found) > 5 else "")

@@ -20,7 +20,7 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 
-def inspect(path: Path, *, need_write: bool = True) -> None:
+def inspect(path: Path, *, need_write: bool = True, instead: str = "choose another file with --db") -> None:
     """Refuse a file that is not a readable PACER database of this version, writing nothing.
 
     The header is read as plain bytes to tell a foreign file from ours; whether ours is readable is
@@ -34,18 +34,18 @@ def inspect(path: Path, *, need_write: bool = True) -> None:
         raise StorageError(f"{path} is a folder, not a database file")
     size = path.stat().st_size
     if size == 0:
-        raise NotAPacerDatabase(f"{path} is empty: it is not a PACER database. Move it away or choose"
-                                " another file with --db; PACER left it untouched.")
+        raise NotAPacerDatabase(f"{path} is empty: it is not a PACER database. PACER left it untouched;"
+                                f" {instead}.")
     with path.open("rb") as f:
         header = f.read(100)
     if not header.startswith(_SQLITE_MAGIC):
         raise NotAPacerDatabase(f"{path} is not a PACER database (it is not an SQLite file)."
-                                " PACER left it untouched; choose another file with --db.")
+                                f" PACER left it untouched; {instead}.")
     if len(header) < 100:
         raise CorruptDatabase(files.damaged(path, f"only {size} bytes"))
     if int.from_bytes(header[68:72], "big") != schema.APPLICATION_ID:
         raise NotAPacerDatabase(f"{path} is an SQLite database of another program, not a PACER"
-                                " database. PACER left it untouched; choose another file with --db.")
+                                f" database. PACER left it untouched; {instead}.")
     if need_write:
         mode = path.stat().st_mode
         if not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):

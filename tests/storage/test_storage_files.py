@@ -220,7 +220,6 @@ def test_restore_refuses_a_file_that_is_not_a_pacer_backup(db_path, people, tmp_
     assert sha256(db_path) == before
 
 
-@pytest.mark.xfail(strict=True, reason="the message sent the user to --db, not to the file being restored")
 @pytest.mark.parametrize("make, words", [(_foreign_sqlite, "another program"), (_empty, "empty"),
                                          (_truncated, "damaged")], ids=["foreign", "empty", "truncated"])
 def test_restore_says_the_file_given_is_not_a_backup_to_restore(db_path, people, tmp_path, capsys, make, words):
