@@ -14,6 +14,7 @@ each Decimal of the case is replaced by the number as written, and a number writ
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import json
 from datetime import date
@@ -166,6 +167,10 @@ def _below(field: str, taken: set[str]) -> bool:
     return any(field == t or field.startswith((f"{t}.", f"{t}[")) or t == "case" for t in taken)
 
 
+#: UTF-8's and UTF-16's byte-order marks: a case file is UTF-8 without one.
+_BYTE_ORDER_MARKS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
 def parse_case(text: str | bytes) -> Case:
     """Parse a case file's text; raises :class:`CaseError` listing every problem.
 
@@ -173,8 +178,7 @@ def parse_case(text: str | bytes) -> Case:
     time zone that :func:`.timeutil.check_zone_name` does not know, dates and times outside the
     years 1900–2199, and whatever the models refuse. Numbers are kept exactly as written.
     """
-    start = text[:3] if isinstance(text, bytes) else text[:1].encode("utf-8", "replace")
-    if start.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):  # as Notepad may save a file
+    if text.startswith(_BYTE_ORDER_MARKS if isinstance(text, bytes) else "\ufeff"):  # as Notepad may save a file
         raise CaseError([Problem("case", "the file starts with a byte-order mark: save it as UTF-8"
                                          " without a byte-order mark (BOM)")])
     try:
