@@ -75,8 +75,7 @@ def test_no_pin_and_no_terminal_to_type_it(tmp_path):
 
 @pytest.mark.parametrize("argv", [["users", "list"], ["export-case", "--all"], ["evaluate", "--mrn", "M1"],
                                   ["verify-db"], ["import-case", CASE, "--mrn", "M1", "--name", "A", "--user", "PR"],
-                                  pytest.param(["users", "change-pin", "--user", "AD"], marks=pytest.mark.xfail(
-                                      strict=True, reason="change-pin opened with create=True"))])
+                                  ["users", "change-pin", "--user", "AD"]])
 def test_a_mistyped_db_is_not_made_into_a_new_database(capsys, tmp_path, argv):
     """Only `users init` (and the window) start a new database: a command that reads one says there
     is none at that path, and creates neither the file nor its folder."""

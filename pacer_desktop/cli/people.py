@@ -89,7 +89,7 @@ def cmd_deactivate(args: argparse.Namespace) -> int:
 def cmd_change_pin(args: argparse.Namespace) -> int:
     from ..storage.accounts import Accounts
     initials = given_initials(args.user)
-    with _open(create=True) as store:  # the one command that starts a new database
+    with _open() as store:
         accounts = Accounts(store, workstation=args.workstation)
         old = read_pin(args, f"current PIN for {initials}: ")
         session = _account_error(lambda: accounts.sign_in(initials, old))
