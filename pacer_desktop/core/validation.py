@@ -4,7 +4,9 @@ The core's models are standard library frozen dataclasses; pydantic validates th
 ``TypeAdapter`` (one per model, built on first use and kept). Four ways in, one wording:
 
 - a case file's JSON (:func:`.caseio.parse_case`) and a stored row's JSON (:func:`load`): pydantic's
-  strict JSON mode, as the models' ``__pydantic_config__`` (:data:`STRICT`) asks;
+  strict JSON mode, as the models' ``__pydantic_config__`` (:data:`STRICT`) asks (dates and times
+  are first held to ISO 8601 text by :class:`Aware` and :class:`IsoDate`, then read as pydantic reads
+  JSON text);
 - the protocol file (:func:`.protocol.parse_protocol`): its TOML read as the same JSON document;
 - values from a bedside form or a database row (:func:`check`): Python objects, so pydantic's
   lax Python mode, which builds a date from ``"2026-10-20"``, a tuple from a list and a nested model
@@ -41,8 +43,8 @@ STRICT = {"strict": True, "extra": "forbid", "revalidate_instances": "always"}
 CASE_GUIDE = "`pacer-desktop schema`"
 
 
-#: Text for a date, or a date and time, starts with the date written out (case-format: ISO 8601).
-_DATE_FIRST = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: A date as a case writes it (case-format: ISO 8601), alone or at the start of a date and time.
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def not_a_time(value: Any) -> str:
@@ -53,15 +55,20 @@ def not_a_date(value: Any) -> str:
     return f"{shown(value)} is not a date like 2026-10-20"
 
 
-def _written_out(schema: Any, message: Callable[[Any], str]) -> Any:
-    """``schema`` for a date, or a date and time, given as text that starts with the date written
-    out (``2026-11-04``), or as the object itself (a form's): pydantic would read a number, or a
-    string of digits such as "1795870800" or "20261102", as seconds since 1970. The text is then
-    read as pydantic reads a JSON string (a function's result is checked in Python's mode)."""
+def _written_out(schema: Any, message: Callable[[Any], str], *, time: bool) -> Any:
+    """``schema`` for a date and time (``time``) given as text that starts with the date written out
+    (``2026-11-04T…``), or for a date given as exactly that date; or as the object itself (a
+    form's). pydantic would read a number, or a string of digits such as "1795870800" or
+    "20261102", as seconds since 1970. The text is then read as pydantic reads a JSON string (a
+    function's result is checked in Python's mode, which would also take a date and time for a
+    date: hence ``fullmatch`` for a date)."""
     from pydantic_core import core_schema
+    kind = datetime if time else date
 
     def check_text(value: Any) -> Any:
-        if isinstance(value, str) and _DATE_FIRST.match(value) or isinstance(value, date):
+        if isinstance(value, str) and (_DATE.match(value) if time else _DATE.fullmatch(value)):
+            return value
+        if isinstance(value, kind) and (time or not isinstance(value, datetime)):
             return value
         raise ValueError(message(value))
     return core_schema.no_info_before_validator_function(check_text, {**schema, "strict": False})
@@ -72,14 +79,14 @@ class Aware:
     (pydantic's ``tz_constraint``)."""
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
-        return _written_out({**handler(source), "tz_constraint": "aware"}, not_a_time)
+        return _written_out({**handler(source), "tz_constraint": "aware"}, not_a_time, time=True)
 
 
 class IsoDate:
     """An ``Annotated`` marker: a date written in ISO 8601 (``2026-10-20``)."""
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
-        return _written_out(handler(source), not_a_date)
+        return _written_out(handler(source), not_a_date, time=False)
 
 
 class Ge:
