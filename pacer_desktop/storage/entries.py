@@ -54,7 +54,8 @@ def correct_patient(store: Store, user: User, patient_id: int, reason: str, repl
                                                "replacement_id": None, "reason": reason},
                          "withdraw patient")
             return None
-        details = patients.patient_details(**{**patients.details_of(patient), **replacement})
+        kept = patients.details_of(patient)  # as stored, perhaps before identifiers were checked
+        details = patients.patient_details(**{**kept, **replacement}, kept=kept)
         if details["mrn"] != patient.mrn:
             patients.check_free(store, "mrn", details["mrn"])
         if details["study_id"] != patient.study_id:

@@ -43,7 +43,9 @@ def by_field(store: Store, column: str, value: str) -> PatientRecord:
     raise RequestError(f"no patient with {label} {value!r} in {store.path}")
 
 
-def patient_details(**d: Any) -> dict:
+def patient_details(*, kept: dict | None = None, **d: Any) -> dict:
+    """The details to store, checked; a correction gives the details ``kept`` as they are stored,
+    whose unchanged name, MRN and study ID are not checked again (stored before they were)."""
     mrn, name = (d.get("mrn") or "").strip(), (d.get("name") or "").strip()
     problems = []
     if not mrn:
@@ -62,7 +64,8 @@ def patient_details(**d: Any) -> dict:
         if not fits:
             problems.append(Problem("study_id", f"{study_id!r} is not a study ID: write it like {example}"))
     for field, value in (("mrn", mrn), ("name", name), ("study_id", study_id)):
-        problems += _identifier_problems(field, value)
+        if kept is None or value != kept.get(field):
+            problems += _identifier_problems(field, value)
     if problems:
         raise CaseError(problems)
     return {**d, "mrn": mrn, "name": name, "study_id": study_id}
