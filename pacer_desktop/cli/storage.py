@@ -257,7 +257,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    " workstation, and check that the chain extends those of the backups made since"
                                    " the last restore (their names carry them) and --anchor. Read-only. Prints each"
                                    " problem; exit 1 if any, or if edits cannot be checked here because the audit"
-                                   " key is not on this workstation (see `pacer-desktop key`). " + _DB_NOTE)
+                                   " key is not on this workstation (see `pacer-desktop key`); exit 2 if there is"
+                                   " no file there, or it is not a PACER database. " + _DB_NOTE)
     p.add_argument("--anchor", metavar="LENGTH:HEAD", help="also check that the audit chain extends this"
                    " one (its length and last hash, e.g. read off a printed document or a backup's .anchor file)")
     p.set_defaults(func=cmd_verify_db)
