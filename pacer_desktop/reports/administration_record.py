@@ -85,4 +85,6 @@ def _recorded(job: c.PrintJob, d) -> str:
         return f"{d.status}: {d.outcome_reason}" if d.outcome_reason else d.status
     if d.status in ("missed", "overdue"):
         return d.status.upper() if d.status == "overdue" else "missed"
+    if d.lowered_from_mg is not None:  # rules §4 rev 2: the warnings say from what, and which window
+        return "lowered: daily maximum"
     return ""

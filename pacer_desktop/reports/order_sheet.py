@@ -102,12 +102,14 @@ def _next_doses(job: c.PrintJob, width: float) -> list:
     rows = [["Due", "Day", "Dose", "Volume", "Interval", "Dosing weight"]]
     for d in coming:
         rows.append([job.time(d.due) + TO_GIVE[d.status], f"day {d.day}",
-                     notation.mg(d.mg) if d.mg is not None else "no weight",
+                     (notation.mg(d.mg) + (" (lowered)" if d.lowered_from_mg is not None else "")
+                      if d.mg is not None else "no weight"),
                      notation.ml(d.volume_ml) if d.volume_ml is not None else "—",
                      notation.every_hours(d.interval_h),
                      notation.kg(d.weight_kg) if d.weight_kg is not None else "—"])
     later = to_give[NEXT_DOSES:]
-    table = grid(rows, [width * f for f in (0.3, 0.08, 0.12, 0.12, 0.18, 0.2)])  # Due: room for "(OVERDUE)"
+    # room for "5 Nov 2026 23:00 (OVERDUE)" and "0 mg (lowered)"
+    table = grid(rows, [width * f for f in (0.3, 0.08, 0.2, 0.1, 0.15, 0.17)])
     if not later:
         return [table]
     return [table, p(f"…and {len(later)} more due up to {job.time(later[-1].due)}.", SMALL)]

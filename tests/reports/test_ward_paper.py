@@ -137,7 +137,6 @@ def test_paper_names_the_window_the_recorded_doses_pass_400_mg_in(tmp_path, now,
     assert ("is lowered from 100 mg to" in text) is lowered
 
 
-@pytest.mark.xfail(strict=True, reason="a line lowered to 0 mg printed as an ordinary row")
 def test_a_lowered_line_says_so_on_its_row(tmp_path):
     """rules §4 rev 2: a line planned lower to keep 24 hours within 400 mg says so where it is
     printed, not only under Warnings: "0 mg" alone reads like an ordinary dose."""
@@ -147,4 +146,4 @@ def test_a_lowered_line_says_so_on_its_row(tmp_path):
     order = flat(pdf_text(order_sheet(make_job(path, "order"))))
     assert "5 Nov 2026 11:00 day 2 0 mg (lowered) 0 mL" in order
     record = flat(pdf_text(administration_record(make_job(path, "mar"))))
-    assert "0 mg 0 mL lowered from 100 mg (daily maximum)" in record
+    assert "0 mg 0 mL lowered: daily maximum" in record
