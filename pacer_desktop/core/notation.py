@@ -83,8 +83,11 @@ def day_month(day: date) -> str:
 
 
 def clock(at: datetime) -> str:
-    """``22:00``: the 24-hour time of ``at`` as given."""
-    return f"{at.hour:02d}:{at.minute:02d}"
+    """``22:00``: the 24-hour time of ``at`` as given; in the hour a clock change repeats, with
+    the zone's name for which one it is (``01:30 CDT``, then ``01:30 CST``)."""
+    time = f"{at.hour:02d}:{at.minute:02d}"
+    repeated = at.tzinfo is not None and at.replace(fold=1 - at.fold).utcoffset() != at.utcoffset()
+    return f"{time} {at.tzname()}" if repeated else time
 
 
 def day_time(at: datetime) -> str:

@@ -53,7 +53,6 @@ def test_wording_of_times_in_a_zone():
     assert wording.full_date(None) == "not given"
 
 
-@pytest.mark.xfail(strict=True, reason="the repeated hour of a clock change was written twice the same")
 def test_the_repeated_hour_of_a_clock_change_names_which_one():
     """On 1 Nov 2026 Chicago's clocks go back at 02:00: 01:30 happens twice. A time in that hour
     says which (CDT, then CST) on screen and paper; every other time is written as before."""

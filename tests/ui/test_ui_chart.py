@@ -86,7 +86,8 @@ def test_marks_fall_once_each_on_the_ward_s_whole_hours_across_clock_changes(sta
     assert all(at.minute == 0 for at in instants)
     for label, at in marks:  # each label is its instant on the ward's clock
         wall = at.astimezone(ZONE)
-        assert label.startswith(f"{wall.day} {wall:%b}") and (":" not in label or label.endswith(f"{wall:%H:%M}"))
+        # (in the hour a clock change repeats, the time is followed by the zone's name: 01:00 CDT)
+        assert label.startswith(f"{wall.day} {wall:%b}") and (":" not in label or f"{wall:%H:%M}" in label.split())
 
 
 @pytest.mark.parametrize("zone", ["Asia/Tokyo", "Europe/Berlin", "Pacific/Auckland"])
