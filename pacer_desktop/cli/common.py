@@ -35,6 +35,13 @@ def read_input(path: str) -> bytes:
         raise InputError(f"{path}: permission denied") from None
 
 
+def open_store(create: bool = False):
+    """The database of ``--db``; a path with no file is refused unless ``create`` (a typo in --db
+    must not start a new one: only ``users init`` does)."""
+    from ..storage.store import Store
+    return Store.open(create=create)
+
+
 def parse_now(text: str | None):
     """``--now TIME``: an aware datetime, or None when not given. Bad input names the option."""
     if not text:

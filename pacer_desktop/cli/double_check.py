@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import EXIT_INPUT, EXIT_OK, InputError, add_user_options, given_initials, signed_in_user
+from .common import EXIT_INPUT, EXIT_OK, InputError, add_user_options, given_initials, open_store, signed_in_user
 
 _LABELS = {"weight_kg": "weight", "dose_mg": "dose", "volume_ml": "volume"}
 
@@ -21,9 +21,10 @@ def _figure(text: str, option: str):
     Python's readings of ``1e30`` or ``6_4`` are not what anyone typed from a chart."""
     import re
     from decimal import Decimal
-    if not re.fullmatch(r"\d{1,4}(\.\d{1,4})?", text.strip()) or Decimal(text.strip()) <= 0:
+    typed = text.strip()
+    if not re.fullmatch(r"\d{1,4}(\.\d{1,4})?", typed) or Decimal(typed) <= 0:
         raise InputError(f"{option}: {text!r} is not a number such as 23.4 (more than 0); nothing was saved")
-    return Decimal(text.strip())
+    return Decimal(typed)
 
 
 def _lines(check, rules) -> list[str]:
@@ -44,11 +45,10 @@ def cmd_verify_dose(args: argparse.Namespace) -> int:
     from ..core.double_check import PharmacistFigures, compare
     from ..evaluation import evaluate_case, protocol_for
     from ..storage import dose_verification as stored
-    from ..storage.store import Store
     given_initials(args.user)
     mine = PharmacistFigures(weight_kg=_figure(args.weight_kg, "--weight-kg"), dose_mg=_figure(args.mg, "--mg"),
                              volume_ml=_figure(args.ml, "--ml"))
-    with Store.open(create=False) as store:
+    with open_store() as store:
         signed = signed_in_user(store, args, "verify_dose")
         record = store.patient_by_mrn(args.mrn)
         case = store.case_for(record.id, now=store.clock())  # the store's one clock

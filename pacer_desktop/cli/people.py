@@ -10,14 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import EXIT_OK, InputError, add_user_options, given_initials, read_pin, signed_in_user
-
-
-def _open(create: bool = False):
-    """The database; a path with no file is refused unless ``create`` (a typo in --db must not
-    start a new one)."""
-    from ..storage.store import Store
-    return Store.open(create=create)
+from .common import EXIT_OK, InputError, add_user_options, given_initials, open_store, read_pin, signed_in_user
 
 
 def _new_pin(args: argparse.Namespace, whose: str) -> str:
@@ -40,7 +33,7 @@ def _account_error(call):
 def cmd_init(args: argparse.Namespace) -> int:
     from ..storage.accounts import Accounts
     initials = given_initials(args.user)
-    with _open(create=True) as store:  # the one command that starts a new database
+    with open_store(create=True) as store:  # the one command that starts a new database
         accounts = Accounts(store, workstation=args.workstation)
         if accounts.has_users():
             raise InputError("the first administrator is made only on a database without users; an administrator"
@@ -54,7 +47,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def _manage(args: argparse.Namespace, who: str, change, meaning: str):
     """An administrator's step on the account ``who``: ``--user`` and PIN checked (``manage_users``),
     ``change(accounts, admin_session)`` done, then signed with ``meaning``; returns the account."""
-    with _open() as store:
+    with open_store() as store:
         signed = signed_in_user(store, args, "manage_users")
         _account_error(lambda: change(signed.accounts, signed.session))
         account = signed.accounts.account(who)
@@ -89,7 +82,7 @@ def cmd_deactivate(args: argparse.Namespace) -> int:
 def cmd_change_pin(args: argparse.Namespace) -> int:
     from ..storage.accounts import Accounts
     initials = given_initials(args.user)
-    with _open() as store:
+    with open_store() as store:
         accounts = Accounts(store, workstation=args.workstation)
         old = read_pin(args, f"current PIN for {initials}: ")
         session = _account_error(lambda: accounts.sign_in(initials, old))
@@ -103,7 +96,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from ..storage.accounts import Accounts
-    with _open() as store:
+    with open_store() as store:
         users = Accounts(store).users()
     if not users:
         print("no users yet: run `pacer-desktop users init`", file=sys.stderr)

@@ -11,18 +11,11 @@ import sys
 from pathlib import Path
 
 from ..storage.limits import TEXT_LIMITS
-from .common import EXIT_FAILED, EXIT_OK, InputError, add_user_options, given_initials, parse_now, read_input,\
-    read_pin, signed_in_user
+from .common import EXIT_FAILED, EXIT_OK, InputError, add_user_options, given_initials, open_store, parse_now,\
+    read_input, read_pin, signed_in_user
 
 _DB_NOTE = ("The database is the one given with `pacer-desktop --db PATH`, else $PACER_DB, else "
             "pacer.sqlite3 in this user's data folder.")
-
-
-def _open(create: bool = False):
-    """The database; a path with no file is refused unless ``create`` (a typo in --db must not
-    start a new one)."""
-    from ..storage.store import Store
-    return Store.open(create=create)
 
 
 #: The permission (core/permissions) each list of a case file needs: importing a case records its
@@ -44,7 +37,7 @@ def cmd_import_case(args: argparse.Namespace) -> int:
     if args.case == "-" and args.pin_stdin:
         raise InputError("--pin-stdin reads the PIN from standard input: give the case as a file, not -")
     case = parse_case(read_input(args.case))
-    with _open() as store:
+    with open_store() as store:
         user = signed_in_user(store, args, *case_actions(case)).user
         patient_id = store.import_case(user, case, mrn=args.mrn, name=args.name, study_id=args.study_id)
         print(f"stored {args.mrn} as patient {patient_id} in {store.path}")
@@ -53,7 +46,7 @@ def cmd_import_case(args: argparse.Namespace) -> int:
 
 def cmd_export_case(args: argparse.Namespace) -> int:
     now = parse_now(args.now)
-    with _open() as store:
+    with open_store() as store:
         if args.all:
             store.export_all(sys.stdout, now=now)
         else:
@@ -70,7 +63,7 @@ def evaluate_stored(mrn: str, now: str | None = None):
 
     from ..evaluation import evaluate_case
     at = parse_now(now) or datetime.now(UTC)
-    with _open() as store:
+    with open_store() as store:
         case = store.case_for(store.patient_by_mrn(mrn).id, now=at)
     return evaluate_case(case)
 
@@ -118,7 +111,7 @@ def cmd_key(args: argparse.Namespace) -> int:
     """``key export --out FILE`` / ``key import FILE``: the installation's audit key, for an
     administrator moving a database between workstations; each is recorded in the audit log."""
     from ..storage import keys
-    with _open() as store:
+    with open_store() as store:
         user = signed_in_user(store, args, "backup", what="export or import the audit key").user
     if args.key_action == "export":
         fp = keys.export_key(Path(args.out))
@@ -129,14 +122,14 @@ def cmd_key(args: argparse.Namespace) -> int:
         fp = keys.import_key(Path(args.file))
         action, said = (f"key import (fingerprint {fp}) from {Path(args.file).name}",
                         f"imported the audit key with fingerprint {fp}: rows it signed can be checked here")
-    with _open() as store:
+    with open_store() as store:
         store.record_key_event(user, action)
     print(said)
     return EXIT_OK
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    with _open() as store:
+    with open_store() as store:
         signed_in_user(store, args, "backup")
         dest = store.backup(Path(args.to) if args.to else None)
     print(dest)
