@@ -19,6 +19,7 @@ from .notation import plain_number as num
 from .protocol import EligibilityRules
 from .timeutil import completed_years
 from .validation import clipped
+from .wording import full_date
 
 Status = Literal["met", "not_met", "missing"]
 
@@ -176,9 +177,9 @@ def _consent(e: EligibilityInputs) -> Criterion:
     if signed is None:
         return Criterion("consent", "missing", "date consent was signed not entered")
     if signed <= e.assessed_on:
-        return Criterion("consent", "met", f"signed {signed.isoformat()}")
+        return Criterion("consent", "met", f"signed {full_date(signed)}")
     return Criterion("consent", "not_met",
-                     f"signed {signed.isoformat()}, after the assessment date {e.assessed_on.isoformat()}")
+                     f"signed {full_date(signed)}, after the assessment date {full_date(e.assessed_on)}")
 
 
 def _age(age: int | None, r: EligibilityRules) -> Criterion:
@@ -326,9 +327,9 @@ def _disease_burden(e: EligibilityInputs, r: EligibilityRules) -> Criterion:
         earliest = ld - timedelta(days=r.disease_assessment_window_days)
         timing = "met" if earliest <= assessed <= ld else "not_met"
         days = (ld - assessed).days
-        texts.append(f"assessed {assessed.isoformat()}, {days} days before lymphodepletion"
+        texts.append(f"assessed {full_date(assessed)}, {days} days before lymphodepletion"
                      f" (window {r.disease_assessment_window_days} days)" if days >= 0 else
-                     f"assessed {assessed.isoformat()}, after lymphodepletion started")
+                     f"assessed {full_date(assessed)}, after lymphodepletion started")
     return Criterion("disease_burden", combine([burden, timing]), "; ".join(texts))
 
 

@@ -318,7 +318,6 @@ def test_schema_describes_product_and_dlco_as_rev_2():
     assert {"type": "number"} in dlco
 
 
-@pytest.mark.xfail(strict=True, reason="criterion details wrote dates as 2026-10-18 beside '20 Oct 2026'")
 def test_criterion_details_write_dates_as_every_other_date_is_written():
     """Issue 16 (one wording): the checklist said "Assessed on 20 Oct 2026" above "signed
     2026-10-18"; a date in a criterion's detail is written by wording.full_date like all others."""
