@@ -372,3 +372,25 @@ def test_a_date_field_takes_a_date_only(value, tmp_path, capsys):
     path.write_text(json.dumps(data))
     assert main(["evaluate", str(path)]) == 2
     assert f"patient.date_of_birth: {value!r} is not a date like 2026-10-20" in capsys.readouterr().err
+
+
+@pytest.mark.xfail(strict=True, reason="some problems named their times as 2026-11-02T09:00-06:00")
+@pytest.mark.parametrize("data, message", [
+    (case(weights=[{"at": "2026-11-02T09:00:00-06:00", "kg": 20}, {"at": "2026-11-02T15:00:00Z", "kg": 30}]),
+     "weights[1].at: 20 kg is already recorded at 2 Nov 09:00;"),
+    (case(medications=[{"at": "2026-11-05T08:00:00-06:00", "drug": "anakinra", "dose_mg": 59},
+                       {"at": "2026-11-05T14:00:00Z", "drug": "anakinra", "dose_mg": 59}]),
+     "medications[1].at: medications[0] records anakinra at the same time (5 Nov 08:00): one is a duplicate"),
+    (case(escalations=[{"at": "2026-11-03T12:00:00-06:00", "by": "Dr A", "reason": "CRS"}],
+          temperatures=[temp("2026-11-04T07:00:00-06:00", 38.7), temp("2026-11-04T11:00:00-06:00", 38.9)]),
+     "escalations[0].at: escalation at 3 Nov 12:00 is before the anakinra start 4 Nov 11:00"),
+])
+def test_a_problem_names_its_times_in_the_ward_s_words(data, message, tmp_path, capsys):
+    """Issue 16 (one wording), issue 14 §3: "6 Nov 08:06 is in the future" was already in the
+    ward's words; a duplicate weight or dose, or an escalation before the start, said
+    "2026-11-02T09:00-06:00". Every time in a problem is written as the screens write it."""
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(data))
+    assert main(["evaluate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err, err
