@@ -69,7 +69,7 @@ class CaseChecks:
             other = weighed.setdefault(instant(w.at), w.kg)
             if other != w.kg:  # §4 doses from "the most recent weight": two at one instant leave it to list order
                 self.problems.append(Problem(f"weights[{i}].at",
-                    f"{notation.kg(other)} is already recorded at {self.local(w.at).isoformat(timespec='minutes')};"
+                    f"{notation.kg(other)} is already recorded at {notation.day_time(self.local(w.at))};"
                     " two different weights at the same time leave the dose undecided: correct the wrong one"))
         for i, a in enumerate(c.assessments):
             self._future(f"assessments[{i}].at", a.at)
@@ -110,7 +110,7 @@ class CaseChecks:
                 if other != i:
                     self.problems.append(Problem(f"medications[{i}].at",
                         f"medications[{other}] records {m.drug} at the same time"
-                        f" ({self.local(m.at).isoformat(timespec='minutes')}): one is a duplicate"))
+                        f" ({notation.day_time(self.local(m.at))}): one is a duplicate"))
 
     def _validate_outcomes(self) -> None:
         """Held, refused or omitted: who, when and why, once per line (rules §5a rev 2)."""

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .. import __version__
-from . import wording
+from . import notation, wording
 from .case import Case
 from .checks import CaseChecks
 from .grades import GradesAt, current_grades, groups_by_instant, in_time_order, resolution
@@ -229,7 +229,8 @@ class _Evaluation(CaseChecks):
                       resolved_at=self.local(co.resolved_at), stop_at=self.local(co.stop))
 
     def _when(self, at: datetime) -> str:
-        return self.local(at).isoformat(timespec="minutes")
+        """A time in a problem, as the screens write it (``3 Nov 12:00``, the case's zone)."""
+        return notation.day_time(self.local(at))
 
     # ---- alerts (§4, §7) ---------------------------------------------------------------
     def _given_alerts(self, lines: list[Line], administrations: list[Administration]) -> set[str]:
