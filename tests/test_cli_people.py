@@ -5,6 +5,7 @@ the permission table does not allow."""
 
 from __future__ import annotations
 
+import pytest
 
 from pacer_desktop.cli import main
 from tests.paths import EXAMPLES
@@ -150,3 +151,22 @@ def test_the_audit_key_is_moved_by_an_administrator(people, tmp_path, capsys):
     assert "Only an administrator" in capsys.readouterr().err
     assert not (tmp_path / "k1").exists()
     assert main(["key", "export", "--out", str(tmp_path / "k2"), *people.signed("AD")]) == 0
+
+
+@pytest.mark.xfail(strict=True, reason="users init made the database, then refused the PIN")
+@pytest.mark.parametrize("pin, name, says", [
+    ("12", "Ada Admin", "a PIN is at least 6 digits"),
+    ("135790", "  ", "give the user's full name"),
+])
+def test_users_init_refused_leaves_no_database_behind(no_people, capsys, pin, name, says):
+    """"nothing was saved" must be true: a refused first administrator on a new path leaves no
+    file there (the next `users init` or the window would find an empty database instead of none)."""
+    import os
+    from pathlib import Path
+    db = Path(os.environ["PACER_DB"])
+    assert not db.exists()
+    no_people.stdin(pin)
+    assert main(["users", "init", "--user", "AD", "--name", name, "--pin-stdin"]) == 2
+    err = capsys.readouterr().err
+    assert says in err and "nothing was saved" in err
+    assert sorted(p.name for p in db.parent.iterdir() if p.name.startswith(db.name)) == []
