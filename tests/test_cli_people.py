@@ -153,7 +153,6 @@ def test_the_audit_key_is_moved_by_an_administrator(people, tmp_path, capsys):
     assert main(["key", "export", "--out", str(tmp_path / "k2"), *people.signed("AD")]) == 0
 
 
-@pytest.mark.xfail(strict=True, reason="users init made the database, then refused the PIN")
 @pytest.mark.parametrize("pin, name, says", [
     ("12", "Ada Admin", "a PIN is at least 6 digits"),
     ("135790", "  ", "give the user's full name"),

@@ -31,14 +31,16 @@ def _account_error(call):
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from ..storage.accounts import Accounts
+    from ..storage.accounts import Accounts, check_new_account
     initials = given_initials(args.user)
+    # Checked before a new database is made: "nothing was saved" leaves no empty file behind.
+    pin = _new_pin(args, initials)
+    _account_error(lambda: check_new_account(initials, args.name, pin))
     with open_store(create=True) as store:  # the one command that starts a new database
         accounts = Accounts(store, workstation=args.workstation)
         if accounts.has_users():
             raise InputError("the first administrator is made only on a database without users; an administrator"
                              " adds the others (`pacer-desktop users add`)")
-        pin = _new_pin(args, initials)
         account = _account_error(lambda: accounts.create_first_admin(initials, name=args.name, pin=pin))
     print(f"{account.initials} ({account.name}) is the first administrator of {store.path}")
     return EXIT_OK

@@ -59,6 +59,18 @@ def _check_new_pin(pin: str) -> None:
         raise AccountError("a PIN is at least 6 digits (0–9), at most 32")
 
 
+def check_new_account(initials: str, name: str, pin: str) -> tuple[str, str]:
+    """The initials (upper case) and the name of a new account as they are stored; raises
+    :class:`AccountError` naming what is wrong. Every account's creation checks this; ``users
+    init`` checks it before it makes a new database, so that a refusal leaves no file behind."""
+    initials = Accounts._initials(initials)
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise AccountError("give the user's full name (at most 200 characters)")
+    _check_new_pin(pin)
+    return initials, name
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Account:
     """A person who may sign in: initials, name, role, and whether the account may be used now."""
@@ -166,8 +178,7 @@ class Accounts:
 
     def create_first_admin(self, initials: str, *, name: str, pin: str) -> Account:
         """The first administrator; refused once the database has any user."""
-        initials = self._initials(initials)
-        _check_new_pin(pin)
+        initials, name = check_new_account(initials, name, pin)
         with self._store._transaction():
             if self.has_users():
                 raise AccountError("the first administrator is made only on a database without users;"
@@ -178,10 +189,9 @@ class Accounts:
     def add_user(self, admin: Session, initials: str, *, name: str, role: str, pin: str,
                  must_change_pin: bool = False) -> Account:
         """A new account; its initials (the ID) must never have been used, even by a former user."""
-        initials = self._initials(initials)
+        initials, name = check_new_account(initials, name, pin)
         if role not in permissions.ROLES:
             raise AccountError(f"role {role!r}: expected one of {', '.join(permissions.ROLES)}")
-        _check_new_pin(pin)
         with self._store._transaction():
             actor = self._administrator(admin)
             if self._row(initials) is not None:
@@ -311,9 +321,6 @@ class Accounts:
 
     def _insert_user(self, actor: _Actor, initials: str, name: str, role: str, pin: str, *,
                      must_change_pin: bool = False) -> None:
-        name = (name or "").strip()
-        if not name or len(name) > 200:
-            raise AccountError("give the user's full name (at most 200 characters)")
         cur = self._store._conn.execute(
             "INSERT INTO users (initials, name, role, pin_hash, active, must_change_pin, failed_pins, locked_until,"
             " created_at, created_by) VALUES (?, ?, ?, ?, 1, ?, 0, NULL, ?, ?)",
