@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QLabel, QLineEdi
 
 from datetime import UTC, date, datetime, timedelta
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon
 
 from .. import protocols
 from ..core.errors import CaseError
@@ -185,7 +185,34 @@ class NewPatientDialog(QDialog):
             form.addRow(label, widget)
             form.addRow("", self.messages.label_for(key))
         self.save_button = lay_out_dialog(self, form, self.form_error, "Create patient", self.submit)
+        self.discard_box: QWidget | None = None  # the question Escape asks when details are typed
         self.zone.editingFinished.connect(lambda: self.infusion.set_value(self.infusion.value()))
+
+    def reject(self) -> None:  # Escape, Cancel, the close box
+        """With a patient's details typed, ask first (no lost entries): "Keep editing" is the
+        default, so a second slip on Enter or Escape keeps them too. Nothing typed: close."""
+        typed = (any(f.text().strip() for f in (self.mrn, self.name, self.study_id))
+                 or self.dob.value() is not None or self.sex.value() is not None or self.delay.isChecked())
+        if not typed:
+            super().reject()
+            return
+        from PySide6.QtWidgets import QMessageBox
+        box = QMessageBox(QMessageBox.Icon.Question, "New patient", "Discard the details typed for this new"
+                          " patient? Nothing has been saved yet.",
+                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self)
+        box.button(QMessageBox.StandardButton.Discard).setText("&Discard")  # Alt+D, as Alt+K keeps
+        keep = box.button(QMessageBox.StandardButton.Cancel)
+        keep.setText("&Keep editing")
+        keep.setIcon(QIcon())  # not Cancel's cross: this button cancels the discarding, not the patient
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+
+        def answered() -> None:
+            if box.clickedButton() is box.button(QMessageBox.StandardButton.Discard):
+                QDialog.reject(self)
+        box.finished.connect(answered)
+        self.discard_box = box
+        box.open()
 
     def _today(self) -> date:
         """Today in the ward's zone as typed (UTC until it is a zone), by the window's clock."""
