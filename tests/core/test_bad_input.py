@@ -393,3 +393,19 @@ def test_a_problem_names_its_times_in_the_ward_s_words(data, message, tmp_path, 
     assert main(["evaluate", str(path)]) == 2
     err = capsys.readouterr().err
     assert message in err, err
+
+
+@pytest.mark.xfail(strict=True, reason="a problem named times without their year")
+def test_a_year_slip_at_new_year_is_named_with_the_years(tmp_path, capsys):
+    """Review of issue 16's wording change: "escalation at 2 Jan 09:00 is before the anakinra
+    start 30 Dec 11:00" reads as false and hides the mistake (2026 typed for 2027). Times in a
+    problem carry their year."""
+    data = case(now="2027-01-03T08:00:00-06:00", infusion_at="2026-12-28T10:00:00-06:00",
+                weights=[{"at": "2026-12-27T09:00:00-06:00", "kg": 23.4}],
+                temperatures=[temp("2026-12-30T07:00:00-06:00", 38.7), temp("2026-12-30T11:00:00-06:00", 38.9)],
+                escalations=[{"at": "2026-01-02T09:00:00-06:00", "by": "Dr A", "reason": "CRS"}])
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(data))
+    assert main(["evaluate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "escalation at 2 Jan 2026 09:00 is before the anakinra start 30 Dec 2026 11:00" in err, err

@@ -141,3 +141,26 @@ def test_escape_in_new_patient_asks_before_it_throws_away_what_was_typed(qtbot, 
     assert fresh.mrn.text() == ""
     qtbot.keyClick(fresh.mrn, Qt.Key.Key_Escape)
     assert not fresh.isVisible()
+
+
+@pytest.mark.xfail(strict=True, reason="an infusion time, zone or protocol alone closed the form at once,"
+                                       " and the question outlived the form")
+def test_new_patient_asks_for_any_detail_typed_and_its_question_goes_with_it(qtbot, make_window):
+    """Review of the discard question: a time zone, protocol or infusion time set are typed details
+    too; and when the form is closed for the program's reasons (another patient, the window
+    closing: done(0)), its question closes with it rather than stay on screen alone."""
+    from datetime import timedelta
+    w = make_window(NOW)
+    w.new_patient()
+    d = w.dialog
+    d.infusion.set_value(NOW - timedelta(days=1))
+    qtbot.keyClick(d.mrn, Qt.Key.Key_Escape)
+    assert d.isVisible(), "the infusion time typed was thrown away"
+    w.new_patient()
+    d = w.dialog
+    d.zone.setText("Europe/London")
+    qtbot.keyClick(d.mrn, Qt.Key.Key_Escape)
+    assert d.isVisible(), "the time zone typed was thrown away"
+    box = d.discard_box
+    d.done(0)
+    assert not box.isVisible()
