@@ -171,7 +171,6 @@ def test_users_init_refused_leaves_no_database_behind(no_people, capsys, pin, na
     assert sorted(p.name for p in db.parent.iterdir() if p.name.startswith(db.name)) == []
 
 
-@pytest.mark.xfail(strict=True, reason="users init asked for a PIN before saying the database has users")
 def test_users_init_on_a_database_with_users_says_so_before_any_pin(no_people, capsys):
     """The reason that can never be fixed by typing comes first: a second `users init` is refused
     for the users already there, not for a short PIN typed in vain."""

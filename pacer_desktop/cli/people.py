@@ -30,17 +30,25 @@ def _account_error(call):
         raise InputError(f"{exc}; nothing was saved") from None
 
 
+def _no_users_yet(accounts) -> None:
+    if accounts.has_users():
+        raise InputError("the first administrator is made only on a database without users; an administrator"
+                         " adds the others (`pacer-desktop users add`)")
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from ..storage.accounts import Accounts, check_new_account
+    from ..storage import default_db_path
     initials = given_initials(args.user)
+    if default_db_path().exists():  # users already there: said before any PIN is typed in vain
+        with open_store() as store:
+            _no_users_yet(Accounts(store, workstation=args.workstation))
     # Checked before a new database is made: "nothing was saved" leaves no empty file behind.
     pin = _new_pin(args, initials)
     _account_error(lambda: check_new_account(initials, args.name, pin))
     with open_store(create=True) as store:  # the one command that starts a new database
         accounts = Accounts(store, workstation=args.workstation)
-        if accounts.has_users():
-            raise InputError("the first administrator is made only on a database without users; an administrator"
-                             " adds the others (`pacer-desktop users add`)")
+        _no_users_yet(accounts)
         account = _account_error(lambda: accounts.create_first_admin(initials, name=args.name, pin=pin))
     print(f"{account.initials} ({account.name}) is the first administrator of {store.path}")
     return EXIT_OK

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .. import __version__
-from . import notation, wording
+from . import wording
 from .case import Case
 from .checks import CaseChecks
 from .grades import GradesAt, current_grades, groups_by_instant, in_time_order, resolution
@@ -229,8 +229,9 @@ class _Evaluation(CaseChecks):
                       resolved_at=self.local(co.resolved_at), stop_at=self.local(co.stop))
 
     def _when(self, at: datetime) -> str:
-        """A time in a problem, as the screens write it (``3 Nov 12:00``, the case's zone)."""
-        return notation.day_time(self.local(at))
+        """A time in a problem, with its year (``3 Nov 2026 12:00``, the case's zone): a year
+        typed wrong at New Year must show in the text that refuses it."""
+        return wording.date_time(at, self.tz)
 
     # ---- alerts (§4, §7) ---------------------------------------------------------------
     def _given_alerts(self, lines: list[Line], administrations: list[Administration]) -> set[str]:

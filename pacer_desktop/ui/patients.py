@@ -186,13 +186,22 @@ class NewPatientDialog(QDialog):
             form.addRow("", self.messages.label_for(key))
         self.save_button = lay_out_dialog(self, form, self.form_error, "Create patient", self.submit)
         self.discard_box: QWidget | None = None  # the question Escape asks when details are typed
+        self._first_zone = self.zone.text().strip()
         self.zone.editingFinished.connect(lambda: self.infusion.set_value(self.infusion.value()))
+
+    def done(self, result: int) -> None:
+        """Closed by the program too (another patient, the window closing): the question goes with it."""
+        if self.discard_box is not None and self.discard_box.isVisible():
+            self.discard_box.done(0)
+        super().done(result)
 
     def reject(self) -> None:  # Escape, Cancel, the close box
         """With a patient's details typed, ask first (no lost entries): "Keep editing" is the
         default, so a second slip on Enter or Escape keeps them too. Nothing typed: close."""
         typed = (any(f.text().strip() for f in (self.mrn, self.name, self.study_id))
-                 or self.dob.value() is not None or self.sex.value() is not None or self.delay.isChecked())
+                 or self.dob.value() is not None or self.sex.value() is not None or self.delay.isChecked()
+                 or self.zone.text().strip() != self._first_zone or self.protocol.value() != protocols.CURRENT
+                 or not self.infusion.following)
         if not typed:
             super().reject()
             return
