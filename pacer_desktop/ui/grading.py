@@ -11,7 +11,6 @@ from .flowsheet import Flowsheet
 from .patient_state import PatientState
 from .temperature_entry import TemperatureEntry
 from .weight_entry import WeightEntry
-from .date_time_fields import TimeField
 from .widgets import Banner
 
 #: Width of the entry forms' pane, and the least width the flowsheet beside it needs to show all
@@ -84,8 +83,8 @@ class GradingScreen(QWidget):
         self._on_state_changed()
 
     def _on_state_changed(self) -> None:
-        for field in self.findChildren(TimeField):  # times shown in the selected patient's zone
-            field.follow_zone()
+        for form in (self.temperature, self.weight, self.assessment):  # times in the selected patient's zone
+            form.time.follow_zone()
         r = self.state.result
         if r is None or r.persistent_fever_at is None:
             self.fever_banner.show_text("")
