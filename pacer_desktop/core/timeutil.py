@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from pathlib import Path
 from zoneinfo import ZoneInfo, available_timezones
 
 from .validation import shown
@@ -29,9 +30,10 @@ def tzdata_zone_names() -> frozenset[str]:
     file), which :func:`zoneinfo.available_timezones` also reads; walking every zone folder as it
     does took some 20 ms of the window's start. Empty when tzdata cannot be read."""
     try:
-        from importlib.resources import files
-        return frozenset(files("tzdata").joinpath("zones").read_text(encoding="utf-8").split()) - NOT_ZONES
-    except (ImportError, OSError, ValueError):
+        import tzdata  # its files beside its modules, as for our own resources (resource_files)
+        zones = Path(tzdata.__path__[0], "zones").read_text(encoding="utf-8")
+        return frozenset(zones.split()) - NOT_ZONES
+    except (ImportError, OSError, ValueError, AttributeError, IndexError):
         return frozenset()
 
 
