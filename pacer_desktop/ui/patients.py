@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QLabel, QLineEdi
 
 from datetime import UTC, date, datetime, timedelta
 
-from PySide6.QtGui import QColor, QIcon
+from PySide6.QtGui import QColor
 
 from .. import protocols
 from ..core.errors import CaseError
@@ -205,7 +205,8 @@ class NewPatientDialog(QDialog):
         if not typed:
             super().reject()
             return
-        from PySide6.QtWidgets import QMessageBox
+        from PySide6.QtGui import QIcon
+        from PySide6.QtWidgets import QMessageBox  # both made on first use, not at every start
         box = QMessageBox(QMessageBox.Icon.Question, "New patient", "Discard the details typed for this new"
                           " patient? Nothing has been saved yet.",
                           QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self)
