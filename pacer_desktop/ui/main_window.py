@@ -297,6 +297,9 @@ class MainWindow(QMainWindow):
         user = User(initials=session.initials, role=session.role, workstation=workstation_name())
         if previous is not None and previous.initials != user.initials:
             self.state.switched.emit()  # the forms clear and the patient's dialogs close
+            for dialog in (self.dialog, self.people_dialog):  # New patient, People: the last user's too
+                if dialog is not None and dialog.isVisible():
+                    dialog.done(0)
             self.patients.search.clear()
             was_in = None
         self.centralWidget().show()
