@@ -258,3 +258,20 @@ def test_another_user_unlocking_does_not_get_the_last_user_s_new_patient_form(qt
     sign_in(qtbot, w, "PR", WARD["PR"][2])
     assert not w.dialog.isVisible()
     assert store.patients() == []
+
+
+@pytest.mark.xfail(strict=True, reason="the People dialog wrote its own time format (01 Dec, the system's month names)")
+def test_the_people_dialog_says_locked_until_as_every_other_time_is_written(qtbot, make_window, monkeypatch):
+    """Issue 16 (one wording): "locked until" was strftime's "%d %b %H:%M": "01 Dec 12:15", and the
+    month in the system's language once Qt has set the locale. It is notation.day_time's."""
+    from pacer_desktop.core import notation
+    monkeypatch.setenv("PACER_PIN_ATTEMPTS", "3")
+    w = make_window(NOW, user=None)
+    for _ in range(3):
+        sign_in(qtbot, w, "NU", "999999")
+    w.who_dialog.done(0)
+    d = _people_dialog(qtbot, w)
+    until = accounts_of(w.store).account("NU").locked_until
+    [row] = [r for r in range(d.table.rowCount()) if d.table.item(r, 0).text() == "NU"]
+    assert d.table.item(row, 4).text() == notation.day_time(until.astimezone())
+    assert not d.table.item(row, 4).text().startswith("0")
