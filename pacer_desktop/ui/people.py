@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
+from ..core import notation
 from ..core.permissions import ROLES
 from .signin import pin_edit
 from .signing import accounts_for
@@ -72,7 +73,7 @@ class PeopleDialog(QDialog):
         for r, u in enumerate(users):
             locked = u.locked_until is not None and u.locked_until > self.state.now()
             cells = (u.initials, u.name, u.role, "yes" if u.active else "no (deactivated)",
-                     f"{u.locked_until.astimezone():%d %b %H:%M}" if locked else "")
+                     notation.day_time(u.locked_until.astimezone()) if locked else "")  # the workstation's time
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()

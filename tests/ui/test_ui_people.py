@@ -260,7 +260,6 @@ def test_another_user_unlocking_does_not_get_the_last_user_s_new_patient_form(qt
     assert store.patients() == []
 
 
-@pytest.mark.xfail(strict=True, reason="the People dialog wrote its own time format (01 Dec, the system's month names)")
 def test_the_people_dialog_says_locked_until_as_every_other_time_is_written(qtbot, make_window, monkeypatch):
     """Issue 16 (one wording): "locked until" was strftime's "%d %b %H:%M": "01 Dec 12:15", and the
     month in the system's language once Qt has set the locale. It is notation.day_time's."""
