@@ -297,7 +297,8 @@ class MainWindow(QMainWindow):
         user = User(initials=session.initials, role=session.role, workstation=workstation_name())
         if previous is not None and previous.initials != user.initials:
             self.state.switched.emit()  # the forms clear and the patient's dialogs close
-            for dialog in (self.dialog, self.people_dialog):  # New patient, People: the last user's too
+            # the last user's PIN prompt (a signature half done), New patient and People go too
+            for dialog in (self.gate.dialog, self.dialog, self.people_dialog):
                 if dialog is not None and dialog.isVisible():
                     dialog.done(0)
             self.patients.search.clear()

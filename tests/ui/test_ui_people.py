@@ -276,7 +276,6 @@ def test_the_people_dialog_says_locked_until_as_every_other_time_is_written(qtbo
     assert not d.table.item(row, 4).text().startswith("0")
 
 
-@pytest.mark.xfail(strict=True, reason="the last user's PIN prompt stayed open for the next user")
 def test_another_user_unlocking_does_not_get_the_last_user_s_pin_prompt(qtbot, make_window):
     """A signature half done by the administrator (People → Deactivate, the PIN asked) when the
     window locks is not left open, alone, for the next user: it closes with the People dialog."""
