@@ -208,3 +208,22 @@ def test_a_restore_is_the_administrators_and_signed(qtbot, ward_window, store):
     sign(qtbot, w, PIN["admin"])
     qtbot.waitUntil(lambda: "Restored from" in w.statusBar().currentMessage())
     assert len(store.entries(pid, "temperature")) == 2
+
+
+@pytest.mark.xfail(strict=True, reason="the window asked the PIN for a copy of another database")
+def test_the_window_refuses_a_copy_of_another_database_before_any_pin(qtbot, ward_window, store, tmp_path):
+    """Administration → Restore with the training database's copy (issue 17: restores that can be
+    trusted): refused in the status bar, saying why, before the PIN is asked; nothing replaced."""
+    from pacer_desktop.storage import Store
+    from pacer_desktop.ui.people import restore
+    w, pid = ward_window("admin")
+    with Store.open(tmp_path / "training.sqlite3", keep_backups=0) as training:
+        training.add_patient(USERS["nurse"], mrn="T-1", name="Training Doll", date_of_birth=None,
+                             sex_at_birth="female", developmental_delay=False, infusion_at=NOW, timezone="UTC")
+        copy = training.backup(tmp_path / "training-backups")
+    before = len(store.entries(pid, "temperature"))
+    restore(w, copy)
+    assert w.gate.dialog is None or not w.gate.dialog.isVisible()
+    assert "Not restored" in w.statusBar().currentMessage()
+    assert "a copy of another PACER database" in w.statusBar().currentMessage()
+    assert [p.mrn for p in store.patients()] != ["T-1"] and len(store.entries(pid, "temperature")) == before
