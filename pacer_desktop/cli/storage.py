@@ -161,9 +161,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if healthy:
         try:
             with Store.open(daily_backup=False) as store:
+                if not args.other_database and (refusal := store.restore_refusal(backup)):
+                    raise InputError(f"{refusal}; to replace this database with that one on purpose,"
+                                     " give --other-database")  # before anything is signed
                 signed = signed_in_user(store, args, "restore")
                 signed.sign(meaning)
-                aside = store.restore_from(signed.user, backup)
+                aside = store.restore_from(signed.user, backup, other_database=args.other_database)
                 print(f"restored {store.path} from {args.file}; the previous contents are kept in {aside}")
                 return EXIT_OK
         except CorruptDatabase:
@@ -281,6 +284,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Replace the database's contents with a backup. The current contents"
                                    " are first copied aside beside it (never deleted). " + _DB_NOTE)
     p.add_argument("file", metavar="FILE", help="the backup file to restore")
+    p.add_argument("--other-database", action="store_true",
+                   help="restore a copy of another PACER database (its audit log begins differently), on"
+                        " purpose: without it, such a copy is refused")
     _user_options(p)
     p.set_defaults(func=cmd_restore)
 

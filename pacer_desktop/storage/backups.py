@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from . import audit, files, keys, schema
 from .opening import BUSY_TIMEOUT_S, readonly
-from .errors import CorruptDatabase, StorageError
+from .errors import CorruptDatabase, RequestError, StorageError
 
 if TYPE_CHECKING:
     from .store import Store, User
@@ -129,9 +129,32 @@ def check(store: Store) -> None:
         raise CorruptDatabase(files.damaged(store.path, f"integrity check: {result[0]}")
                               + " No backup was made today, so the earlier copies are kept.")
 
-def restore_from(store: Store, user: User, source: Path) -> Path:
+_FIRST_AUDIT_ROW = "SELECT sha256 FROM audit_log ORDER BY id LIMIT 1"
+
+
+def restore_refusal(store: Store, source: Path) -> str | None:
+    """Why ``source`` is not a copy of this database, or None when it is. Every copy of a
+    database begins its audit log with the same row as the database; a copy of another one (the
+    training database's, another ward's) passes every check of verify-db, yet restoring it would
+    put that database's patients in place of this one's. A log still empty tells nothing: None."""
+    with store._lock:
+        mine = store._conn.execute(_FIRST_AUDIT_ROW).fetchone()
+    conn = readonly(Path(source))
+    try:
+        theirs = conn.execute(_FIRST_AUDIT_ROW).fetchone()
+    finally:
+        conn.close()
+    if mine is None or theirs is None or mine[0] == theirs[0]:
+        return None
+    return (f"{Path(source).name} is a copy of another PACER database, not of {store.path.name}: their audit"
+            " logs begin with different entries, so restoring it would put that database's patients in place"
+            " of this one's. Nothing was restored")
+
+
+def restore_from(store: Store, user: User, source: Path, *, other_database: bool = False) -> Path:
     """Replace the contents with the backup ``source``; the current contents are first copied
     aside (never deleted, never over another copy). Returns the path of the copy set aside.
+    A copy of another database is refused (:func:`restore_refusal`) unless ``other_database``.
 
     The backup must pass every check of verify-db first. It is copied into a new file beside
     the database, brought up to date, and its restore record appended there; that file then
@@ -141,6 +164,8 @@ def restore_from(store: Store, user: User, source: Path) -> Path:
     source = Path(source)
     from . import checkup
     checkup.trusted_backup(source)
+    if not other_database and (refusal := restore_refusal(store, source)):
+        raise RequestError(refusal)
     with files.restore_lock(store.path):
         aside = copy_to(store, store.path.with_name(f"{store.path.stem}.before-restore.sqlite3"),
                               exclusive=True)

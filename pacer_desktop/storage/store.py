@@ -423,10 +423,14 @@ class Store:
         """SQLite's ``quick_check`` over the whole file; raises :class:`CorruptDatabase` when it fails."""
         backups.check(self)
 
-    def restore_from(self, user: User, source: Path) -> Path:
+    def restore_from(self, user: User, source: Path, *, other_database: bool = False) -> Path:
         """Replace the contents with the verified backup ``source``; returns the copy set aside
-        (:func:`backups.restore_from`)."""
-        return backups.restore_from(self, user, source)
+        (:func:`backups.restore_from`). A copy of another database only with ``other_database``."""
+        return backups.restore_from(self, user, source, other_database=other_database)
+
+    def restore_refusal(self, source: Path) -> str | None:
+        """Why ``source`` is a copy of another database, not of this one (:func:`backups.restore_refusal`)."""
+        return backups.restore_refusal(self, source)
 
     # case <-> rows --------------------------------------------------------------------------------
 

@@ -174,6 +174,9 @@ def restore(window: MainWindow, backup: Path) -> None:
         window.statusBar().showMessage(f"⚠ {refused}", 15000)
         return
     user, meaning = window.state.user, f"restored the database from {backup.name}"
+    if refusal := window.store.restore_refusal(backup):  # a copy of another database: before any PIN
+        window.statusBar().showMessage(f"⚠ Not restored: {refusal}.", 60000)
+        return
 
     def signed(pin: str, _session) -> None:
         def work(store):

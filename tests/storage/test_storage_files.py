@@ -321,12 +321,11 @@ def test_an_open_store_rereads_rows_after_a_restore_by_another_connection(tmp_pa
         assert [e.values["value"] for e in open_all_day.entries(pid, "temperature")] == [Decimal("37.2")]
         assert open_all_day.case_for(pid).temperatures[0].value == Decimal("37.2")
         with Store.open(here, keep_backups=0) as restorer:
-            restorer.restore_from(NURSE, backup)
+            restorer.restore_from(NURSE, backup, other_database=True)  # another database's row 1, on purpose
         assert [e.values["value"] for e in open_all_day.entries(pid, "temperature")] == [Decimal("39.5")]
         assert open_all_day.case_for(pid).temperatures[0].value == Decimal("39.5")
 
 
-@pytest.mark.xfail(strict=True, reason="a backup of another PACER database replaced this one without a word")
 def test_restore_refuses_a_copy_of_another_pacer_database(db_path, people, tmp_path, capsys):
     """Restores that can be trusted (issue 17): a copy of the training database, or of another
     ward's, passes every check of verify-db, and restoring it would put that database's patients in
@@ -354,7 +353,6 @@ def test_restore_refuses_a_copy_of_another_pacer_database(db_path, people, tmp_p
         assert len(s.case_for(p.id).temperatures) == 3  # the training database's, on purpose
 
 
-@pytest.mark.xfail(strict=True, reason="a backup of another PACER database replaced this one without a word")
 def test_a_copy_of_this_database_is_restored_as_before(db_path, people, capsys):
     """The check compares where the two audit logs begin: any copy of this database passes."""
     _filled(db_path, temperatures=1)

@@ -210,7 +210,6 @@ def test_a_restore_is_the_administrators_and_signed(qtbot, ward_window, store):
     assert len(store.entries(pid, "temperature")) == 2
 
 
-@pytest.mark.xfail(strict=True, reason="the window asked the PIN for a copy of another database")
 def test_the_window_refuses_a_copy_of_another_database_before_any_pin(qtbot, ward_window, store, tmp_path):
     """Administration → Restore with the training database's copy (issue 17: restores that can be
     trusted): refused in the status bar, saying why, before the PIN is asked; nothing replaced."""
