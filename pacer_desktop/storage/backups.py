@@ -139,16 +139,20 @@ def restore_refusal(store: Store, source: Path) -> str | None:
     put that database's patients in place of this one's. A log still empty tells nothing: None."""
     with store._lock:
         mine = store._conn.execute(_FIRST_AUDIT_ROW).fetchone()
-    conn = readonly(Path(source))
     try:
-        theirs = conn.execute(_FIRST_AUDIT_ROW).fetchone()
-    finally:
-        conn.close()
+        conn = readonly(Path(source))
+        try:
+            theirs = conn.execute(_FIRST_AUDIT_ROW).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:  # not a PACER backup at all: trusted_backup says so in its own words
+        return None
     if mine is None or theirs is None or mine[0] == theirs[0]:
         return None
-    return (f"{Path(source).name} is a copy of another PACER database, not of {store.path.name}: their audit"
-            " logs begin with different entries, so restoring it would put that database's patients in place"
-            " of this one's. Nothing was restored")
+    return (f"{Path(source).name} is a copy of another PACER database, not of {store.path.name} (their audit"
+            " logs begin with different entries; so does what this database held before another one was"
+            " restored over it on purpose): restoring it would put that database's patients in place of this"
+            " one's. Nothing was restored")
 
 
 def restore_from(store: Store, user: User, source: Path, *, other_database: bool = False) -> Path:
@@ -164,9 +168,9 @@ def restore_from(store: Store, user: User, source: Path, *, other_database: bool
     source = Path(source)
     from . import checkup
     checkup.trusted_backup(source)
-    if not other_database and (refusal := restore_refusal(store, source)):
-        raise RequestError(refusal)
     with files.restore_lock(store.path):
+        if not other_database and (refusal := restore_refusal(store, source)):  # inside the lock: no
+            raise RequestError(refusal)  # other restore can change this database between check and copy
         aside = copy_to(store, store.path.with_name(f"{store.path.stem}.before-restore.sqlite3"),
                               exclusive=True)
         prepared = prepare_restore(store.path, source, user, aside, clock=store.clock)

@@ -175,7 +175,8 @@ def restore(window: MainWindow, backup: Path) -> None:
         return
     user, meaning = window.state.user, f"restored the database from {backup.name}"
     if refusal := window.store.restore_refusal(backup):  # a copy of another database: before any PIN
-        window.statusBar().showMessage(f"⚠ Not restored: {refusal}.", 60000)
+        window.statusBar().showMessage(f"⚠ Not restored: {refusal}. To do it on purpose, an administrator"
+                                       " runs `pacer-desktop restore --other-database`.", 60000)
         return
 
     def signed(pin: str, _session) -> None:
