@@ -95,7 +95,6 @@ class MainWindow(QMainWindow):
         self.state.gate = self.gate
         self._sign_off = None
         self._closing = False
-        self._put_away: list[QWidget] = []  # dialogs hidden while the window is locked (ask_who)
 
         self._actions()
         self._printer: DocumentPrinter | None = None
@@ -276,10 +275,7 @@ class MainWindow(QMainWindow):
         previous = self.state.user
         self.state.set_user(None)
         was_in = QApplication.focusWidget()
-        self.centralWidget().hide()  # locked: nothing of the patient on show, open dialogs included
-        self._put_away = self._open_dialogs()
-        for dialog in self._put_away:
-            dialog.hide()  # not closed: the same user gets them back as they were (_signed_in)
+        self.centralWidget().hide()  # locked: nothing of the patient on show
         if Accounts(self.store).has_users():
             dialog = SignInDialog(self.ops, self, reason=reason, initials=previous.initials if previous else "")
         else:
@@ -288,14 +284,6 @@ class MainWindow(QMainWindow):
         dialog.signed_in.connect(lambda session: self._signed_in(session, previous, was_in))
         self.who_dialog = dialog
         dialog.open()
-
-    def _open_dialogs(self) -> list:
-        """The dialogs on show, each before the ones opened over it (shown again in this order)."""
-        from shiboken6 import isValid
-        new_patient = self.dialog
-        ordered = (*self._patient_dialogs(), new_patient, getattr(new_patient, "discard_box", None),
-                   self.people_dialog, self.gate.dialog)
-        return [d for d in ordered if d is not None and isValid(d) and d.isVisible()]
 
     def _first_start_refused(self) -> None:
         """No first administrator, no work: the application closes."""
@@ -307,19 +295,14 @@ class MainWindow(QMainWindow):
         no half-typed entry, open dialog or patient search of the previous user is carried over."""
         from ..storage.location import workstation_name
         user = User(initials=session.initials, role=session.role, workstation=workstation_name())
-        from shiboken6 import isValid
-        put_away, self._put_away = [d for d in self._put_away if isValid(d)], []
         if previous is not None and previous.initials != user.initials:
-            self.state.switched.emit()  # the forms clear
-            # the last user's dialogs, put away while locked: the patient's, a PIN prompt (a
-            # signature half done), New patient and People are closed, never finished by another
-            for dialog in reversed(put_away):
-                dialog.done(0)
+            self.state.switched.emit()  # the forms clear and the patient's dialogs close
+            # the last user's PIN prompt (a signature half done), New patient and People go too
+            for dialog in (self.gate.dialog, self.dialog, self.people_dialog):
+                if dialog is not None and dialog.isVisible():
+                    dialog.done(0)
             self.patients.search.clear()
             was_in = None
-        else:
-            for dialog in put_away:  # the same user gets them back as they were
-                dialog.show()
         self.centralWidget().show()
         self.state.set_user(user)  # each screen redraws for the new role (Permits)
         self.patients.refresh()

@@ -293,6 +293,7 @@ def test_another_user_unlocking_does_not_get_the_last_user_s_pin_prompt(qtbot, m
     assert accounts_of(w.store).account("NU").active
 
 
+@pytest.mark.xfail(strict=True, reason="open dialogs stayed on show while the window was locked")
 def test_a_locked_window_shows_no_open_dialog_and_gives_them_back_to_the_same_user(qtbot, make_window, store):
     """"Locked: nothing of the patient on show": the screens were hidden, but an open dose dialog
     or a half-typed New patient stayed visible behind the sign-in. They are put away while locked,
