@@ -65,8 +65,8 @@ def check_new_account(initials: str, name: str, pin: str) -> tuple[str, str]:
     init`` checks it before it makes a new database, so that a refusal leaves no file behind."""
     initials = Accounts._initials(initials)
     name = (name or "").strip()
-    if not name or len(name) > 200:
-        raise AccountError("give the user's full name (at most 200 characters)")
+    if not name or len(name) > limits.TEXT_LIMITS["name"]:
+        raise AccountError(f"give the user's full name (at most {limits.TEXT_LIMITS['name']} characters)")
     _check_new_pin(pin)
     return initials, name
 

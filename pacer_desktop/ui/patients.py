@@ -195,14 +195,17 @@ class NewPatientDialog(QDialog):
             self.discard_box.done(0)
         super().done(result)
 
+    def has_details(self) -> bool:
+        """Whether anything was typed or chosen: a field filled, or a default changed."""
+        return (any(f.text().strip() for f in (self.mrn, self.name, self.study_id))
+                or self.dob.value() is not None or self.sex.value() is not None or self.delay.isChecked()
+                or self.zone.text().strip() != self._first_zone or self.protocol.value() != protocols.CURRENT
+                or not self.infusion.following)
+
     def reject(self) -> None:  # Escape, Cancel, the close box
         """With a patient's details typed, ask first (no lost entries): "Keep editing" is the
         default, so a second slip on Enter or Escape keeps them too. Nothing typed: close."""
-        typed = (any(f.text().strip() for f in (self.mrn, self.name, self.study_id))
-                 or self.dob.value() is not None or self.sex.value() is not None or self.delay.isChecked()
-                 or self.zone.text().strip() != self._first_zone or self.protocol.value() != protocols.CURRENT
-                 or not self.infusion.following)
-        if not typed:
+        if not self.has_details():
             super().reject()
             return
         from PySide6.QtGui import QIcon
