@@ -132,6 +132,9 @@ class DoseScreen(QWidget):
         layout.addLayout(buttons)
         state.changed.connect(self._on_state_changed)
         state.user_changed.connect(self._show_verification)
+        # Another patient: no line chosen in the last one's schedule stays chosen by its row number
+        # (the redraw then selects the next dose to give, if there is one).
+        state.switched.connect(self.table.clearSelection)
         self._on_state_changed()
 
     # ---- showing ------------------------------------------------------------------------

@@ -220,7 +220,6 @@ def test_the_screen_names_the_window_the_doses_given_pass_400_mg_in(qtbot, febri
             in w.dose.warnings.text())
 
 
-@pytest.mark.xfail(strict=True, reason="the schedule kept the last patient's selected row for the next patient")
 def test_the_next_patient_s_schedule_has_no_line_chosen_by_the_last(qtbot, make_window, store, nurse):
     """Nothing carried from one patient to another: a line selected in one patient's schedule
     (to record a late dose against it) stayed selected, by its row number, in the next patient's
