@@ -193,9 +193,13 @@ class DoseScreen(QWidget):
                 if row.note:
                     item.setToolTip(row.note)
                 self.table.setItem(i, col, item)
+        # The redraw chooses the line to give next, or none: a row chosen in the last drawing may now
+        # be another line, or one no longer to give (rules §5a: every dose on its own line).
         nxt = say.next_dose(self.rows)
         if nxt is not None:
             self.table.selectRow(self.rows.index(nxt))
+        else:
+            self.table.clearSelection()
         self._on_row_selected()
         started = r.persistent_fever_at is not None
         stopped = r.stop_at is not None and r.stop_at <= now

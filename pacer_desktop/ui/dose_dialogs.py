@@ -83,9 +83,13 @@ class RecordDoseDialog(QDialog):
                                 f"Line {selected.line} is already {how}: a correction goes through Correct… on"
                                 " the flowsheet.")
             self.notice.setVisible(True)
+        # rules §5a: the line chosen for her is the one selected or the one to give next; with
+        # neither (only missed lines left), none is chosen until she chooses one herself.
         choice = selected if selected is not None and not selected.closed else say.next_dose(rows)
         if choice is not None and choice.line in self.line.values():
             self.line.set_value(choice.line)
+        else:
+            self.line.setCurrentIndex(-1)
         self.line.currentIndexChanged.connect(self._on_line_changed)
         self.outcome.currentIndexChanged.connect(self._on_outcome_changed)
         self._on_line_changed()

@@ -238,18 +238,19 @@ def test_the_next_patient_s_schedule_has_no_line_chosen_by_the_last(qtbot, make_
     assert w.dose.table.selectionModel().selectedRows() == []
 
 
-@pytest.mark.xfail(strict=True, reason="a completed course's Record dose preselects the earliest missed line")
 def test_with_nothing_to_give_the_record_dialog_chooses_no_line(qtbot, febrile, store, nurse):
     """Every dose on the line it was given for (rules §5a): once the course is over and only missed
-    lines are left, Record dose given… offered line 1, days old, as if it were the one to give; a
-    nurse pressing Enter recorded tonight's dose against it. Now no line is chosen until she
-    chooses one, and Record says so and stores nothing."""
+    lines are left, Record dose given… offered a line hours old as if it were the one to give; a
+    nurse pressing Enter recorded tonight's dose against it. (The line was the one overdue before the
+    course ended, still selected in the schedule.) Now no line is chosen until she chooses one, and
+    Record says so and stores nothing."""
     w, pid = febrile(at(11, 8))
     store.add_assessment(nurse, pid, at=at(5, 13), crs=CrsInputs(hypotension="none", oxygen_device="none"),
                          icans=IcansInputs(capd_score=0))
     w.state.reload()
     assert "stop time reached" in w.dose.stop.text()
     assert all(r.status == "missed" for r in w.dose.rows)
+    assert w.dose.table.selectionModel().selectedRows() == []  # not the line that was overdue before
     qtbot.mouseClick(w.dose.give_button, Qt.MouseButton.LeftButton)
     d = w.dose.dialog
     assert d.line.count() == len(w.dose.rows)  # each missed line may still be chosen (a late record)
