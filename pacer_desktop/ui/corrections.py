@@ -24,6 +24,7 @@ from .stored_assessment import StoredAssessmentFields
 from .temperature_entry import TemperatureReading
 from .patient_state import PatientState
 from .date_time_fields import TimeField
+from .entry_dialog import EntryDialog
 from .widgets import Choice, FieldMessages, field_key, lay_out_dialog, line_edit, parse_decimal, required_decimal
 
 REASON_HINT = "Why (required), e.g. typing error, wrong time"
@@ -45,7 +46,7 @@ def correction_dialog(state: PatientState, entry, *, withdraw: bool, parent: QWi
     return dialogs[entry.kind](state, entry, parent)
 
 
-class CorrectionDialog(QDialog):
+class CorrectionDialog(EntryDialog):
     """The entry as stored at the top; the corrected values in the inputs of its kind (subclasses
     build them and read them back); what it becomes; a required reason. Saved through
     ``store.correct`` off the GUI thread; bad input is shown next to its field and stores nothing."""

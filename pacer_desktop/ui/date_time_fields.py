@@ -221,6 +221,7 @@ class TimeField(QWidget):
         super().__init__(parent)
         self._zone, self._now = zone, now
         self._following = True
+        self._typed = False  # changed by the user since the program last set it
         self._setting = False
         # The editor holds the patient's wall-clock time as a UTC QDateTime: read as the
         # workstation's local time, a time that does not exist there (a spring-forward hour)
@@ -252,14 +253,20 @@ class TimeField(QWidget):
         """Whether the field shows (and gives) the current time, not a time the user set."""
         return self._following
 
+    @property
+    def typed(self) -> bool:
+        """Whether the user changed the time by hand since the program (or Now) last set it."""
+        return self._typed
+
     def set_now(self) -> None:
         """Show now, and follow the clock until the user edits the time."""
         self._show(self._now())
-        self._following = True
+        self._following, self._typed = True, False
 
     def set_value(self, at: datetime) -> None:
         """Show ``at``; the field keeps it (no longer follows the clock)."""
         self._following = False  # first: a redraw that reads the value meanwhile must get ``at``
+        self._typed = False
         self._show(at)
 
     def _show(self, at: datetime) -> None:
@@ -277,7 +284,7 @@ class TimeField(QWidget):
 
     def _on_edited(self, _value: QDateTime) -> None:
         if not self._setting:
-            self._following = False
+            self._following, self._typed = False, True
 
     def _follow_clock(self) -> None:
         if self._following:

@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import get_args
 
-from PySide6.QtWidgets import QCheckBox, QDialog, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from ..core import notation, wording
 from ..core.case import Drug, Escalation, Restart
 from ..core.errors import CaseError, Problem
 from . import presenters as say
 from .date_time_fields import TimeField
+from .entry_dialog import EntryDialog
 from .patient_state import PatientState
 from .widgets import Choice, FieldMessages, lay_out_dialog, line_edit, parse_decimal
 
@@ -23,7 +24,7 @@ OUTCOMES = (("given", "given"), ("held", "held (not given on purpose)"),
             ("refused", "refused by the patient or family"), ("omitted", "omitted (not given)"))
 
 
-class RecordDoseDialog(QDialog):
+class RecordDoseDialog(EntryDialog):
     """An anakinra dose recorded against a chosen line of the schedule, or the line held, refused
     or omitted with a reason (clinical-rules §5a); or, with ``other``, another medication given."""
 
@@ -178,7 +179,7 @@ class RecordDoseDialog(QDialog):
         self.state.save(work, text, on_problems=problems, on_saved=lambda _v: self.accept())
 
 
-class DecisionDialog(QDialog):
+class DecisionDialog(EntryDialog):
     """A clinician's decision recorded with its time and reason, what it changes shown before it is
     made, and an explicit confirmation (escalation, restart). Subclasses give the words, the
     preview and the store call."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QCheckBox, QFormLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
 from datetime import UTC, date, datetime, timedelta
@@ -16,6 +16,7 @@ from ..evaluation import evaluate_case, workstation_zone
 from . import presenters as say
 from .patient_state import PatientState
 from .date_time_fields import DateField, TimeField
+from .entry_dialog import EntryDialog
 from .widgets import lay_out_dialog, Choice, FieldMessages
 
 
@@ -149,8 +150,11 @@ class PatientList(QWidget):
                 self.patient_chosen.emit(pid)
 
 
-class NewPatientDialog(QDialog):
-    """MRN, name, study ID, date of birth, sex at birth, developmental delay, infusion time, zone, protocol."""
+class NewPatientDialog(EntryDialog):
+    """MRN, name, study ID, date of birth, sex at birth, developmental delay, infusion time, zone,
+    protocol; Escape asks before discarding them (:class:`EntryDialog`)."""
+
+    discard_question = "Discard the details typed for this new patient? Nothing has been saved yet."
 
     created = Signal(int)
 
@@ -185,47 +189,15 @@ class NewPatientDialog(QDialog):
             form.addRow(label, widget)
             form.addRow("", self.messages.label_for(key))
         self.save_button = lay_out_dialog(self, form, self.form_error, "Create patient", self.submit)
-        self.discard_box: QWidget | None = None  # the question Escape asks when details are typed
         self._first_zone = self.zone.text().strip()
         self.zone.editingFinished.connect(lambda: self.infusion.set_value(self.infusion.value()))
 
-    def done(self, result: int) -> None:
-        """Closed by the program too (another patient, the window closing): the question goes with it."""
-        if self.discard_box is not None and self.discard_box.isVisible():
-            self.discard_box.done(0)
-        super().done(result)
-
-    def has_details(self) -> bool:
+    def has_typing(self) -> bool:
         """Whether anything was typed or chosen: a field filled, or a default changed."""
         return (any(f.text().strip() for f in (self.mrn, self.name, self.study_id))
                 or self.dob.value() is not None or self.sex.value() is not None or self.delay.isChecked()
                 or self.zone.text().strip() != self._first_zone or self.protocol.value() != protocols.CURRENT
                 or not self.infusion.following)
-
-    def reject(self) -> None:  # Escape, Cancel, the close box
-        """With a patient's details typed, ask first (no lost entries): "Keep editing" is the
-        default, so a second slip on Enter or Escape keeps them too. Nothing typed: close."""
-        if not self.has_details():
-            super().reject()
-            return
-        from PySide6.QtGui import QIcon
-        from PySide6.QtWidgets import QMessageBox  # both made on first use, not at every start
-        box = QMessageBox(QMessageBox.Icon.Question, "New patient", "Discard the details typed for this new"
-                          " patient? Nothing has been saved yet.",
-                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self)
-        box.button(QMessageBox.StandardButton.Discard).setText("&Discard")  # Alt+D, as Alt+K keeps
-        keep = box.button(QMessageBox.StandardButton.Cancel)
-        keep.setText("&Keep editing")
-        keep.setIcon(QIcon())  # not Cancel's cross: this button cancels the discarding, not the patient
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
-
-        def answered() -> None:
-            if box.clickedButton() is box.button(QMessageBox.StandardButton.Discard):
-                QDialog.reject(self)
-        box.finished.connect(answered)
-        self.discard_box = box
-        box.open()
 
     def _today(self) -> date:
         """Today in the ward's zone as typed (UTC until it is a zone), by the window's clock."""

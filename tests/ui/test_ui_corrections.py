@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 
 from pacer_desktop.core.case import CrsInputs, Drug, EligibilityInputs, IcansInputs
 from tests.ui.enter import as_user, dose_given, press_enter, temperature, type_into
@@ -288,8 +288,12 @@ def test_keyboard_tab_follows_the_form_and_escape_cancels(qtbot, bedside, store,
     cancel = next(b for b in d.findChildren(QPushButton) if b.text() == "Cancel")
     # (the date and time field takes one Tab per part: day, month, year, hour, minute)
     assert order[:6] == [d.reading.value, d.reading.unit, d.time.edit, d.reason, cancel, d.ok]
+    qtbot.keyClick(d.reading.value, Qt.Key.Key_Escape)  # nothing typed: Escape cancels at once
+    assert not d.isVisible()
+    d, _ = open_correct(qtbot, w, "temperature")
     type_into(qtbot, d.reading.value, "39.1")
-    qtbot.keyClick(d.reading.value, Qt.Key.Key_Escape)
+    qtbot.keyClick(d.reading.value, Qt.Key.Key_Escape)  # typed: it asks first (test_ui_typed_entries)
+    d.discard_box.button(QMessageBox.StandardButton.Discard).click()
     assert not d.isVisible()
     assert rows(store, "SELECT * FROM corrections") == [] and len(rows(store, "SELECT * FROM temperatures")) == 1
 
