@@ -45,3 +45,34 @@ def test_backups_are_aged_by_the_stores_clock(db_path):
         assert s.daily_backup() is None  # the newest copy is not a day old by this clock
         clock.now = LATER + timedelta(hours=25)
         assert s.daily_backup() is not None
+
+
+@pytest.mark.xfail(strict=True, reason="import-case stores entries later than the store's clock")
+def test_a_case_file_with_entries_after_the_stores_now_is_refused_whole(db_path, capsys, monkeypatch, people):
+    """# rules §2 rev 2: "in a case file as at the bedside". A case file whose own "now" lies ahead
+    of the workstation's clock (a clock set wrong where it was written, a year typed wrong) was
+    stored; from then on every save for that patient was refused, even the withdrawal of the
+    future entry, until the clock caught up. Now the import names the entries and stores nothing."""
+    from pacer_desktop.cli import main
+    from pacer_desktop.core.caseio import parse_case
+    from pacer_desktop.storage import store as store_module
+    from tests.paths import EXAMPLES
+    source = next(EXAMPLES.glob("02-*.case.json"))
+    case = parse_case(source.read_bytes())
+    before = Clock(case.temperatures[2].at.astimezone(UTC))  # the file's later entries are still to come
+    with Store.open(db_path, keep_backups=0, daily_backup=False, clock=before) as s:
+        with pytest.raises(CaseError) as err:
+            s.import_case(NURSE, case, mrn="F-1", name="Fran Future")
+        assert s.patients() == []
+    fields = [p.field for p in err.value.problems]
+    assert "temperatures[3].at" in fields and "temperatures[2].at" not in fields
+    assert "medications[0].at" in fields
+    assert "in the future" in err.value.problems[0].message
+    # the command, whose clock is the workstation's, says the same: exit 2, nothing stored
+    monkeypatch.setattr(store_module, "real_clock", before)
+    argv = ["import-case", str(source), "--mrn", "F-2", "--name", "Fran Future"]
+    assert main([*argv, *people.of("prescriber")]) == 2
+    assert "temperatures[3].at" in capsys.readouterr().err
+    # once the clock has passed the file's entries, the same file imports
+    monkeypatch.setattr(store_module, "real_clock", Clock(case.now.astimezone(UTC) + timedelta(days=1)))
+    assert main([*argv, *people.of("prescriber")]) == 0, capsys.readouterr().err
