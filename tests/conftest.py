@@ -47,3 +47,13 @@ def the_tests_clock(monkeypatch):
     from tests.ui.uihelp import TEST_NOW
     monkeypatch.setattr(store, "real_clock", lambda: TEST_NOW)
     return TEST_NOW
+
+
+@pytest.fixture
+def examples_clock(monkeypatch):
+    """The commands' clock a day after the latest worked example (tests/paths.py): any example
+    imports, as it would on the ward once its times have passed, at any date of the workstation."""
+    from pacer_desktop.storage import store
+    from tests.paths import AFTER_THE_EXAMPLES
+    monkeypatch.setattr(store, "real_clock", lambda: AFTER_THE_EXAMPLES)
+    return AFTER_THE_EXAMPLES

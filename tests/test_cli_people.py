@@ -12,6 +12,9 @@ from tests.paths import EXAMPLES
 
 CASE = EXAMPLES / "01-standard-course.case.json"
 
+#: The commands import worked examples: their clock is after the examples' times (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("examples_clock")
+
 
 def _rows(sql: str, args=()):
     from pacer_desktop.storage import Store

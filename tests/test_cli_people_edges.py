@@ -4,12 +4,17 @@ and standard input that cannot hold both the case and the PIN."""
 
 from __future__ import annotations
 
+import pytest
+
 from pacer_desktop.cli import main
 from pacer_desktop.storage import Store
 from tests.paths import EXAMPLES
 from tests.storage.storehelp import filled, sha256
 
 CASE = EXAMPLES / "01-standard-course.case.json"
+
+#: The commands import worked examples: their clock is after the examples' times (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("examples_clock")
 
 
 def test_without_pin_stdin_the_pin_is_asked_without_echo(people, monkeypatch, capsys):

@@ -54,11 +54,12 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
         from ..storage import Store, User
         from ..ui.main_window import MainWindow
         app = QApplication.instance() or QApplication([])
-        store = Store.open(Path(tmp) / "screenshot.sqlite3", keep_backups=0)
+        clock = lambda: case.now  # noqa: E731 - the one clock (issue 16): the case is shown at its own now
+        store = Store.open(Path(tmp) / "screenshot.sqlite3", keep_backups=0, clock=clock)
         try:
             user = User(initials="DOC", role="research", workstation="screenshot")
             pid = store.import_case(user, case, mrn="DEMO-0001", name=f"Example {Path(args.case).stem.split('.')[0]}")
-            window = MainWindow(store, user=user, clock=lambda: case.now, ask_who=False)
+            window = MainWindow(store, user=user, clock=clock, ask_who=False)
             window.resize(width, height)
             window.show()
             window.open_patient(pid)

@@ -3,6 +3,7 @@ row, never changes it), a whole case file imported as a new patient, and the flo
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -71,10 +72,13 @@ def correct_patient(store: Store, user: User, patient_id: int, reason: str, repl
 
 def import_case(store: Store, user: User, case: Case, *, mrn: str, name: str, study_id: str | None = None) -> int:
     """Store a whole case file as a new patient (validated exactly as ``evaluate`` does, and its
-    text held to the limits of :mod:`.limits`)."""
+    text held to the limits of :mod:`.limits`). Its entries must also have happened by the store's
+    clock (rules §2 rev 2: in a case file as at the bedside): the file's own "now" may lie ahead of
+    it, and an entry stored in the future would refuse every later save for the patient."""
     from .. import protocols
     from ..evaluation import evaluate_case, workstation_zone
     evaluate_case(case)
+    cases.validate_case(dataclasses.replace(case, now=None), store.clock())
     details = patients.patient_details(
         mrn=mrn, name=name, date_of_birth=case.patient.date_of_birth,
         sex_at_birth=case.patient.sex_at_birth, developmental_delay=case.patient.developmental_delay,

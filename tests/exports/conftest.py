@@ -10,8 +10,7 @@ import pytest
 
 from pacer_desktop.core.caseio import parse_case
 from pacer_desktop.storage import Store, User
-from tests.paths import EXAMPLES
-from tests.ui.uihelp import TEST_NOW
+from tests.paths import AFTER_THE_EXAMPLES, EXAMPLES
 
 CASES = sorted(EXAMPLES.glob("*.case.json"))
 RESEARCH = User("RS", "research", "research-office")
@@ -36,7 +35,7 @@ def identity(n: int) -> dict:
 def store(tmp_path, monkeypatch):
     path = tmp_path / "pacer.sqlite3"
     monkeypatch.setenv("PACER_DB", str(path))
-    with Store.open(path, keep_backups=0, clock=lambda: TEST_NOW) as s:
+    with Store.open(path, keep_backups=0, clock=lambda: AFTER_THE_EXAMPLES) as s:  # every example has happened
         yield s
 
 

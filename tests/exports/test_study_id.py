@@ -67,7 +67,7 @@ def test_correcting_the_details_keeps_the_study_id_and_may_set_it(store):
     assert store.verify() == []
 
 
-def test_import_case_takes_the_study_id(tmp_path, capsys, people):
+def test_import_case_takes_the_study_id(tmp_path, capsys, people, examples_clock):
     assert main(["import-case", str(CASES[0]), "--mrn", "1001", "--name", "Any Body", "--study-id", "PACER-004",
                  *people.of("prescriber")]) == 0  # research may not record the case's clinical entries
     with Store.open(clock=lambda: TEST_NOW) as store:

@@ -16,6 +16,9 @@ from tests.paths import EXAMPLES
 
 CASES = sorted(EXAMPLES.glob("*.case.json"))
 
+#: The commands import worked examples: their clock is after the examples' times (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("examples_clock")
+
 
 def _run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))

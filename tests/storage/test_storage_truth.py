@@ -347,7 +347,7 @@ def test_every_text_field_has_a_limit(store):
     assert len(store.entries(pid)) == 1
 
 
-def test_a_long_name_on_the_command_line_exits_2(capsys, db_path, people):
+def test_a_long_name_on_the_command_line_exits_2(capsys, db_path, people, examples_clock):
     from tests.paths import EXAMPLES
     example = sorted(EXAMPLES.glob("*.case.json"))[0]
     assert main(["import-case", str(example), "--mrn", "X1", "--name", "A" * 100_000, *people.of("prescriber")]) == 2
