@@ -91,6 +91,7 @@ class RecordDoseDialog(EntryDialog):
             self.line.set_value(choice.line)
         else:
             self.line.setCurrentIndex(-1)
+            self.line.setPlaceholderText("— choose the line this dose is for")
         self.line.currentIndexChanged.connect(self._on_line_changed)
         self.outcome.currentIndexChanged.connect(self._on_outcome_changed)
         self._on_line_changed()

@@ -255,6 +255,7 @@ def test_with_nothing_to_give_the_record_dialog_chooses_no_line(qtbot, febrile, 
     d = w.dose.dialog
     assert d.line.count() == len(w.dose.rows)  # each missed line may still be chosen (a late record)
     assert d.line.value() is None and d.chosen() is None
+    assert d.line.placeholderText() == "— choose the line this dose is for"  # not a blank box
     assert d.due_label.text() == "" and d.mg.text() == ""
     type_into(qtbot, d.reason, "given at the start of the shift")
     qtbot.keyClick(d.reason, Qt.Key.Key_Return)
