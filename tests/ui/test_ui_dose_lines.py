@@ -263,3 +263,27 @@ def test_with_nothing_to_give_the_record_dialog_chooses_no_line(qtbot, febrile, 
     assert store.case_for(pid).medications == ()
     d.line.set_value(1)  # chosen on purpose, the line's dose is offered
     assert d.due_label.text().startswith("Line 1, due 4 Nov 11:00") and d.mg.text() == "59"
+
+
+@pytest.mark.xfail(strict=True, reason="the header gives the current dose beside an overdue line of another dose")
+def test_an_overdue_line_from_before_a_new_weight_says_its_own_dose(qtbot, febrile, store, nurse):
+    """# rules §5 and case-format (rev 2): each line uses the most recent weight at or before its due
+    time. Line 2 fell due at 23.4 kg (59 mg); at 00:00 she weighs 30 kg (75 mg from line 3 on).
+    The header said "Anakinra 75 mg … · dose OVERDUE since 4 Nov 23:00" while the line to give,
+    and the dialog, said 59 mg: one screen, two doses. Now the header names the overdue line's own
+    dose and weight, and the dialog says why it differs from the current dose."""
+    w, pid = febrile(at(5, 0, 10))
+    store.add_weight(nurse, pid, at=at(5, 0, 0), kg=Decimal("30"))
+    w.state.reload()
+    assert [(r.line, r.status, r.mg) for r in w.dose.rows][1:3] == [(2, "overdue", "59 mg"), (3, "planned", "75 mg")]
+    header = w.header.status.text()
+    assert header.startswith("Anakinra 75 mg IV every 12 hours · dose OVERDUE since 4 Nov 23:00")
+    assert header.endswith("· this dose: 59 mg, by the weight when it fell due (23.4 kg)")
+    qtbot.mouseClick(w.dose.give_button, Qt.MouseButton.LeftButton)
+    d = w.dose.dialog
+    assert d.line.value() == 2 and d.mg.text() == "59"
+    assert d.weight_note.text() == ("Line 2 fell due before the latest weight (30 kg, 5 Nov 00:00): its dose is"
+                                    " 59 mg, by the weight at its due time (23.4 kg). The lines after it use 75 mg.")
+    assert not d.weight_note.isHidden()
+    d.line.set_value(3)  # a line due after the new weight: nothing to explain
+    assert d.weight_note.isHidden()
