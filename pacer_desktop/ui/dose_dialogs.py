@@ -47,6 +47,8 @@ class RecordDoseDialog(EntryDialog):
         self.line = Choice([(r.line, f"Line {r.line}: due {say.day_time(r.due, zone)} — {STATUS_WORDS[r.status]}")
                             for r in self._offered(rows)])
         self.due_label = QLabel(objectName="record_due")
+        self.weight_note = QLabel(objectName="record_weight_note")  # a line due before the latest weight
+        self.weight_note.setWordWrap(True)
         self.outcome = Choice(list(OUTCOMES))
         self.time = TimeField(lambda: state.zone, state.now)
         self.mg = line_edit("mg", "dose_mg")
@@ -62,6 +64,7 @@ class RecordDoseDialog(EntryDialog):
             form.addRow("Dose for", self.line)
             form.addRow("", self.messages.label_for("for_line"))
             form.addRow(self.due_label)
+            form.addRow(self.weight_note)
             form.addRow("Outcome", self.outcome)
         form.addRow("Given at" if other else "At", self.time)
         form.addRow("", self.messages.label_for("at"))
@@ -113,10 +116,18 @@ class RecordDoseDialog(EntryDialog):
 
     def _on_line_changed(self, *_args) -> None:
         row = self.chosen()
+        self.weight_note.setVisible(False)
         if row is None:
             self.due_label.setText("")
             return
-        self.due_label.setText(f"Line {row.line}, due {say.day_time(row.due, self.state.zone)}: {row.mg} ({row.volume})")
+        zone, result = self.state.zone, self.state.result
+        self.due_label.setText(f"Line {row.line}, due {say.day_time(row.due, zone)}: {row.mg} ({row.volume})")
+        if result is not None and say.due_before_weight(result, row):
+            d = result.dose
+            self.weight_note.setText(f"Line {row.line} fell due before the latest weight ({notation.kg(d.weight_kg)},"
+                                     f" {say.day_time(d.weight_at, zone)}): its dose is {row.mg}, by the weight at its"
+                                     f" due time ({row.weight}). The lines after it use {notation.mg(d.mg)}.")
+            self.weight_note.setVisible(True)
         if row.mg.endswith(" mg"):
             self.mg.setText(row.mg.removesuffix(" mg"))
 

@@ -147,6 +147,13 @@ def current_interval(result: Result, now: datetime, protocol: Protocol) -> int:
     return current_interval_h(result.escalated_at, now, protocol.schedule)
 
 
+def due_before_weight(result: Result, row: ScheduledDose) -> bool:
+    """Whether ``row`` fell due before the latest weight and so has another dose than the current
+    one (case-format rev 2: each line uses the most recent weight at or before its due time)."""
+    d = result.dose
+    return d is not None and row.weight != notation.kg(d.weight_kg) and row.mg != notation.mg(d.mg)
+
+
 def status_line(result: Result, rows: list[ScheduledDose], now: datetime, protocol: Protocol) -> str:
     """``Anakinra 59 mg IV every 12 hours · next dose 23:00, in 2 h 14 min``."""
     if result.persistent_fever_at is None:
@@ -169,9 +176,12 @@ def status_line(result: Result, rows: list[ScheduledDose], now: datetime, protoc
         return f"{head} · no dose outstanding"
     if nxt.status == "planned":
         return f"{head} · next dose {clock(nxt.due, zone)}, in {duration(nxt.due - now)}"
+    # the line to give, when its dose is not the head's: by the weight when it fell due
+    own = (f" · this dose: {nxt.mg}, by the weight when it fell due ({nxt.weight})"
+           if due_before_weight(result, nxt) else "")
     if nxt.status == "due":
-        return f"{head} · dose DUE NOW ({clock(nxt.due, zone)})"
-    return f"{head} · dose OVERDUE since {day_time(nxt.due, zone)} ({duration(now - nxt.due)})"
+        return f"{head} · dose DUE NOW ({clock(nxt.due, zone)}){own}"
+    return f"{head} · dose OVERDUE since {day_time(nxt.due, zone)} ({duration(now - nxt.due)}){own}"
 
 
 def stop_text(result: Result, now: datetime, protocol: Protocol) -> str:

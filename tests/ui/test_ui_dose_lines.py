@@ -265,7 +265,6 @@ def test_with_nothing_to_give_the_record_dialog_chooses_no_line(qtbot, febrile, 
     assert d.due_label.text().startswith("Line 1, due 4 Nov 11:00") and d.mg.text() == "59"
 
 
-@pytest.mark.xfail(strict=True, reason="the header gives the current dose beside an overdue line of another dose")
 def test_an_overdue_line_from_before_a_new_weight_says_its_own_dose(qtbot, febrile, store, nurse):
     """# rules §5 and case-format (rev 2): each line uses the most recent weight at or before its due
     time. Line 2 fell due at 23.4 kg (59 mg); at 00:00 she weighs 30 kg (75 mg from line 3 on).
