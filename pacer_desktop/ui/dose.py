@@ -83,6 +83,9 @@ class DoseScreen(QWidget):
         self.row_detail = QLabel(objectName="schedule_row_detail")  # the selected line in full, for the keyboard
         self.row_detail.setWordWrap(True)
         self.table.itemSelectionChanged.connect(self._on_row_selected)
+        # A line the nurse selected herself, and the line that was next to give when she did.
+        self._chosen: tuple[int, int | None] | None = None
+        self._redrawing = False  # the redraw's own selecting is not hers
         self.give_button = QPushButton("&Record dose given…")
         self.give_button.setObjectName("record_dose")
         self.give_button.clicked.connect(self.open_record_dose)
@@ -180,27 +183,27 @@ class DoseScreen(QWidget):
         self._show_prompts(r)
         self.stop.setText(say.stop_text(r, now, s.protocol))
         self.rows = say.schedule_rows(r)
-        self.table.setRowCount(len(self.rows))
-        for i, row in enumerate(self.rows):
-            cells = (str(row.line), say.day_time(row.due, s.zone), f"day {row.day}", row.mg, row.volume,
-                     row.interval, row.weight, status_text(row, s.zone))
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if row.status in ("due", "overdue"):
-                    f = item.font()
-                    f.setBold(True)
-                    item.setFont(f)
-                if row.note:
-                    item.setToolTip(row.note)
-                self.table.setItem(i, col, item)
-        # The redraw chooses the line to give next, or none: a row chosen in the last drawing may now
-        # be another line, or one no longer to give (rules §5a: every dose on its own line).
-        nxt = say.next_dose(self.rows)
-        if nxt is not None:
-            self.table.selectRow(self.rows.index(nxt))
-        else:
-            self.table.clearSelection()
-        self._on_row_selected()
+        self._redrawing = True
+        try:
+            self._fill_table()
+            # A line the nurse chose stays chosen, found by its number (rows move), while it is open
+            # and the line to give next is still the one it was when she chose; else the redraw
+            # chooses the line to give next, or none (rules §5a: every dose on its own line; a
+            # redraw comes every half minute and after every save).
+            nxt = say.next_dose(self.rows)
+            chosen = None
+            if self._chosen is not None and self._chosen[1] == (nxt.line if nxt else None):
+                chosen = next((row for row in self.rows if row.line == self._chosen[0] and not row.closed), None)
+            if chosen is None:
+                self._chosen = None
+            pick = chosen or nxt
+            if pick is not None:
+                self.table.selectRow(self.rows.index(pick))
+            else:
+                self.table.clearSelection()
+            self._on_row_selected()
+        finally:
+            self._redrawing = False
         started = r.persistent_fever_at is not None
         stopped = r.stop_at is not None and r.stop_at <= now
         self.give_button.setEnabled(started)
@@ -229,13 +232,35 @@ class DoseScreen(QWidget):
         self.verify_button.setToolTip(f"Only {who} may {words.words}." if not allowed else
                                       "Enter your own figures without seeing the calculator's, then compare.")
 
+    def _fill_table(self) -> None:
+        s = self.state
+        self.table.setRowCount(len(self.rows))
+        for i, row in enumerate(self.rows):
+            cells = (str(row.line), say.day_time(row.due, s.zone), f"day {row.day}", row.mg, row.volume,
+                     row.interval, row.weight, status_text(row, s.zone))
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if row.status in ("due", "overdue"):
+                    f = item.font()
+                    f.setBold(True)
+                    item.setFont(f)
+                if row.note:
+                    item.setToolTip(row.note)
+                self.table.setItem(i, col, item)
+
     def _on_row_selected(self) -> None:
-        """The selected line in full under the table: its status and why it moved or was not given."""
+        """The selected line in full under the table: its status and why it moved or was not given.
+        A line selected by the nurse (not by a redraw) is remembered as her choice."""
         selected = self.table.selectionModel().selectedRows()
         if not selected or selected[0].row() >= len(self.rows):
+            if not self._redrawing:
+                self._chosen = None
             self.row_detail.setText("")
             return
         row = self.rows[selected[0].row()]
+        if not self._redrawing:
+            nxt = say.next_dose(self.rows)
+            self._chosen = (row.line, nxt.line if nxt else None)
         course = f" (course {row.course})" if row.course > 1 else ""
         text = (f"Line {row.line}{course}, due {say.day_time(row.due, self.state.zone)}: {row.mg} ({row.volume})"
                 f" — {status_text(row, self.state.zone)}")
