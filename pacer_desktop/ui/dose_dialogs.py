@@ -124,9 +124,15 @@ class RecordDoseDialog(EntryDialog):
         self.due_label.setText(f"Line {row.line}, due {say.day_time(row.due, zone)}: {row.mg} ({row.volume})")
         if result is not None and say.due_before_weight(result, row):
             d = result.dose
-            self.weight_note.setText(f"Line {row.line} fell due before the latest weight ({notation.kg(d.weight_kg)},"
-                                     f" {say.day_time(d.weight_at, zone)}): its dose is {row.mg}, by the weight at its"
-                                     f" due time ({row.weight}). The lines after it use {notation.mg(d.mg)}.")
+            if row.weight == say.NO_WEIGHT:
+                self.weight_note.setText(f"Line {row.line} fell due before any weight was recorded: no dose was"
+                                         f" calculated for it. The lines after the weight of"
+                                         f" {say.day_time(d.weight_at, zone)} ({notation.kg(d.weight_kg)}) use"
+                                         f" {notation.mg(d.mg)}.")
+            else:
+                self.weight_note.setText(f"Line {row.line} fell due before the latest weight ({notation.kg(d.weight_kg)},"
+                                         f" {say.day_time(d.weight_at, zone)}): its dose is {row.mg}, by the weight"
+                                         f" at its due time ({row.weight}). The lines after it use {notation.mg(d.mg)}.")
             self.weight_note.setVisible(True)
         if row.mg.endswith(" mg"):
             self.mg.setText(row.mg.removesuffix(" mg"))

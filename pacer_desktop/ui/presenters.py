@@ -129,7 +129,7 @@ def schedule_rows(result: Result, now: datetime | None = None) -> list[Scheduled
         rows.append(ScheduledDose(
             due=d.due, day=d.day, mg=mg, volume=volume,
             interval=notation.every_hours(d.interval_h),
-            weight=notation.kg(d.weight_kg) if d.weight_kg is not None else "—",
+            weight=notation.kg(d.weight_kg) if d.weight_kg is not None else NO_WEIGHT,
             status=d.status, given_at=d.given_at, line=d.line, course=d.course, note="; ".join(notes)))
     return rows
 
@@ -147,9 +147,14 @@ def current_interval(result: Result, now: datetime, protocol: Protocol) -> int:
     return current_interval_h(result.escalated_at, now, protocol.schedule)
 
 
+#: A line's weight when none had been recorded by its due time (:func:`schedule_rows`).
+NO_WEIGHT = "—"
+
+
 def due_before_weight(result: Result, row: ScheduledDose) -> bool:
     """Whether ``row`` fell due before the latest weight and so has another dose than the current
-    one (case-format rev 2: each line uses the most recent weight at or before its due time)."""
+    one, or none (case-format rev 2: each line uses the most recent weight at or before its due
+    time; before the first weight, a line has no dose)."""
     d = result.dose
     return d is not None and row.weight != notation.kg(d.weight_kg) and row.mg != notation.mg(d.mg)
 
@@ -177,8 +182,10 @@ def status_line(result: Result, rows: list[ScheduledDose], now: datetime, protoc
     if nxt.status == "planned":
         return f"{head} · next dose {clock(nxt.due, zone)}, in {duration(nxt.due - now)}"
     # the line to give, when its dose is not the head's: by the weight when it fell due
-    own = (f" · this dose: {nxt.mg}, by the weight when it fell due ({nxt.weight})"
-           if due_before_weight(result, nxt) else "")
+    own = ""
+    if due_before_weight(result, nxt):
+        own = (" · no dose was calculated for it: no weight when it fell due" if nxt.weight == NO_WEIGHT
+               else f" · this dose: {nxt.mg}, by the weight when it fell due ({nxt.weight})")
     if nxt.status == "due":
         return f"{head} · dose DUE NOW ({clock(nxt.due, zone)}){own}"
     return f"{head} · dose OVERDUE since {day_time(nxt.due, zone)} ({duration(now - nxt.due)}){own}"

@@ -321,7 +321,6 @@ def test_a_line_the_nurse_chose_stays_chosen_through_the_redraws(qtbot, febrile,
     assert [w.dose.rows[i.row()].line for i in w.dose.table.selectionModel().selectedRows()] == [4]
 
 
-@pytest.mark.xfail(strict=True, reason="a line due before any weight is said to have the dose 'no weight'")
 def test_a_line_due_before_any_weight_says_no_dose_was_calculated(qtbot, make_window, store, nurse):
     """Found in review: fever met before the child was weighed. Line 1 (11:00) has no dose; the
     weight came at 12:00. The header said "this dose: no weight, by the weight when it fell due
