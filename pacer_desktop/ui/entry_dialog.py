@@ -4,11 +4,15 @@ Escape, Cancel or the close box ask first when something was typed: "Keep editin
 so a second slip on Enter or Escape keeps it too; "Discard" closes. With nothing typed, the dialog
 closes at once. When the program closes it (``done``: another patient, another user signing in),
 the question goes with it rather than stay on screen alone.
+
+"Typed" means any input changed since the dialog was shown: text, a choice, a tick, a spin box's
+value, or a time set by hand (a time field that follows the clock changes by itself, so it counts
+only when the user edited it: :attr:`TimeField.typed`).
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QDialog, QLineEdit, QWidget
 
 from .date_time_fields import TimeField
 
@@ -22,12 +26,37 @@ class EntryDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.discard_box: QWidget | None = None
+        self._as_shown: dict | None = None  # each input's value when the dialog was first shown
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self._as_shown is None:
+            self._as_shown = self._inputs()
+        super().showEvent(event)
+
+    def _inputs(self) -> dict:
+        """Each input's value, by widget; a time field's parts are left to :attr:`TimeField.typed`."""
+        values = {}
+        for w in self.findChildren(QWidget):
+            if _in_time_field(w, self):
+                continue
+            if isinstance(w, QLineEdit):
+                values[w] = w.text().strip()
+            elif isinstance(w, QComboBox):
+                values[w] = w.currentIndex()
+            elif isinstance(w, QAbstractSpinBox):
+                values[w] = w.text()
+            elif isinstance(w, QAbstractButton) and w.isCheckable():
+                values[w] = w.isChecked()
+        return values
 
     def has_typing(self) -> bool:
-        """Whether the user typed anything: text into a field (what the form filled in itself is
-        not typing: ``setText`` leaves a field unmodified), or a time set by hand."""
-        return (any(e.isModified() and e.text().strip() for e in self.findChildren(QLineEdit))
-                or any(t.typed for t in self.findChildren(TimeField)))
+        """Whether the user changed anything since the dialog was shown (see the module's text)."""
+        if any(t.typed for t in self.findChildren(TimeField)):
+            return True
+        if self._as_shown is None:
+            return False
+        now = self._inputs()
+        return any(w in now and now[w] != value for w, value in self._as_shown.items())
 
     def done(self, result: int) -> None:
         if self.discard_box is not None and self.discard_box.isVisible():
@@ -55,3 +84,12 @@ class EntryDialog(QDialog):
         box.finished.connect(answered)
         self.discard_box = box
         box.open()
+
+
+def _in_time_field(widget: QWidget, top: QWidget) -> bool:
+    parent = widget.parent()
+    while parent is not None and parent is not top:
+        if isinstance(parent, TimeField):
+            return True
+        parent = parent.parent()
+    return False
