@@ -75,3 +75,29 @@ def test_a_case_file_with_entries_after_the_stores_now_is_refused_whole(db_path,
     # once the clock has passed the file's entries, the same file imports
     monkeypatch.setattr(store_module, "real_clock", Clock(case.now.astimezone(UTC) + timedelta(days=1)))
     assert main([*argv, *people.of("prescriber")]) == 0, capsys.readouterr().err
+
+
+@pytest.mark.xfail(strict=True, reason="an entry stored ahead of the clock refuses every later save")
+def test_after_the_clock_is_set_back_the_ward_can_still_record(db_path):
+    """# rules §2 rev 2: the rules never act on an entry that has not happened yet. A workstation
+    whose clock ran two hours fast took a reading at (its) 10:00; the clock was then put right to
+    08:15. The window leaves the 10:00 reading out until 10:00 comes (Store.case_for), but every
+    save checked the whole patient, the 10:00 reading included, and was refused: no temperature,
+    weight or dose could be recorded, and the reading could not even be marked entered in error.
+    Now a save is checked against the patient as known at now, as the window shows it; an entry
+    later than now is still refused when it is the one being saved."""
+    clock = Clock(LATER)
+    with Store.open(db_path, keep_backups=0, daily_backup=False, clock=clock) as s:
+        pid = s.add_patient(NURSE, mrn="M1", name="Ada", date_of_birth=date(2025, 4, 12), sex_at_birth="female",
+                            developmental_delay=False, infusion_at=LATER - timedelta(hours=30), timezone="UTC")
+        early = s.add_temperature(NURSE, pid, at=LATER - timedelta(minutes=1), value=Decimal("38.2"), unit="C")
+        clock.now = LATER - timedelta(hours=1, minutes=45)  # put right: the reading is 1 h 44 min ahead
+        s.add_weight(NURSE, pid, at=clock.now - timedelta(minutes=10), kg=Decimal("12.5"))
+        s.add_temperature(NURSE, pid, at=clock.now, value=Decimal("37.9"), unit="C")
+        with pytest.raises(CaseError) as err:  # a time later than now is still refused when typed
+            s.add_temperature(NURSE, pid, at=clock.now + timedelta(minutes=30), value=Decimal("37.9"), unit="C")
+        assert err.value.problems[0].field == "at"
+        s.correct(NURSE, "temperature", early, reason="taken by a clock two hours fast")
+        s.correct(NURSE, "patient", pid, reason="name spelt wrong", replacement={"name": "Adah"})
+        assert [t.value for t in s.case_for(pid).temperatures] == [Decimal("37.9")]
+        assert s.verify() == []
