@@ -150,6 +150,15 @@ def latest_known(patient: PatientRecord, now: datetime) -> datetime:
     return now + timedelta(minutes=protocols.load(patient.protocol).temperature.future_tolerance_min)
 
 
+def known_at(patient: PatientRecord, parts: dict, now: datetime) -> dict:
+    """``parts`` as known at ``now`` (a fresh dict of fresh lists): entries later than now + the
+    tolerance had not happened yet and are left out (rules §2 rev 2: the rules never act on them).
+    Stored, they are later than now only when a clock was set back, or at a past ``now``."""
+    latest = latest_known(patient, now)
+    return {kind: list(rows) if kind == "eligibility" else [(i, m) for i, m in rows if m.at <= latest]
+            for kind, rows in parts.items()}
+
+
 def remember_result(store: Store, patient_id: int, case: Case, at: datetime, result: Result) -> None:
     """The result a write's check gave for the case it stored, at ``at`` (issue 16: one evaluation
     per change): the window's reload takes it instead of evaluating the same case again."""

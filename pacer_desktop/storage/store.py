@@ -340,9 +340,7 @@ class Store:
             patient = patients.patient(self, patient_id)
             parts = cases.current_parts(self, patient_id)
             if now is not None:
-                latest = cases.latest_known(patient, now)
-                parts = {kind: rows if kind == "eligibility" else [(i, m) for i, m in rows if m.at <= latest]
-                         for kind, rows in parts.items()}
+                parts = cases.known_at(patient, parts, now)
             case = cases.stored_case(patient, parts)
         return dataclasses.replace(case, now=now) if now is not None else case
 
