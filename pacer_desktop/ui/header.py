@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..core import notation
 from ..core.timeutil import post_infusion_day
 from . import presenters as say
+from .entry_text import kind_text
 from .patient_state import PatientState
 from .widgets import Banner
 
@@ -22,6 +25,8 @@ class PatientHeader(QWidget):
         self.status = Banner()
         self.status.setObjectName("header_status")
         self.error = Banner()
+        self.ahead = Banner()  # entries later than this workstation's clock, left out until then
+        self.ahead.setObjectName("header_ahead")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -29,6 +34,7 @@ class PatientHeader(QWidget):
         layout.addWidget(self.details)
         layout.addWidget(self.status)
         layout.addWidget(self.error)
+        layout.addWidget(self.ahead)
         state.changed.connect(self._on_state_changed)
         self._on_state_changed()
 
@@ -39,6 +45,7 @@ class PatientHeader(QWidget):
             self.details.setText("Choose a patient on the left, or create one (Ctrl+N).")
             self.status.show_text("")
             self.error.show_text("")
+            self.ahead.show_text("")
             return
         now = s.now()
         zone = s.zone
@@ -77,3 +84,21 @@ class PatientHeader(QWidget):
                 kind = "alarm" if nxt is not None and nxt.status in ("due", "overdue") else "warn"
             self.status.show_text(line, kind)
         self.error.show_text(f"Stored data the calculator refuses: {s.error}" if s.error else "", "alarm")
+        self.ahead.show_text(self._ahead_text(now), "warn")
+
+    def _ahead_text(self, now) -> str:
+        """Entries later than this workstation's clock (a clock set back since they were made):
+        the calculation leaves them out until then (rules §2 rev 2), which the nurse must know."""
+        s = self.state
+        if s.protocol is None:
+            return ""
+        latest = now + timedelta(minutes=s.protocol.temperature.future_tolerance_min)
+        ahead = sorted((e for e in s.live_entries() if isinstance(e.at, datetime) and e.at > latest),
+                       key=lambda e: e.at)
+        if not ahead:
+            return ""
+        last = ahead[-1]
+        count, them = ("1 entry is", "it") if len(ahead) == 1 else (f"{len(ahead)} entries are", "them")
+        return (f"⚠ {count} later than this workstation's clock (the latest: {kind_text(last.kind)} at"
+                f" {say.day_time(last.at, s.zone)}). The calculation leaves {them} out until then. Check the"
+                " clock; an entry made in error is marked with Entered in error… on the flowsheet.")
