@@ -342,3 +342,27 @@ def test_a_line_due_before_any_weight_says_no_dose_was_calculated(qtbot, make_wi
     assert d.line.value() == 1 and d.mg.text() == ""
     assert d.weight_note.text() == ("Line 1 fell due before any weight was recorded: no dose was calculated"
                                     " for it. The lines after the weight of 4 Nov 12:00 (23.4 kg) use 59 mg.")
+
+
+def selected_lines(w) -> list[int]:
+    return [w.dose.rows[i.row()].line for i in w.dose.table.selectionModel().selectedRows()]
+
+
+@pytest.mark.xfail(strict=True, reason="a line chosen while the next was planned stays chosen when it falls due")
+def test_a_chosen_line_gives_way_when_the_next_one_falls_due(qtbot, febrile, store, nurse):
+    """Found in review: the nurse clicks line 3 (planned, tomorrow) to read it while line 2 is the
+    next, planned for 23:00. At 23:40 line 2 is due, the header says DUE NOW, yet line 3 stayed
+    selected and Record dose offered it with its 59 mg filled in. Her choice is kept only while the
+    line to give next is the same line in the same state."""
+    w, pid = febrile(at(4, 11, 5))
+    store.add_medication(nurse, pid, at=at(4, 11, 5), drug="anakinra", dose_mg=Decimal(59), for_line=1)
+    w._tick()
+    w.dose.table.selectRow(next(i for i, r in enumerate(w.dose.rows) if r.line == 3))
+    w._tick()
+    assert selected_lines(w) == [3]  # still her choice: line 2 is still planned
+    w.clock.now = at(4, 23, 40)
+    w._tick()
+    assert "dose DUE NOW (23:00)" in w.header.status.text()
+    assert selected_lines(w) == [2]
+    qtbot.mouseClick(w.dose.give_button, Qt.MouseButton.LeftButton)
+    assert w.dose.dialog.line.value() == 2
