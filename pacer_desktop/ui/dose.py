@@ -83,8 +83,9 @@ class DoseScreen(QWidget):
         self.row_detail = QLabel(objectName="schedule_row_detail")  # the selected line in full, for the keyboard
         self.row_detail.setWordWrap(True)
         self.table.itemSelectionChanged.connect(self._on_row_selected)
-        # A line the nurse selected herself, and the line that was next to give when she did.
-        self._chosen: tuple[int, int | None] | None = None
+        # A line the nurse selected herself (its number and due time), and the line to give next
+        # (its number and status) when she did.
+        self._chosen: tuple[tuple, tuple | None] | None = None
         self._redrawing = False  # the redraw's own selecting is not hers
         self.give_button = QPushButton("&Record dose given…")
         self.give_button.setObjectName("record_dose")
@@ -186,14 +187,16 @@ class DoseScreen(QWidget):
         self._redrawing = True
         try:
             self._fill_table()
-            # A line the nurse chose stays chosen, found by its number (rows move), while it is open
-            # and the line to give next is still the one it was when she chose; else the redraw
-            # chooses the line to give next, or none (rules §5a: every dose on its own line; a
-            # redraw comes every half minute and after every save).
+            # A line the nurse chose stays chosen, found by its number and due time (rows move), while
+            # it is open and the line to give next is still the same line in the same state (planned,
+            # due, overdue) as when she chose; else the redraw chooses the line to give next, or none
+            # (rules §5a: every dose on its own line; a redraw comes every half minute and after
+            # every save).
             nxt = say.next_dose(self.rows)
             chosen = None
-            if self._chosen is not None and self._chosen[1] == (nxt.line if nxt else None):
-                chosen = next((row for row in self.rows if row.line == self._chosen[0] and not row.closed), None)
+            if self._chosen is not None and self._chosen[1] == _line_key(nxt):
+                chosen = next((row for row in self.rows if (row.line, row.due) == self._chosen[0] and not row.closed),
+                              None)
             if chosen is None:
                 self._chosen = None
             pick = chosen or nxt
@@ -259,8 +262,7 @@ class DoseScreen(QWidget):
             return
         row = self.rows[selected[0].row()]
         if not self._redrawing:
-            nxt = say.next_dose(self.rows)
-            self._chosen = (row.line, nxt.line if nxt else None)
+            self._chosen = ((row.line, row.due), _line_key(say.next_dose(self.rows)))
         course = f" (course {row.course})" if row.course > 1 else ""
         text = (f"Line {row.line}{course}, due {say.day_time(row.due, self.state.zone)}: {row.mg} ({row.volume})"
                 f" — {status_text(row, self.state.zone)}")
@@ -337,3 +339,8 @@ class DoseScreen(QWidget):
             self.dialog.deleteLater()
         self.dialog = dialog
         dialog.open()
+
+
+def _line_key(row: say.ScheduledDose | None) -> tuple | None:
+    """What makes the line to give next the same line: its number, due time and status."""
+    return (row.line, row.due, row.status) if row is not None else None

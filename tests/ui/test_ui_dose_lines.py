@@ -348,7 +348,6 @@ def selected_lines(w) -> list[int]:
     return [w.dose.rows[i.row()].line for i in w.dose.table.selectionModel().selectedRows()]
 
 
-@pytest.mark.xfail(strict=True, reason="a line chosen while the next was planned stays chosen when it falls due")
 def test_a_chosen_line_gives_way_when_the_next_one_falls_due(qtbot, febrile, store, nurse):
     """Found in review: the nurse clicks line 3 (planned, tomorrow) to read it while line 2 is the
     next, planned for 23:00. At 23:40 line 2 is due, the header says DUE NOW, yet line 3 stayed
