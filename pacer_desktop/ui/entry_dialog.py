@@ -6,8 +6,9 @@ closes at once. When the program closes it (``done``: another patient, another u
 the question goes with it rather than stay on screen alone.
 
 "Typed" means any input changed since the dialog was shown: text, a choice, a tick, a spin box's
-value, or a time set by hand (a time field that follows the clock changes by itself, so it counts
-only when the user edited it: :attr:`TimeField.typed`).
+value, or a time. A time field that follows the clock changes by itself, so it counts only when the
+user edited it (:attr:`TimeField.typed`); one that was set (a correction's time) counts when it
+shows another time, Now pressed included.
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ class EntryDialog(QDialog):
         super().__init__(parent)
         self.discard_box: QWidget | None = None
         self._as_shown: dict | None = None  # each input's value when the dialog was first shown
+        self._times_as_shown: dict = {}  # each time field that was set (not following the clock)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         if self._as_shown is None:
             self._as_shown = self._inputs()
+            self._times_as_shown = {t: t.value() for t in self.findChildren(TimeField) if not t.following}
         super().showEvent(event)
 
     def _inputs(self) -> dict:
@@ -51,7 +54,8 @@ class EntryDialog(QDialog):
 
     def has_typing(self) -> bool:
         """Whether the user changed anything since the dialog was shown (see the module's text)."""
-        if any(t.typed for t in self.findChildren(TimeField)):
+        if any(t.typed or (t in self._times_as_shown and t.value() != self._times_as_shown[t])
+               for t in self.findChildren(TimeField)):
             return True
         if self._as_shown is None:
             return False

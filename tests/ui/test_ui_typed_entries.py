@@ -190,7 +190,6 @@ def test_what_the_form_changes_by_itself_is_not_typing(qtbot, febrile, store, nu
     assert not d.isVisible()
 
 
-@pytest.mark.xfail(strict=True, reason="Now in a correction changes the time but is not counted")
 def test_now_pressed_in_a_correction_is_a_change(qtbot, febrile):
     """Found in review: a correction's time is the entry's own; Now moves it to the clock, which
     Save would store, yet Escape closed the dialog without asking."""
