@@ -150,6 +150,30 @@ def latest_known(patient: PatientRecord, now: datetime) -> datetime:
     return now + timedelta(minutes=protocols.load(patient.protocol).temperature.future_tolerance_min)
 
 
+def check_save(patient: PatientRecord, details: dict, parts: dict, now: datetime,
+               new: tuple[str, Any] | None = None) -> tuple[Case, Result]:
+    """The check of a save (``new``, a kind and its entry, is added to ``parts``; ``parts`` is not
+    changed): the would-be case as known at ``now`` (rules §2 rev 2: what the window shows; the new
+    entry is refused when later than now), its result returned. When entries later than now were
+    left out (a clock set back), the whole case is also checked as it will be once their time has
+    come, so that nothing saved now conflicts with them then (a line closed twice)."""
+    known, whole = known_at(patient, parts, now), {kind: list(rows) for kind, rows in parts.items()}
+    if new is not None:
+        place(known, *new)
+        place(whole, *new)
+    case = case_from(details, known)
+    result = validate_case(case, now, new=(new[0], known) if new is not None else None)
+    if any(len(known[kind]) != len(whole[kind]) for kind in whole):
+        last = max(m.at for kind, rows in whole.items() if kind != "eligibility" for _, m in rows)
+        try:
+            validate_case(case_from(details, whole), max(now, last), new=(new[0], whole) if new is not None else None)
+        except CaseError as exc:
+            raise CaseError([Problem(p.field, f"{p.message} (with an entry later than this workstation's clock,"
+                                              " which the screen leaves out until then)")
+                             for p in exc.problems]) from None
+    return case, result
+
+
 def known_at(patient: PatientRecord, parts: dict, now: datetime) -> dict:
     """``parts`` as known at ``now`` (a fresh dict of fresh lists): entries later than now + the
     tolerance had not happened yet and are left out (rules §2 rev 2: the rules never act on them).

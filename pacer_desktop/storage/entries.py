@@ -31,13 +31,10 @@ def add(store: Store, user: User, patient_id: int, kind: str, values: dict,
             cases.drop(parts, kind, replacing)
         checked_at = store.clock()
         # The patient as known now, as the window shows it: a stored entry later than now (a clock
-        # set back) is left out, not allowed to refuse every entry until the clock passes it. The
-        # new entry is checked whatever its time (rules §2 rev 2).
-        known = cases.known_at(patient, parts, checked_at)
+        # set back) is left out rather than refuse every entry until the clock passes it, yet the
+        # new entry may not conflict with it (cases.check_save).
+        case, result = cases.check_save(patient, patients.details_of(patient), parts, checked_at, (kind, entry))
         cases.place(parts, kind, entry)
-        cases.place(known, kind, entry)
-        case = cases.case_from(patients.details_of(patient), known)
-        result = cases.validate_case(case, checked_at, new=(kind, known))
         row_id = store._insert(user, KINDS[kind], {"patient_id": patient_id, **KIND_TABLE[kind].row(entry)},
                               f"{'correct' if replacing else 'add'} {kind}")
         if replacing is not None:
@@ -66,9 +63,7 @@ def correct_patient(store: Store, user: User, patient_id: int, reason: str, repl
             patients.check_free(store, "mrn", details["mrn"])
         if details["study_id"] != patient.study_id:
             patients.check_free(store, "study_id", details["study_id"])
-        now = store.clock()
-        known = cases.known_at(patient, cases.current_parts(store, patient_id), now)  # as in add
-        cases.validate_case(cases.case_from(details, known), now)
+        cases.check_save(patient, details, cases.current_parts(store, patient_id), store.clock())  # as in add
         new_id = store._insert(user, "patient_versions", {"patient_id": patient_id, **patients.version_row(details)},
                               "correct patient details")
         store._insert(user, "corrections", {"kind": "patient_version", "entry_id": patient.version_id,
@@ -133,8 +128,7 @@ def correct(store: Store, user: User, kind: str, entry_id: int, *, reason: str,
             cases.drop(parts, kind, entry_id)
             patient = patients.patient(store, old["patient_id"])
             checked_at = store.clock()
-            case = cases.case_from(patients.details_of(patient), cases.known_at(patient, parts, checked_at))
-            result = cases.validate_case(case, checked_at)
+            case, result = cases.check_save(patient, patients.details_of(patient), parts, checked_at)  # as in add
             store._insert(user, "corrections", {"kind": kind, "entry_id": entry_id,
                                                "replacement_id": None, "reason": reason},
                          f"withdraw {kind}")
