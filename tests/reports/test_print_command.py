@@ -115,3 +115,26 @@ def test_mrn_needs_a_user_and_a_known_patient(tmp_path, capsys, people):
     assert main(["print", "order", "--mrn", "NOPE", "-o", str(out), *people.of("pharmacist")]) == 2
     assert "NOPE" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.xfail(strict=True, reason="print --mrn refuses a patient with an entry ahead of the clock")
+def test_print_by_mrn_leaves_out_an_entry_ahead_of_the_clock_as_the_window_does(tmp_path, capsys, people,
+                                                                              monkeypatch):
+    """Found in review: with an entry later than the workstation's clock (a clock set back since),
+    the window shows the patient as known now, but `print mar --mrn` evaluated every entry and
+    refused: the downtime record could not be printed from the command line."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from pacer_desktop.core.caseio import parse_case
+    from pacer_desktop.storage import store as store_module
+    user = STORAGE.User("CD", "prescriber", "test workstation")
+    with STORAGE.Store.open() as store:
+        patient_id = store.import_case(user, parse_case(ESCALATED.read_bytes()), mrn="MRN778", name="Cal Clock")
+        now = store.clock()
+        store.add_temperature(user, patient_id, at=now, value=Decimal("37.2"), unit="C")
+    monkeypatch.setattr(store_module, "real_clock", lambda: now - timedelta(hours=2))  # the clock set back
+    out = tmp_path / "mar.pdf"
+    code = main(["print", "mar", "--mrn", "MRN778", "-o", str(out), *people.of("pharmacist")])
+    assert code == 0, capsys.readouterr().err
+    assert "Cal Clock" in flat(pdf_text(out.read_bytes()))
