@@ -78,7 +78,7 @@ def _print(args: argparse.Namespace, storage, store, user) -> int:
             return _input_error("--mrn: give --user INITIALS (who printed is recorded with the document)")
         try:
             record = store.patient_by_mrn(args.mrn)
-            case = store.case_for(record.id)
+            case = store.case_for(record.id, now=store.clock())  # as known now, as the window shows it
         except storage.StorageError as exc:
             return _input_error(str(exc))
         case, signed = _signed(store, record.id, case, args.kind)

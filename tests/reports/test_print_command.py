@@ -117,7 +117,6 @@ def test_mrn_needs_a_user_and_a_known_patient(tmp_path, capsys, people):
     assert not out.exists()
 
 
-@pytest.mark.xfail(strict=True, reason="print --mrn refuses a patient with an entry ahead of the clock")
 def test_print_by_mrn_leaves_out_an_entry_ahead_of_the_clock_as_the_window_does(tmp_path, capsys, people,
                                                                               monkeypatch):
     """Found in review: with an entry later than the workstation's clock (a clock set back since),
