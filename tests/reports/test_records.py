@@ -113,3 +113,22 @@ def test_administration_record_covers_72_elapsed_hours_across_a_clock_change():
     assert "Doses due 31 Oct 2026 08:00 to 3 Nov 2026 07:00 (72 hours)" in text
     assert "2 Nov 2026 19:30 day" in text and "3 Nov 2026 07:30 day" not in text  # 07:30 CST is 72.5 h on
     assert text.count("59 mg 0.4 mL") == 6 + 2  # and the two lines of the 24 hours before
+
+
+@pytest.mark.xfail(strict=True, reason="the record shows an older weight's dose on open lines without a word")
+def test_administration_record_says_which_lines_keep_an_earlier_weight_s_dose():
+    """rules §5 and case-format rev 2: each line uses the weight at or before its due time. Example
+    01 weighed again at 30 kg just before now: the order on the record says 75 mg, while the missed
+    and the overdue line, due before that weight, say 59 mg. On the screen the header and Record
+    dose say why; the downtime record said nothing."""
+    import json
+    c = json.loads(STANDARD.read_text())
+    c["weights"].append({"at": "2026-11-06T07:00:00-06:00", "kg": 30})
+    parsed = parse_case(json.dumps(c).encode())
+    header = content.PatientHeader("Ada Example", "MRN0012345", parsed.patient.date_of_birth, parsed.patient.sex_at_birth)
+    text = flat(pdf_text(render(make_print_job("mar", parsed, header, printed_by="AB (nurse)", paper="letter",
+                                               printed_at=PRINTED_AT))))
+    assert "Order: Anakinra 75 mg IV every 12 hours" in text
+    assert "5 Nov 2026 23:00 day 2 59 mg 0.4 mL OVERDUE" in text and "6 Nov 2026 11:00 day 3 75 mg" in text
+    assert ("Lines 1 and 2 fell due before the latest weight (30 kg, weighed 6 Nov 2026 07:00): they keep the"
+            " dose of the weight at their due time, 23.4 kg.") in text
