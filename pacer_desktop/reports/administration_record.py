@@ -47,6 +47,7 @@ def administration_record(job: c.PrintJob) -> bytes:
                   f" {LOOK_BACK_HOURS} hours before as recorded", HEADING),
         _doses_grid(job, due, width),
         Spacer(1, 3),
+        *[p(t, SMALL) for t in _earlier_weights(job, due)],
         *[p(t, SMALL) for t in c.stopping_sentences(job)[1:]],
         *_escalation_note(job),
         Paragraph("Temperatures", HEADING),
@@ -75,6 +76,30 @@ def _doses_grid(job: c.PrintJob, due: list, width: float):
                      _recorded(job, d), "", "", ""])
     return grid(rows, [width * f for f in (0.05, 0.17, 0.07, 0.08, 0.08, 0.24, 0.1, 0.1, 0.11)],
                 row_heights=[None] + [24] * len(due))
+
+
+def _earlier_weights(job: c.PrintJob, due: list) -> list[str]:
+    """For open lines listed that fell due before the latest weight: they keep the dose of the weight
+    at their due time (rules §5; case-format rev 2), which the order above does not show."""
+    r = job.result
+    if r.dose is None:
+        return []
+    latest = f"the latest weight ({notation.kg(r.dose.weight_kg)}, weighed {job.time(r.dose.weight_at)})"
+    by_weight: dict = {}
+    for d in due:
+        if d.status in ("missed", "overdue", "due") and d.weight_kg != r.dose.weight_kg:
+            by_weight.setdefault(d.weight_kg, []).append(str(d.line))
+    sentences = []
+    for kg, lines in by_weight.items():
+        which = f"Line {lines[0]}" if len(lines) == 1 else f"Lines {', '.join(lines[:-1])} and {lines[-1]}"
+        if kg is None:
+            sentences.append(f"{which} fell due before any weight was recorded: no dose was calculated for"
+                             f" {'it' if len(lines) == 1 else 'them'}.")
+        else:
+            sentences.append(f"{which} fell due before {latest}: {'it keeps' if len(lines) == 1 else 'they keep'}"
+                             f" the dose of the weight at {'its' if len(lines) == 1 else 'their'} due time,"
+                             f" {notation.kg(kg)}.")
+    return sentences
 
 
 def _recorded(job: c.PrintJob, d) -> str:
