@@ -80,14 +80,15 @@ def _doses_grid(job: c.PrintJob, due: list, width: float):
 
 def _earlier_weights(job: c.PrintJob, due: list) -> list[str]:
     """For open lines listed that fell due before the latest weight: they keep the dose of the weight
-    at their due time (rules §5; case-format rev 2), which the order above does not show."""
+    at their due time (rules §5; case-format rev 2), which the order above does not show. Said only
+    where that dose differs (two weights above the cap give the same 100 mg), as on the screen."""
     r = job.result
     if r.dose is None:
         return []
     latest = f"the latest weight ({notation.kg(r.dose.weight_kg)}, weighed {job.time(r.dose.weight_at)})"
     by_weight: dict = {}
     for d in due:
-        if d.status in ("missed", "overdue", "due") and d.weight_kg != r.dose.weight_kg:
+        if d.status in ("missed", "overdue", "due") and d.weight_kg != r.dose.weight_kg and d.mg != r.dose.mg:
             by_weight.setdefault(d.weight_kg, []).append(str(d.line))
     sentences = []
     for kg, lines in by_weight.items():

@@ -133,7 +133,6 @@ def test_administration_record_says_which_lines_keep_an_earlier_weight_s_dose():
             " dose of the weight at their due time, 23.4 kg.") in text
 
 
-@pytest.mark.xfail(strict=True, reason="the note is printed when two weights above the cap give one dose")
 def test_administration_record_says_nothing_of_an_earlier_weight_with_the_same_dose():
     """Both weights above the cap (45 and 50 kg: 100 mg): the lines' dose is the order's; nothing to explain."""
     import json
