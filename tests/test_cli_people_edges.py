@@ -4,8 +4,6 @@ and standard input that cannot hold both the case and the PIN."""
 
 from __future__ import annotations
 
-import pytest
-
 from pacer_desktop.cli import main
 from pacer_desktop.storage import Store
 from tests.paths import EXAMPLES
@@ -13,11 +11,8 @@ from tests.storage.storehelp import filled, sha256
 
 CASE = EXAMPLES / "01-standard-course.case.json"
 
-#: The commands import worked examples: their clock is after the examples' times (tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("examples_clock")
 
-
-def test_without_pin_stdin_the_pin_is_asked_without_echo(people, monkeypatch, capsys):
+def test_without_pin_stdin_the_pin_is_asked_without_echo(people, monkeypatch, capsys, examples_clock):
     asked = []
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)  # a terminal to type it in
     monkeypatch.setattr("getpass.getpass", lambda prompt: asked.append(prompt) or people.pins["PR"])
