@@ -14,10 +14,10 @@ from .grading import GradingScreen
 from .header import PatientHeader
 from .ops import StoreOps
 from .patient_state import Clock, PatientState
-from .patients import NewPatientDialog, PatientList
+from .patients import PatientList
 from .print_menu import install as install_print_menu
 from .print_menu import make_printer
-from .people import install as install_admin_menu
+from .admin_menu import install as install_admin_menu
 from .permits import Permits
 from .signin import IDLE_MS, FirstAdministratorDialog, IdleWatcher, SignInDialog
 from .signing import Gate, add_sign_off
@@ -261,6 +261,7 @@ class MainWindow(QMainWindow):
         self.open_patient(pid)
 
     def new_patient(self) -> None:
+        from .new_patient import NewPatientDialog  # made on first use, not at every start
         self.dialog = NewPatientDialog(self.state, self)
         self.dialog.created.connect(self.open_patient)
         self.dialog.open()

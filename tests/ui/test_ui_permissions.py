@@ -191,7 +191,7 @@ def test_an_export_is_signed_and_a_wrong_pin_exports_nothing(qtbot, ward_window,
 def test_a_restore_is_the_administrators_and_signed(qtbot, ward_window, store):
     """Administration → Restore: refused to others; a wrong PIN replaces nothing; the right one
     restores the backup (the signature is kept in the copy set aside, as on the command line)."""
-    from pacer_desktop.ui.people import restore
+    from pacer_desktop.ui.admin_menu import restore
     w, pid = ward_window("admin")
     backup = store.backup()
     store.add_temperature(USERS["nurse"], pid, at=NOW, value=Decimal("37.1"), unit="C")
@@ -214,7 +214,7 @@ def test_the_window_refuses_a_copy_of_another_database_before_any_pin(qtbot, war
     """Administration → Restore with the training database's copy (issue 17: restores that can be
     trusted): refused in the status bar, saying why, before the PIN is asked; nothing replaced."""
     from pacer_desktop.storage import Store
-    from pacer_desktop.ui.people import restore
+    from pacer_desktop.ui.admin_menu import restore
     w, pid = ward_window("admin")
     with Store.open(tmp_path / "training.sqlite3", keep_backups=0) as training:
         training.add_patient(USERS["nurse"], mrn="T-1", name="Training Doll", date_of_birth=None,
@@ -231,7 +231,7 @@ def test_the_window_refuses_a_copy_of_another_database_before_any_pin(qtbot, war
 def test_the_window_says_why_a_file_that_is_not_a_backup_is_not_restored(qtbot, ward_window, store, tmp_path):
     """Review of the check above: a file of random bytes chosen in Restore gets the plain refusal
     (not a PACER database) in the status bar, as before, not an exception in the menu's slot."""
-    from pacer_desktop.ui.people import restore
+    from pacer_desktop.ui.admin_menu import restore
     w, pid = ward_window("admin")
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(bytes(range(256)) * 40)
