@@ -225,7 +225,9 @@ class WeightCorrection(CorrectionDialog):
 
 
 class MedicationCorrection(CorrectionDialog):
-    """The drug (any the rules know), when it was given and the dose in mg (needed for anakinra)."""
+    """The drug (any the rules know), when it was given, the dose in mg (needed for anakinra) and,
+    for a line's anakinra dose, the reason it was given outside the line's window (rules §5a: as
+    Record dose asks it). A line's dose corrected to another drug closes no line: the line reopens."""
 
     def build(self, form: QFormLayout) -> None:
         v = self.entry.values
@@ -239,7 +241,12 @@ class MedicationCorrection(CorrectionDialog):
         self.add_time(form, "Given at")
         form.addRow("Dose (mg)", self.mg)
         form.addRow("", self.messages.label_for("dose_mg"))
-        self.watch(self.drug.currentIndexChanged, self.mg.textChanged)
+        self.dose_reason = line_edit("needed when given outside the line's window", "dose_reason")
+        self.dose_reason.setText(v.get("reason") or "")
+        if v.get("for_line") is not None:
+            form.addRow("Why given then", self.dose_reason)
+            form.addRow("", self.messages.label_for("reason"))
+        self.watch(self.drug.currentIndexChanged, self.mg.textChanged, self.dose_reason.textChanged)
 
     def values(self) -> dict:
         drug = self.drug.value()
@@ -250,7 +257,18 @@ class MedicationCorrection(CorrectionDialog):
                 mg = parse_decimal(self.mg.text())
             except ValueError as exc:
                 raise CaseError([Problem("dose_mg", str(exc))]) from None
-        return {"drug": drug, "dose_mg": mg}
+        values = {"drug": drug, "dose_mg": mg}
+        line = self.entry.values.get("for_line")
+        if line is None:
+            return values
+        if drug != "anakinra":
+            return {**values, "for_line": None}  # another drug closes no line
+        reason = self.dose_reason.text().strip() or None
+        due = next((d.due for d in self.state.result.doses if d.line == line), None) if self.state.result else None
+        if due is not None and not reason and (why := say.outside_window(line, due, self.time.value(),
+                                                                         self.state.protocol, self.state.zone)):
+            raise CaseError([Problem("reason", why)])
+        return {**values, "reason": reason}
 
 
 class EscalationCorrection(CorrectionDialog):

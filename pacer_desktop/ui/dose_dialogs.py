@@ -167,11 +167,8 @@ class RecordDoseDialog(EntryDialog):
         if mg is None:
             self.messages.show([Problem("dose_mg", "Enter the dose given in mg.")])
             return
-        off = at - row.due
-        if abs(off) > self._window() and not reason:
-            self.messages.show([Problem("reason", f"Given {say.duration(abs(off))} {'late' if off > timedelta(0) else 'early'},"
-                                                  f" outside the {notation.plain_number(self.state.protocol.schedule.administration_window_min)}"
-                                                  " minutes either side of the due time: give the reason.")])
+        if (why := say.outside_window(row.line, row.due, at, self.state.protocol, self.state.zone)) and not reason:
+            self.messages.show([Problem("reason", why)])
             return
         self._save(lambda store, user, pid: store.add_medication(user, pid, at=at, drug="anakinra", dose_mg=mg,
                                                                  for_line=row.line, reason=reason or None),

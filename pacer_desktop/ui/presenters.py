@@ -147,6 +147,18 @@ def current_interval(result: Result, now: datetime, protocol: Protocol) -> int:
     return current_interval_h(result.escalated_at, now, protocol.schedule)
 
 
+def outside_window(line: int, due: datetime, at: datetime, protocol: Protocol, zone: str) -> str | None:
+    """Why a dose given at ``at`` for ``line`` (due at ``due``) needs a reason: given outside the
+    administration window either side of its due time (rules §5a); None within it."""
+    minutes = protocol.schedule.administration_window_min
+    off = at - due
+    if abs(off) <= timedelta(minutes=minutes):
+        return None
+    return (f"Given {duration(abs(off))} {'late' if off > timedelta(0) else 'early'}, outside the"
+            f" {notation.plain_number(minutes)} minutes either side of line {line}'s due time"
+            f" ({day_time(due, zone)}): give the reason.")
+
+
 #: A line's weight when none had been recorded by its due time (:func:`schedule_rows`).
 NO_WEIGHT = "—"
 
