@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -89,10 +89,11 @@ class PatientHeader(QWidget):
     def _ahead_text(self, now) -> str:
         """Entries later than this workstation's clock (a clock set back since they were made):
         the calculation leaves them out until then (rules §2 rev 2), which the nurse must know."""
+        from ..storage.cases import latest_known  # the store's own "known at now" (Store.case_for)
         s = self.state
-        if s.protocol is None:
+        if s.protocol is None:  # a protocol this version does not know: the error banner says so
             return ""
-        latest = now + timedelta(minutes=s.protocol.temperature.future_tolerance_min)
+        latest = latest_known(s.record, now)
         ahead = sorted((e for e in s.live_entries() if isinstance(e.at, datetime) and e.at > latest),
                        key=lambda e: e.at)
         if not ahead:

@@ -30,15 +30,22 @@ def at(day: int, h: int, m: int = 0) -> datetime:
     return datetime(2026, 11, day, h, m, tzinfo=ZONE)
 
 
+def febrile_patient(store, nurse, *, mrn: str = "L-1", name: str = "Lena Lines") -> int:
+    """A 10-year-old, 23.4 kg, infused 3 Nov 10:00, whose persistent fever (4 Nov 07:00 and 11:00)
+    starts anakinra at 4 Nov 11:00, every 12 hours."""
+    pid = store.add_patient(nurse, mrn=mrn, name=name, date_of_birth=date(2016, 4, 12),
+                            sex_at_birth="female", developmental_delay=False, infusion_at=INFUSION,
+                            timezone="America/Chicago")
+    store.add_weight(nurse, pid, at=INFUSION - timedelta(days=1), kg=Decimal("23.4"))
+    store.add_temperature(nurse, pid, at=at(4, 7), value=Decimal("38.7"), unit="C")
+    store.add_temperature(nurse, pid, at=START, value=Decimal("38.9"), unit="C")
+    return pid
+
+
 @pytest.fixture
 def febrile(make_window, store, nurse):
     def make(now: datetime):
-        pid = store.add_patient(nurse, mrn="L-1", name="Lena Lines", date_of_birth=date(2016, 4, 12),
-                                sex_at_birth="female", developmental_delay=False, infusion_at=INFUSION,
-                                timezone="America/Chicago")
-        store.add_weight(nurse, pid, at=INFUSION - timedelta(days=1), kg=Decimal("23.4"))
-        store.add_temperature(nurse, pid, at=at(4, 7), value=Decimal("38.7"), unit="C")
-        store.add_temperature(nurse, pid, at=START, value=Decimal("38.9"), unit="C")
+        pid = febrile_patient(store, nurse)
         w = make_window(now)
         w.open_patient(pid)
         w.show_screen(1)

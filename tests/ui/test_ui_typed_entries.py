@@ -6,8 +6,7 @@ and nothing is stored. A form with nothing typed closes at once, and a form the 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,20 +15,15 @@ from PySide6.QtWidgets import QMessageBox
 
 from pacer_desktop.storage import User
 from tests.ui.enter import type_into
+from tests.ui.test_ui_dose_lines import febrile_patient
 
 ZONE = ZoneInfo("America/Chicago")
-INFUSION = datetime(2026, 11, 3, 10, 0, tzinfo=ZONE)
 NOW = datetime(2026, 11, 4, 23, 10, tzinfo=ZONE)  # line 2 (23:00) is due
 
 
 @pytest.fixture
 def febrile(make_window, store, nurse):
-    pid = store.add_patient(nurse, mrn="T-1", name="Tess Typed", date_of_birth=date(2016, 4, 12),
-                            sex_at_birth="female", developmental_delay=False, infusion_at=INFUSION,
-                            timezone="America/Chicago")
-    store.add_weight(nurse, pid, at=INFUSION - timedelta(days=1), kg=Decimal("23.4"))
-    store.add_temperature(nurse, pid, at=datetime(2026, 11, 4, 7, 0, tzinfo=ZONE), value=Decimal("38.7"), unit="C")
-    store.add_temperature(nurse, pid, at=datetime(2026, 11, 4, 11, 0, tzinfo=ZONE), value=Decimal("38.9"), unit="C")
+    pid = febrile_patient(store, nurse, mrn="T-1", name="Tess Typed")
     w = make_window(NOW)
     w.open_patient(pid)
     return w, pid
