@@ -6,6 +6,7 @@ the chain against the anchors every backup carries and against one read off pape
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import stat
@@ -96,6 +97,46 @@ def test_a_temperature_edited_with_every_hash_recomputed_is_caught(db_path, caps
     code, out, err = _run(capsys, "verify-db")
     assert code == 1
     assert "HMAC" in err and "changed outside PACER" in err
+
+
+def test_the_report_names_the_edited_row_and_every_row_after_it(db_path):
+    """verify-db checks the newest row's HMAC for each key (its hash covers every row before it);
+    when that fails it checks each row's, so the report still names where the edit is."""
+    _filled(db_path, temperatures=4)
+    conn = sqlite3.connect(db_path)
+    (edited,) = conn.execute("SELECT id FROM audit_log WHERE table_name = 'temperatures' AND row_id = 1").fetchone()
+    (last,) = conn.execute("SELECT max(id) FROM audit_log").fetchone()
+    conn.close()
+    _recompute_everything(db_path, EDIT_TEMPERATURE)
+    assert last > edited + 2
+    [named] = [m for p in _verify(db_path) if (m := re.fullmatch(
+        r"audit log rows (\d+) to (\d+): their HMAC does not match \(a row was changed outside PACER and its"
+        r" hashes recomputed; the first of these rows, or an entry it records, is where\)", p))]
+    assert int(named[1]) <= edited and int(named[2]) == last  # from the first row whose hash the helper rewrote
+
+
+def test_the_newest_row_s_hmac_changed_alone_is_caught(db_path):
+    _filled(db_path, temperatures=2)
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("DROP TRIGGER audit_log_no_update")
+    (last,) = conn.execute("SELECT max(id) FROM audit_log").fetchone()
+    conn.execute("UPDATE audit_log SET hmac = substr(hmac, 1, length(hmac) - 1)"
+                 " || iif(hmac LIKE '%0', '1', '0') WHERE id = ?", (last,))
+    conn.close()
+    found = _verify(db_path)
+    assert f"audit log rows {last}: their HMAC does not match" in " ".join(found)
+
+
+def test_a_clean_file_costs_one_hmac_per_key_not_one_per_row(db_path, monkeypatch):
+    """Issue 17's speed on a ward's file: the rows' hashes and the chain are checked row by row, the
+    HMAC once per key (the newest row's, which vouches for the chain before it)."""
+    from pacer_desktop.storage import keys
+    _filled(db_path, temperatures=6)
+    calls = []
+    mac_ok = keys.mac_ok
+    monkeypatch.setattr(keys, "mac_ok", lambda *a: calls.append(a) or mac_ok(*a))
+    assert _verify(db_path) == []
+    assert len(calls) == 1
 
 
 def test_without_the_key_the_edit_is_reported_as_not_checkable_here(db_path, tmp_path, monkeypatch, capsys):
