@@ -11,7 +11,8 @@ none above, so even an id of another type falls in one of them).
 The second process is ``sys.executable`` itself: Python running ``share_child.child``, or the frozen
 program, whose entry point hands :data:`CHILD_FLAG` to it before anything else. It reads
 its job (the file, the keys, where to cut) on stdin, never on its command line, and writes one line
-per range as it finishes, so this process waits only for the range it needs next. If it cannot start
+per range as it finishes. This process checks its own range of every table before it reads
+any of those lines, so it never waits while it has rows of its own to check. If it cannot start
 or fails in any way, this process checks its ranges itself: a second process can only save time.
 """
 
@@ -23,6 +24,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from .opening import readonly
@@ -46,10 +48,18 @@ def between(column: str, bounds: tuple) -> tuple[str, tuple]:
 
 
 class Split:
-    """Every range checked in this process: ``run`` calls ``check`` once, for all rows."""
+    """Every range checked in this process: ``begin`` calls ``check`` once, for all rows."""
+
+    def begin(self, name: str, check) -> Callable[[], list]:
+        """Checks this process's range of ``name`` now; the returned function gives every range's
+        findings in id order, waiting for the second process's if need be. Beginning every table
+        before asking for any keeps both cores busy: this process never waits while it has rows
+        of its own to check."""
+        found = check((None, None))
+        return lambda: [found]
 
     def run(self, name: str, check) -> list:
-        return [check((None, None))]
+        return self.begin(name, check)()
 
     def close(self) -> None:
         pass
@@ -94,13 +104,16 @@ class _TwoProcesses(Split):
         except OSError:
             self.close()
 
-    def run(self, name: str, check) -> list:
+    def begin(self, name: str, check) -> Callable[[], list]:
         cut = self._cuts.get(name)
         if cut is None:
-            return [check((None, None))]
+            return super().begin(name, check)
         mine = check((None, cut))
-        theirs = self._theirs(name)
-        return [mine, theirs if theirs is not None else check((cut, None))]
+
+        def parts() -> list:
+            theirs = self._theirs(name)
+            return [mine, theirs if theirs is not None else check((cut, None))]
+        return parts
 
     def _theirs(self, name: str):
         while name not in self._done and self._proc is not None:

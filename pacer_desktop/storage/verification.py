@@ -57,12 +57,11 @@ def _check(conn: sqlite3.Connection, *, integrity: bool, hmac: bool, share: bool
         if share and "audit_log" in tables:  # the rows from an id on in a second process (shares)
             split = shares.start(conn, known, ["audit_log", *(t for t in schema.AUDITED_TABLES if t in tables)])
         first = trigger_problems(conn, applied_migrations(conn, tables))
-        chain, _, sealed, restores = _audit_pass(conn, known, split)
+        audit = _audit_begin(conn, known, split)
+        table_rows = [_table_begin(conn, table, split) for table in schema.AUDITED_TABLES if table in tables]
+        chain, _, sealed, restores = audit()
         first += chain
-        rows: list[str] = []
-        for table in schema.AUDITED_TABLES:
-            if table in tables:
-                rows += table_problems(conn, table, split)
+        rows = [text for parts in table_rows for part in parts() for text in part]
         if "users" in tables:  # issue 18: accounts change in place, each change audited with its hash
             from .accounts import problems as account_problems
             rows += account_problems(conn)
@@ -186,16 +185,25 @@ def chain_problems(conn: sqlite3.Connection) -> tuple[list[str], int]:
 def _audit_pass(conn: sqlite3.Connection, known: dict[str, bytes] | None,
                 split: shares.Split | None = None) -> tuple[list[str], int, Seal | None, list[tuple]]:
     """One pass over the audit log in id order (in two ranges, one in a second process, with
-    ``split``): the hash chain and, when ``known`` (keys by id) is given, each row's HMAC. Returns the
+    ``split``): the hash chain and, when ``known`` (keys by id) is given, the HMACs. Returns the
     chain's problems, the last id up to which it is intact, what the HMACs say (None without
     ``known``) and the restore records (id, action, prev_sha256, at) in id order."""
+    return _audit_begin(conn, known, split)()
+
+
+def _audit_begin(conn: sqlite3.Connection, known: dict[str, bytes] | None, split: shares.Split | None):
+    """:func:`_audit_pass`, begun (``shares.Split.begin``): this process's range is checked now."""
     columns = _columns(conn, "audit_log")
-    parts = (split or shares.Split()).run("audit_log", lambda bounds: audit_part(conn, known, bounds, columns))
-    if known is not None and "hmac" in columns and not _only_well_signed(parts, known):
-        # Something is wrong: every row's own HMAC, so that the report names each row that fails.
-        parts = [_fast_then_store_s_way(functools.partial(_audit_rows, conn, columns, known, every_mac=True))]
-    return (*shares.chain_and_seal(parts, known, "hmac" in columns),
-            [tuple(row) for part in parts for row in part["restores"]])
+    later = (split or shares.Split()).begin("audit_log", lambda bounds: audit_part(conn, known, bounds, columns))
+
+    def result() -> tuple[list[str], int, Seal | None, list[tuple]]:
+        parts = later()
+        if known is not None and "hmac" in columns and not _only_well_signed(parts, known):
+            # Something is wrong: every row's own HMAC, so that the report names each row that fails.
+            parts = [_fast_then_store_s_way(functools.partial(_audit_rows, conn, columns, known, every_mac=True))]
+        return (*shares.chain_and_seal(parts, known, "hmac" in columns),
+                [tuple(row) for part in parts for row in part["restores"]])
+    return result
 
 
 def _only_well_signed(parts: list[dict], known: dict[str, bytes]) -> bool:
@@ -313,9 +321,12 @@ def table_problems(conn: sqlite3.Connection, table: str, split: shares.Split | N
     and the audit log's records of them are read side by side in id order (the audit log's index on
     table and row), so memory does not grow with the file. With ``split``, the rows from an id on
     are checked in a second process."""
+    return [text for part in _table_begin(conn, table, split)() for text in part]
+
+
+def _table_begin(conn: sqlite3.Connection, table: str, split: shares.Split | None):
     columns = _columns(conn, table)
-    parts = (split or shares.Split()).run(table, lambda bounds: table_part(conn, table, bounds, columns))
-    return [text for part in parts for text in part]
+    return (split or shares.Split()).begin(table, lambda bounds: table_part(conn, table, bounds, columns))
 
 
 def table_part(conn: sqlite3.Connection, table: str, bounds: tuple, columns: list[str] | None = None) -> list[str]:
