@@ -157,18 +157,11 @@ class CorrectionDialog(EntryDialog):
             self.show_problems(problems)
             return
         self.messages.clear()
-        self.ok.setEnabled(False)
         kind, entry_id = self.entry.kind, self.entry.id
-
-        def back(found) -> None:
-            self.ok.setEnabled(True)
-            self.show_problems(found)
-
         done = (f"{kind_text(kind)} marked entered in error" if self.withdraw
                 else f"{kind_text(kind)} corrected")
-        self.state.save(lambda store, user, _pid: store.correct(user, kind, entry_id, reason=reason,
-                                                                replacement=replacement),
-                        done, on_problems=back, on_saved=lambda _v: self.accept())
+        self.send(lambda store, user, _pid: store.correct(user, kind, entry_id, reason=reason, replacement=replacement),
+                  done, button=self.ok, on_problems=self.show_problems)
 
     def _was_text(self) -> str:
         e, zone = self.entry, self.state.zone

@@ -185,13 +185,7 @@ class RecordDoseDialog(EntryDialog):
         self._save(lambda store, user, pid: store.add_medication(user, pid, at=at, drug=drug, dose_mg=mg), text)
 
     def _save(self, work, text: str) -> None:
-        self.ok.setEnabled(False)
-
-        def problems(found) -> None:
-            self.ok.setEnabled(True)
-            self.messages.show(found)
-
-        self.state.save(work, text, on_problems=problems, on_saved=lambda _v: self.accept())
+        self.send(work, text, button=self.ok, on_problems=self.messages.show)
 
 
 class DecisionDialog(EntryDialog):
@@ -259,14 +253,8 @@ class DecisionDialog(EntryDialog):
             self.messages.show(problems)
             return
         at = self.time.value()
-        self.ok.setEnabled(False)
-
-        def back(found) -> None:
-            self.ok.setEnabled(True)
-            self.messages.show(found)
-
-        self.state.save(lambda store, user, pid: self.record(store, user, pid, at, reason), self.saved_text(at),
-                        on_problems=back, on_saved=lambda _v: self.accept())
+        self.send(lambda store, user, pid: self.record(store, user, pid, at, reason), self.saved_text(at),
+                  button=self.ok, on_problems=self.messages.show)
 
 
 class EscalationDialog(DecisionDialog):

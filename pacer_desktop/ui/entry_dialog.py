@@ -3,7 +3,10 @@
 Escape, Cancel or the close box ask first when something was typed: "Keep editing" is the default,
 so a second slip on Enter or Escape keeps it too; "Discard" closes. With nothing typed, the dialog
 closes at once. When the program closes it (``done``: another patient, another user signing in),
-the question goes with it rather than stay on screen alone.
+the question goes with it rather than stay on screen alone. While a save is under way (:meth:`send`)
+Escape and the close box do nothing: the entry may still land, so "nothing has been saved" would
+not be true, and a nurse told so would record it again. The dialog closes when it is saved, or takes
+input again with the reason it was not.
 
 "Typed" means any input changed since the dialog was shown: text, a choice, a tick, a spin box's
 value, or a time. A time field that follows the clock changes by itself, so it counts only when the
@@ -12,6 +15,9 @@ shows another time, Now pressed included.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QDialog, QLineEdit, QWidget
 
@@ -29,6 +35,25 @@ class EntryDialog(QDialog):
         self.discard_box: QWidget | None = None
         self._as_shown: dict | None = None  # each input's value when the dialog was first shown
         self._times_as_shown: dict = {}  # each time field that was set (not following the clock)
+        self.saving = False  # a save sent (send) that has not answered yet
+
+    def send(self, work: Callable, done_text: str, *, button: QWidget, on_problems: Callable,
+             on_saved: Callable[[Any], None] | None = None, **options) -> bool:
+        """``self.state.save`` for this form: ``button`` is disabled, and Escape waits, until the save
+        answers. Saved: ``on_saved``, else the dialog closes. Not saved: the form takes input again
+        and ``on_problems`` shows why."""
+        button.setEnabled(False)
+        self.saving = True
+
+        def back(found) -> None:
+            self.saving = False
+            button.setEnabled(True)
+            on_problems(found)
+
+        def saved(value: Any) -> None:
+            self.saving = False
+            (on_saved or (lambda _value: self.accept()))(value)
+        return self.state.save(work, done_text, on_problems=back, on_saved=saved, **options)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         if self._as_shown is None:
@@ -68,6 +93,8 @@ class EntryDialog(QDialog):
         super().done(result)
 
     def reject(self) -> None:  # Escape, Cancel, the close box
+        if self.saving:
+            return  # see the module's text: the save closes the dialog, or gives the form back
         if not self.has_typing():
             super().reject()
             return

@@ -107,18 +107,10 @@ class NewPatientDialog(EntryDialog):
                       sex_at_birth=self.sex.value(), developmental_delay=self.delay.isChecked(),
                       infusion_at=self.infusion.value(), timezone=self.zone.text().strip(),
                       protocol=self.protocol.value())
-        self.save_button.setEnabled(False)
 
         def saved(pid: int) -> None:
             self.created.emit(pid)
             self.accept()
 
-        def problems_back(found) -> None:
-            self.save_button.setEnabled(True)
-            self.messages.show(found)
-
-        started = self.state.save(lambda store, user, _pid: store.add_patient(user, **values),
-                                  f"Patient {values['name']} created", on_problems=problems_back,
-                                  on_saved=saved, needs_patient=False)
-        if not started:
-            self.save_button.setEnabled(True)
+        self.send(lambda store, user, _pid: store.add_patient(user, **values), f"Patient {values['name']} created",
+                  button=self.save_button, on_problems=self.messages.show, on_saved=saved, needs_patient=False)

@@ -131,8 +131,9 @@ class PatientState(QObject):
                 on_problems(exc.problems)
             elif isinstance(exc, StorageError):  # e.g. an MRN already in use: the form says so
                 on_problems((Problem(getattr(exc, "field", "") or "", str(exc)),))
-            else:
+            else:  # said in the form too, which takes input again: nothing stays disabled for good
                 self.failed.emit(f"Not saved: {exc}")
+                on_problems((Problem("", f"Not saved: {exc}"),))
 
         def run(admitted: Callable[[Store, User, int], Any]) -> None:
             self.ops.run(lambda store: admitted(store, user, pid), on_success=succeeded, on_failure=failed)
