@@ -198,27 +198,12 @@ def _audit_begin(conn: sqlite3.Connection, known: dict[str, bytes] | None, split
 
     def result() -> tuple[list[str], int, Seal | None, list[tuple]]:
         parts = later()
-        if known is not None and "hmac" in columns and not _only_well_signed(parts, known):
+        if known is not None and "hmac" in columns and not shares.well_signed(parts, known):
             # Something is wrong: every row's own HMAC, so that the report names each row that fails.
             parts = [_fast_then_store_s_way(functools.partial(_audit_rows, conn, columns, known, every_mac=True))]
         return (*shares.chain_and_seal(parts, known, "hmac" in columns),
                 [tuple(row) for part in parts for row in part["restores"]])
     return result
-
-
-def _only_well_signed(parts: list[dict], known: dict[str, bytes]) -> bool:
-    """True when the audit ranges found nothing wrong and the newest row signed with each key here
-    has a valid HMAC. That row's hash covers every row before it (``prev_sha256``), and each row's
-    hash was checked against its content, so one valid HMAC per key vouches for all of them: a row
-    edited and every later hash recomputed makes the newest row's HMAC fail."""
-    from .keys import key_id, mac_ok
-    if any(part["found"] or part["first_break"] is not None or part["removed"] or part["bad"] for part in parts):
-        return False
-    newest: dict[str, list] = {}
-    for part in parts:  # in id order: a later range's row is the newer
-        newest.update(part["newest"])
-    keys_by_id = {key_id(key): key for key in known.values()}
-    return all(mac_ok(keys_by_id[kid], row_sha, value) for kid, (_, row_sha, value) in newest.items())
 
 
 def audit_part(conn: sqlite3.Connection, known: dict[str, bytes] | None, bounds: tuple,
@@ -234,7 +219,7 @@ def _audit_rows(conn: sqlite3.Connection, columns: list[str], known: dict[str, b
     checks them, starting from the row before as the pass over all rows would: what they say, to be
     put together with the other ranges' by :func:`shares.chain_and_seal`. Each row's HMAC is checked
     only with ``every_mac``; otherwise the newest row of each key is returned, for
-    :func:`_only_well_signed`."""
+    :func:`shares.well_signed`."""
     sha256, compare = hashlib.sha256, _hmac.compare_digest
     signed = "hmac" in columns
     sealing = known is not None and signed
