@@ -13,7 +13,7 @@ day; ``4 Nov 2026 11:00`` on paper, which is kept for years.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Callable
 from zoneinfo import ZoneInfo
 
@@ -52,6 +52,26 @@ def date_time(at: datetime | None, zone: str | ZoneInfo) -> str:
         return NO_TIME
     t = local(at, zone)
     return f"{full_date(t.date())} {notation.clock(t)}"
+
+
+def duration(span: timedelta) -> str:
+    """``2 h 14 min``; ``3 d 4 h``; ``5 min``; rounded down to the minute."""
+    days, rest = divmod(span, timedelta(days=1))
+    h, rest = divmod(rest, timedelta(hours=1))
+    m = rest // timedelta(minutes=1)
+    if days:
+        return f"{days} d {h} h"
+    if h:
+        return f"{h} h {m} min"
+    return f"{m} min"
+
+
+def retimed(before, time: Callable[[datetime], str]) -> str:
+    """Why a line is due when it is (rules §5a rev 2): ``re-timed from the 4 Nov 11:00 dose, given
+    4 h 0 min late``. ``before`` is the engine's line whose dose was given outside its window (it has
+    ``due`` and ``given_at``); ``time`` writes its due time, the screen's way or the paper's."""
+    off = before.given_at - before.due
+    return f"re-timed from the {time(before.due)} dose, given {duration(abs(off))} {'late' if off > timedelta(0) else 'early'}"
 
 
 def full_date(day: date | None) -> str:

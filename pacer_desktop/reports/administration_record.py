@@ -47,6 +47,7 @@ def administration_record(job: c.PrintJob) -> bytes:
                   f" {LOOK_BACK_HOURS} hours before as recorded", HEADING),
         _doses_grid(job, due, width),
         Spacer(1, 3),
+        *[p(t, SMALL) for t in _retimed(job, due)],
         *[p(t, SMALL) for t in _earlier_weights(job, due)],
         *[p(t, SMALL) for t in c.stopping_sentences(job)[1:]],
         *_escalation_note(job),
@@ -76,6 +77,14 @@ def _doses_grid(job: c.PrintJob, due: list, width: float):
                      _recorded(job, d), "", "", ""])
     return grid(rows, [width * f for f in (0.05, 0.17, 0.07, 0.08, 0.08, 0.24, 0.1, 0.1, 0.11)],
                 row_heights=[None] + [24] * len(due))
+
+
+def _retimed(job: c.PrintJob, due: list) -> list[str]:
+    """For each line listed that moved because the dose before it was given outside its window
+    (rules §5a rev 2), why: the schedule on screen says the same."""
+    by_line = {d.line: d for d in job.result.doses}
+    return [f"Line {d.line}: {wording.retimed(before, job.time)}; the lines after it follow from it."
+            for d in due if (before := by_line.get(d.retimed_after_line)) is not None and before.given_at is not None]
 
 
 def _earlier_weights(job: c.PrintJob, due: list) -> list[str]:

@@ -48,6 +48,7 @@ def alert_text(code: str, protocol: Protocol) -> str:
 #: The screens' dates and times are the paper's own functions (issue 16 §4): ``say.day_time`` is
 #: ``wording.day_time``, so no screen formats a time itself.
 clock, day_time, full_date, local = wording.clock, wording.day_time, wording.full_date, wording.local
+duration = wording.duration
 
 #: Alerts that stay on screen until someone acknowledges them (clinical-rules §6, §7).
 PROMPTS = ("consider_escalation", "standard_of_care", "recurrence_after_stop")
@@ -58,18 +59,6 @@ VERDICT_TEXT = {
     "not_eligible": "NOT ELIGIBLE",
     "incomplete": "INCOMPLETE: data missing",
 }
-
-
-def duration(span: timedelta) -> str:
-    """``2 h 14 min``; ``3 d 4 h``; ``5 min``; rounded down to the minute."""
-    minutes = int(span.total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    h, m = divmod(rest, 60)
-    if days:
-        return f"{days} d {h} h"
-    if h:
-        return f"{h} h {m} min"
-    return f"{m} min"
 
 
 def age_text(born: date | None, on: date) -> str:
@@ -118,9 +107,7 @@ def schedule_rows(result: Result, now: datetime | None = None) -> list[Scheduled
         if d.retimed_after_line is not None and d.retimed_after_line in by_line:
             before = by_line[d.retimed_after_line]
             if before.given_at is not None:
-                off = before.given_at - before.due
-                notes.append(f"re-timed from the {day_time(before.due, zone)} dose, given"
-                             f" {duration(abs(off))} {'late' if off > timedelta(0) else 'early'}")
+                notes.append(wording.retimed(before, lambda at: day_time(at, zone)))
         if d.lowered_from_mg is not None:
             rules = protocols.load(result.protocol).dose
             notes.append(f"lowered from {notation.mg(d.lowered_from_mg)}: the {rules.max_mg_window_h} hours up to"
