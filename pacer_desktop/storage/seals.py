@@ -1,6 +1,6 @@
 """What the audit rows' HMACs say (issue 17, point 8), in a form that does not grow with the file:
 the rows checked, unsigned, signed with a key that is not here, or whose HMAC does not match, each
-kept as runs of consecutive ids. ``verification`` fills it in its one pass over the audit log.
+kept as runs of consecutive ids. ``verification`` fills it in as it reads the audit log.
 """
 
 from __future__ import annotations
@@ -82,7 +82,8 @@ class Seal:
         first, last = min(a for a, _ in signed), max(b for _, b in signed)
         text = f"HMAC: rows {first} to {last} of {self.total} are signed"
         if self.checked:
-            text += f", {self.checked.count} checked with this workstation's keys"
+            text += (f", {self.checked.count} vouched for by this workstation's keys (the newest row of each key"
+                     " checked: its hash covers the rows before it)")
         if first > 1:
             text += (f" (rows 1 to {first - 1} were written before the upgrade that added the audit"
                      f" key; row {first}'s signature covers their hash chain)")
@@ -101,6 +102,21 @@ def mac_states(known: dict[str, bytes]) -> dict[str, tuple]:
         states[keys.key_id(key)] = (keys.key_id(key) + ":", hashlib.sha256(bytes(b ^ 0x36 for b in padded)),
                                     hashlib.sha256(bytes(b ^ 0x5C for b in padded)))
     return states
+
+
+def well_signed(parts: list[dict], known: dict[str, bytes]) -> bool:
+    """Whether the audit ranges (as :func:`shares.chain_and_seal` takes them) found nothing wrong and the
+    newest row signed with each key here has a valid HMAC. That row's hash covers every row before
+    it (``prev_sha256``), and each row's hash was checked against its content, so one valid HMAC per
+    key vouches for all of them: a row edited and every later hash recomputed makes it fail."""
+    from .keys import key_id, mac_ok
+    if any(part["found"] or part["first_break"] is not None or part["removed"] or part["bad"] for part in parts):
+        return False
+    newest: dict[str, list] = {}
+    for part in parts:  # in id order: a later range's row is the newer
+        newest.update(part["newest"])
+    keys_by_id = {key_id(key): key for key in known.values()}
+    return all(mac_ok(keys_by_id[kid], row_sha, value) for kid, (_, row_sha, value) in newest.items())
 
 
 def known_keys() -> dict[str, bytes]:

@@ -58,9 +58,6 @@ class Split:
         found = check((None, None))
         return lambda: [found]
 
-    def run(self, name: str, check) -> list:
-        return self.begin(name, check)()
-
     def close(self) -> None:
         pass
 
@@ -160,21 +157,6 @@ def chain_and_seal(parts: list[dict], known: dict[str, bytes] | None, signed: bo
     if removed:
         seal_.problems.append(f"audit log rows {removed.text()}: their HMAC was removed (changed outside PACER)")
     return found, intact_to, seal_
-
-
-def well_signed(parts: list[dict], known: dict[str, bytes]) -> bool:
-    """Whether the audit ranges (as :func:`chain_and_seal` takes them) found nothing wrong and the
-    newest row signed with each key here has a valid HMAC. That row's hash covers every row before
-    it (``prev_sha256``), and each row's hash was checked against its content, so one valid HMAC per
-    key vouches for all of them: a row edited and every later hash recomputed makes it fail."""
-    from .keys import key_id, mac_ok
-    if any(part["found"] or part["first_break"] is not None or part["removed"] or part["bad"] for part in parts):
-        return False
-    newest: dict[str, list] = {}
-    for part in parts:  # in id order: a later range's row is the newer
-        newest.update(part["newest"])
-    keys_by_id = {key_id(key): key for key in known.values()}
-    return all(mac_ok(keys_by_id[kid], row_sha, value) for kid, (_, row_sha, value) in newest.items())
 
 
 def encode(value):

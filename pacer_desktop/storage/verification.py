@@ -9,9 +9,10 @@ Speed (issue 17: a ward's file, 1.7 million rows, is checked in a few seconds): 
 each row as the canonical JSON text the store hashed (``json_object`` with the keys in sorted order,
 the same text as ``audit.canonical``), so Python only hashes bytes and compares. The chain is checked
 in one pass over the audit log, and with it the newest row signed by each key: that row's HMAC
-vouches for every row before it, whose hashes the pass has checked. Only when something is wrong is
-every row's HMAC checked, so that the report names each row that fails (docs/integrity.md says what
-this leaves out: an HMAC value changed on its own, on an older row, with no entry changed). A row whose SQLite text does not match is checked
+vouches for every row before it, whose hashes the pass has checked. Only when something is wrong
+is the log read again with every row's HMAC computed, so that the report names each row that
+fails (docs/integrity.md says what this leaves out: an HMAC value changed on its own, on an older
+row, with no entry changed). A row whose SQLite text does not match is checked
 again the store's own way (``_canonical`` of the row as Python reads it) before it is called changed,
 so the fast text can only cost time, never a false alarm or a missed edit; where SQLite cannot write
 the text at all (no JSON functions, a BLOB put into a row) every row is checked the store's own way.
@@ -32,7 +33,7 @@ from pathlib import Path
 from . import anchors, schema, shares
 from .anchors import check_restores
 from .audit import as_first_written, canonical, sha256
-from .seals import Runs, Seal, known_keys, mac_states
+from .seals import Runs, Seal, known_keys, mac_states, well_signed
 
 
 _GENESIS = "0" * 64
@@ -184,8 +185,9 @@ def chain_problems(conn: sqlite3.Connection) -> tuple[list[str], int]:
 
 def _audit_pass(conn: sqlite3.Connection, known: dict[str, bytes] | None,
                 split: shares.Split | None = None) -> tuple[list[str], int, Seal | None, list[tuple]]:
-    """One pass over the audit log in id order (in two ranges, one in a second process, with
-    ``split``): the hash chain and, when ``known`` (keys by id) is given, the HMACs. Returns the
+    """The audit log in id order (in two ranges, one in a second process, with ``split``): the hash
+    chain and, when ``known`` (keys by id) is given, the HMACs (read again in this process, every
+    row's HMAC computed, when anything is wrong: :func:`seals.well_signed`). Returns the
     chain's problems, the last id up to which it is intact, what the HMACs say (None without
     ``known``) and the restore records (id, action, prev_sha256, at) in id order."""
     return _audit_begin(conn, known, split)()
@@ -198,7 +200,8 @@ def _audit_begin(conn: sqlite3.Connection, known: dict[str, bytes] | None, split
 
     def result() -> tuple[list[str], int, Seal | None, list[tuple]]:
         parts = later()
-        if known is not None and "hmac" in columns and not shares.well_signed(parts, known):
+        if known is not None and "hmac" in columns and any(part["newest"] for part in parts) \
+                and not well_signed(parts, known):
             # Something is wrong: every row's own HMAC, so that the report names each row that fails.
             parts = [_fast_then_store_s_way(functools.partial(_audit_rows, conn, columns, known, every_mac=True))]
         return (*shares.chain_and_seal(parts, known, "hmac" in columns),
@@ -219,7 +222,7 @@ def _audit_rows(conn: sqlite3.Connection, columns: list[str], known: dict[str, b
     checks them, starting from the row before as the pass over all rows would: what they say, to be
     put together with the other ranges' by :func:`shares.chain_and_seal`. Each row's HMAC is checked
     only with ``every_mac``; otherwise the newest row of each key is returned, for
-    :func:`shares.well_signed`."""
+    :func:`seals.well_signed`."""
     sha256, compare = hashlib.sha256, _hmac.compare_digest
     signed = "hmac" in columns
     sealing = known is not None and signed
@@ -266,7 +269,7 @@ def _audit_rows(conn: sqlite3.Connection, columns: list[str], known: dict[str, b
             prefix, inner, outer = states
         if not every_mac:
             newest[prefix] = row_id, row_sha, value
-            ok(row_id)
+            ok(row_id)  # vouched for by the newest row's HMAC, which seals.well_signed checks
             continue
         h = inner.copy()
         h.update(row_sha.encode("ascii"))

@@ -135,3 +135,49 @@ def test_rows_signed_only_after_an_upgrade_read_the_same_from_either_side_of_the
     assert f"audit log rows {old + 3}: their HMAC was removed (changed outside PACER)" in one[0]
     cut = {"unsigned": old // 2 or 1, "first signed": old + 1, "signed": old + 3}[where]
     assert _report(db_path, monkeypatch, {"audit_log": cut}) == one
+
+
+def _edit(path, *sql: str) -> None:
+    """What someone with the sqlite3 program does: the triggers dropped, the edits, nothing
+    recomputed, the triggers put back exactly as they were."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    for name, _ in triggers:
+        conn.execute(f"DROP TRIGGER {name}")
+    for statement in sql:
+        conn.execute(statement)
+    for _, trigger_sql in triggers:
+        conn.execute(trigger_sql)
+    conn.close()
+
+
+NEWEST = "(SELECT max(id) FROM audit_log)"
+
+
+@pytest.mark.parametrize("audit_cut", [2, 7, 14, 15, 40])
+def test_the_newest_row_s_hmac_changed_alone_is_caught_wherever_the_cut_falls(db_path, monkeypatch, audit_cut):
+    """One HMAC per key is computed, the newest row's, whichever process read that row."""
+    filled(db_path, temperatures=12)  # audit rows 1 to 14
+    _edit(db_path, "UPDATE audit_log SET hmac = substr(hmac, 1, length(hmac) - 1)"
+                   f" || iif(hmac LIKE '%0', '1', '0') WHERE id = {NEWEST}")
+    one = _report(db_path, monkeypatch, None)
+    assert one[0] == ["audit log rows 14: their HMAC does not match (a row was changed outside PACER and its hashes"
+                      " recomputed; the first of these rows, or an entry it records, is where)"]
+    assert _report(db_path, monkeypatch, {"audit_log": audit_cut, "temperatures": 6}) == one
+
+
+def test_a_clean_file_says_the_same_in_one_process_and_in_two(db_path, monkeypatch):
+    filled(db_path, temperatures=12)
+    one = _report(db_path, monkeypatch, None)
+    assert one[0] == [] and "14 vouched for by this workstation's keys" in one[1][0]
+    for cut in (2, 7, 14):
+        assert _report(db_path, monkeypatch, {"audit_log": cut, "temperatures": cut}) == one
+
+
+def test_an_older_row_s_hmac_changed_alone_goes_unreported_as_docs_integrity_says(db_path, monkeypatch):
+    """The one thing given up for speed (docs/integrity.md): no entry changed, the chain intact, the
+    newest row's HMAC valid. If this starts failing, the check grew stronger: update that page."""
+    filled(db_path, temperatures=12)
+    _edit(db_path, "UPDATE audit_log SET hmac = substr(hmac, 1, length(hmac) - 1)"
+                   " || iif(hmac LIKE '%0', '1', '0') WHERE id = 5")
+    assert _report(db_path, monkeypatch, None)[0] == []
