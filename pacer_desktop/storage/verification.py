@@ -241,7 +241,9 @@ def _audit_rows(conn: sqlite3.Connection, columns: list[str], known: dict[str, b
                                                " NOT NULL)", (bounds[0],)).fetchone()[0] == 1
     text = _canonical_sql([c for c in columns if c not in _NOT_HASHED]) if fast else "NULL"
     # The restore records come with this pass (a flag per row) rather than a scan of their own.
-    cur = conn.execute(f"SELECT rowid, id, prev_sha256, sha256, {'hmac' if signed else 'NULL'}, {text},"
+    # sha256 and hmac as text: a BLOB put there with the sqlite3 program is then a mismatch, not an error
+    mac = "CAST(hmac AS TEXT)" if signed else "NULL"
+    cur = conn.execute(f"SELECT rowid, id, prev_sha256, CAST(sha256 AS TEXT), {mac}, {text},"
                        f" action LIKE 'restore from %' FROM audit_log {where} ORDER BY id", args)
     found: list[str] = []
     restores: list[int] = []
