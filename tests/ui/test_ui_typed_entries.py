@@ -239,3 +239,84 @@ def test_a_save_that_fails_unexpectedly_gives_the_form_back(qtbot, febrile, stor
     qtbot.waitUntil(lambda: d.ok.isEnabled(), timeout=5000)
     assert "Not saved" in d.messages.text() and "disk gone" in d.messages.text()
     assert d.isVisible() and stored_rows(store) == 0
+
+
+def _escalation_sent_to_sign(qtbot, w):
+    d, field = escalation(qtbot, w)
+    type_into(qtbot, field, "CRS progression")
+    d.confirm.setChecked(True)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.gate.dialog is not None and w.gate.dialog.isVisible())
+    return d, w.gate.dialog
+
+
+@pytest.mark.xfail(strict=True, reason="Escape on the PIN dialog during its check said 'Not signed' and the entry still landed")
+def test_escape_on_the_pin_dialog_while_the_pin_is_checked_waits_for_the_check(qtbot, febrile, store, people_pins):
+    """The check waits behind any write on the one worker (another workstation's lock: up to 30 s).
+    Escaped then, the form said "Not signed: nothing was saved" and took input again; then the check
+    answered, the escalation was stored, and a second press could store it twice."""
+    w, _ = febrile
+    d, sign = _escalation_sent_to_sign(qtbot, w)
+    sign.pin.setText(people_pins["PR"])
+    sign.submit()  # Enter: the PIN goes to the worker
+    sign.reject()  # Escape before it answers
+    assert "not signed" not in d.messages.text().lower() and not d.ok.isEnabled()
+    qtbot.waitUntil(lambda: not d.isVisible(), timeout=5000)  # signed and stored: the form closes
+    assert stored_rows(store) == 1
+
+
+@pytest.mark.xfail(strict=True, reason="a PIN dialog closed by the program during its check still signed and stored")
+def test_a_pin_dialog_the_program_closes_during_its_check_signs_nothing(qtbot, febrile, store, people_pins):
+    """Closed by the window (another patient, another user) while the PIN is checked: the form is told
+    "Not signed: nothing was saved", and that stays true when the check answers."""
+    w, _ = febrile
+    d, sign = _escalation_sent_to_sign(qtbot, w)
+    sign.pin.setText(people_pins["PR"])
+    sign.submit()
+    sign.done(0)
+    assert "not signed" in d.messages.text().lower()
+    qtbot.waitUntil(lambda: not w.ops.busy, timeout=5000)
+    qtbot.wait(50)
+    assert stored_rows(store) == 0
+
+
+@pytest.mark.xfail(strict=True, reason="a reload failing after the write left the form disabled and Escape ignored")
+def test_a_form_whose_entry_was_stored_closes_even_if_the_redraw_fails(qtbot, febrile, store, monkeypatch):
+    w, _ = febrile
+    d, field = record_dose(qtbot, w)
+    type_into(qtbot, field, "typed at the bedside")
+
+    def reload_fails():
+        raise RuntimeError("read failed after the write")
+    monkeypatch.setattr(w.state, "reload", reload_fails)
+    with qtbot.capture_exceptions():
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: stored_rows(store) == 1, timeout=5000)
+        qtbot.wait(50)
+    assert not d.isVisible() and not d.saving
+
+
+@pytest.mark.xfail(strict=True, reason="a save answering a form the program had closed and deleted raised and lost the Saved message")
+def test_a_save_answering_after_the_program_closed_the_form_still_says_saved(qtbot, febrile, store, monkeypatch):
+    """Another user signs in during the save (the window closes the form) and opens Record dose again
+    (the old form is deleted); then the first save lands."""
+    w, _ = febrile
+    d, field = record_dose(qtbot, w)
+    type_into(qtbot, field, "typed at the bedside")
+    sent = {}
+    real_save = w.state.save
+    monkeypatch.setattr(w.state, "save", lambda work, text, **kw: sent.update(work=work, text=text, **kw) or True)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    w._close_patient_dialogs()
+    monkeypatch.setattr(w.state, "save", real_save)
+    w.dose.open_record_dose()  # the old form is deleted
+    qtbot.wait(20)
+    said = []
+    w.state.saved.connect(said.append)
+    with qtbot.capture_exceptions() as raised:
+        w.state.save(sent.pop("work"), sent.pop("text"), **sent)
+        qtbot.waitUntil(lambda: stored_rows(store) == 1, timeout=5000)
+        qtbot.wait(50)
+    assert not raised, raised
+    assert said and said[0].startswith("anakinra")
+    assert w.dose.dialog.isVisible() and w.dose.dialog.ok.isEnabled()  # the new form is untouched
