@@ -6,7 +6,8 @@ closes at once. When the program closes it (``done``: another patient, another u
 the question goes with it rather than stay on screen alone. While a save is under way (:meth:`send`)
 Escape and the close box do nothing: the entry may still land, so "nothing has been saved" would
 not be true, and a nurse told so would record it again. The dialog closes when it is saved, or takes
-input again with the reason it was not.
+input again with the reason it was not. A form the program closes during its save leaves the answer
+to the window: "Saved" in its status bar, or a "Not saved" box with the reason.
 
 "Typed" means any input changed since the dialog was shown: text, a choice, a tick, a spin box's
 value, or a time. A time field that follows the clock changes by itself, so it counts only when the
@@ -36,6 +37,7 @@ class EntryDialog(QDialog):
         self._as_shown: dict | None = None  # each input's value when the dialog was first shown
         self._times_as_shown: dict = {}  # each time field that was set (not following the clock)
         self.saving = False  # a save sent (send) that has not answered yet
+        self._sent: object | None = None  # that save; None once the program closed the form
 
     def send(self, work: Callable, done_text: str, *, button: QWidget, on_problems: Callable,
              on_saved: Callable[[Any], None] | None = None, **options) -> bool:
@@ -43,17 +45,28 @@ class EntryDialog(QDialog):
         answers. Saved: ``on_saved``, else the dialog closes. Not saved: the form takes input again
         and ``on_problems`` shows why."""
         button.setEnabled(False)
-        self.saving = True
+        self.saving, sent = True, object()
+        self._sent = sent
 
         def back(found) -> None:
+            if self._sent is not sent:  # the form is gone: the window says it instead
+                self.state.failed.emit(f"Not saved ({done_text}): " + " ".join(p.message for p in found))
+                return
             self.saving = False
             button.setEnabled(True)
             on_problems(found)
 
         def saved(value: Any) -> None:
+            if self._sent is not sent:  # the form is gone; the window says "Saved"
+                return
             self.saving = False
             (on_saved or (lambda _value: self.accept()))(value)
-        return self.state.save(work, done_text, on_problems=back, on_saved=saved, **options)
+        try:
+            return self.state.save(work, done_text, on_problems=back, on_saved=saved, **options)
+        except BaseException:
+            self.saving = False
+            button.setEnabled(True)
+            raise
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         if self._as_shown is None:
@@ -90,6 +103,7 @@ class EntryDialog(QDialog):
     def done(self, result: int) -> None:
         if self.discard_box is not None and self.discard_box.isVisible():
             self.discard_box.done(0)
+        self._sent = None  # a save still under way answers to the window, not to this form
         super().done(result)
 
     def reject(self) -> None:  # Escape, Cancel, the close box

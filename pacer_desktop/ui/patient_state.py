@@ -109,7 +109,8 @@ class PatientState(QObject):
         """Run ``work(store, user, patient_id)`` off the GUI thread; reload and report after.
 
         Bad input comes back as ``on_problems(problems)`` (shown next to the fields; nothing was
-        stored); any other failure is emitted as ``failed`` so it is never lost. The gate, when
+        stored); any other failure is emitted as ``failed`` so it is never lost, and is also given to
+        ``on_problems``, so that the form takes input again. The gate, when
         set, refuses what the user's role may not do and asks the PIN for a signed write.
         """
         if self.user is None:
@@ -121,10 +122,12 @@ class PatientState(QObject):
         user, pid = self.user, self.patient_id
 
         def succeeded(value: Any) -> None:
-            self.reload()
-            if on_saved is not None:
-                on_saved(value)
-            self.saved.emit(done_text)
+            try:
+                self.reload()
+            finally:  # stored: the form closes and the window says so even if the redraw fails
+                if on_saved is not None:
+                    on_saved(value)
+                self.saved.emit(done_text)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, CaseError):
@@ -133,7 +136,8 @@ class PatientState(QObject):
                 on_problems((Problem(getattr(exc, "field", "") or "", str(exc)),))
             else:  # said in the form too, which takes input again: nothing stays disabled for good
                 self.failed.emit(f"Not saved: {exc}")
-                on_problems((Problem("", f"Not saved: {exc}"),))
+                on_problems((Problem("", "Not saved: the program met an error (its words are in the message box)."
+                                         " Check the flowsheet before you try again; tell IT if it happens again."),))
 
         def run(admitted: Callable[[Store, User, int], Any]) -> None:
             self.ops.run(lambda store: admitted(store, user, pid), on_success=succeeded, on_failure=failed)

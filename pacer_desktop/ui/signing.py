@@ -88,6 +88,8 @@ class SignDialog(QDialog):
         super().__init__(parent)
         self.state = state
         self.was_signed = False
+        self.checking = False  # the PIN is with the worker: Escape waits for its answer
+        self.abandoned = False  # closed by the program during the check: its answer signs nothing
         self.setWindowTitle("Sign")
         self.setModal(True)
         user = state.user
@@ -119,19 +121,37 @@ class SignDialog(QDialog):
             self.message.setText("Nobody is signed in.")
             return
         self.ok.setEnabled(False)
+        self.checking = True
 
         def checked(session) -> None:
+            self.checking = False
+            if self.abandoned:  # the form was already told "Not signed": that stays true
+                return
             self.was_signed = True
             self.signed.emit(pin, session)
             self.accept()
 
         def refused(exc: BaseException) -> None:
+            self.checking = False
+            if self.abandoned:
+                return
             self.ok.setEnabled(True)
             self.pin.clear()
             self.message.setText(f"Not signed: {exc}.")
 
         self.state.ops.run(lambda store: accounts_for(store, user).sign_in(user.initials, pin),
                            on_success=checked, on_failure=refused)
+
+
+    def reject(self) -> None:  # Escape, Cancel, the close box
+        if self.checking:
+            return  # the check answers soon (it may wait behind another write): then signed, or why not
+        super().reject()
+
+    def done(self, result: int) -> None:
+        if self.checking and result != QDialog.DialogCode.Accepted:
+            self.abandoned = True  # closed by the program (another patient, another user)
+        super().done(result)
 
 
 def accounts_for(store, user):
