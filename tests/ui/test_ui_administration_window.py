@@ -115,3 +115,18 @@ def test_the_fever_banner_calls_for_the_first_dose_until_it_is_given(after, kind
     text, shown_as = say.fever_banner(result, say.schedule_rows(result))
     assert text.startswith("PERSISTENT FEVER since 4 Nov 11:00: ")
     assert (shown_as, words in text) == (kind, True)
+
+
+@pytest.mark.xfail(strict=True, reason="after the stop time the dose screen still headed with 'Anakinra 100 mg IV every 6 hours'")
+def test_after_the_stop_time_the_dose_screen_says_stopped_not_a_dose_to_give(qtbot, make_window, store, nurse):
+    """Example 02 on 21 Nov: the course is complete (may stop since 17 Nov 09:00, rules §6). The dose
+    screen's largest line read like an order to give 100 mg every 6 hours; it now says anakinra is
+    stopped, and the dose at today's weight stays below it for a prescriber's restart decision."""
+    case = parse_case(next(EXAMPLES.glob("02-*.case.json")).read_bytes())
+    pid = store.import_case(nurse, case, mrn="ST-1", name="Stopped Course")
+    w = make_window(datetime(2026, 11, 21, 9, 0, tzinfo=ZONE))
+    w.open_patient(pid)
+    w.show_screen(1)
+    assert w.dose.dose_label.text() == "Anakinra stopped: stop time reached 17 Nov 09:00, no further doses"
+    assert w.dose.working.text().startswith("If a prescriber restarts it, the dose at today's weight is 100 mg"
+                                            " (0.67 mL): 2.5 mg/kg/dose × 64 kg = 160 mg, capped")
