@@ -168,12 +168,20 @@ class DoseScreen(QWidget):
             self.dose_label.setText("Anakinra: no dosing weight")
             self.working.setText("Record a weight (kg) on the Temperature screen to calculate the dose.")
             self.route.setText("")
+        elif r.stop_at is not None and r.stop_at <= now:  # rules §6: no dose to give; the dose stays for a restart
+            d = r.dose
+            self.dose_label.setText(f"Anakinra stopped: stop time reached {say.day_time(r.stop_at, s.zone)},"
+                                    " no further doses")
+            self.working.setText(f"If a prescriber restarts it, the dose at today's weight is {notation.mg(d.mg)}"
+                                 f" ({notation.ml(d.volume_ml)}): {d.working}")
         else:
             d = r.dose
             interval = say.current_interval(r, now, s.protocol)
             self.dose_label.setText(f"Anakinra {notation.mg(d.mg)} {d.route} {notation.every_hours(interval)}"
                                     f" ({notation.ml(d.volume_ml)})")
             self.working.setText(d.working)
+        if r.persistent_fever_at is not None and r.dose is not None:
+            d = r.dose
             self.route.setText(f"{s.protocol.dose.route_note}. Weight {notation.kg(d.weight_kg)}"
                                f" recorded {say.day_time(d.weight_at, s.zone)}.")
         warnings = [say.alert_text(a, s.protocol) for a in (*r.alerts, *r.notices) if a not in say.PROMPTS]
