@@ -49,8 +49,10 @@ def inspect(path: Path, *, need_write: bool = True, instead: str = "choose anoth
     if need_write:
         mode = path.stat().st_mode
         if not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
-            raise ReadOnlyDatabase(f"{path} is read-only, so entries could not be saved. PACER left"
-                                   " it untouched; make the file writable or choose another with --db.")
+            raise ReadOnlyDatabase(f"{path} is read-only, and PACER opens its database for writing, even to"
+                                   " read or export it (SQLite's journal beside it, the audit log's record of"
+                                   " prints and study exports). PACER left it untouched; make the file writable,"
+                                   " or copy it to a folder you may write to and give the copy with --db.")
     try:
         conn = readonly(path)
         try:

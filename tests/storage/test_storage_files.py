@@ -363,7 +363,6 @@ def test_a_copy_of_this_database_is_restored_as_before(db_path, people, capsys):
         assert s.restore_refusal(copy) is None
 
 
-@pytest.mark.xfail(strict=True, reason="a read-only file was refused for an export with 'entries could not be saved'")
 def test_a_read_only_file_refused_for_an_export_says_why_without_speaking_of_entries(db_path, capsys):
     """A study coordinator exporting from an archived, read-only copy saved nothing and meant to save
     nothing: the message says why PACER needs to write, and what to do (a writable copy)."""
