@@ -317,3 +317,52 @@ def test_a_save_answering_after_the_program_closed_the_form_still_says_saved(qtb
     assert not raised, raised
     assert said and said[0].startswith("anakinra")
     assert w.dose.dialog.isVisible() and w.dose.dialog.ok.isEnabled()  # the new form is untouched
+
+
+@pytest.mark.xfail(strict=True, reason="a redraw failing after a save left a stale screen and said only 'Saved'")
+def test_a_redraw_failing_after_a_save_says_the_screen_may_be_out_of_date(qtbot, febrile, store, monkeypatch):
+    """The dose is stored but the schedule still shows its line open: a nurse could give it again."""
+    w, _ = febrile
+    d, field = record_dose(qtbot, w)
+    type_into(qtbot, field, "typed at the bedside")
+    monkeypatch.setattr(w.state, "reload", lambda: (_ for _ in ()).throw(RuntimeError("read failed")))
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: stored_rows(store) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: getattr(w, "_failure_box", None) is not None, timeout=5000)
+    box = w._failure_box
+    assert box.windowTitle() == "Saved: the screen may be out of date"
+    assert "select the patient again" in box.text() and "read failed" in box.text()
+
+
+@pytest.mark.xfail(strict=True, reason="an unexpected failure of a save whose form was closed opened two boxes")
+def test_an_unexpected_failure_after_the_form_was_closed_is_said_once(qtbot, febrile, store, monkeypatch):
+    w, _ = febrile
+    d, field = record_dose(qtbot, w)
+    type_into(qtbot, field, "typed at the bedside")
+    monkeypatch.setattr(type(store), "add_medication", lambda *a, **kw: (_ for _ in ()).throw(OSError("disk gone")))
+    failed = []
+    w.state.failed.connect(failed.append)
+    sent = {}
+    real_save = w.state.save
+    monkeypatch.setattr(w.state, "save", lambda work, text, **kw: sent.update(work=work, text=text, **kw) or True)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    w._close_patient_dialogs()
+    monkeypatch.setattr(w.state, "save", real_save)
+    w.state.save(sent.pop("work"), sent.pop("text"), **sent)
+    qtbot.waitUntil(lambda: not w.ops.busy, timeout=5000)
+    qtbot.wait(50)
+    assert failed == ["Not saved: disk gone"]
+
+
+@pytest.mark.xfail(strict=True, reason="a decision left unsigned when another user signed in was reported without whose")
+def test_a_decision_left_unsigned_at_a_change_of_user_is_reported_with_whose_it_was(qtbot, febrile, store, people_pins):
+    """PR leaves the PIN prompt of an escalation; AB signs in at the workstation. Nothing was stored;
+    the window says so once, naming PR, so that PR's escalation is not believed made."""
+    w, _ = febrile
+    d, sign = _escalation_sent_to_sign(qtbot, w)
+    failed = []
+    w.state.failed.connect(failed.append)
+    w._signed_in(User(initials="AB", role="nurse", workstation="ward-3"), w.state.user, None)
+    qtbot.waitUntil(lambda: not w.ops.busy, timeout=5000)
+    assert stored_rows(store) == 0 and not d.isVisible()
+    assert len(failed) == 1 and "this entry by PR was not saved" in failed[0] and "Not signed" in failed[0]
