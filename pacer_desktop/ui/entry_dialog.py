@@ -44,13 +44,18 @@ class EntryDialog(QDialog):
         """``self.state.save`` for this form: ``button`` is disabled, and Escape waits, until the save
         answers. Saved: ``on_saved``, else the dialog closes. Not saved: the form takes input again
         and ``on_problems`` shows why."""
+        from .patient_state import UNEXPECTED
         button.setEnabled(False)
         self.saving, sent = True, object()
         self._sent = sent
+        who = self.state.user.initials if self.state.user is not None else ""
 
         def back(found) -> None:
-            if self._sent is not sent:  # the form is gone: the window says it instead
-                self.state.failed.emit(f"Not saved ({done_text}): " + " ".join(p.message for p in found))
+            if self._sent is not sent:  # the form is gone: the window says it, once
+                reasons = [p.message for p in found if p.message != UNEXPECTED]  # that one has its box already
+                if reasons:
+                    self.state.failed.emit(f"The form had been closed, and this entry by {who} was not saved:"
+                                           f" {done_text}. " + " ".join(reasons))
                 return
             self.saving = False
             button.setEnabled(True)

@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self.patients.new_button.clicked.connect(self.new_patient)
         self.state.saved.connect(lambda text: self.statusBar().showMessage(f"✓ Saved: {text}", 15000))
         self.state.failed.connect(self._on_failed)
+        self.state.stale.connect(lambda text: self._on_failed(text, title="Saved: the screen may be out of date"))
         self.state.user_changed.connect(self._show_user)
         self.state.switched.connect(self._close_patient_dialogs)
         self.ops.busy_changed.connect(lambda busy: self.busy_label.setText("saving…" if busy else ""))
@@ -331,10 +332,10 @@ class MainWindow(QMainWindow):
         u = self.state.user
         self.user_label.setText(f"Working: {u} on {u.workstation}  (Ctrl+L to change)" if u else "Nobody signed in")
 
-    def _on_failed(self, text: str) -> None:
+    def _on_failed(self, text: str, title: str = "Not saved") -> None:
         self.statusBar().showMessage(f"⚠ {text}")
         from PySide6.QtWidgets import QMessageBox
-        box = QMessageBox(QMessageBox.Icon.Critical, "Not saved", text, parent=self)
+        box = QMessageBox(QMessageBox.Icon.Critical, title, text, parent=self)
         box.open()
         self._failure_box = box
 

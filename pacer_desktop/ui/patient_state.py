@@ -24,10 +24,17 @@ from .ops import StoreOps
 Clock = Callable[[], datetime]
 
 
+#: What a form says of a save that failed for a reason other than bad input (the window's box has
+#: the error's own words).
+UNEXPECTED = ("Not saved: the program met an error (its words are in the message box). Check the flowsheet"
+              " before you try again; tell IT if it happens again.")
+
+
 class PatientState(QObject):
     changed = Signal()           # the patient, its entries or its result changed
     saved = Signal(str)          # a write landed; the text says what
     failed = Signal(str)         # a write failed for a reason other than bad input
+    stale = Signal(str)          # a write landed but the screen could not be redrawn after it
     user_changed = Signal()
     switched = Signal()          # another patient (or none) was selected: forms start blank
 
@@ -124,10 +131,17 @@ class PatientState(QObject):
         def succeeded(value: Any) -> None:
             try:
                 self.reload()
-            finally:  # stored: the form closes and the window says so even if the redraw fails
-                if on_saved is not None:
-                    on_saved(value)
-                self.saved.emit(done_text)
+            except Exception as exc:  # noqa: BLE001 - stored: the form closes, and the window says both
+                redraw: Exception | None = exc
+            else:
+                redraw = None
+            if on_saved is not None:
+                on_saved(value)
+            self.saved.emit(done_text)
+            if redraw is not None:
+                self.stale.emit(f"Saved ({done_text}), but the screen could not be redrawn after it ({redraw})."
+                                " What it shows may be out of date: select the patient again before anything"
+                                " else, and tell IT if this happens again.")
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, CaseError):
@@ -136,8 +150,7 @@ class PatientState(QObject):
                 on_problems((Problem(getattr(exc, "field", "") or "", str(exc)),))
             else:  # said in the form too, which takes input again: nothing stays disabled for good
                 self.failed.emit(f"Not saved: {exc}")
-                on_problems((Problem("", "Not saved: the program met an error (its words are in the message box)."
-                                         " Check the flowsheet before you try again; tell IT if it happens again."),))
+                on_problems((Problem("", UNEXPECTED),))
 
         def run(admitted: Callable[[Store, User, int], Any]) -> None:
             self.ops.run(lambda store: admitted(store, user, pid), on_success=succeeded, on_failure=failed)
