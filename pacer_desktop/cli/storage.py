@@ -249,8 +249,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("verify-db", help="check the database and its audit chain",
                        description="Run SQLite's integrity check, check the append-only triggers (their full"
                                    " SQL) and the audit log's hash chain, check every row against the hash recorded"
-                                   " when it was written, check each audit row's HMAC with the audit keys on this"
-                                   " workstation, and check that the chain extends those of the backups made since"
+                                   " when it was written, check the audit rows' HMACs with the audit keys on this"
+                                   " workstation (each key's newest row, which vouches for the rows before it; every"
+                                   " row's when anything is wrong), and check that the chain extends those of the backups made since"
                                    " the last restore (their names carry them) and --anchor. Read-only. Prints each"
                                    " problem; exit 1 if any, or if edits cannot be checked here because the audit"
                                    " key is not on this workstation (see `pacer-desktop key`); exit 2 if there is"

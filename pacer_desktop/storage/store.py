@@ -382,7 +382,8 @@ class Store:
     def verify(self) -> list[str]:
         """Problems found (empty: all well): integrity check, append-only triggers (their full SQL),
         the audit chain, every audited row still matching the hash recorded when it was written, the
-        HMAC of each audit row whose key is here, and each restore record against its backup's head."""
+        HMACs of the audit rows whose key is here (verification says how), and each restore record
+        against its backup's head."""
         from . import verification  # verify-db's checks: loaded when asked for, not at start
         with self._lock:
             return verification.problems(self._conn)

@@ -1,5 +1,5 @@
 """Everything ``verify-db`` checks, on any connection: SQLite's integrity check, the append-only
-triggers compared by their full SQL text, the audit log's hash chain and each audit row's HMAC, and
+triggers compared by their full SQL text, the audit log's hash chain and its HMACs (see below), and
 every audited row against the hash recorded when it was written.
 
 The checks only read, so they run on a read-only connection (``verify-db``, a backup before it is
@@ -7,17 +7,13 @@ restored) as well as on the open store's own.
 
 Speed (issue 17: a ward's file, 1.7 million rows, is checked in a few seconds): SQLite itself writes
 each row as the canonical JSON text the store hashed (``json_object`` with the keys in sorted order,
-the same text as ``audit.canonical``), so Python only hashes bytes and compares. The chain is checked
-in one pass over the audit log, and with it the newest row signed by each key: that row's HMAC
-vouches for every row before it, whose hashes the pass has checked. Only when something is wrong
-is the log read again with every row's HMAC computed, so that the report names each row that
-fails (docs/integrity.md says what this leaves out: an HMAC value changed on its own, on an older
-row, with no entry changed). A row whose SQLite text does not match is checked
-again the store's own way (``_canonical`` of the row as Python reads it) before it is called changed,
-so the fast text can only cost time, never a false alarm or a missed edit; where SQLite cannot write
-the text at all (no JSON functions, a BLOB put into a row) every row is checked the store's own way.
-Nothing is kept per row: memory does not grow with the file. ``verify-db`` checks a large file's
-rows on two cores (``shares``: the rows from one id on in a second process), with the same report.
+the same text as ``audit.canonical``), so Python only hashes bytes and compares; a row whose text
+does not match is checked again the store's own way (``_canonical``) before it is called changed, and
+where SQLite cannot write the text (no JSON functions, a BLOB in a row) every row is. One pass over
+the audit log checks the chain and the newest row signed by each key, whose HMAC vouches for every
+row before it; only when something is wrong is every row's HMAC computed, to name each row that
+fails (docs/integrity.md: what this leaves out). Nothing is kept per row, and a large file's rows
+are checked on two cores (``shares``: the rows from one id on in a second process).
 """
 
 from __future__ import annotations
