@@ -66,6 +66,8 @@ class DoseScreen(QWidget):
         self.working = QLabel(objectName="dose_working")
         self.working.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.route = QLabel()
+        for label in (self.dose_label, self.working, self.route):  # long lines wrap, never widen the screen
+            label.setWordWrap(True)
         self.warnings = Banner()
         self.warnings.setObjectName("dose_warnings")
         self.prompts: list[tuple[str, datetime | None]] = []
