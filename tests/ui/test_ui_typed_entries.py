@@ -363,3 +363,36 @@ def test_a_decision_left_unsigned_at_a_change_of_user_is_reported_with_whose_it_
     qtbot.waitUntil(lambda: not w.ops.busy, timeout=5000)
     assert stored_rows(store) == 0 and not d.isVisible()
     assert len(failed) == 1 and "this entry by PR was not saved" in failed[0] and "Not signed" in failed[0]
+
+
+@pytest.mark.xfail(strict=True, reason="a failed read-back after a save left the state half new, half old, and hid the error")
+def test_a_failed_read_back_after_a_save_keeps_the_screen_consistent_and_reports_the_error(
+        qtbot, febrile, store, monkeypatch):
+    """The patient's entries were read anew while the case and its result were not: the screens
+    and the dialogs' previews disagreed. Now nothing changes until everything is read, and the
+    error reaches the error hook (and so the test) besides the window's box."""
+    w, _ = febrile
+    entries, case, result = w.state.entries, w.state.case, w.state.result
+    d, field = record_dose(qtbot, w)
+    type_into(qtbot, field, "typed at the bedside")
+    monkeypatch.setattr(type(store), "case_for", lambda *a, **kw: (_ for _ in ()).throw(OSError("read failed")))
+    with qtbot.capture_exceptions() as raised:
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: stored_rows(store) == 1, timeout=5000)
+        qtbot.wait(50)
+    assert [str(e[1]) for e in raised] == ["read failed"]
+    assert (w.state.entries, w.state.case, w.state.result) == (entries, case, result)
+    assert w._failure_box.windowTitle() == "Saved: the screen may be out of date"
+
+
+@pytest.mark.xfail(strict=True, reason="an unexpected failure of a closed form's save named neither the entry nor who")
+def test_an_unexpected_failure_names_the_entry_and_who_entered_it(qtbot, febrile, store, monkeypatch):
+    w, _ = febrile
+    d, field = record_dose(qtbot, w)
+    type_into(qtbot, field, "typed at the bedside")
+    monkeypatch.setattr(type(store), "add_medication", lambda *a, **kw: (_ for _ in ()).throw(OSError("disk gone")))
+    failed = []
+    w.state.failed.connect(failed.append)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(failed), timeout=5000)
+    assert failed == ["Not saved (NN): anakinra 59 mg given at 4 Nov 23:10 for line 2. The error: disk gone"]
