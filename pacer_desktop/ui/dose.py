@@ -166,16 +166,18 @@ class DoseScreen(QWidget):
                                  f" are {s.protocol.persistent_fever.min_separation_h} to"
                                  f" {s.protocol.persistent_fever.max_separation_h} hours apart.")
             self.route.setText("")
-        elif r.dose is None:
-            self.dose_label.setText("Anakinra: no dosing weight")
-            self.working.setText("Record a weight (kg) on the Temperature screen to calculate the dose.")
-            self.route.setText("")
         elif r.stop_at is not None and r.stop_at <= now:  # rules §6: no dose to give; the dose stays for a restart
             d = r.dose
             self.dose_label.setText(f"Anakinra stopped: stop time reached {say.day_time(r.stop_at, s.zone)},"
                                     " no further doses")
-            self.working.setText(f"If a prescriber restarts it, the dose at today's weight is {notation.mg(d.mg)}"
-                                 f" ({notation.ml(d.volume_ml)}): {d.working}")
+            self.working.setText("No weight is recorded: record one (kg) before a prescriber restarts anakinra."
+                                 if d is None else f"If a prescriber restarts it, the dose at the latest weight is"
+                                 f" {notation.mg(d.mg)} ({notation.ml(d.volume_ml)}): {d.working}")
+            self.route.setText("")
+        elif r.dose is None:
+            self.dose_label.setText("Anakinra: no dosing weight")
+            self.working.setText("Record a weight (kg) on the Temperature screen to calculate the dose.")
+            self.route.setText("")
         else:
             d = r.dose
             interval = say.current_interval(r, now, s.protocol)

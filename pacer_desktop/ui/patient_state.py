@@ -8,6 +8,7 @@ Screens take this object in ``__init__``, redraw on ``changed``, and send writes
 from __future__ import annotations
 
 import dataclasses
+import sys
 from datetime import datetime
 from typing import Any, Callable
 
@@ -75,27 +76,29 @@ class PatientState(QObject):
         self.reload()
 
     def reload(self) -> None:
-        self.error = ""
         if self.patient_id is None:
+            self.error = ""
             self.record = self.case = self.result = self.protocol = None
             self.entries = []
             self.acknowledgements = []
             self.changed.emit()
             return
-        self.record = self.store.patient(self.patient_id)
-        self.entries = self.store.entries(self.patient_id)
-        self.acknowledgements = self.store.acknowledgements(self.patient_id)
+        # Read and evaluate first, then change the state at once: a read that fails half-way leaves
+        # the patient as last shown, never entries of now beside a result of before.
+        pid = self.patient_id
+        record, entries, acknowledgements = self.store.patient(pid), self.store.entries(pid), self.store.acknowledgements(pid)
         now = self.now()  # one moment for the case and its result
-        self.case = self.store.case_for(self.patient_id, now=now)
+        case = self.store.case_for(pid, now=now)
+        protocol, result, error = self.protocol, None, ""
         try:
-            self.protocol = protocol_for(self.case)
+            protocol = protocol_for(case)
             # one evaluation per change (issue 16): after a write, the store's own check of the
             # case it stored is the result; otherwise (a new minute, another patient) evaluate here
-            self.result = (self.store.saved_result(self.patient_id, self.case, now)
-                           or evaluate_case(self.case, now))
+            result = self.store.saved_result(pid, case, now) or evaluate_case(case, now)
         except CaseError as exc:  # stored data the engine refuses: say so, never hide it
-            self.result = None
-            self.error = "; ".join(str(p) for p in exc.problems)
+            error = "; ".join(str(p) for p in exc.problems)
+        self.record, self.entries, self.acknowledgements, self.case = record, entries, acknowledgements, case
+        self.protocol, self.result, self.error = protocol, result, error
         self.changed.emit()
 
     def evaluate_with(self, *, replacing: object | None = None, **additions: tuple) -> Result:
@@ -139,9 +142,10 @@ class PatientState(QObject):
                 on_saved(value)
             self.saved.emit(done_text)
             if redraw is not None:
-                self.stale.emit(f"Saved ({done_text}), but the screen could not be redrawn after it ({redraw})."
-                                " What it shows may be out of date: select the patient again before anything"
-                                " else, and tell IT if this happens again.")
+                self.stale.emit(f"Saved ({done_text}), but the patient could not be read back after it ({redraw})."
+                                " What the screen shows may be out of date: select the patient again before"
+                                " anything else, and tell IT if this happens again.")
+                sys.excepthook(type(redraw), redraw, redraw.__traceback__)  # logged, and seen by the tests
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, CaseError):
@@ -149,7 +153,7 @@ class PatientState(QObject):
             elif isinstance(exc, StorageError):  # e.g. an MRN already in use: the form says so
                 on_problems((Problem(getattr(exc, "field", "") or "", str(exc)),))
             else:  # said in the form too, which takes input again: nothing stays disabled for good
-                self.failed.emit(f"Not saved: {exc}")
+                self.failed.emit(f"Not saved ({user.initials}): {done_text}. The error: {exc}")
                 on_problems((Problem("", UNEXPECTED),))
 
         def run(admitted: Callable[[Store, User, int], Any]) -> None:

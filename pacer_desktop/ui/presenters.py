@@ -169,9 +169,10 @@ def status_line(result: Result, rows: list[ScheduledDose], now: datetime, protoc
         interval = current_interval(result, now, protocol)
         head = (f"Anakinra {notation.mg(result.dose.mg)} {result.dose.route}"
                 f" {notation.every_hours(interval)}")
-    if result.stop_at is not None and now >= result.stop_at:
+    if result.stop_at is not None and now >= result.stop_at:  # rules §6: no dose at or after the stop is due
         missed = sum(1 for r in rows if r.status == "missed")
-        text = f"{head} · course complete: may stop since {day_time(result.stop_at, zone)}"
+        ran = "" if result.dose is None else f"; it ran at {head.removeprefix('Anakinra ')}"
+        text = f"Anakinra stopped since {day_time(result.stop_at, zone)} (course complete{ran})"
         if missed:
             text += f" · {missed} {'dose' if missed == 1 else 'doses'} before then not recorded as given"
         return text

@@ -325,9 +325,10 @@ def test_a_redraw_failing_after_a_save_says_the_screen_may_be_out_of_date(qtbot,
     d, field = record_dose(qtbot, w)
     type_into(qtbot, field, "typed at the bedside")
     monkeypatch.setattr(w.state, "reload", lambda: (_ for _ in ()).throw(RuntimeError("read failed")))
-    qtbot.keyClick(field, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: stored_rows(store) == 1, timeout=5000)
-    qtbot.waitUntil(lambda: getattr(w, "_failure_box", None) is not None, timeout=5000)
+    with qtbot.capture_exceptions():  # the error also goes to the error hook
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: stored_rows(store) == 1, timeout=5000)
+        qtbot.waitUntil(lambda: getattr(w, "_failure_box", None) is not None, timeout=5000)
     box = w._failure_box
     assert box.windowTitle() == "Saved: the screen may be out of date"
     assert "select the patient again" in box.text() and "read failed" in box.text()
@@ -349,7 +350,7 @@ def test_an_unexpected_failure_after_the_form_was_closed_is_said_once(qtbot, feb
     w.state.save(sent.pop("work"), sent.pop("text"), **sent)
     qtbot.waitUntil(lambda: not w.ops.busy, timeout=5000)
     qtbot.wait(50)
-    assert failed == ["Not saved: disk gone"]
+    assert failed == ["Not saved (AB): anakinra 59 mg given at 4 Nov 23:10 for line 2. The error: disk gone"]
 
 
 def test_a_decision_left_unsigned_at_a_change_of_user_is_reported_with_whose_it_was(qtbot, febrile, store, people_pins):
@@ -365,7 +366,6 @@ def test_a_decision_left_unsigned_at_a_change_of_user_is_reported_with_whose_it_
     assert len(failed) == 1 and "this entry by PR was not saved" in failed[0] and "Not signed" in failed[0]
 
 
-@pytest.mark.xfail(strict=True, reason="a failed read-back after a save left the state half new, half old, and hid the error")
 def test_a_failed_read_back_after_a_save_keeps_the_screen_consistent_and_reports_the_error(
         qtbot, febrile, store, monkeypatch):
     """The patient's entries were read anew while the case and its result were not: the screens
@@ -385,7 +385,6 @@ def test_a_failed_read_back_after_a_save_keeps_the_screen_consistent_and_reports
     assert w._failure_box.windowTitle() == "Saved: the screen may be out of date"
 
 
-@pytest.mark.xfail(strict=True, reason="an unexpected failure of a closed form's save named neither the entry nor who")
 def test_an_unexpected_failure_names_the_entry_and_who_entered_it(qtbot, febrile, store, monkeypatch):
     w, _ = febrile
     d, field = record_dose(qtbot, w)
@@ -395,4 +394,4 @@ def test_an_unexpected_failure_names_the_entry_and_who_entered_it(qtbot, febrile
     w.state.failed.connect(failed.append)
     qtbot.keyClick(field, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: bool(failed), timeout=5000)
-    assert failed == ["Not saved (NN): anakinra 59 mg given at 4 Nov 23:10 for line 2. The error: disk gone"]
+    assert failed == ["Not saved (AB): anakinra 59 mg given at 4 Nov 23:10 for line 2. The error: disk gone"]
