@@ -86,7 +86,8 @@ class PatientState(QObject):
         # Read and evaluate first, then change the state at once: a read that fails half-way leaves
         # the patient as last shown, never entries of now beside a result of before.
         pid = self.patient_id
-        record, entries, acknowledgements = self.store.patient(pid), self.store.entries(pid), self.store.acknowledgements(pid)
+        record, entries = self.store.patient(pid), self.store.entries(pid)
+        acknowledgements = self.store.acknowledgements(pid)
         now = self.now()  # one moment for the case and its result
         case = self.store.case_for(pid, now=now)
         protocol, result, error = self.protocol, None, ""
