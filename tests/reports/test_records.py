@@ -160,3 +160,20 @@ def test_administration_record_says_why_a_line_moved_after_a_dose_outside_its_wi
     assert "6 Nov 2026 03:00 day 3" in text
     assert ("Line 4: re-timed from the 5 Nov 2026 11:00 dose, given 4 h 0 min late; the lines after it follow"
             " from it.") in text
+
+
+@pytest.mark.xfail(strict=True, reason="the downtime record of an ended course began with an order to give anakinra")
+def test_administration_record_after_the_stop_time_is_not_an_order():
+    """Example 02 printed on 21 Nov, after its stop time (17 Nov 09:00, rules §6): the record began
+    'Order: Anakinra 100 mg IV every 6 hours', as the order sheet did before issue 14 §4."""
+    import dataclasses
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    case = parse_case(ESCALATED.read_bytes())
+    case = dataclasses.replace(case, now=datetime(2026, 11, 21, 9, 0, tzinfo=ZoneInfo("America/Chicago")))
+    header = content.PatientHeader("Ada Example", "MRN0012345", case.patient.date_of_birth, case.patient.sex_at_birth)
+    text = flat(pdf_text(render(make_print_job("mar", case, header, printed_by="AB (nurse)", paper="letter",
+                                               printed_at=PRINTED_AT))))
+    assert "Order: Anakinra" not in text
+    assert "Course complete — no doses due." in text and "this is not an order to give anakinra" in text
+    assert "No doses are due in these hours" in text
