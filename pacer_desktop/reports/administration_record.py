@@ -35,7 +35,10 @@ def administration_record(job: c.PrintJob) -> bytes:
     due = [d for d in r.doses if since <= d.due < end]
 
     story = [patient_grid(job.patient, job, width, c.age_text(job.patient, job)), Spacer(1, 4)]
-    if r.dose is not None:
+    if c.course_complete(r):  # an ended course must not look like an active order (as the order sheet)
+        done, why = c.course_complete_sentences(job)
+        story += [p(done, WARNING), p(why, BODY)]
+    elif r.dose is not None:
         interval = c.current_interval_h(r, job.protocol)
         story += [p(f"Order: {c.order_head(r.dose, interval, job.protocol)};"
                     f" {c.volume_sentence(r.dose, job.protocol)}.", BODY),
