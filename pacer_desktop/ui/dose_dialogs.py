@@ -181,7 +181,7 @@ class RecordDoseDialog(EntryDialog):
             self.messages.show([Problem("dose_mg", str(exc))])
             return
         drug, at = self.drug.value(), self.time.value()
-        text = f"{drug} {notation.mg(mg) if mg is not None else ''} given at {say.day_time(at, self.state.zone)}"
+        text = f"{drug}{'' if mg is None else ' ' + notation.mg(mg)} given at {say.day_time(at, self.state.zone)}"
         self._save(lambda store, user, pid: store.add_medication(user, pid, at=at, drug=drug, dose_mg=mg), text)
 
     def _save(self, work, text: str) -> None:

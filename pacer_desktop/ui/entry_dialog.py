@@ -54,8 +54,8 @@ class EntryDialog(QDialog):
             if self._sent is not sent:  # the form is gone: the window says it, once
                 reasons = [p.message for p in found if p.message != UNEXPECTED]  # that one has its box already
                 if reasons:
-                    self.state.failed.emit(f"The form had been closed, and this entry by {who} was not saved:"
-                                           f" {done_text}. " + " ".join(reasons))
+                    self.state.failed.emit(f"Not saved: {who}'s entry “{done_text}” (its form had been closed). "
+                                           + " ".join(reasons))
                 return
             self.saving = False
             button.setEnabled(True)

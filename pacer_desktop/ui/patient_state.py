@@ -154,7 +154,7 @@ class PatientState(QObject):
             elif isinstance(exc, StorageError):  # e.g. an MRN already in use: the form says so
                 on_problems((Problem(getattr(exc, "field", "") or "", str(exc)),))
             else:  # said in the form too, which takes input again: nothing stays disabled for good
-                self.failed.emit(f"Not saved ({user.initials}): {done_text}. The error: {exc}")
+                self.failed.emit(f"Not saved: {user.initials}'s entry “{done_text}”. The error: {exc}")
                 on_problems((Problem("", UNEXPECTED),))
 
         def run(admitted: Callable[[Store, User, int], Any]) -> None:
