@@ -159,35 +159,33 @@ class DoseScreen(QWidget):
             self._show_verification()
             return
         now = s.now()
-        if r.persistent_fever_at is None:
+        started = r.persistent_fever_at is not None
+        stopped = r.stop_at is not None and r.stop_at <= now  # rules §6: no dose at or after the stop is due
+        if not started:
             self.dose_label.setText("Anakinra not started: persistent fever not met")
             self.working.setText("The first dose is due when two temperatures above"
                                  f" {notation.celsius(s.protocol.persistent_fever.reading_above_c)}"
                                  f" are {s.protocol.persistent_fever.min_separation_h} to"
                                  f" {s.protocol.persistent_fever.max_separation_h} hours apart.")
-            self.route.setText("")
-        elif r.stop_at is not None and r.stop_at <= now:  # rules §6: no dose to give; the dose stays for a restart
+        elif stopped:  # no dose to give; the dose stays below for a restart
             d = r.dose
             self.dose_label.setText(f"Anakinra stopped: stop time reached {say.day_time(r.stop_at, s.zone)},"
                                     " no further doses")
             self.working.setText("No weight is recorded: record one (kg) before a prescriber restarts anakinra."
                                  if d is None else f"If a prescriber restarts it, the dose at the latest weight is"
                                  f" {notation.mg(d.mg)} ({notation.ml(d.volume_ml)}): {d.working}")
-            self.route.setText("")
         elif r.dose is None:
             self.dose_label.setText("Anakinra: no dosing weight")
             self.working.setText("Record a weight (kg) on the Temperature screen to calculate the dose.")
-            self.route.setText("")
         else:
             d = r.dose
             interval = say.current_interval(r, now, s.protocol)
             self.dose_label.setText(f"Anakinra {notation.mg(d.mg)} {d.route} {notation.every_hours(interval)}"
                                     f" ({notation.ml(d.volume_ml)})")
             self.working.setText(d.working)
-        if r.persistent_fever_at is not None and r.dose is not None:
-            d = r.dose
-            self.route.setText(f"{s.protocol.dose.route_note}. Weight {notation.kg(d.weight_kg)}"
-                               f" recorded {say.day_time(d.weight_at, s.zone)}.")
+        d = r.dose
+        self.route.setText("" if not started or d is None else f"{s.protocol.dose.route_note}. Weight"
+                           f" {notation.kg(d.weight_kg)} recorded {say.day_time(d.weight_at, s.zone)}.")
         warnings = [say.alert_text(a, s.protocol) for a in (*r.alerts, *r.notices) if a not in say.PROMPTS]
         if "daily_maximum" in r.notices and s.case is not None:  # rules §4 rev 2: which window is over
             recorded = wording.recorded_over(s.case, s.protocol.dose, lambda t: say.day_time(t, s.zone))
@@ -219,8 +217,6 @@ class DoseScreen(QWidget):
             self._on_row_selected()
         finally:
             self._redrawing = False
-        started = r.persistent_fever_at is not None
-        stopped = r.stop_at is not None and r.stop_at <= now
         self.give_button.setEnabled(started)
         self.escalate_button.setEnabled(started and r.escalated_at is None and not stopped)
         self.escalate_button.setText(escalate_words(s.protocol) if r.escalated_at is None else
