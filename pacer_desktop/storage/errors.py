@@ -27,8 +27,9 @@ class CorruptDatabase(StorageError):
     """The file is a damaged PACER database (truncated, failed integrity check)."""
 
 
-class ReadOnlyDatabase(StorageError):
-    """The file cannot be written (permissions or a read-only medium)."""
+class ReadOnlyDatabase(RequestError):
+    """The file cannot be written (permissions or a read-only medium): like a file that is not a
+    PACER database, something given that the command cannot use (exit 2)."""
 
 
 class AppendOnlyViolation(StorageError):

@@ -377,7 +377,6 @@ def test_a_read_only_file_refused_for_an_export_says_why_without_speaking_of_ent
     assert "copy it to a folder you may write to" in err and "Traceback" not in err
 
 
-@pytest.mark.xfail(strict=True, reason="a read-only database exits 1, as for a failure that is not the input")
 def test_a_read_only_database_named_with_db_is_an_input_error(db_path, capsys):
     """A file given with --db that the command cannot use exits 2, as a missing file or one that is
     not a PACER database does (README, "exit 1 is kept for a failure that is not the input")."""
