@@ -1,0 +1,53 @@
+"""Why the first line every 6 hours is due when it is (rules §5 and its rev 2 example).
+
+The lines of ``fever_case`` are due 4 Nov 11:00, 23:00, 5 Nov 11:00 … every 12 hours until an
+escalation; after it the next is due at ``max(E, L + 6 h, A + 6 h − window)``. The screen's
+schedule showed "every 6 hours" from that line on, and the printed record not even that, with no word
+of why the line is due then: a nurse reading "20:00" after "11:00" could not tell a moved line from
+a mistake. Screen and paper say it with the same function (``wording.escalated``).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pacer_desktop.core import wording
+from tests.core.casebuild import evaluate, fever_case
+
+
+def t(day: int, hm: str) -> str:
+    return f"2026-11-{day:02d}T{hm}:00-06:00"
+
+
+def escalation(when: str) -> dict:
+    return {"at": when, "by": "Dr A", "reason": "CRS progression"}
+
+
+def notes(given: str, escalated: str) -> dict[int, str]:
+    r = evaluate(fever_case(medications=[{"at": given, "drug": "anakinra", "dose_mg": 59}],
+                            escalations=[escalation(escalated)]))
+    said = {d.line: wording.escalated(r, d, lambda at: wording.day_time(at, r.timezone)) for d in r.doses}
+    return {line: text for line, text in said.items() if text}
+
+
+@pytest.mark.xfail(strict=True, reason="no line says it was moved by the escalation")
+@pytest.mark.parametrize(("given", "escalated", "expected"), [
+    # L + 6 h: line 1 was due 11:00, escalated at 12:00 → line 2 at 17:00
+    (t(4, "11:10"), t(4, "12:00"), "first dose every 6 hours, after the escalation at 4 Nov 12:00:"
+                                   " 6 hours after line 1 was due"),
+    # E: escalated at 20:00, after 11:00 + 6 h → line 2 at 20:00, at the escalation
+    (t(4, "11:10"), t(4, "20:00"), "first dose every 6 hours, due at the escalation (4 Nov 20:00)"),
+    # A + 6 h − window: the 11:00 dose given at 15:00 (4 h late), escalated at 16:00 → 20:00
+    (t(4, "15:00"), t(4, "16:00"), "first dose every 6 hours, after the escalation at 4 Nov 16:00:"
+                                   " 5 h 0 min after the dose given at 4 Nov 15:00"),
+])
+def test_the_first_line_every_6_hours_says_why_it_is_due_then(given, escalated, expected):
+    """# rules §5 (rev 2): only that line carries the note; the lines after it are plain every 6 hours."""
+    assert notes(given, escalated) == {2: expected}
+
+
+@pytest.mark.xfail(strict=True, reason="wording.escalated does not exist yet")
+def test_a_course_escalated_before_its_first_dose_has_no_note():
+    """# rules §5: escalated before the start time is an input error, at it the course is simply every
+    6 hours from its first line; nothing moved, so nothing to explain."""
+    assert notes(t(4, "11:10"), t(4, "11:00")) == {}
