@@ -288,7 +288,8 @@ class _Evaluation(CaseChecks):
                        given_at=self.local(given.at) if given else None, given_mg=given.mg if given else None,
                        outcome_by=closure.by if closure else None, outcome_at=self.local(closure.at) if closure else None,
                        outcome_reason=closure.reason if closure else None,
-                       retimed_after_line=line.retimed_after_line, lowered_from_mg=line.lowered_from_mg)
+                       retimed_after_line=line.retimed_after_line,
+                       escalated_after_line=line.escalated_after_line, lowered_from_mg=line.lowered_from_mg)
 
     def _grade_assessments(self, readings: list[Reading], fever: PersistentFever | None) -> list[AssessmentResult]:
         """CRS (§8) and ICANS (§9) at each assessment, in time order, with the grades current at

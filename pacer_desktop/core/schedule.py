@@ -61,6 +61,7 @@ class Line:
     given: Administration | None = None
     closure: Closure | None = None
     retimed_after_line: int | None = None  # this line moved because that line's dose was given outside the window
+    escalated_after_line: int | None = None  # §5: the first line after an escalation; that line is L
     lowered_from_mg: Decimal | None = None  # §4: planned lower to keep a 24-hour window within the maximum
     status: str = "planned"
 
@@ -162,7 +163,7 @@ def plan_lines(courses: list[CoursePlan], administrations: list[Administration],
 
         t = instant(course.first_due)
         anchored = escalated is not None and t >= escalated  # escalated at or before the first dose
-        retimed_after = None
+        retimed_after = escalated_after = None
         while within(t):
             fast_now = escalated is not None and t >= escalated
             interval = fast if fast_now else slow
@@ -177,8 +178,9 @@ def plan_lines(courses: list[CoursePlan], administrations: list[Administration],
             weight = weights.at(t)
             lines.append(Line(number=number, course=course.number, due=t, interval_h=int(interval / hours(1)),
                               working=calculate_dose(weight, dose_rules) if weight else None, given=given,
-                              closure=closure, retimed_after_line=retimed_after))
-            base, retimed_after = t, None
+                              closure=closure, retimed_after_line=retimed_after,
+                              escalated_after_line=escalated_after))
+            base, retimed_after, escalated_after = t, None, None
             if given is not None and abs(given.at - t) > window:  # §5a: re-times what follows
                 base, retimed_after = given.at, number
             following = base + interval
@@ -192,7 +194,7 @@ def plan_lines(courses: list[CoursePlan], administrations: list[Administration],
                 if retimed_after is not None and base > escalated and base + fast > escalated_next:
                     following = base + fast
                 else:
-                    following, retimed_after = escalated_next, None  # moved by the escalation, shown as such
+                    following, retimed_after, escalated_after = escalated_next, None, number  # moved by the escalation
                 anchored = True
             t = following
     for number, closure in closures.items():

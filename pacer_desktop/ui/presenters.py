@@ -108,6 +108,8 @@ def schedule_rows(result: Result, now: datetime | None = None) -> list[Scheduled
             before = by_line[d.retimed_after_line]
             if before.given_at is not None:
                 notes.append(wording.retimed(before, lambda at: day_time(at, zone)))
+        if moved := wording.escalated(result, d, lambda at: day_time(at, zone)):
+            notes.append(moved)
         if d.lowered_from_mg is not None:
             rules = protocols.load(result.protocol).dose
             notes.append(f"lowered from {notation.mg(d.lowered_from_mg)}: the {rules.max_mg_window_h} hours up to"

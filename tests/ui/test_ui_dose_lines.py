@@ -428,7 +428,6 @@ def test_a_line_s_dose_corrected_to_another_drug_reopens_the_line(qtbot, febrile
     assert status_cell(w, 1).startswith("● DUE NOW")
 
 
-@pytest.mark.xfail(strict=True, reason="the line moved by the escalation says nothing of it")
 def test_the_first_line_after_an_escalation_says_why_it_is_due_then(febrile, store, nurse):
     """# rules §5: line 1 due 11:00, escalated at 12:00 → line 2 at 17:00, not 23:00. The schedule's
     note says so; the lines after it are plain every 6 hours."""
@@ -439,5 +438,5 @@ def test_the_first_line_after_an_escalation_says_why_it_is_due_then(febrile, sto
     w.open_patient(pid)
     rows = {r.line: r for r in w.dose.rows}
     assert (rows[2].due, rows[2].interval) == (at(4, 17), "every 6 hours")
-    assert rows[2].note == "first dose every 6 hours, after the escalation at 4 Nov 12:00: 6 hours after line 1 was due"
+    assert rows[2].note == "first dose every 6 hours after the escalation at 4 Nov 12:00, due 6 hours after line 1"
     assert rows[3].note == ""
