@@ -71,7 +71,7 @@ def retimed(before, time: Callable[[datetime], str]) -> str:
     """Why a line is due when it is (rules §5a rev 2): ``re-timed from the 4 Nov 11:00 dose, given
     4 h 0 min late``. ``before`` is the engine's line whose dose was given outside its window (it has
     ``due`` and ``given_at``); ``time`` writes its due time, the screen's way or the paper's."""
-    off = before.given_at - before.due
+    off = instant(before.given_at) - instant(before.due)  # elapsed, across a daylight-saving change too
     return f"re-timed from the {time(before.due)} dose, given {duration(abs(off))} {'late' if off > timedelta(0) else 'early'}"
 
 
