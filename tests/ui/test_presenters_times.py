@@ -22,3 +22,18 @@ def test_day_time_and_clock_are_in_the_patient_s_zone():
     assert say.day_time(at, "America/Chicago") == "31 Oct 22:30"
     assert say.clock(at, "America/Chicago") == "22:30"
     assert say.clock(None, "UTC") == say.day_time(None, "UTC") == "—"
+
+
+@pytest.mark.xfail(strict=True, reason="outside_window subtracts on the wall clock")
+def test_a_dose_outside_its_window_across_the_end_of_daylight_saving_needs_its_reason():
+    """# rules §5a: line 3 due 1 Nov 01:00 CDT, given at 01:45 CST (the clocks went back at 02:00
+    CDT) is 1 h 45 min late, outside the 60 minutes: the wall clock's 45 minutes let it through
+    without a reason while the engine re-timed what followed."""
+    from zoneinfo import ZoneInfo
+
+    from pacer_desktop import protocols
+    zone = ZoneInfo("America/Chicago")
+    due = datetime(2026, 11, 1, 1, 0, tzinfo=zone)  # the first 01:00 (CDT)
+    given = datetime(2026, 11, 1, 1, 45, fold=1, tzinfo=zone)  # the second 01:45 (CST)
+    why = say.outside_window(3, due, given, protocols.load(protocols.CURRENT), "America/Chicago")
+    assert why is not None and why.startswith("Given 1 h 45 min late")
