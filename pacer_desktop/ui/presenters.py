@@ -15,6 +15,7 @@ from ..core import notation, wording
 from ..core.protocol import Protocol
 from ..core.result import Result
 from ..core.schedule import current_interval_h
+from ..core.timeutil import instant
 
 def alert_text(code: str, protocol: Protocol) -> str:
     """An alert of the result (rules §4, §6, §7) in the screens' words, its numbers from ``protocol``."""
@@ -140,7 +141,7 @@ def outside_window(line: int, due: datetime, at: datetime, protocol: Protocol, z
     """Why a dose given at ``at`` for ``line`` (due at ``due``) needs a reason: given outside the
     administration window either side of its due time (rules §5a); None within it."""
     minutes = protocol.schedule.administration_window_min
-    off = at - due
+    off = instant(at) - instant(due)  # elapsed, as the engine counts, across a daylight-saving change too
     if abs(off) <= timedelta(minutes=minutes):
         return None
     return (f"Given {duration(abs(off))} {'late' if off > timedelta(0) else 'early'}, outside the"
