@@ -142,3 +142,24 @@ def test_detection_equals_brute_force(raw, infusion_offset_min):
         gap = found.second.at - found.first.at
         assert timedelta(hours=4) <= gap <= timedelta(hours=24)
         assert found.first.temp_c > Decimal("38.5") and found.second.temp_c > Decimal("38.5")
+
+
+@pytest.mark.xfail(strict=True, reason="the separation is measured on the wall clock")
+@pytest.mark.parametrize(("first", "second", "met"), [
+    # the clocks go back (1 Nov 2026, 02:00 CDT): 4 h 45 min elapsed, 3 h 45 min on the wall
+    (datetime(2026, 10, 31, 22, 30), datetime(2026, 11, 1, 2, 15), True),
+    # the clocks go forward (8 Mar 2026, 02:00 CST): 3 h 30 min elapsed, 4 h 30 min on the wall
+    (datetime(2026, 3, 7, 23, 0), datetime(2026, 3, 8, 3, 30), False),
+])
+def test_persistent_fever_counts_elapsed_hours_across_a_daylight_saving_change(first, second, met):
+    """# rules §3: two readings at least 4 hours apart. A form's times are in the patient's zone
+    (one ZoneInfo), where Python subtracts on the wall clock: the running window missed a persistent
+    fever the same file showed once reopened, or met one that was not there."""
+    from zoneinfo import ZoneInfo
+    zone = ZoneInfo("America/Chicago")
+    a = Reading(first.replace(tzinfo=zone), Decimal("38.8"), 0)
+    b = Reading(second.replace(tzinfo=zone), Decimal("38.9"), 1)
+    fever = find_persistent_fever([a, b], first.replace(tzinfo=zone) - timedelta(days=1), P.persistent_fever)
+    assert (fever is not None) is met
+    if met:
+        assert fever.at == b.at
