@@ -8,7 +8,7 @@ from decimal import Decimal, localcontext
 from typing import Literal, NamedTuple, Sequence
 
 from .protocol import PersistentFeverRules, TemperatureRules
-from .timeutil import hours
+from .timeutil import hours, instant
 
 
 def to_celsius(value: Decimal, unit: Literal["C", "F"], rules: TemperatureRules) -> Decimal:
@@ -64,10 +64,10 @@ def find_persistent_fever(
     )
     shortest, longest = hours(rules.min_separation_h), hours(rules.max_separation_h)
     lo = 0
-    for b in fevers:
-        while b.at - fevers[lo].at > longest:
+    for b in fevers:  # elapsed hours (instant): a form's times in one named zone subtract on its wall clock
+        while instant(b.at) - instant(fevers[lo].at) > longest:
             lo += 1
         a = fevers[lo]
-        if b.at - a.at >= shortest:
+        if instant(b.at) - instant(a.at) >= shortest:
             return PersistentFever(at=b.at, first=a, second=b)
     return None
