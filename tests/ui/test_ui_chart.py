@@ -158,3 +158,20 @@ def test_readings_before_a_planned_infusion_are_on_the_chart(qtbot, make_window,
     qtbot.waitUntil(lambda: w.grading.chart.chart is not None)
     axis, reading = _x_axis(w.grading.chart.chart), (now - timedelta(hours=1)).timestamp() * 1000
     assert axis.min() < reading < axis.max()
+
+
+@pytest.mark.xfail(strict=True, reason="the hour's margin is added on the wall clock")
+def test_a_reading_just_after_the_clocks_go_forward_is_inside_the_time_axis(qtbot, make_window, store, nurse):
+    """8 Mar 2026, 02:00 CST → 03:00 CDT: an hour before 03:30 CDT on the wall clock is 02:30, a time
+    that does not exist, read as 03:30 again. The earliest reading sat on the axis's edge."""
+    infusion = datetime(2026, 3, 8, 10, 0, tzinfo=ZONE)  # planned; the admission's reading comes first
+    reading = datetime(2026, 3, 8, 3, 30, tzinfo=ZONE)
+    pid = store.add_patient(nurse, mrn="C-2", name="Spring Forward", date_of_birth=date(2016, 4, 12),
+                            sex_at_birth="female", developmental_delay=False, infusion_at=infusion,
+                            timezone="America/Chicago")
+    w = make_window(datetime(2026, 3, 8, 5, 0, tzinfo=ZONE))
+    store.add_temperature(nurse, pid, at=reading, value=Decimal("37.2"), unit="C")
+    w.open_patient(pid)
+    w.grading.tabs.setCurrentWidget(w.grading.chart)
+    qtbot.waitUntil(lambda: w.grading.chart.chart is not None)
+    assert _x_axis(w.grading.chart.chart).min() < reading.timestamp() * 1000
