@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..core.notation import day_month, plain_number
 from ..core.temperature import to_celsius
-from ..core.timeutil import local_date
+from ..core.timeutil import instant, local_date
 from ..core.wording import day_time, full_date
 from .patient_state import PatientState
 
@@ -50,7 +50,7 @@ def time_marks(start: datetime, end: datetime, zone: str) -> list[tuple[str, dat
     tz = ZoneInfo(zone)
     first, last = local_date(start, tz), local_date(end, tz)
     days = (last - first).days + 1
-    hours = (end - start).total_seconds() / 3600
+    hours = (instant(end) - instant(start)).total_seconds() / 3600
     steps = [step for step in MARK_STEPS_H if hours / step <= 2 * MAX_MARKS]  # not even made: far too many
     steps.append(24 * max(1, math.ceil(days / (MAX_MARKS - 1))))
     for step in steps:
@@ -127,7 +127,8 @@ class TemperatureChart(QWidget):
         # Everything drawn is within the time axis: a planned infusion may still be ahead of now,
         # with the admission's readings before it.
         drawn = [start, now, *(t.at for t in temps), *(m.at for m in doses), *(a.at for a in graded)]
-        first, last = min(drawn) - timedelta(hours=1), max(drawn) + timedelta(hours=1)
+        # an hour either side in elapsed time (a time in the patient's zone adds on its wall clock)
+        first, last = instant(min(drawn)) - timedelta(hours=1), instant(max(drawn)) + timedelta(hours=1)
         chart.setTitle(f"Temperature since infusion (°C), times in {zone}")
         x = Q.QCategoryAxis()
         x.setTitleText(f"time ({zone})")

@@ -160,7 +160,6 @@ def test_readings_before_a_planned_infusion_are_on_the_chart(qtbot, make_window,
     assert axis.min() < reading < axis.max()
 
 
-@pytest.mark.xfail(strict=True, reason="the hour's margin is added on the wall clock")
 def test_a_reading_just_after_the_clocks_go_forward_is_inside_the_time_axis(qtbot, make_window, store, nurse):
     """8 Mar 2026, 02:00 CST → 03:00 CDT: an hour before 03:30 CDT on the wall clock is 02:30, a time
     that does not exist, read as 03:30 again. The earliest reading sat on the axis's edge."""
