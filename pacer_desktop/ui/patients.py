@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
-
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from .. import protocols
 from ..core.errors import CaseError
+from ..core.timeutil import post_infusion_day
 from ..evaluation import evaluate_case
 from . import presenters as say
 from .patient_state import PatientState
@@ -42,7 +43,7 @@ def on_the_ward(patient, now: datetime) -> bool:
 def ward_line_of(store, patient, now) -> say.WardLine:
     """The patient's line, worked out with the window's evaluation (evaluation.py) at ``now``."""
     if not on_the_ward(patient, now):
-        day = (now - patient.infusion_at).days
+        day = post_infusion_day(now, patient.infusion_at, ZoneInfo(patient.timezone))  # rules §1, as the header
         return say.WardLine(say.REST, None, f"day {day} after infusion: past the protocol's days", ())
     try:
         case = store.case_for(patient.id, now=now)
