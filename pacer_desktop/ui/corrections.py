@@ -137,10 +137,14 @@ class CorrectionDialog(EntryDialog):
         if not changed:
             self.becomes.setText("— (nothing changed yet)")
             return
+        self.becomes.setText(self._becomes(changed))
+
+    def _becomes(self, changed: dict) -> str:
+        """The entry with ``changed`` laid over it, in the flowsheet's words: ``38.6 °C at 4 Nov 07:00``."""
         new = {**(self.entry.values or {}), **changed}
         at = new.get("at")
         when = f" at {say.day_time(at, self.state.zone)}" if isinstance(at, datetime) else ""
-        self.becomes.setText(describe(self.entry.kind, new) + when)
+        return describe(self.entry.kind, new) + when
 
     def submit(self) -> None:
         problems: list[Problem] = []
@@ -158,14 +162,20 @@ class CorrectionDialog(EntryDialog):
             return
         self.messages.clear()
         kind, entry_id = self.entry.kind, self.entry.id
-        done = (f"{kind_text(kind)} marked entered in error" if self.withdraw
-                else f"{kind_text(kind)} corrected")
+        # which entry, and what it became: "temperature of 4 Nov 11:00 (38.7 °C) corrected to 38.6 °C at …"
+        was = f"{kind_text(kind)}{self._of()} ({describe(kind, self.entry.values)})"
+        done = f"{was} marked entered in error" if self.withdraw else f"{was} corrected to {self._becomes(replacement)}"
         self.send(lambda store, user, _pid: store.correct(user, kind, entry_id, reason=reason, replacement=replacement),
                   done, button=self.ok, on_problems=self.show_problems)
 
+    def _of(self) -> str:
+        """`` of 4 Nov 07:00``: the stored entry's time, or nothing for an entry without one."""
+        at = self.entry.at
+        return f" of {say.day_time(at, self.state.zone)}" if isinstance(at, datetime) else ""
+
     def _was_text(self) -> str:
-        e, zone = self.entry, self.state.zone
-        when = f" of {say.day_time(e.at, zone)}" if isinstance(e.at, datetime) else ""
+        e, when = self.entry, self._of()
+        zone = self.state.zone
         entered = (f"entered by {e.entered_by} ({e.role}) {say.day_time(e.entered_at, zone)}"
                    f" on {e.workstation}")
         return (f"<b>{escape(self.title)}: {escape(kind_text(e.kind))}{escape(when)}</b><br>"

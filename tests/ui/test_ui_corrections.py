@@ -216,7 +216,6 @@ def test_entered_in_error_withdraws_with_a_reason(qtbot, bedside, store):
     assert flowsheet_status(w, before["id"], "temperature") == "ENTERED IN ERROR (AB): wrong patient"
 
 
-@pytest.mark.xfail(strict=True, reason="the saved message says only 'temperature corrected'")
 def test_the_saved_message_names_the_entry_corrected_and_what_it_became(qtbot, bedside, store):
     """A nurse with two readings at 07:00 and 11:00 read "Saved: temperature corrected" and could not
     tell from it which one had changed, or to what."""
