@@ -13,7 +13,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from .ops import StoreOps
-from .widgets import dialog_buttons
+from .widgets import dialog_buttons, say_in
 
 IDLE_MS = 15 * 60 * 1000
 MIN_PIN = 6
@@ -78,16 +78,16 @@ class _AccountDialog(QDialog):
     def ask(self, work, done) -> None:
         """``work(accounts)`` on the worker; ``done(value)`` after, or its refusal shown."""
         self.ok.setEnabled(False)
-        self.message.setText("Checking…")
+        say_in(self.message, "Checking…")
 
         def refused(exc: BaseException) -> None:
             self.ok.setEnabled(True)
             text = str(exc)
-            self.message.setText(text[:1].upper() + text[1:] + ("" if text.endswith(".") else "."))
+            say_in(self.message, text[:1].upper() + text[1:] + ("" if text.endswith(".") else "."))
 
         def succeeded(value) -> None:
             self.ok.setEnabled(True)
-            self.message.setText("")
+            say_in(self.message, "")
             done(value)
 
         self.ops.run(lambda store: work(_accounts(store)), on_success=succeeded, on_failure=refused)
@@ -121,7 +121,7 @@ class FirstAdministratorDialog(_AccountDialog):
         problem = ("Give your initials and full name." if not initials or not name
                    else new_pin_problem(pin, self.pin_again.text()))
         if problem:
-            self.message.setText(problem)
+            say_in(self.message, problem)
             return
 
         def work(accounts):
@@ -165,7 +165,7 @@ class SignInDialog(_AccountDialog):
             return
         initials, pin = self.initials.text().strip().upper(), self.pin.text()
         if not initials or not pin:
-            self.message.setText("Type your initials and your PIN.")
+            say_in(self.message, "Type your initials and your PIN.")
             return
         self.ask(lambda accounts: accounts.sign_in(initials, pin), self._signed_in)
 
@@ -174,14 +174,14 @@ class SignInDialog(_AccountDialog):
             self.session = session
             self._changing(True)
             self.new_pin.setFocus()
-            self.message.setText("An administrator set this PIN: change it to your own now (type the new PIN twice).")
+            say_in(self.message, "An administrator set this PIN: change it to your own now (type the new PIN twice).")
             return
         self.signed_in_as(session)
 
     def _change_pin(self) -> None:
         session, old, new = self.session, self.pin.text(), self.new_pin.text()
         if problem := new_pin_problem(new, self.new_pin_again.text()):
-            self.message.setText(problem)
+            say_in(self.message, problem)
             return
 
         def work(accounts):
@@ -190,7 +190,7 @@ class SignInDialog(_AccountDialog):
         self.ask(work, self.signed_in_as)
 
     def reject(self) -> None:  # Escape does not leave the window open to anyone
-        self.message.setText("Sign in with your initials and PIN to continue.")
+        say_in(self.message, "Sign in with your initials and PIN to continue.")
 
 
 class IdleWatcher(QObject):

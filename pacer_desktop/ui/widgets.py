@@ -200,6 +200,18 @@ class Banner(QLabel):
         self.show()
 
 
+def say_in(label: QLabel, text: str) -> None:
+    """Show ``text`` in a dialog's message ``label``, the dialog taller if the text needs more lines:
+    a window keeps the size it was shown at, so a wrapped message of two or three lines squeezed the
+    fields above it to slits (seen under Xvfb in the sign-in dialog)."""
+    label.setText(text)
+    window = label.window()
+    if window.isVisible() and window.hasHeightForWidth():
+        needed = window.heightForWidth(window.width())
+        if needed > window.height():
+            window.resize(window.width(), needed)
+
+
 def line_edit(placeholder: str = "", name: str = "") -> QLineEdit:
     edit = QLineEdit()
     edit.setPlaceholderText(placeholder)

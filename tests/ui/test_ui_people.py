@@ -130,7 +130,6 @@ def test_a_wrong_pin_is_refused_and_enough_of_them_lock_the_account(qtbot, make_
     assert "locked until" in w.who_dialog.message.text() and w.state.user is None
 
 
-@pytest.mark.xfail(strict=True, reason="the dialog keeps its first height and squeezes its fields")
 def test_a_longer_message_grows_the_sign_in_dialog_rather_than_squeezing_its_fields(qtbot, make_window,
                                                                                   monkeypatch):
     """Seen on the walk: Escape put "Sign in with your initials and PIN to continue." on two lines,
