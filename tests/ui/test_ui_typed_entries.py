@@ -285,6 +285,21 @@ def test_a_pin_dialog_the_program_closes_during_its_check_signs_nothing(qtbot, f
     assert stored_rows(store) == 0
 
 
+def test_a_refused_pin_grows_the_pin_dialog_rather_than_squeezing_its_field(qtbot, febrile, store):
+    """As in the sign-in dialog (seen under Xvfb): "Not signed: …" added below a dialog shown without
+    it took its height from the PIN field."""
+    from PySide6.QtWidgets import QApplication
+    w, _ = febrile
+    _, sign = _escalation_sent_to_sign(qtbot, w)
+    sign.pin.setText("000000")
+    sign.submit()
+    qtbot.waitUntil(lambda: sign.message.text().startswith("Not signed"), timeout=5000)
+    QApplication.processEvents()
+    assert sign.pin.height() >= sign.pin.sizeHint().height()
+    assert sign.message.height() >= sign.message.heightForWidth(sign.message.width())
+    assert stored_rows(store) == 0
+
+
 def test_a_form_whose_entry_was_stored_closes_even_if_the_redraw_fails(qtbot, febrile, store, monkeypatch):
     w, _ = febrile
     d, field = record_dose(qtbot, w)
