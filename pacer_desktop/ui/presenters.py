@@ -17,6 +17,7 @@ from ..core.result import Result
 from ..core.schedule import current_interval_h
 from ..core.timeutil import instant
 
+
 def alert_text(code: str, protocol: Protocol) -> str:
     """An alert of the result (rules §4, §6, §7) in the screens' words, its numbers from ``protocol``."""
     weight, dose, sched = protocol.weight, protocol.dose, protocol.schedule
