@@ -50,9 +50,9 @@ def cmd_print(args: argparse.Namespace) -> int:
         if storage is None:
             return _input_error("--user needs the patient database (the PIN is checked there), which is not"
                                 " part of this build; print without --user")
-        store = _open(storage)
-        if store is None:
-            return EXIT_FAILED
+        # a file the command cannot use (missing, not PACER's, read-only) is an input error (exit 2),
+        # any other failure exit 1: worded and judged by cli.front, as for every command
+        store = storage.Store.open(create=False)
     try:
         if store is not None:
             user = signed_in_user(store, args, ACTIONS[args.kind]).user
@@ -149,13 +149,6 @@ def _storage():
     return storage
 
 
-def _open(storage):
-    """The store, or None (the reason printed) when it cannot be opened."""
-    try:
-        return storage.Store.open(create=False)
-    except storage.StorageError as exc:
-        print(f"cannot open the database: {exc}", file=sys.stderr)
-        return None
 
 
 def _login() -> str:

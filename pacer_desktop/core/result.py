@@ -59,7 +59,7 @@ class DueDose:
     outcome_at: Time | None = None
     outcome_reason: str | None = None
     retimed_after_line: int | None = None  # due later or sooner because that line's dose was given outside the window
-    escalated_after_line: int | None = None  # the first line after an escalation (§5); that line was the last due by it
+    escalated_after_line: int | None = None  # the first line after an escalation (§5); that line was L, the last due by it
     lowered_from_mg: Num | None = None  # lowered so that its 24-hour window stays within the maximum (§4)
 
 

@@ -192,7 +192,7 @@ def plan_lines(courses: list[CoursePlan], administrations: list[Administration],
                 # §5a: L's own dose given late after E re-times what follows, by the escalated
                 # interval; the later of the two stands (never 2 hours after a dose).
                 if retimed_after is not None and base > escalated and base + fast > escalated_next:
-                    following = base + fast
+                    following, escalated_after = base + fast, number  # re-timed, and by the escalated interval
                 else:
                     following, retimed_after, escalated_after = escalated_next, None, number  # moved by the escalation
                 anchored = True

@@ -78,25 +78,28 @@ def retimed(before, time: Callable[[datetime], str]) -> str:
 def escalated(result: Result, line: DueDose, time: Callable[[datetime], str]) -> str:
     """Why the first line after an escalation is due when it is (rules §5: ``max(E, L + 6 h,
     A + 6 h − window)``): ``first dose every 6 hours after the escalation at 4 Nov 12:00, due 6 hours
-    after line 1``; "" for every other line. The engine marks that line
-    (``escalated_after_line``, L's number); a course escalated at its first line moved nothing, and a
-    line re-timed by L's own late dose says so instead (:func:`retimed`)."""
+    after line 1``; "" for every other line. The engine marks that line (``escalated_after_line``,
+    L's number); a course escalated at its first line moved nothing. A line re-timed by L's own dose,
+    given late after E, gets only the first part: :func:`retimed` says the rest. Times are compared
+    as instants: in the hour repeated when the clocks go back, the wall clock reads the same twice."""
     before = next((d for d in result.doses if d.line == line.escalated_after_line), None)
     course = next((c for c in result.courses if c.number == line.course), None)
     if before is None or course is None or course.escalated_at is None:
         return ""
-    at = course.escalated_at
-    head = f"first dose {notation.every_hours(line.interval_h)} after the escalation at {time(at)}"
-    if line.due == at:
+    at, due = instant(course.escalated_at), instant(line.due)
+    head = f"first dose {notation.every_hours(line.interval_h)} after the escalation at {time(course.escalated_at)}"
+    if line.retimed_after_line is not None:
+        return head
+    if due == at:
         return f"{head}, due at the escalation"
-    if instant(line.due) == instant(before.due) + hours(line.interval_h):  # elapsed hours, as the rules count
+    if due == instant(before.due) + hours(line.interval_h):
         return f"{head}, due {line.interval_h} hours after line {before.line}"
-    given = [d.given_at for d in result.doses if d.given_at is not None and d.given_at <= at]
-    given += [u.at for u in result.unscheduled_doses if u.at <= at]
+    given = [d.given_at for d in result.doses if d.given_at is not None and instant(d.given_at) <= at]
+    given += [u.at for u in result.unscheduled_doses if instant(u.at) <= at]
     if not given:  # not reached: only the last dose given by E can put the line later still
         return head
-    last = max(given)
-    return f"{head}, due {duration(instant(line.due) - instant(last))} after the dose given at {time(last)}"
+    last = max(given, key=instant)
+    return f"{head}, due {duration(due - instant(last))} after the dose given at {time(last)}"
 
 
 def full_date(day: date | None) -> str:

@@ -99,7 +99,6 @@ def _note_of(c: dict) -> dict[int, str]:
     return {line: text for line, text in said.items() if text}
 
 
-@pytest.mark.xfail(strict=True, reason="the note compares times in the patient's zone on the wall clock")
 def test_in_the_repeated_hour_a_line_an_hour_after_the_escalation_is_not_due_at_it():
     """# rules §5: lines 31 Oct 08:30 and 20:30 CDT, escalated 1 Nov 01:30 CDT; line 3 is due 6 hours
     after line 2, at 01:30 CST, an hour after the escalation, though the wall clock reads the same."""
@@ -108,7 +107,6 @@ def test_in_the_repeated_hour_a_line_an_hour_after_the_escalation_is_not_due_at_
     assert list(notes) == [3] and notes[3].endswith(", due 6 hours after line 2")
 
 
-@pytest.mark.xfail(strict=True, reason="the note picks the dose before the escalation on the wall clock")
 def test_in_the_repeated_hour_the_note_names_the_dose_the_engine_counted():
     """# rules §5 rev 2: doses 31 Oct 08:00 and 1 Nov 01:45 CDT, escalated 1 Nov 01:30 CST (after
     both); line 3 is due at 01:45 CDT + 5 h = 05:45 CST. The note named the 31 Oct 08:00 dose."""
@@ -117,7 +115,6 @@ def test_in_the_repeated_hour_the_note_names_the_dose_the_engine_counted():
     assert list(notes) == [3] and notes[3].endswith("due 5 h 0 min after the dose given at 1 Nov 2026 01:45 CDT")
 
 
-@pytest.mark.xfail(strict=True, reason="a line re-timed by L's own late dose says nothing of the escalation")
 def test_a_line_re_timed_by_a_late_dose_after_the_escalation_also_names_the_escalation():
     """# rules §5a rev 2: line 1 (11:00) given at 14:00, after the escalation at 12:00: line 2 is due
     6 hours after that dose (20:00). Its re-timing note said only "given 3 h 0 min late", and the

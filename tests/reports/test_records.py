@@ -191,3 +191,20 @@ def test_administration_record_after_the_stop_time_is_not_an_order():
     assert "Order: Anakinra" not in text
     assert "Course complete — no doses due." in text and "this is not an order to give anakinra" in text
     assert "No doses are due in these hours" in text
+
+
+def test_administration_record_says_in_one_sentence_why_a_line_re_timed_after_an_escalation_is_due_then():
+    """rules §5a rev 2: example 01's line 3 (5 Nov 11:00) given at 14:00, after an escalation at 12:00:
+    line 4 is due 6 hours after that dose, at 20:00. Both reasons, in one sentence for the line."""
+    import json
+    c = json.loads(STANDARD.read_text())
+    c["medications"].append({"at": "2026-11-05T14:00:00-06:00", "drug": "anakinra", "dose_mg": 59, "for_line": 3})
+    c["escalations"] = [{"at": "2026-11-05T12:00:00-06:00", "by": "Dr A", "reason": "CRS progression"}]
+    parsed = parse_case(json.dumps(c).encode())
+    header = content.PatientHeader("Ada Example", "MRN0012345", parsed.patient.date_of_birth, parsed.patient.sex_at_birth)
+    text = flat(pdf_text(render(make_print_job("mar", parsed, header, printed_by="AB (nurse)", paper="letter",
+                                               printed_at=PRINTED_AT))))
+    assert "5 Nov 2026 20:00 day 2" in text
+    assert ("Line 4: re-timed from the 5 Nov 2026 11:00 dose, given 3 h 0 min late; first dose every 6 hours"
+            " after the escalation at 5 Nov 2026 12:00; the lines after it follow from it.") in text
+    assert text.count("Line 4:") == 1

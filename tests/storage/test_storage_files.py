@@ -389,7 +389,6 @@ def test_a_read_only_database_named_with_db_is_an_input_error(db_path, capsys):
     assert code == 2 and "is read-only" in capsys.readouterr().err
 
 
-@pytest.mark.xfail(strict=True, reason="print --user opens the database itself and exits 1 on any storage error")
 def test_print_with_a_user_on_a_read_only_database_is_an_input_error(db_path, capsys, tmp_path):
     """The same file given to ``print --user`` exited 1 where ``evaluate`` exits 2 (found in review)."""
     _filled(db_path, temperatures=3)
