@@ -162,3 +162,18 @@ def test_persistent_fever_counts_elapsed_hours_across_a_daylight_saving_change(f
     assert (fever is not None) is met
     if met:
         assert fever.at == b.at
+
+
+@pytest.mark.xfail(strict=True, reason="the readings are put in order on the wall clock")
+def test_persistent_fever_takes_readings_in_the_repeated_hour_in_the_order_they_were_taken():
+    """# rules §3: the earliest time both readings exist. 01:40 CDT (06:40 UTC) comes before 01:20 CST
+    (07:20 UTC) though its wall clock reads later: with 21:00 CDT the evening before, persistent
+    fever is met at 01:40 CDT, not 01:20 CST."""
+    from zoneinfo import ZoneInfo
+    zone = ZoneInfo("America/Chicago")
+    evening = Reading(datetime(2026, 10, 31, 21, 0, tzinfo=zone), Decimal("38.8"), 0)
+    second_0120 = Reading(datetime(2026, 11, 1, 1, 20, fold=1, tzinfo=zone), Decimal("38.9"), 1)  # CST
+    first_0140 = Reading(datetime(2026, 11, 1, 1, 40, tzinfo=zone), Decimal("38.9"), 2)  # CDT
+    fever = find_persistent_fever([evening, second_0120, first_0140], datetime(2026, 10, 30, 10, tzinfo=zone),
+                                  P.persistent_fever)
+    assert fever is not None and fever.at.astimezone(UTC) == datetime(2026, 11, 1, 6, 40, tzinfo=UTC)
