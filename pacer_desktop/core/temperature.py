@@ -58,9 +58,9 @@ def find_persistent_fever(
     """
     if infusion_at is None:
         return None
-    fevers = sorted(
-        (r for r in readings if r.temp_c > rules.reading_above_c and r.at >= infusion_at),
-        key=lambda r: r.at,
+    fevers = sorted(  # in the order taken (instants): the hour repeated in autumn reads the same twice
+        (r for r in readings if r.temp_c > rules.reading_above_c and instant(r.at) >= instant(infusion_at)),
+        key=lambda r: instant(r.at),
     )
     shortest, longest = hours(rules.min_separation_h), hours(rules.max_separation_h)
     lo = 0

@@ -164,7 +164,6 @@ def test_persistent_fever_counts_elapsed_hours_across_a_daylight_saving_change(f
         assert fever.at == b.at
 
 
-@pytest.mark.xfail(strict=True, reason="the readings are put in order on the wall clock")
 def test_persistent_fever_takes_readings_in_the_repeated_hour_in_the_order_they_were_taken():
     """# rules §3: the earliest time both readings exist. 01:40 CDT (06:40 UTC) comes before 01:20 CST
     (07:20 UTC) though its wall clock reads later: with 21:00 CDT the evening before, persistent
