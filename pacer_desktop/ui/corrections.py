@@ -46,6 +46,10 @@ def correction_dialog(state: PatientState, entry, *, withdraw: bool, parent: QWi
     return dialogs[entry.kind](state, entry, parent)
 
 
+#: Kinds whose line (entry_text.describe) ends with a reason typed in free text.
+ENDS_WITH_REASON = ("escalation", "dose_outcome", "restart")
+
+
 class CorrectionDialog(EntryDialog):
     """The entry as stored at the top; the corrected values in the inputs of its kind (subclasses
     build them and read them back); what it becomes; a required reason. Saved through
@@ -142,9 +146,12 @@ class CorrectionDialog(EntryDialog):
     def _becomes(self, changed: dict) -> str:
         """The entry with ``changed`` laid over it, in the flowsheet's words: ``38.6 °C at 4 Nov 07:00``."""
         new = {**(self.entry.values or {}), **changed}
-        at = new.get("at")
-        when = f" at {say.day_time(at, self.state.zone)}" if isinstance(at, datetime) else ""
-        return describe(self.entry.kind, new) + when
+        at, text = new.get("at"), describe(self.entry.kind, new)
+        if not isinstance(at, datetime):
+            return text
+        when = say.day_time(at, self.state.zone)
+        # a decision's line ends with the reason typed for it: the time goes first, apart from it
+        return f"{when}: {text}" if self.entry.kind in ENDS_WITH_REASON else f"{text} at {when}"
 
     def submit(self) -> None:
         problems: list[Problem] = []
