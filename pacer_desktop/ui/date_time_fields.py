@@ -273,6 +273,9 @@ class TimeField(QWidget):
         self._shown_zone = self._zone()
         t = at.astimezone(ZoneInfo(self._shown_zone))
         self.zone_label.setText(t.strftime("%Z"))
+        # Which of the two 01:30s of the night the clocks go back (fold): the editor has no room for
+        # it, so the field keeps it for the time it shows (value()); a time typed there is the first.
+        self._shown_wall, self._shown_fold = (t.year, t.month, t.day, t.hour, t.minute), t.fold
         shown = QDateTime(QDate(t.year, t.month, t.day), QTime(t.hour, t.minute), QTimeZone.utc())
         if shown == self.edit.dateTime():
             return
@@ -285,17 +288,20 @@ class TimeField(QWidget):
     def _on_edited(self, _value: QDateTime) -> None:
         if not self._setting:
             self._following, self._typed = False, True
+            self.zone_label.setText(self.value().strftime("%Z"))  # CDT or CST: the instant it gives
 
     def _follow_clock(self) -> None:
         if self._following:
             self._show(self._now())
 
     def value(self) -> datetime:
-        """The instant shown, in the zone it is shown and labelled in (fold 0 on a repeated hour);
-        the current minute while the field follows the clock."""
+        """The instant shown, in the zone it is shown and labelled in; the current minute while the
+        field follows the clock. On the repeated hour, the one shown (set, or now), else the first."""
         self._follow_clock()
         d, t = self.edit.date(), self.edit.time()
-        return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=ZoneInfo(self._shown_zone))
+        wall = (d.year(), d.month(), d.day(), t.hour(), t.minute())
+        return datetime(*wall, fold=self._shown_fold if wall == self._shown_wall else 0,
+                        tzinfo=ZoneInfo(self._shown_zone))
 
     def follow_zone(self) -> None:
         """After the zone changed (another patient), show the same instant in the new zone."""
