@@ -40,7 +40,6 @@ def _stored(at: datetime) -> datetime:
     return instant(utc_text(at), offset_s(at))
 
 
-@pytest.mark.xfail(strict=True, reason="the order sheet finds the escalation by ==")
 def test_the_order_sheet_prints_for_a_course_escalated_in_the_repeated_hour():
     """It raised StopIteration: the sheet could not be printed at all."""
     from pacer_desktop.reports.content import PatientHeader
@@ -52,7 +51,6 @@ def test_the_order_sheet_prints_for_a_course_escalated_in_the_repeated_hour():
     assert "Escalated to every 6 hours at 1 Nov 2026 01:30 CST by Dr X" in " ".join(pdf_text(render(job)).split())
 
 
-@pytest.mark.xfail(strict=True, reason="an acknowledgement is matched to its assessment by ==")
 def test_a_prompt_judged_on_an_assessment_in_the_repeated_hour_can_be_acknowledged():
     """The prompt stayed after Acknowledge, and each press stored another row."""
     from pacer_desktop.ui import presenters as say
@@ -61,7 +59,6 @@ def test_a_prompt_judged_on_an_assessment_in_the_repeated_hour_can_be_acknowledg
     assert say.acknowledgement_of([ack], "consider_escalation", judged_on) is ack
 
 
-@pytest.mark.xfail(strict=True, reason="the verified weight's time is compared by ==")
 def test_a_verification_of_a_dose_weighed_in_the_repeated_hour_is_not_stale_at_once():
     """# rules §4: the pharmacist's check stays good until a new weight; it read "new weight" at once."""
     from pacer_desktop.core.double_check import Verification, staleness
@@ -74,7 +71,6 @@ def test_a_verification_of_a_dose_weighed_in_the_repeated_hour_is_not_stale_at_o
     assert staleness(loaded, current=working, escalations=()) == ()
 
 
-@pytest.mark.xfail(strict=True, reason="the export finds who gave a dose by ==")
 def test_the_study_export_names_who_gave_a_dose_in_the_repeated_hour(tmp_path):
     """REDCap's aa_by was blank for that line."""
     from pacer_desktop.exports.common import evaluated
@@ -97,7 +93,6 @@ def test_the_study_export_names_who_gave_a_dose_in_the_repeated_hour(tmp_path):
     assert lines["2"]["aa_by"] and lines["2"]["aa_by"] == lines["1"]["aa_by"]
 
 
-@pytest.mark.xfail(strict=True, reason="the dose's weight row is found by ==")
 def test_a_verification_signs_the_weight_row_weighed_in_the_repeated_hour(tmp_path):
     """The signature's row was None: the verification pointed at no weight."""
     from pacer_desktop.storage import Store, User

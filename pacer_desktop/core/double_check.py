@@ -25,6 +25,7 @@ from decimal import Decimal
 from . import wording
 from .dose import DoseWorking, WeightEntry, calculate_dose
 from .protocol import DoseRules
+from .timeutil import instant
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -102,7 +103,7 @@ def staleness(verification: Verification, *, current: DoseWorking | None,
     if current is None:
         return ("no_weight",)
     reasons = []
-    if (current.weight_at, current.weight_kg) != (verification.weight_at, verification.weight_kg):
+    if (instant(current.weight_at), current.weight_kg) != (instant(verification.weight_at), verification.weight_kg):
         reasons.append("new_weight")
     if current.mg != verification.dose_mg:
         reasons.append("dose_changed")

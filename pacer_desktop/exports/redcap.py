@@ -28,7 +28,7 @@ from pathlib import Path
 from ..core.eligibility import CRITERIA
 from ..core.notation import plain_number
 from ..core.protocol import Protocol
-from ..core.timeutil import completed_years
+from ..core.timeutil import completed_years, instant
 from ..storage import Store, User
 from .common import Evaluated, evaluated, exporter_text, need_study_id, pair_in_order, who
 
@@ -249,7 +249,7 @@ def _lines(ev: Evaluated) -> list[dict[str, str]]:
             continue
         by = line.outcome_by or ""
         if line.given_at is not None:
-            match = next(((e, m) for e, m in givers if m.at == line.given_at), None)
+            match = next(((e, m) for e, m in givers if instant(m.at) == instant(line.given_at)), None)
             if match is not None:
                 givers.remove(match)
                 by = who(match[0])

@@ -169,9 +169,11 @@ def escalation_sentences(job: PrintJob) -> list[str]:
                 f" (course {co.number}; the first dose of the course due {job.time(co.first_due)})."
                 for co in r.courses if co.number > 1]
     if r.escalated_at is not None:
-        first = next(e for e in sorted(job.case.escalations, key=lambda e: e.at) if e.at == r.escalated_at)
-        who = f" by {first.by}" if first.by else ""
-        why = f": {first.reason}" if first.reason else ""
+        # as instants: in the hour repeated in autumn, == between two zones is never true (PEP 495)
+        first = next((e for e in sorted(job.case.escalations, key=lambda e: instant(e.at))
+                      if instant(e.at) == instant(r.escalated_at)), None)
+        who = f" by {first.by}" if first is not None and first.by else ""
+        why = f": {first.reason}" if first is not None and first.reason else ""
         return [
             *restarts,
             f"Escalated to {notation.every_hours(sched.escalated_interval_h)} at {job.time(r.escalated_at)}{who}{why}.",

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from ..core import notation
 from ..core.dose import DoseWorking
 from ..core.double_check import DoubleCheck, PharmacistFigures, Verification, staleness
+from ..core.timeutil import instant
 
 if TYPE_CHECKING:
     from ..core.result import Result
@@ -53,7 +54,7 @@ def dose_working(result: Result) -> DoseWorking | None:
 def weight_entry_id(store: Store, patient_id: int, dose: DoseWorking) -> int | None:
     """The current ``weights`` row the dose was calculated from."""
     for entry in reversed(store.entries(patient_id, "weight", include_superseded=False)):
-        if entry.at == dose.weight_at and Decimal(str(entry.values["kg"])) == dose.weight_kg:
+        if instant(entry.at) == instant(dose.weight_at) and Decimal(str(entry.values["kg"])) == dose.weight_kg:
             return entry.id
     return None
 

@@ -217,7 +217,7 @@ def acknowledgement_of(acknowledgements: list, alert: str, judged_on: datetime |
     """The latest stored acknowledgement of ``alert`` judged on the assessment at ``judged_on``
     (compared as instants), or None: a prompt raised by a later assessment is not acknowledged."""
     for ack in reversed(acknowledgements):
-        if ack.alert == alert and ack.assessment_at == judged_on:
+        if ack.alert == alert and judged_on is not None and instant(ack.assessment_at) == instant(judged_on):
             return ack
     return None
 
