@@ -265,7 +265,9 @@ class AssessmentFields(QGroupBox):
             self.grade.setText("Grade: not yet — " + "; ".join(p.message for p in exc.problems))
             self.notes.setText("")
             return
-        row = [a for a in result.assessments if a.at == assessment.at][-1]
+        # the one being typed is the case's last (evaluate_with adds it at the end); found by its
+        # place, not its time: == on the wall clock takes 01:30 CDT for 01:30 CST in the autumn hour
+        row = max(result.assessments, key=lambda a: a.index)
         lines = [row.crs_reason or "CRS not assessed"]
         lines.append(row.icans_reason or "ICANS not assessed (the last grade carries forward)")
         self.grade.setText("\n".join(lines))
