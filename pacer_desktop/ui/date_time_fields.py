@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime, QTimer, QTimeZone
 from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from ..core.timeutil import instant
 from .widgets import WheelOnlyWhenFocused
 
 #: Clinical dates and times are written in English whatever the workstation's language: a
@@ -274,8 +275,9 @@ class TimeField(QWidget):
         t = at.astimezone(ZoneInfo(self._shown_zone))
         self.zone_label.setText(t.strftime("%Z"))
         # Which of the two 01:30s of the night the clocks go back (fold): the editor has no room for
-        # it, so the field keeps it for the time it shows (value()); a time typed there is the first.
-        self._shown_wall, self._shown_fold = (t.year, t.month, t.day, t.hour, t.minute), t.fold
+        # it, so the field keeps it for the time it shows, and the instant, for a time changed there
+        # (value()).
+        self._shown_wall, self._shown_fold, self._shown_at = (t.year, t.month, t.day, t.hour, t.minute), t.fold, at
         shown = QDateTime(QDate(t.year, t.month, t.day), QTime(t.hour, t.minute), QTimeZone.utc())
         if shown == self.edit.dateTime():
             return
@@ -296,12 +298,20 @@ class TimeField(QWidget):
 
     def value(self) -> datetime:
         """The instant shown, in the zone it is shown and labelled in; the current minute while the
-        field follows the clock. On the repeated hour, the one shown (set, or now), else the first."""
+        field follows the clock. In the hour the clocks go back, the time shown (set, or now) is the
+        one it was; a time changed there is the nearer of the two to it (a few minutes' change, a
+        reading taken an hour ago). A time in the spring gap, which never existed, is the instant an
+        hour on (02:30 is 03:30 CDT), as the engine reads it."""
         self._follow_clock()
         d, t = self.edit.date(), self.edit.time()
-        wall = (d.year(), d.month(), d.day(), t.hour(), t.minute())
-        return datetime(*wall, fold=self._shown_fold if wall == self._shown_wall else 0,
-                        tzinfo=ZoneInfo(self._shown_zone))
+        wall, zone = (d.year(), d.month(), d.day(), t.hour(), t.minute()), ZoneInfo(self._shown_zone)
+        if wall == self._shown_wall:
+            at = datetime(*wall, fold=self._shown_fold, tzinfo=zone)
+        else:
+            first, second = (datetime(*wall, fold=fold, tzinfo=zone) for fold in (0, 1))
+            repeated = second.utcoffset() < first.utcoffset()  # (in the spring gap it is the other way)
+            at = min((first, second), key=lambda c: abs(instant(c) - instant(self._shown_at))) if repeated else first
+        return instant(at).astimezone(zone)
 
     def follow_zone(self) -> None:
         """After the zone changed (another patient), show the same instant in the new zone."""
