@@ -85,7 +85,6 @@ def test_a_mistyped_db_is_not_made_into_a_new_database(capsys, tmp_path, argv):
     assert not where.parent.exists()
 
 
-@pytest.mark.xfail(strict=True, reason="a folder given as the database exits 1")
 def test_a_folder_given_as_the_database_is_an_input_error(capsys, tmp_path):
     """--db names a folder: the user's input, exit 2, as a file that is not a PACER database (found in review)."""
     code, err = run(capsys, "--db", str(tmp_path), "evaluate", "--mrn", "M-1")

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from . import files, schema
-from .errors import CorruptDatabase, NewerDatabase, NotAPacerDatabase, ReadOnlyDatabase, StorageError
+from .errors import CorruptDatabase, NewerDatabase, NotAPacerDatabase, ReadOnlyDatabase
 
 BUSY_TIMEOUT_S = 30.0
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -31,7 +31,7 @@ def inspect(path: Path, *, need_write: bool = True, instead: str = "choose anoth
     ``quick_check`` runs with the daily backup and in ``verify-db`` (issue 17).
     """
     if path.is_dir():
-        raise StorageError(f"{path} is a folder, not a database file")
+        raise NotAPacerDatabase(f"{path} is a folder, not a database file")  # the input: exit 2
     size = path.stat().st_size
     if size == 0:
         raise NotAPacerDatabase(f"{path} is empty: it is not a PACER database. PACER left it untouched;"
