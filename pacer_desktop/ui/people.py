@@ -130,5 +130,7 @@ class PeopleDialog(QDialog):
 
     def _done(self, text: str) -> None:
         self.message.setText(text)
+        if not self.isVisible():  # closed while the step was saved: the window says it instead
+            self.window.statusBar().showMessage(f"People: {text}", 15000)
         self.new_pin.clear()
         self.refresh()

@@ -277,7 +277,6 @@ def test_another_user_unlocking_does_not_get_the_last_user_s_new_patient_form(qt
     assert store.patients() == []
 
 
-@pytest.mark.xfail(strict=True, reason="the People dialog's result is shown only in the dialog")
 def test_a_people_step_answered_after_the_dialog_closed_is_said_in_the_window(qtbot, make_window, store):
     """Closed while the signed step was being saved, the dialog took "✓ Added user …" with it: the
     administrator saw nothing, and adding the user again was refused as a duplicate."""
