@@ -328,3 +328,44 @@ def test_criterion_details_write_dates_as_every_other_date_is_written():
     assert late["consent"] == "signed 21 Oct 2026, after the assessment date 20 Oct 2026"
     after = {c.id: c.detail for c in judge(disease_assessed_on="2026-10-23").criteria}
     assert after["disease_burden"].endswith("assessed 23 Oct 2026, after lymphodepletion started")
+
+
+# ---- wording and dates found in review (rules §10) ------------------------------------------------
+
+@pytest.mark.xfail(strict=True, reason="a date of birth after the assessment gives an age of -1 years")
+def test_a_date_of_birth_after_the_assessment_is_refused_naming_both_fields():
+    """Born 21 Oct, assessed 20 Oct: the age criterion read "-1 years" and creatinine "age -1"."""
+    from pacer_desktop.core.errors import CaseError
+    e = dict(GOOD, assessed_on="2026-10-20")
+    c = case(now="2026-10-22T15:00:00-05:00", infusion_at=None, weights=[],
+             patient={"date_of_birth": "2026-10-21", "sex_at_birth": "female", "developmental_delay": False},
+             eligibility=e)
+    with pytest.raises(CaseError) as err:
+        evaluate(c)
+    [problem] = err.value.problems
+    assert problem.field == "patient.date_of_birth" and "eligibility.assessed_on" in problem.message
+
+
+@pytest.mark.xfail(strict=True, reason="the details say '1 years', '1 days', 'not entered' without the field")
+@pytest.mark.parametrize(("cid", "changes", "detail"), [
+    ("alt", {"alt_u_l": None}, "ALT not entered"),
+    ("bilirubin", {"bilirubin_mg_dl": None}, "bilirubin not entered"),
+    ("cd19", {"cd19_documented": None}, "CD19 expression not entered"),
+    ("creatinine", {"creatinine_mg_dl": 0.6, "dob": "2025-06-30"}, "creatinine 0.6 mg/dL (maximum 0.6 mg/dL for female, 1 year)"),
+])
+def test_each_detail_names_its_field_and_says_one_year_in_the_singular(cid, changes, detail):
+    assert criterion(cid, **changes).detail == detail
+
+
+@pytest.mark.xfail(strict=True, reason="the disease assessment's day is said as '1 days' or '0 days before'")
+@pytest.mark.parametrize(("assessed", "words"), [
+    ("2026-10-21", "assessed 21 Oct 2026, 1 day before lymphodepletion"),
+    ("2026-10-22", "assessed 22 Oct 2026, the day lymphodepletion started"),
+])
+def test_the_disease_assessment_s_day_is_said_in_plain_words(assessed, words):
+    assert criterion("disease_burden", disease_assessed_on=assessed).detail.startswith(words)
+
+
+@pytest.mark.xfail(strict=True, reason="refused contraception says 'the last dose', agreed says 'the last anakinra dose'")
+def test_contraception_names_anakinra_whether_agreed_or_not():
+    assert "after the last anakinra dose" in criterion("contraception", contraception_agreed=False).detail
