@@ -85,6 +85,10 @@ class CaseChecks:
         if dob is not None and dob > local_date(self.now, self.tz):
             self.problems.append(Problem("patient.date_of_birth",
                                          f"the date of birth {wording.full_date(dob)} is in the future"))
+        elif dob is not None and c.eligibility is not None and dob > c.eligibility.assessed_on:
+            self.problems.append(Problem("patient.date_of_birth",
+                                         f"the date of birth {wording.full_date(dob)} is after the eligibility"
+                                         f" assessment (eligibility.assessed_on, {wording.full_date(c.eligibility.assessed_on)})"))
         if c.eligibility is not None:
             self._validate_eligibility()
         return readings

@@ -138,7 +138,8 @@ def evaluate_eligibility(inputs: EligibilityInputs, patient: Patient, rules: Eli
         _age(age, r),
         _diagnosis(e),
         Criterion("cd19", check(e.cd19_documented, bool),
-                  _yes_no(e.cd19_documented, "CD19+ documented", "CD19 expression not documented")),
+                  _yes_no(e.cd19_documented, "CD19+ documented", "CD19 expression not documented",
+                          "CD19 expression")),
         _threshold("alt", e.alt_u_l, lambda v: v < r.alt_below_u_l, "ALT", "U/L",
                    f"must be below {num(r.alt_below_u_l)} U/L"),
         _threshold("bilirubin", e.bilirubin_mg_dl, lambda v: v <= r.bilirubin_max_mg_dl, "bilirubin",
@@ -162,13 +163,13 @@ def evaluate_eligibility(inputs: EligibilityInputs, patient: Patient, rules: Eli
     return Eligibility(verdict, tuple(results), tuple(behind))
 
 
-def _yes_no(value: bool | None, yes: str, no: str) -> str:
-    return "not entered" if value is None else (yes if value else no)
+def _yes_no(value: bool | None, yes: str, no: str, label: str) -> str:
+    return f"{label} not entered" if value is None else (yes if value else no)
 
 
 def _threshold(cid, value, passes, label, unit, limit) -> Criterion:
     status = check(value, passes)
-    detail = "not entered" if value is None else f"{label} {num(value)} {unit} ({limit})"
+    detail = f"{label} not entered" if value is None else f"{label} {num(value)} {unit} ({limit})"
     return Criterion(cid, status, detail)
 
 
@@ -295,9 +296,9 @@ def _creatinine(e: EligibilityInputs, age: int | None, patient: Patient, r: Elig
         highest = max(creatinine_max(age, sex, r) for sex in ("male", "female"))
         if value > highest:
             return Criterion("creatinine", "not_met", f"creatinine {num(value)} mg/dL, above the maximum for"
-                             f" {age} years of either sex (highest {num(highest)} mg/dL); sex at birth not entered")
+                             f" {age} year{'' if age == 1 else 's'} of either sex (highest {num(highest)} mg/dL); sex at birth not entered")
         return Criterion("creatinine", "missing", f"creatinine {num(value)} mg/dL; sex at birth not entered")
-    who = f"{patient.sex_at_birth + ', ' if patient.sex_at_birth else ''}{age} years"
+    who = f"{patient.sex_at_birth + ', ' if patient.sex_at_birth else ''}{age} year{'' if age == 1 else 's'}"
     return Criterion("creatinine", "met" if value <= limit else "not_met",
                      f"creatinine {num(value)} mg/dL (maximum {num(limit)} mg/dL for {who})")
 
@@ -327,9 +328,10 @@ def _disease_burden(e: EligibilityInputs, r: EligibilityRules) -> Criterion:
         earliest = ld - timedelta(days=r.disease_assessment_window_days)
         timing = "met" if earliest <= assessed <= ld else "not_met"
         days = (ld - assessed).days
-        texts.append(f"assessed {full_date(assessed)}, {days} days before lymphodepletion"
-                     f" (window {r.disease_assessment_window_days} days)" if days >= 0 else
-                     f"assessed {full_date(assessed)}, after lymphodepletion started")
+        when = ("the day lymphodepletion started" if days == 0 else
+                f"{days} day{'' if days == 1 else 's'} before lymphodepletion")
+        texts.append(f"assessed {full_date(assessed)}, {when} (window {r.disease_assessment_window_days} days)"
+                     if days >= 0 else f"assessed {full_date(assessed)}, after lymphodepletion started")
     return Criterion("disease_burden", combine([burden, timing]), "; ".join(texts))
 
 
@@ -372,7 +374,7 @@ def _contraception(e: EligibilityInputs, r: EligibilityRules) -> Criterion:
         return Criterion("contraception", "met", "no reproductive potential")
     if agreed is False:
         return Criterion("contraception", "not_met",
-                         f"has not agreed to contraception through {days} days after the last dose")
+                         f"has not agreed to contraception through {days} days after the last anakinra dose")
     if e.reproductive_potential is None:
         return Criterion("contraception", "missing", "reproductive potential not entered")
     if agreed is None:
