@@ -208,3 +208,33 @@ def test_the_command_exports_every_patient_or_one(store, examples, tmp_path, cap
     _, records = _read(tmp_path / "one" / "pacer_records.csv")
     assert {r["record_id"] for r in records} == {"PACER-002"}
     assert "PACER-002" in capsys.readouterr().err
+
+
+@pytest.mark.xfail(strict=True, reason="only the whole name or the MRN exactly as stored is blanked")
+def test_no_part_of_the_name_the_mrn_or_the_date_of_birth_leaves_in_typed_reasons(tmp_path):
+    """README: "never a name or MRN". A reason naming the patient's mother by surname, the first
+    name with the date of birth, or the MRN with spaces went to REDCap as typed (found in review)."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+    from pacer_desktop.exports.redcap import BLANKED, export_redcap
+    from pacer_desktop.storage import Store, User
+    nurse, infused = User("AB", "nurse", "ward-3"), datetime(2026, 11, 3, 10, 0, tzinfo=ZoneInfo("America/Chicago"))
+    now = infused + timedelta(days=3)
+    with Store.open(tmp_path / "p.sqlite3", keep_backups=0, clock=lambda: now) as store:
+        pid = store.add_patient(nurse, mrn="447-1203", name="Zelda Quixote", date_of_birth=date(2012, 5, 6),
+                                sex_at_birth="female", developmental_delay=False, infusion_at=infused,
+                                timezone="America/Chicago", study_id="PACER-009")
+        store.add_weight(nurse, pid, at=infused - timedelta(days=1), kg=Decimal("23.4"))
+        for h in (21, 25):
+            store.add_temperature(nurse, pid, at=infused + timedelta(hours=h), value=Decimal("38.9"), unit="C")
+        reasons = {1: "Mum (Mrs Quixote) asked to wait", 2: "refused by Zelda, DOB 06/05/2012",
+                   3: "see MRN 447 1203 notes", 4: "IV line blocked, flushed"}
+        for line, reason in reasons.items():
+            store.add_dose_outcome(nurse, pid, line=line, outcome="held", at=infused + timedelta(hours=13 + 12 * line),
+                                   reason=reason)
+        export_redcap(store, RESEARCH, tmp_path / "study", [pid], now=now)
+    text = (tmp_path / "study" / "pacer_records.csv").read_text(encoding="utf-8")
+    for leaked in ("Quixote", "Zelda", "06/05/2012", "447 1203"):
+        assert leaked not in text
+    assert text.count(BLANKED) == 3 and "IV line blocked, flushed" in text
