@@ -20,6 +20,7 @@ import dataclasses
 import hashlib
 import io
 import os
+import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -272,12 +273,33 @@ def _csv(header: Iterable[str], rows: Iterable[dict[str, str]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _pseudonymous(row: dict[str, str], secrets: tuple[str, ...], free_text: frozenset[str]) -> dict[str, str]:
-    """The row with any free text (what someone typed: a reason, who) holding one of ``secrets``
-    (the name or MRN) blanked. Codes, numbers and dates are left alone: a short MRN may well be
-    part of a number."""
-    lowered = tuple(s.strip().lower() for s in secrets if s and s.strip())
-    return {k: BLANKED if k in free_text and any(s in v.lower() for s in lowered) else v for k, v in row.items()}
+def _identifies(text: str, record) -> bool:
+    """Whether typed ``text`` names the patient: any word of the name of three letters or more
+    ("Mrs Quixote", "Zelda"), the MRN with or without its spaces and dashes, or the date of birth
+    written with numbers either way round (06/05/2012, 5-6-12) or in ISO form. Blanking too much
+    costs a reason; blanking too little sends a name to the study (README: never a name or MRN)."""
+    lowered = text.lower()
+    words = {w for w in re.findall(r"[^\W\d_]{3,}", record.name.lower())}
+    if any(re.search(rf"(?<![^\W\d_]){re.escape(w)}(?![^\W\d_])", lowered) for w in words):
+        return True
+    mrn = re.sub(r"[\W_]", "", record.mrn.lower())
+    if mrn and mrn in re.sub(r"[\W_]", "", lowered):
+        return True
+    born = record.date_of_birth
+    if born is None:
+        return False
+    if born.isoformat() in lowered:
+        return True
+    for a, b, y in re.findall(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b", lowered):
+        if int(y) in (born.year, born.year % 100) and {int(a), int(b)} == {born.day, born.month}:
+            return True
+    return False
+
+
+def _pseudonymous(row: dict[str, str], record, free_text: frozenset[str]) -> dict[str, str]:
+    """The row with any free text (what someone typed: a reason, who) that names the patient
+    (:func:`_identifies`) blanked. Codes, numbers and dates are left alone."""
+    return {k: BLANKED if k in free_text and v and _identifies(v, record) else v for k, v in row.items()}
 
 
 def _write(folder: Path, files: dict[str, bytes]) -> None:
@@ -318,7 +340,7 @@ def export_redcap(store: Store, user: User, folder: Path, patient_ids: list[int]
     for n, record in enumerate(patients, start=1):
         ev = evaluated(store, record.id, now)
         protocols_used[ev.protocol.id] = ev.protocol
-        rows += [_pseudonymous(r, (record.name, record.mrn), free_text) for r in records(ev, exported_at, user)]
+        rows += [_pseudonymous(r, record, free_text) for r in records(ev, exported_at, user)]
         if progress is not None:
             progress(n, len(patients))
     protocol = next(iter(protocols_used.values()), None) or _current_protocol()

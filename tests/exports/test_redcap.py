@@ -210,7 +210,6 @@ def test_the_command_exports_every_patient_or_one(store, examples, tmp_path, cap
     assert "PACER-002" in capsys.readouterr().err
 
 
-@pytest.mark.xfail(strict=True, reason="only the whole name or the MRN exactly as stored is blanked")
 def test_no_part_of_the_name_the_mrn_or_the_date_of_birth_leaves_in_typed_reasons(tmp_path):
     """README: "never a name or MRN". A reason naming the patient's mother by surname, the first
     name with the date of birth, or the MRN with spaces went to REDCap as typed (found in review)."""
