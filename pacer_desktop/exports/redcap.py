@@ -229,11 +229,13 @@ def _daily(ev: Evaluated) -> list[dict[str, str]]:
     out = []
     for day in sorted(set(grades) | set(given)):
         grade, meds = grades.get(day), given.get(day, [])
-        anakinra = [m.dose_mg for m in meds if m.drug == "anakinra" and m.dose_mg is not None]
+        anakinra = [m.dose_mg for m in meds if m.drug == "anakinra"]
+        # a dose recorded without its amount leaves the day's total unknown: empty, never a guess
+        total = "" if None in anakinra else _number(sum(anakinra, Decimal(0))) if anakinra else "0"
         out.append({"dg_day": str(day), "dg_date": (first + timedelta(days=day)).isoformat(),
                     "dg_crs_grade": str(grade.crs_grade) if grade else "",
                     "dg_icans_grade": str(grade.icans_grade) if grade else "",
-                    "dg_anakinra_mg": _number(sum(anakinra, Decimal(0))) if anakinra else "0",
+                    "dg_anakinra_mg": total,
                     "dg_tocilizumab": _yes(any(m.drug == "tocilizumab" for m in meds)),
                     "dg_steroids": _yes(any(m.drug in CORTICOSTEROIDS for m in meds))})
     return out
