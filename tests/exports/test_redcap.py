@@ -261,3 +261,31 @@ def test_a_day_with_a_dose_of_no_recorded_amount_leaves_the_day_s_mg_empty(tmp_p
     _, rows = _read(tmp_path / "study" / "pacer_records.csv")
     [day1] = [r for r in rows if r["redcap_repeat_instrument"] == "daily_grading" and r["dg_day"] == "1"]
     assert day1["dg_anakinra_mg"] == ""
+
+
+@pytest.mark.xfail(strict=True, reason="aa_by names whoever last corrected the dose's entry")
+def test_given_by_is_who_recorded_the_dose_not_who_corrected_its_amount(tmp_path):
+    """Nurse AB gave and recorded 59 mg; pharmacist PQ corrected the amount to 60 mg. "Given or
+    closed by" read "PQ (pharmacist)" (found in review)."""
+    from datetime import timedelta
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+    from pacer_desktop.exports.redcap import export_redcap
+    from pacer_desktop.storage import Store, User
+    nurse, pharmacist = User("AB", "nurse", "ward-3"), User("PQ", "pharmacist", "pharmacy")
+    infused = datetime(2026, 11, 3, 10, 0, tzinfo=ZoneInfo("America/Chicago"))
+    now = infused + timedelta(days=2)
+    with Store.open(tmp_path / "p.sqlite3", keep_backups=0, clock=lambda: now) as store:
+        pid = store.add_patient(nurse, mrn="M-11", name="Corrected Amount", date_of_birth=None, sex_at_birth="female",
+                                developmental_delay=False, infusion_at=infused, timezone="America/Chicago",
+                                study_id="PACER-011")
+        store.add_weight(nurse, pid, at=infused - timedelta(days=1), kg=Decimal("23.4"))
+        for h in (21, 25):
+            store.add_temperature(nurse, pid, at=infused + timedelta(hours=h), value=Decimal("38.9"), unit="C")
+        dose = store.add_medication(nurse, pid, at=infused + timedelta(hours=25, minutes=5), drug="anakinra",
+                                    dose_mg=Decimal(59))
+        store.correct(pharmacist, "medication", dose, reason="amount misread", replacement={"dose_mg": Decimal(60)})
+        export_redcap(store, RESEARCH, tmp_path / "study", [pid], now=now)
+    _, rows = _read(tmp_path / "study" / "pacer_records.csv")
+    [line1] = [r for r in rows if r["redcap_repeat_instrument"] == "anakinra_administration" and r["aa_line"] == "1"]
+    assert (line1["aa_given_mg"], line1["aa_by"]) == ("60", "AB (nurse)")
