@@ -26,6 +26,15 @@ class Evaluated:
     protocol: Protocol
     entries: tuple[EntryRecord, ...]  # current entries known at ``now``, oldest first
     now: datetime
+    history: tuple[EntryRecord, ...] = ()  # every entry, corrected and withdrawn ones too
+
+    def first_recorded(self, entry: EntryRecord) -> EntryRecord:
+        """``entry`` as first recorded, before corrections replaced it: who gave a dose is who
+        recorded it, not who corrected its amount or time later."""
+        replaced = {(e.kind, e.superseded_by): e for e in self.history if e.superseded_by is not None}
+        while (entry.kind, entry.id) in replaced:
+            entry = replaced[(entry.kind, entry.id)]
+        return entry
 
     @property
     def zone(self) -> ZoneInfo:
@@ -52,7 +61,7 @@ def evaluated(store: Store, patient_id: int, now: datetime | None = None) -> Eva
     latest = now + timedelta(minutes=protocol.temperature.future_tolerance_min)
     entries = tuple(e for e in store.entries(patient_id, include_superseded=False)
                     if e.kind != "patient" and (e.at is None or e.at <= latest))
-    return Evaluated(record, case, result, protocol, entries, now)
+    return Evaluated(record, case, result, protocol, entries, now, tuple(store.entries(patient_id)))
 
 
 def who(entry: EntryRecord) -> str:

@@ -255,7 +255,7 @@ def _lines(ev: Evaluated) -> list[dict[str, str]]:
             match = next(((e, m) for e, m in givers if instant(m.at) == instant(line.given_at)), None)
             if match is not None:
                 givers.remove(match)
-                by = who(match[0])
+                by = who(ev.first_recorded(match[0]))  # who gave it, though another corrected it
         out.append({"aa_line": str(line.line), "aa_course": str(line.course), "aa_day": str(line.day),
                     "aa_due": _time(line.due, zone), "aa_status": LINE_CODES[line.status],
                     "aa_planned_mg": _number(line.mg), "aa_given_at": _time(line.given_at, zone),

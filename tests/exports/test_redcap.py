@@ -263,7 +263,6 @@ def test_a_day_with_a_dose_of_no_recorded_amount_leaves_the_day_s_mg_empty(tmp_p
     assert day1["dg_anakinra_mg"] == ""
 
 
-@pytest.mark.xfail(strict=True, reason="aa_by names whoever last corrected the dose's entry")
 def test_given_by_is_who_recorded_the_dose_not_who_corrected_its_amount(tmp_path):
     """Nurse AB gave and recorded 59 mg; pharmacist PQ corrected the amount to 60 mg. "Given or
     closed by" read "PQ (pharmacist)" (found in review)."""
