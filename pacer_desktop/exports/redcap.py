@@ -393,6 +393,13 @@ Importing into REDCap (in this order)
        daily_grading, anakinra_administration, course
   3. Data Import Tool: {RECORDS_FILE} (format: rows are records, dates Y-M-D).
 
+A later export of the same patients
+  Import it the same way, with "Allow blank values to overwrite existing saved values?" set to
+  Yes: a value that is now empty (a dose withdrawn as entered in error, a time corrected away) is
+  then cleared, not kept from the earlier import. An import deletes no instance: a schedule line
+  or day in REDCap that this file no longer has (fewer lines after a correction) stays there until
+  someone deletes it in REDCap; compare the instance numbers with this file's.
+
 The records are pseudonymous: the study ID and dates only, never a name or MRN. Which study ID
 belongs to which patient stays in the ward's PACER database. Every value is the result PACER
 Desktop showed at the time of the export (the daily grades are its daily maximum, rules §1), and

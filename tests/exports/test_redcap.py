@@ -290,7 +290,6 @@ def test_given_by_is_who_recorded_the_dose_not_who_corrected_its_amount(tmp_path
     assert (line1["aa_given_mg"], line1["aa_by"]) == ("60", "AB (nurse)")
 
 
-@pytest.mark.xfail(strict=True, reason="README.txt says nothing of importing an export again")
 def test_the_readme_says_how_a_later_export_replaces_an_earlier_one(exported):
     """A dose withdrawn as entered in error after an earlier import stayed in REDCap as given: its
     import keeps a saved value where the new file has a blank unless told otherwise, and deletes no
