@@ -20,7 +20,6 @@ import dataclasses
 import hashlib
 import io
 import os
-import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -32,6 +31,7 @@ from ..core.protocol import Protocol
 from ..core.timeutil import completed_years, instant
 from ..storage import Store, User
 from .common import Evaluated, evaluated, exporter_text, need_study_id, pair_in_order, who
+from .pseudonyms import pseudonymous
 
 DICTIONARY_FILE = "pacer_data_dictionary.csv"
 RECORDS_FILE = "pacer_records.csv"
@@ -57,7 +57,6 @@ STATUS_CODES = {"met": "1", "not_met": "2", "missing": "3"}
 VERDICT_CODES = {"eligible": "1", "not_eligible": "2", "incomplete": "3"}
 LINE_CODES = {"given": "1", "held": "2", "refused": "3", "omitted": "4", "missed": "5", "overdue": "6", "due": "7"}
 SEX_CODES = {"female": "1", "male": "2"}
-BLANKED = "[removed: held a name or MRN]"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -275,35 +274,6 @@ def _csv(header: Iterable[str], rows: Iterable[dict[str, str]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _identifies(text: str, record) -> bool:
-    """Whether typed ``text`` names the patient: any word of the name of three letters or more
-    ("Mrs Quixote", "Zelda"), the MRN with or without its spaces and dashes, or the date of birth
-    written with numbers either way round (06/05/2012, 5-6-12) or in ISO form. Blanking too much
-    costs a reason; blanking too little sends a name to the study (README: never a name or MRN)."""
-    lowered = text.lower()
-    words = {w for w in re.findall(r"[^\W\d_]{3,}", record.name.lower())}
-    if any(re.search(rf"(?<![^\W\d_]){re.escape(w)}(?![^\W\d_])", lowered) for w in words):
-        return True
-    mrn = re.sub(r"[\W_]", "", record.mrn.lower())
-    if mrn and mrn in re.sub(r"[\W_]", "", lowered):
-        return True
-    born = record.date_of_birth
-    if born is None:
-        return False
-    if born.isoformat() in lowered:
-        return True
-    for a, b, y in re.findall(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b", lowered):
-        if int(y) in (born.year, born.year % 100) and {int(a), int(b)} == {born.day, born.month}:
-            return True
-    return False
-
-
-def _pseudonymous(row: dict[str, str], record, free_text: frozenset[str]) -> dict[str, str]:
-    """The row with any free text (what someone typed: a reason, who) that names the patient
-    (:func:`_identifies`) blanked. Codes, numbers and dates are left alone."""
-    return {k: BLANKED if k in free_text and v and _identifies(v, record) else v for k, v in row.items()}
-
-
 def _write(folder: Path, files: dict[str, bytes]) -> None:
     """Write each file beside its final name, then move them all into place."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -342,7 +312,7 @@ def export_redcap(store: Store, user: User, folder: Path, patient_ids: list[int]
     for n, record in enumerate(patients, start=1):
         ev = evaluated(store, record.id, now)
         protocols_used[ev.protocol.id] = ev.protocol
-        rows += [_pseudonymous(r, record, free_text) for r in records(ev, exported_at, user)]
+        rows += [pseudonymous(r, record, free_text) for r in records(ev, exported_at, user)]
         if progress is not None:
             progress(n, len(patients))
     protocol = next(iter(protocols_used.values()), None) or _current_protocol()

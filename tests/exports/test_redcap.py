@@ -216,7 +216,8 @@ def test_no_part_of_the_name_the_mrn_or_the_date_of_birth_leaves_in_typed_reason
     from datetime import date, timedelta
     from decimal import Decimal
     from zoneinfo import ZoneInfo
-    from pacer_desktop.exports.redcap import BLANKED, export_redcap
+    from pacer_desktop.exports.pseudonyms import BLANKED
+    from pacer_desktop.exports.redcap import export_redcap
     from pacer_desktop.storage import Store, User
     nurse, infused = User("AB", "nurse", "ward-3"), datetime(2026, 11, 3, 10, 0, tzinfo=ZoneInfo("America/Chicago"))
     now = infused + timedelta(days=3)
