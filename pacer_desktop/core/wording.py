@@ -102,6 +102,16 @@ def escalated(result: Result, line: DueDose, time: Callable[[datetime], str]) ->
     return f"{head}, due {duration(due - instant(last))} after the dose given at {time(last)}"
 
 
+def why_due(result: Result, line: DueDose, time: Callable[[datetime], str]) -> list[str]:
+    """Why ``line`` is due when it is, if it moved: re-timed by a dose given outside its window
+    (:func:`retimed`), the first after an escalation (:func:`escalated`), or both. The schedule on
+    screen and the bedside record say the same."""
+    before = next((d for d in result.doses if d.line == line.retimed_after_line), None)
+    said = [retimed(before, time)] if before is not None and before.given_at is not None else []
+    moved = escalated(result, line, time)
+    return said + [moved] if moved else said
+
+
 def full_date(day: date | None) -> str:
     """``4 Nov 2026``: month in letters, so 4/11 and 11/4 cannot be confused."""
     if day is None:

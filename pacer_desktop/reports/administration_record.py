@@ -86,17 +86,8 @@ def _retimed(job: c.PrintJob, due: list) -> list[str]:
     """For each line listed that moved because the dose before it was given outside its window
     (rules §5a rev 2), or that is the first after an escalation (§5), why: the schedule on screen
     says the same. The record has no interval column, so this is where "every 6 hours" begins."""
-    by_line = {d.line: d for d in job.result.doses}
-    said = []
-    for d in due:
-        why = []
-        if (before := by_line.get(d.retimed_after_line)) is not None and before.given_at is not None:
-            why.append(wording.retimed(before, job.time))
-        if moved := wording.escalated(job.result, d, job.time):
-            why.append(moved)
-        if why:
-            said.append(f"Line {d.line}: {'; '.join(why)}; the lines after it follow from it.")
-    return said
+    return [f"Line {d.line}: {'; '.join(why)}; the lines after it follow from it."
+            for d in due if (why := wording.why_due(job.result, d, job.time))]
 
 
 def _earlier_weights(job: c.PrintJob, due: list) -> list[str]:

@@ -100,18 +100,12 @@ def schedule_rows(result: Result, now: datetime | None = None) -> list[Scheduled
     held, refused or omitted, and which line is missed, overdue, due or planned (rules §5a).
     ``now`` is not used: the status is the engine's, so screen and paper cannot disagree."""
     zone = result.timezone
-    by_line = {d.line: d for d in result.doses}
     rows = []
     for d in result.doses:
         notes = []
         if d.status in ("held", "refused", "omitted") and d.outcome_reason:
             notes.append(d.outcome_reason)
-        if d.retimed_after_line is not None and d.retimed_after_line in by_line:
-            before = by_line[d.retimed_after_line]
-            if before.given_at is not None:
-                notes.append(wording.retimed(before, lambda at: day_time(at, zone)))
-        if moved := wording.escalated(result, d, lambda at: day_time(at, zone)):
-            notes.append(moved)
+        notes += wording.why_due(result, d, lambda at: day_time(at, zone))
         if d.lowered_from_mg is not None:
             rules = protocols.load(result.protocol).dose
             notes.append(f"lowered from {notation.mg(d.lowered_from_mg)}: the {rules.max_mg_window_h} hours up to"

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import csv
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from pacer_desktop.cli import main
-from tests.exports.conftest import RESEARCH, example_now, expected_of
+from tests.exports.conftest import NURSE, RESEARCH, example_now, expected_of
 
 
 #: REDCap's data dictionary columns, in the order REDCap writes and reads them.
@@ -213,25 +215,16 @@ def test_the_command_exports_every_patient_or_one(store, examples, tmp_path, cap
 def test_no_part_of_the_name_the_mrn_or_the_date_of_birth_leaves_in_typed_reasons(tmp_path):
     """README: "never a name or MRN". A reason naming the patient's mother by surname, the first
     name with the date of birth, or the MRN with spaces went to REDCap as typed (found in review)."""
-    from datetime import date, timedelta
-    from decimal import Decimal
-    from zoneinfo import ZoneInfo
     from pacer_desktop.exports.pseudonyms import BLANKED
     from pacer_desktop.exports.redcap import export_redcap
-    from pacer_desktop.storage import Store, User
-    nurse, infused = User("AB", "nurse", "ward-3"), datetime(2026, 11, 3, 10, 0, tzinfo=ZoneInfo("America/Chicago"))
-    now = infused + timedelta(days=3)
+    from pacer_desktop.storage import Store
+    now = INFUSED + timedelta(days=3)
     with Store.open(tmp_path / "p.sqlite3", keep_backups=0, clock=lambda: now) as store:
-        pid = store.add_patient(nurse, mrn="447-1203", name="Zelda Quixote", date_of_birth=date(2012, 5, 6),
-                                sex_at_birth="female", developmental_delay=False, infusion_at=infused,
-                                timezone="America/Chicago", study_id="PACER-009")
-        store.add_weight(nurse, pid, at=infused - timedelta(days=1), kg=Decimal("23.4"))
-        for h in (21, 25):
-            store.add_temperature(nurse, pid, at=infused + timedelta(hours=h), value=Decimal("38.9"), unit="C")
+        pid = _febrile(store, mrn="447-1203", name="Zelda Quixote", date_of_birth=date(2012, 5, 6), study_id="PACER-009")
         reasons = {1: "Mum (Mrs Quixote) asked to wait", 2: "refused by Zelda, DOB 06/05/2012",
                    3: "see MRN 447 1203 notes", 4: "IV line blocked, flushed"}
         for line, reason in reasons.items():
-            store.add_dose_outcome(nurse, pid, line=line, outcome="held", at=infused + timedelta(hours=13 + 12 * line),
+            store.add_dose_outcome(NURSE, pid, line=line, outcome="held", at=INFUSED + timedelta(hours=13 + 12 * line),
                                    reason=reason)
         export_redcap(store, RESEARCH, tmp_path / "study", [pid], now=now)
     text = (tmp_path / "study" / "pacer_records.csv").read_text(encoding="utf-8")
@@ -243,21 +236,12 @@ def test_no_part_of_the_name_the_mrn_or_the_date_of_birth_leaves_in_typed_reason
 def test_a_day_with_a_dose_of_no_recorded_amount_leaves_the_day_s_mg_empty(tmp_path):
     """Line 1 was given (recorded without its amount), and the day read 0 mg of anakinra: a number
     the study would take as fact (found in review). Unknown is left empty."""
-    from datetime import timedelta
-    from decimal import Decimal
-    from zoneinfo import ZoneInfo
     from pacer_desktop.exports.redcap import export_redcap
-    from pacer_desktop.storage import Store, User
-    nurse, infused = User("AB", "nurse", "ward-3"), datetime(2026, 11, 3, 10, 0, tzinfo=ZoneInfo("America/Chicago"))
-    now = infused + timedelta(days=2)
+    from pacer_desktop.storage import Store
+    now = INFUSED + timedelta(days=2)
     with Store.open(tmp_path / "p.sqlite3", keep_backups=0, clock=lambda: now) as store:
-        pid = store.add_patient(nurse, mrn="M-10", name="Amount Unknown", date_of_birth=None, sex_at_birth="female",
-                                developmental_delay=False, infusion_at=infused, timezone="America/Chicago",
-                                study_id="PACER-010")
-        store.add_weight(nurse, pid, at=infused - timedelta(days=1), kg=Decimal("23.4"))
-        for h in (21, 25):
-            store.add_temperature(nurse, pid, at=infused + timedelta(hours=h), value=Decimal("38.9"), unit="C")
-        store.add_medication(nurse, pid, at=infused + timedelta(hours=25, minutes=5), drug="anakinra", dose_mg=None)
+        pid = _febrile(store, mrn="M-10", name="Amount Unknown", study_id="PACER-010")
+        store.add_medication(NURSE, pid, at=INFUSED + timedelta(hours=25, minutes=5), drug="anakinra", dose_mg=None)
         export_redcap(store, RESEARCH, tmp_path / "study", [pid], now=now)
     _, rows = _read(tmp_path / "study" / "pacer_records.csv")
     [day1] = [r for r in rows if r["redcap_repeat_instrument"] == "daily_grading" and r["dg_day"] == "1"]
@@ -267,22 +251,13 @@ def test_a_day_with_a_dose_of_no_recorded_amount_leaves_the_day_s_mg_empty(tmp_p
 def test_given_by_is_who_recorded_the_dose_not_who_corrected_its_amount(tmp_path):
     """Nurse AB gave and recorded 59 mg; pharmacist PQ corrected the amount to 60 mg. "Given or
     closed by" read "PQ (pharmacist)" (found in review)."""
-    from datetime import timedelta
-    from decimal import Decimal
-    from zoneinfo import ZoneInfo
     from pacer_desktop.exports.redcap import export_redcap
     from pacer_desktop.storage import Store, User
-    nurse, pharmacist = User("AB", "nurse", "ward-3"), User("PQ", "pharmacist", "pharmacy")
-    infused = datetime(2026, 11, 3, 10, 0, tzinfo=ZoneInfo("America/Chicago"))
-    now = infused + timedelta(days=2)
+    pharmacist = User("PQ", "pharmacist", "pharmacy")
+    now = INFUSED + timedelta(days=2)
     with Store.open(tmp_path / "p.sqlite3", keep_backups=0, clock=lambda: now) as store:
-        pid = store.add_patient(nurse, mrn="M-11", name="Corrected Amount", date_of_birth=None, sex_at_birth="female",
-                                developmental_delay=False, infusion_at=infused, timezone="America/Chicago",
-                                study_id="PACER-011")
-        store.add_weight(nurse, pid, at=infused - timedelta(days=1), kg=Decimal("23.4"))
-        for h in (21, 25):
-            store.add_temperature(nurse, pid, at=infused + timedelta(hours=h), value=Decimal("38.9"), unit="C")
-        dose = store.add_medication(nurse, pid, at=infused + timedelta(hours=25, minutes=5), drug="anakinra",
+        pid = _febrile(store, mrn="M-11", name="Corrected Amount", study_id="PACER-011")
+        dose = store.add_medication(NURSE, pid, at=INFUSED + timedelta(hours=25, minutes=5), drug="anakinra",
                                     dose_mg=Decimal(59))
         store.correct(pharmacist, "medication", dose, reason="amount misread", replacement={"dose_mg": Decimal(60)})
         export_redcap(store, RESEARCH, tmp_path / "study", [pid], now=now)
@@ -298,3 +273,18 @@ def test_the_readme_says_how_a_later_export_replaces_an_earlier_one(exported):
     readme = " ".join((exported / "README.txt").read_text(encoding="utf-8").split())
     assert "Allow blank values to overwrite existing saved values" in readme
     assert "deletes no instance" in readme
+
+
+#: The patients built in the tests below: infused 3 Nov 10:00 in Chicago.
+INFUSED = datetime(2026, 11, 3, 10, 0, tzinfo=ZoneInfo("America/Chicago"))
+
+
+def _febrile(store, **patient) -> int:
+    """A patient with a study ID, weighed, whose persistent fever (4 Nov 07:00 and 11:00) starts
+    anakinra: line 1 due 4 Nov 11:00, then every 12 hours. Entered by the nurse AB."""
+    pid = store.add_patient(NURSE, **{"date_of_birth": None, **patient}, sex_at_birth="female",
+                            developmental_delay=False, infusion_at=INFUSED, timezone="America/Chicago")
+    store.add_weight(NURSE, pid, at=INFUSED - timedelta(days=1), kg=Decimal("23.4"))
+    for h in (21, 25):
+        store.add_temperature(NURSE, pid, at=INFUSED + timedelta(hours=h), value=Decimal("38.9"), unit="C")
+    return pid

@@ -123,10 +123,7 @@ def test_administration_record_says_which_lines_keep_an_earlier_weight_s_dose():
     import json
     c = json.loads(STANDARD.read_text())
     c["weights"].append({"at": "2026-11-06T07:00:00-06:00", "kg": 30})
-    parsed = parse_case(json.dumps(c).encode())
-    header = content.PatientHeader("Ada Example", "MRN0012345", parsed.patient.date_of_birth, parsed.patient.sex_at_birth)
-    text = flat(pdf_text(render(make_print_job("mar", parsed, header, printed_by="AB (nurse)", paper="letter",
-                                               printed_at=PRINTED_AT))))
+    text = _mar_text(c)
     assert "Order: Anakinra 75 mg IV every 12 hours" in text
     assert "5 Nov 2026 23:00 day 2 59 mg 0.4 mL OVERDUE" in text and "6 Nov 2026 11:00 day 3 75 mg" in text
     assert ("Lines 3 and 4 fell due before the latest weight (30 kg, weighed 6 Nov 2026 07:00): they keep the"
@@ -138,10 +135,7 @@ def test_administration_record_says_nothing_of_an_earlier_weight_with_the_same_d
     import json
     c = json.loads(STANDARD.read_text())
     c["weights"] = [{"at": "2026-11-01T09:00:00-05:00", "kg": 45}, {"at": "2026-11-06T07:00:00-06:00", "kg": 50}]
-    parsed = parse_case(json.dumps(c).encode())
-    header = content.PatientHeader("Ada Example", "MRN0012345", parsed.patient.date_of_birth, parsed.patient.sex_at_birth)
-    text = flat(pdf_text(render(make_print_job("mar", parsed, header, printed_by="AB (nurse)", paper="letter",
-                                               printed_at=PRINTED_AT))))
+    text = _mar_text(c)
     assert "5 Nov 2026 23:00 day 2 100 mg 0.67 mL OVERDUE" in text
     assert "fell due before" not in text
 
@@ -153,10 +147,7 @@ def test_administration_record_says_why_a_line_moved_after_a_dose_outside_its_wi
     import json
     c = json.loads(STANDARD.read_text())
     c["medications"].append({"at": "2026-11-05T15:00:00-06:00", "drug": "anakinra", "dose_mg": 59, "for_line": 3})
-    parsed = parse_case(json.dumps(c).encode())
-    header = content.PatientHeader("Ada Example", "MRN0012345", parsed.patient.date_of_birth, parsed.patient.sex_at_birth)
-    text = flat(pdf_text(render(make_print_job("mar", parsed, header, printed_by="AB (nurse)", paper="letter",
-                                               printed_at=PRINTED_AT))))
+    text = _mar_text(c)
     assert "6 Nov 2026 03:00 day 3" in text
     assert ("Line 4: re-timed from the 5 Nov 2026 11:00 dose, given 4 h 0 min late; the lines after it follow"
             " from it.") in text
@@ -168,10 +159,7 @@ def test_administration_record_says_why_the_first_line_after_an_escalation_is_du
     import json
     c = json.loads(STANDARD.read_text())
     c["escalations"] = [{"at": "2026-11-05T12:00:00-06:00", "by": "Dr A", "reason": "CRS progression"}]
-    parsed = parse_case(json.dumps(c).encode())
-    header = content.PatientHeader("Ada Example", "MRN0012345", parsed.patient.date_of_birth, parsed.patient.sex_at_birth)
-    text = flat(pdf_text(render(make_print_job("mar", parsed, header, printed_by="AB (nurse)", paper="letter",
-                                               printed_at=PRINTED_AT))))
+    text = _mar_text(c)
     assert "5 Nov 2026 17:00 day 2" in text
     assert ("Line 4: first dose every 6 hours after the escalation at 5 Nov 2026 12:00, due 6 hours after"
             " line 3; the lines after it follow from it.") in text
@@ -200,11 +188,17 @@ def test_administration_record_says_in_one_sentence_why_a_line_re_timed_after_an
     c = json.loads(STANDARD.read_text())
     c["medications"].append({"at": "2026-11-05T14:00:00-06:00", "drug": "anakinra", "dose_mg": 59, "for_line": 3})
     c["escalations"] = [{"at": "2026-11-05T12:00:00-06:00", "by": "Dr A", "reason": "CRS progression"}]
-    parsed = parse_case(json.dumps(c).encode())
-    header = content.PatientHeader("Ada Example", "MRN0012345", parsed.patient.date_of_birth, parsed.patient.sex_at_birth)
-    text = flat(pdf_text(render(make_print_job("mar", parsed, header, printed_by="AB (nurse)", paper="letter",
-                                               printed_at=PRINTED_AT))))
+    text = _mar_text(c)
     assert "5 Nov 2026 20:00 day 2" in text
     assert ("Line 4: re-timed from the 5 Nov 2026 11:00 dose, given 3 h 0 min late; first dose every 6 hours"
             " after the escalation at 5 Nov 2026 12:00; the lines after it follow from it.") in text
     assert text.count("Line 4:") == 1
+
+
+def _mar_text(c: dict) -> str:
+    """The bedside administration record of case ``c`` (a case file's dict), as flat text."""
+    import json
+    parsed = parse_case(json.dumps(c).encode())
+    header = content.PatientHeader("Ada Example", "MRN0012345", parsed.patient.date_of_birth, parsed.patient.sex_at_birth)
+    return flat(pdf_text(render(make_print_job("mar", parsed, header, printed_by="AB (nurse)", paper="letter",
+                                               printed_at=PRINTED_AT))))

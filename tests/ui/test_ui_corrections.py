@@ -178,13 +178,19 @@ def test_assessment_crs_correction_changes_the_grade_shown(qtbot, bedside, store
     assert sheet.cell_text(row, 2).startswith("CRS grade 3, ICANS grade 0 · CRS: one vasopressor")
 
 
-def test_escalation_reason_corrected_who_decided_kept(qtbot, bedside, store, nurse):
+def _escalation_to_correct(qtbot, bedside, store, nurse):
+    """A febrile patient escalated at 4 Nov 11:30 ("CRS progresion", misspelt), its correction open."""
     w, pid = bedside()
     store.add_temperature(nurse, pid, at=at(7), value=Decimal("38.7"), unit="C")
     store.add_temperature(nurse, pid, at=at(11), value=Decimal("38.9"), unit="C")
     store.add_escalation(nurse, pid, at=at(11, 30), reason="CRS progresion")
     w.state.reload()
     d, _ = open_correct(qtbot, w, "escalation")
+    return w, d
+
+
+def test_escalation_reason_corrected_who_decided_kept(qtbot, bedside, store, nurse):
+    w, d = _escalation_to_correct(qtbot, bedside, store, nurse)
     assert d.escalation_reason.text() == "CRS progresion"
     type_into(qtbot, d.escalation_reason, "CRS progression to grade 2")
     qtbot.keyClicks(d.reason, "spelling")
@@ -198,12 +204,7 @@ def test_escalation_reason_corrected_who_decided_kept(qtbot, bedside, store, nur
 def test_a_corrected_decision_says_its_time_apart_from_its_reason(qtbot, bedside, store, nurse):
     """An escalation's line ends with its reason, typed by the prescriber: "…: CRS progression at
     4 Nov 11:30" read as though the time were part of the reason (found in review)."""
-    w, pid = bedside()
-    store.add_temperature(nurse, pid, at=at(7), value=Decimal("38.7"), unit="C")
-    store.add_temperature(nurse, pid, at=at(11), value=Decimal("38.9"), unit="C")
-    store.add_escalation(nurse, pid, at=at(11, 30), reason="CRS progresion")
-    w.state.reload()
-    d, _ = open_correct(qtbot, w, "escalation")
+    w, d = _escalation_to_correct(qtbot, bedside, store, nurse)
     type_into(qtbot, d.escalation_reason, "CRS progression")
     assert d.becomes.text() == "4 Nov 11:30: anakinra to every 6 hours, by AB (nurse): CRS progression"
     qtbot.keyClicks(d.reason, "spelling")

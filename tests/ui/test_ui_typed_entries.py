@@ -315,18 +315,25 @@ def test_a_form_whose_entry_was_stored_closes_even_if_the_redraw_fails(qtbot, fe
     assert not d.isVisible() and not d.saving
 
 
-def test_a_save_answering_after_the_program_closed_the_form_still_says_saved(qtbot, febrile, store, monkeypatch):
-    """Another user signs in during the save (the window closes the form) and opens Record dose again
-    (the old form is deleted); then the first save lands."""
-    w, _ = febrile
-    d, field = record_dose(qtbot, w)
-    type_into(qtbot, field, "typed at the bedside")
+def _sent_then_closed(qtbot, w, field, monkeypatch) -> dict:
+    """Enter in the form's ``field`` with the save held back, then the window closes the form (as
+    when another user signs in); returns the save as sent, for the test to let it run."""
     sent = {}
     real_save = w.state.save
     monkeypatch.setattr(w.state, "save", lambda work, text, **kw: sent.update(work=work, text=text, **kw) or True)
     qtbot.keyClick(field, Qt.Key.Key_Return)
     w._close_patient_dialogs()
     monkeypatch.setattr(w.state, "save", real_save)
+    return sent
+
+
+def test_a_save_answering_after_the_program_closed_the_form_still_says_saved(qtbot, febrile, store, monkeypatch):
+    """Another user signs in during the save (the window closes the form) and opens Record dose again
+    (the old form is deleted); then the first save lands."""
+    w, _ = febrile
+    d, field = record_dose(qtbot, w)
+    type_into(qtbot, field, "typed at the bedside")
+    sent = _sent_then_closed(qtbot, w, field, monkeypatch)
     w.dose.open_record_dose()  # the old form is deleted
     qtbot.wait(20)
     said = []
@@ -360,12 +367,7 @@ def test_an_unexpected_failure_after_the_form_was_closed_is_said_once(qtbot, feb
     d, field = dose_typed_with_the_disk_gone(qtbot, w, store, monkeypatch)
     failed = []
     w.state.failed.connect(failed.append)
-    sent = {}
-    real_save = w.state.save
-    monkeypatch.setattr(w.state, "save", lambda work, text, **kw: sent.update(work=work, text=text, **kw) or True)
-    qtbot.keyClick(field, Qt.Key.Key_Return)
-    w._close_patient_dialogs()
-    monkeypatch.setattr(w.state, "save", real_save)
+    sent = _sent_then_closed(qtbot, w, field, monkeypatch)
     w.state.save(sent.pop("work"), sent.pop("text"), **sent)
     qtbot.waitUntil(lambda: not w.ops.busy, timeout=5000)
     qtbot.wait(50)
