@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import Spacer
 
 from ..core import notation, wording
 from ..core.timeutil import instant
@@ -46,7 +46,7 @@ def administration_record(job: c.PrintJob) -> bytes:
                     f" {c.daily_maximum_sentence(job.protocol)}", BODY)]
     story += [p(t, WARNING) for t in c.warning_sentences(job)]
     story += [
-        Paragraph(f"Doses due {job.time(start)} to {job.time(end)} ({RECORD_HOURS} hours), with the lines of the"
+        p(f"Doses due {job.time(start)} to {job.time(end)} ({RECORD_HOURS} hours), with the lines of the"
                   f" {LOOK_BACK_HOURS} hours before as recorded", HEADING),
         _doses_grid(job, due, width),
         Spacer(1, 3),
@@ -54,7 +54,7 @@ def administration_record(job: c.PrintJob) -> bytes:
         *[p(t, SMALL) for t in _earlier_weights(job, due)],
         *[p(t, SMALL) for t in c.stopping_sentences(job)[1:]],
         *_escalation_note(job),
-        Paragraph("Temperatures", HEADING),
+        p("Temperatures", HEADING),
         p(f"Record every reading. A protocol fever reading is above"
           f" {notation.celsius(job.protocol.persistent_fever.reading_above_c)}.", SMALL),
         Spacer(1, 2),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import Spacer
 
 from ..core import wording
 from ..core.eligibility import CRITERIA
@@ -37,16 +37,16 @@ def eligibility_checklist(job: c.PrintJob) -> bytes:
         patient_grid(job.patient, job, width, c.age_text(job.patient, job)),
         Spacer(1, 4),
         p(f"Assessed on {wording.full_date(job.case.eligibility.assessed_on)} (data as entered in the case).", BODY),
-        Paragraph(f"Verdict: {VERDICT[e.verdict]}", HEADING),
+        p(f"Verdict: {VERDICT[e.verdict]}", HEADING),
         p(f"Behind the verdict: {behind}." if behind else "Every criterion is met.", BODY),
         Spacer(1, 4),
         grid(rows, [width * f for f in (0.04, 0.25, 0.1, 0.49, 0.12)], extra=marks),
-        Paragraph("Age", HEADING),
+        p("Age", HEADING),
         p(e.age_note, SMALL),
-        Paragraph("Investigator sign-off", HEADING),
+        p("Investigator sign-off", HEADING),
         *([p(c.signature_sentence(s, job), BODY) for s in job.signatures]
           or [p("No investigator sign-off is recorded in PACER.", BODY)]),
-        Paragraph("Assessed by", HEADING),
+        p("Assessed by", HEADING),
         grid([["", "Name (print)", "Signature", "Date", "Time"], ["Assessed by", "", "", "", ""],
               ["Second check", "", "", "", ""]],
              [width * f for f in (0.18, 0.3, 0.28, 0.13, 0.11)], row_heights=[None, 26, 26]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import Spacer
 
 from ..core import notation, wording
 from ..core.timeutil import post_infusion_day
@@ -62,7 +62,7 @@ def grading_summary(job: c.PrintJob) -> bytes:
         patient_grid(job.patient, job, width, c.age_text(job.patient, job)),
         Spacer(1, 4),
         *[p(line, BODY) for line in _milestones(job)],
-        Paragraph(f"Days 0–{job.protocol.grading_last_day}", HEADING),
+        p(f"Days 0–{job.protocol.grading_last_day}", HEADING),
         p("Highest CRS (ASTCT) and ICANS grade of the assessments recorded each day; 0 when none was above 0;"
           f" — for days after {job.time(r.now)} (not graded yet). Grade 5 is recorded, never computed.", SMALL),
         Spacer(1, 3),

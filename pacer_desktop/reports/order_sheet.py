@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepInFrame, Paragraph, Spacer, Table, TableStyle
 
@@ -11,7 +9,7 @@ from ..core import notation
 from . import content as c
 from .documents import DOCUMENTS
 from .pdf import (BODY, BOLD, CELL, FONT, FOOTER_H, HEADER_H, HEADING, INK, LABEL, MARGIN, ORDER, PAGE_SIZES, RULE, SMALL,
-                  WARN, WARNING, QrCode, build, grid, p, patient_grid, register_fonts)
+                  WARN, WARNING, QrCode, build, grid, markup, p, patient_grid, register_fonts)
 
 TITLE = DOCUMENTS["order"][0]
 #: How many of the coming doses the sheet lists (a layout choice; the full list is on the record).
@@ -43,7 +41,7 @@ def _story(job: c.PrintJob, width: float, order: str, content_hash: str) -> list
     interval = c.current_interval_h(r, proto)
 
     qr = [QrCode(c.qr_payload(order, content_hash, job.chain_anchor), QR_SIZE),
-          Paragraph(f"Order {escape(order)}", LABEL)]
+          p(f"Order {order}", LABEL)]
     top = Table([[patient_grid(job.patient, job, width - QR_SIZE - 8, c.age_text(job.patient, job)), qr]],
                 colWidths=[width - QR_SIZE, QR_SIZE], hAlign="LEFT")
     top.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 8.5), ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -53,12 +51,12 @@ def _story(job: c.PrintJob, width: float, order: str, content_hash: str) -> list
     complete = c.course_complete(r)
     if complete:  # an ended course must not look like an active order (issue 14 §4)
         done, why = c.course_complete_sentences(job)
-        order_box = Table([[Paragraph(f"<font name='{BOLD}'>{escape(done)}</font>", ORDER)], [p(why, BODY)]],
+        order_box = Table([[Paragraph(f"<font name='{BOLD}'>{markup(done)}</font>", ORDER)], [p(why, BODY)]],
                           colWidths=[width], hAlign="LEFT")
     else:
         head = c.order_head(dose, interval, proto)
         sentence = c.order_sentence(dose, interval, proto)
-        order_text = f"<font name='{BOLD}'>{escape(head)}</font>{escape(sentence[len(head):])}"
+        order_text = f"<font name='{BOLD}'>{markup(head)}</font>{markup(sentence[len(head):])}"
         order_box = Table([[Paragraph(order_text, ORDER)],
                            [p(f"Volume: {c.volume_sentence(dose, proto)}.", BODY)],
                            [p(f"Route: {proto.dose.route_note}. {c.daily_maximum_sentence(proto)}", BODY)]],
@@ -73,17 +71,17 @@ def _story(job: c.PrintJob, width: float, order: str, content_hash: str) -> list
         Spacer(1, 4),
         p(f"Dosing weight: {notation.kg(dose.weight_kg)}, weighed {job.time(dose.weight_at)}."
           f" Calculated at {job.time(r.now)}.", BODY),
-        Paragraph("Order", HEADING), order_box,
-        Paragraph("Schedule", HEADING),
+        p("Order", HEADING), order_box,
+        p("Schedule", HEADING),
         p(f"Start (persistent fever met): {job.time(r.persistent_fever_at)}, first dose due then.", BODY),
         Spacer(1, 3), *_next_doses(job, width),
-        *([] if complete else [Paragraph("Escalation", HEADING), *[p(t) for t in c.escalation_sentences(job)]]),
-        Paragraph("Stopping", HEADING), *[p(t) for t in c.stopping_sentences(job)],
-        Paragraph("Warnings", HEADING),
+        *([] if complete else [p("Escalation", HEADING), *[p(t) for t in c.escalation_sentences(job)]]),
+        p("Stopping", HEADING), *[p(t) for t in c.stopping_sentences(job)],
+        p("Warnings", HEADING),
         *([p(t, WARNING) for t in c.warning_sentences(job)] or [p("None.")]),
-        Paragraph("Indication", HEADING),
+        p("Indication", HEADING),
         p(f"{proto.indication}. Trial: {proto.title} (protocol {proto.id}).", BODY),
-        Paragraph("Verification", HEADING), _verification(job, width),
+        p("Verification", HEADING), _verification(job, width),
     ]
     return story
 
@@ -122,12 +120,12 @@ def _verification(job: c.PrintJob, width: float) -> Table:
     sentence = c.verification_sentence(job)
     if job.verification is None:
         head, why = sentence.split(" — ", 1)
-        verified = Paragraph(f"<font name='{BOLD}' size='12' color='{WARN.hexval()}'>{escape(head)}</font>"
-                             f" — {escape(why)}: do not give from this sheet until a pharmacist has verified"
+        verified = Paragraph(f"<font name='{BOLD}' size='12' color='{WARN.hexval()}'>{markup(head)}</font>"
+                             f" — {markup(why)}: do not give from this sheet until a pharmacist has verified"
                              " the current dose.", CELL)
     else:
-        verified = Paragraph(f"<font name='{BOLD}'>{escape(sentence)}</font> (signed electronically"
-                             f" “{escape(job.verification.meaning)}”)", CELL)
+        verified = Paragraph(f"<font name='{BOLD}'>{markup(sentence)}</font> (signed electronically"
+                             f" “{markup(job.verification.meaning)}”)", CELL)
     rows = [["", "Name (print)", "Signature", "Date", "Time"], ["Prescriber", "", "", "", ""],
             ["Pharmacist verification", verified, "", "", ""]]
     rows += [["Signed", p(c.signature_sentence(s, job), CELL), "", "", ""] for s in job.signatures]

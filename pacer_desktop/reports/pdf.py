@@ -7,6 +7,7 @@ module are imported only when something is printed.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from xml.sax.saxutils import escape
 
@@ -66,10 +67,22 @@ ORDER = _style("order", 12, leading=15.5)
 WARNING = _style("warning", 9, bold=True, color=WARN)
 
 
+#: A number followed by a unit (or a day by its month): the space between them is a no-break space
+#: on paper, so that "21" at the end of a line is never read without the "kg" that starts the next.
+_NUMBER_UNIT = re.compile(r"(\d) (?=(?:mg/kg|mg|kg|mL|hours?|minutes?|days?|years?|min|h)\b|°[CF]|%"
+                          r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b)")
+
+
+def markup(text: str) -> str:
+    """Plain text as paragraph markup: escaped (our text is never markup; paragraph markup is XML,
+    and no escaped text goes into an attribute, so ``&``, ``<`` and ``>`` are all there is to
+    escape), each number kept on the line of its unit."""
+    return _NUMBER_UNIT.sub("\\1\u00a0", escape(text))
+
+
 def p(text: str, style: ParagraphStyle = BODY) -> Paragraph:
-    """A paragraph of plain text (escaped: our text is never markup). Paragraph markup is XML, and
-    no escaped text goes into an attribute, so ``&``, ``<`` and ``>`` are all there is to escape."""
-    return Paragraph(escape(text), style)
+    """A paragraph of plain text (:func:`markup`)."""
+    return Paragraph(markup(text), style)
 
 
 def grid(rows: list[list], widths: list[float], *, header_rows: int = 1, row_heights=None,
@@ -95,7 +108,7 @@ def grid(rows: list[list], widths: list[float], *, header_rows: int = 1, row_hei
 
 def write_in(label: str) -> list:
     """A box with a small label at the top, to be filled in by hand."""
-    return [Paragraph(escape(label), LABEL)]
+    return [p(label, LABEL)]
 
 
 #: The height of a box left to be written in by hand (allergies not recorded).
@@ -106,7 +119,7 @@ def patient_grid(patient: PatientHeader, job: PrintJob, width: float, age: str) 
     """Name, MRN, date of birth, age, sex at birth and allergies: a box to write them in when
     they are not recorded, else as long as the list."""
     def field(label: str, value: str) -> list:
-        return [Paragraph(escape(label), LABEL), Paragraph(escape(value), CELL_BOLD)]
+        return [p(label, LABEL), p(value, CELL_BOLD)]
 
     recorded = bool(patient.allergies.strip())
     allergies = (field("Allergies", patient.allergies) if recorded

@@ -51,7 +51,7 @@ def pdf_reader(data: bytes) -> PdfReader:
 def pdf_text(data: bytes) -> str:
     """All pages' text, whitespace runs folded to one space (lines wrap differently per paper)."""
     text = "\n".join(page.extract_text() for page in pdf_reader(data).pages)
-    return re.sub(r"[ \t]+", " ", text)
+    return re.sub(r"[ \t\u00a0]+", " ", text)  # a number is kept with its unit by a no-break space
 
 
 def page_sizes(data: bytes) -> list[tuple[int, int]]:
