@@ -75,9 +75,14 @@ class EntryDialog(QDialog):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         if self._as_shown is None:
-            self._as_shown = self._inputs()
-            self._times_as_shown = {t: t.value() for t in self.findChildren(TimeField) if not t.following}
+            self.start_afresh()
         super().showEvent(event)
+
+    def start_afresh(self) -> None:
+        """What the form shows now counts as nothing typed: for a form that stays open after its
+        save (People), so that Escape then closes it at once."""
+        self._as_shown = self._inputs()
+        self._times_as_shown = {t: t.value() for t in self.findChildren(TimeField) if not t.following}
 
     def _inputs(self) -> dict:
         """Each input's value, by widget; a time field's parts are left to :attr:`TimeField.typed`."""

@@ -1,16 +1,19 @@
 """People… (issue 18): every account, and the administrator's three steps on them (add, reset a
 PIN, deactivate; never delete), each checked against the permission table and signed with the
-administrator's PIN (:class:`.signing.Gate`). Opened from the Administration menu (admin_menu.py)."""
+administrator's PIN (:class:`.signing.Gate`). Opened from the Administration menu (admin_menu.py).
+An :class:`.entry_dialog.EntryDialog`: a new user half typed is not lost to Escape or Close, and
+once a step is done the form is empty for the next one."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtWidgets import (QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableWidgetItem,
+from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
 from ..core import notation
 from ..core.permissions import ROLES
+from .entry_dialog import EntryDialog
 from .signin import pin_edit
 from .signing import accounts_for
 from .widgets import Choice, row_table
@@ -21,7 +24,7 @@ if TYPE_CHECKING:
 COLUMNS = ("Initials", "Name", "Role", "Active", "Locked until")
 
 
-class PeopleDialog(QDialog):
+class PeopleDialog(EntryDialog):
     """Every account (deactivated ones too) and the administrator's three steps on them."""
 
     def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
@@ -49,9 +52,9 @@ class PeopleDialog(QDialog):
         self.deactivate_button = QPushButton("&Deactivate the selected user", clicked=self.deactivate)
         for b in (self.add_button, self.reset_button, self.deactivate_button):
             buttons.addWidget(b)
-        close = QPushButton("Close", clicked=self.accept)
+        self.close_button = QPushButton("Close", clicked=self.reject)  # as Escape: asks if a user is half typed
         buttons.addStretch(1)
-        buttons.addWidget(close)
+        buttons.addWidget(self.close_button)
         note = QLabel("Users are never deleted: a deactivated user keeps every entry under their initials."
                       " A new or reset PIN must be changed by its user at the next sign-in."
                       " Each step is signed with your PIN.")
@@ -123,14 +126,20 @@ class PeopleDialog(QDialog):
                 account = accounts.account(who)
                 accounts.sign(user.initials, pin, action="manage_users", meaning=meaning, table="users",
                               row_id=account.id)
+            self.saving = True  # Escape and Close wait for the answer (EntryDialog)
             self.state.ops.run(work, on_success=lambda _v: self._done(f"✓ {meaning[:1].upper()}{meaning[1:]}."),
-                               on_failure=lambda exc: self._done(f"Not done: {exc}."))
+                               on_failure=lambda exc: self._done(f"Not done: {exc}.", done=False))
 
         gate.sign_then(meaning, signed)
 
-    def _done(self, text: str) -> None:
+    def _done(self, text: str, *, done: bool = True) -> None:
+        self.saving = False
         self.message.setText(text)
         if not self.isVisible():  # closed while the step was saved: the window says it instead
             self.window.statusBar().showMessage(f"People: {text}", 15000)
         self.new_pin.clear()
+        if done:  # the form is empty for the next step; a step not done keeps what was typed
+            self.new_initials.clear()
+            self.new_name.clear()
+            self.start_afresh()
         self.refresh()
