@@ -365,3 +365,30 @@ def test_the_disease_assessment_s_day_is_said_in_plain_words(assessed, words):
 
 def test_contraception_names_anakinra_whether_agreed_or_not():
     assert "after the last anakinra dose" in criterion("contraception", contraception_agreed=False).detail
+
+
+@pytest.mark.xfail(strict=True, reason="dlco_pct was checked against 0–100 % like SpO2, refusing real results")
+@pytest.mark.parametrize("dlco", [100.5, 120, 160])
+def test_dlco_above_100_percent_of_predicted_is_a_result_not_an_input_error(dlco):
+    # rules §10: "DLCO >= 40 %" of the predicted value, with no upper limit; a DLCO above the
+    # predicted value is a real result (a large lung volume, polycythaemia, blood in the airways)
+    c = criterion("pulmonary", dlco_pct=dlco)
+    assert c.status == "met" and f"DLCO {dlco} %" in c.detail
+
+
+@pytest.mark.parametrize("name", ["spo2_room_air_pct", "lv_shortening_fraction_pct", "ejection_fraction_pct",
+                                  "marrow_blasts_pct", "dlco_pct"])
+def test_a_percentage_below_0_is_refused_naming_the_field(name):
+    from pacer_desktop.core.errors import CaseError
+    with pytest.raises(CaseError) as info:
+        judge(**{name: -1})
+    assert [p.field for p in info.value.problems] == [f"eligibility.{name}"]
+
+
+@pytest.mark.parametrize("name", ["spo2_room_air_pct", "lv_shortening_fraction_pct", "ejection_fraction_pct",
+                                  "marrow_blasts_pct"])
+def test_a_fraction_of_a_whole_above_100_percent_is_refused_naming_the_field(name):
+    from pacer_desktop.core.errors import CaseError
+    with pytest.raises(CaseError) as info:
+        judge(**{name: 100.5})
+    assert [str(p) for p in info.value.problems] == [f"eligibility.{name}: 100.5 % is outside 0–100 %"]
