@@ -92,14 +92,16 @@ def either(*alternatives: tuple[object, bool]) -> Status:
 
 
 def input_problems(e: EligibilityInputs, r: EligibilityRules, prefix: str = "eligibility.") -> list[Problem]:
-    """Entries no patient can have (a percentage above 100, a negative ALT, dyspnea grade 6):
+    """Entries no patient can have (a saturation above 100 %, a negative ALT, dyspnea grade 6):
     input errors naming the field, never judged. The window checks them as they are typed."""
     problems = []
-    for name in ("spo2_room_air_pct", "dlco_pct", "lv_shortening_fraction_pct", "ejection_fraction_pct",
-                 "marrow_blasts_pct"):
-        value = getattr(e, name)
-        if isinstance(value, Decimal) and not 0 <= value <= 100:  # dlco_pct may be "not_done" (rev 2)
+    for name in ("spo2_room_air_pct", "lv_shortening_fraction_pct", "ejection_fraction_pct", "marrow_blasts_pct"):
+        value = getattr(e, name)  # each a part of a whole
+        if value is not None and not 0 <= value <= 100:
             problems.append(Problem(f"{prefix}{name}", f"{clipped(num(value))} % is outside 0–100 %"))
+    # DLCO is a percentage of the predicted value: above 100 % is a real result; "not_done" (rev 2)
+    if isinstance(e.dlco_pct, Decimal) and e.dlco_pct < 0:
+        problems.append(Problem(f"{prefix}dlco_pct", f"{clipped(num(e.dlco_pct))} % is below 0"))
     for name, unit in (("alt_u_l", "U/L"), ("bilirubin_mg_dl", "mg/dL"), ("creatinine_mg_dl", "mg/dL")):
         value = getattr(e, name)
         if value is not None and value < 0:

@@ -367,7 +367,6 @@ def test_contraception_names_anakinra_whether_agreed_or_not():
     assert "after the last anakinra dose" in criterion("contraception", contraception_agreed=False).detail
 
 
-@pytest.mark.xfail(strict=True, reason="dlco_pct was checked against 0–100 % like SpO2, refusing real results")
 @pytest.mark.parametrize("dlco", [100.5, 120, 160])
 def test_dlco_above_100_percent_of_predicted_is_a_result_not_an_input_error(dlco):
     # rules §10: "DLCO >= 40 %" of the predicted value, with no upper limit; a DLCO above the
