@@ -198,6 +198,23 @@ def test_a_restart_is_due_six_hours_after_the_last_dose_if_that_is_later():
     assert restarted[0].due.isoformat() == t(10, "13:00")
 
 
+@pytest.mark.xfail(strict=True, reason="the dose given at the restart instant counted as the 'last administration' before it")
+def test_a_dose_given_at_the_restart_instant_is_the_new_course_s_first_dose():
+    """# rules §6 rev 2: the first dose is due at the restart instant, or 6 h after the last recorded
+    administration *before* it: the dose given as the restart is recorded is that first dose, not a
+    dose that pushes the course 6 hours on (found in review: it showed as fitting no line, and the
+    next was due 6 hours after it in a 12-hourly course)."""
+    c = fever_case(now=t(12, "08:00"), assessments=[calm(t(5, "13:00"))])
+    c["temperatures"].append(temp(t(11, "08:00"), 38.6))
+    c["restarts"] = [{"at": t(11, "10:00"), "by": "Dr R", "reason": "fever back"}]
+    c["medications"] = c.get("medications", []) + [dose(t(11, "10:00"))]
+    r = evaluate(c)
+    first = next(d for d in r.doses if d.course == 2)
+    assert first.due.isoformat() == t(11, "10:00") and first.status == "given"
+    assert "unscheduled_dose" not in r.notices
+    assert [d.due.isoformat() for d in r.doses if d.course == 2][1] == t(11, "22:00")
+
+
 # ---- §7 rev 2: prompts ------------------------------------------------------------------------
 
 def test_a_first_grade_1_after_the_start_is_not_progression():
