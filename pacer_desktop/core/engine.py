@@ -200,7 +200,7 @@ class _Evaluation(CaseChecks):
                     self.problems.append(Problem(f"restarts[{i}].at",
                         f"anakinra is still running at {self._when(at)} ({why}): a restart follows a stop"))
                     continue
-                last = [t for t in given if t <= at]
+                last = [t for t in given if t < at]  # before the restart: a dose given at it is its first
                 co = _Course(len(courses) + 1, at, max([at] + ([last[-1] + gap] if last else [])),
                              by=r.by, reason=r.reason)
                 courses.append(co)

@@ -198,7 +198,6 @@ def test_a_restart_is_due_six_hours_after_the_last_dose_if_that_is_later():
     assert restarted[0].due.isoformat() == t(10, "13:00")
 
 
-@pytest.mark.xfail(strict=True, reason="the dose given at the restart instant counted as the 'last administration' before it")
 def test_a_dose_given_at_the_restart_instant_is_the_new_course_s_first_dose():
     """# rules §6 rev 2: the first dose is due at the restart instant, or 6 h after the last recorded
     administration *before* it: the dose given as the restart is recorded is that first dose, not a
