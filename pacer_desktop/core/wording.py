@@ -55,6 +55,36 @@ def date_time(at: datetime | None, zone: str | ZoneInfo) -> str:
     return f"{full_date(t.date())} {notation.clock(t)}"
 
 
+def clock_changes(zone: str | ZoneInfo, start: datetime, end: datetime) -> list[str]:
+    """Each change of ``zone``'s clocks between ``start`` and ``end``, in a sentence: the hour that
+    comes twice or never, so that due times an interval apart that read an hour more or less apart
+    on the clock are not taken for a mistake (every interval here is in elapsed hours)."""
+    tz = zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)
+    step, t, stop = timedelta(minutes=15), instant(start), instant(end)
+    sentences = []
+    while t < stop:
+        after = min(t + step, stop)
+        if local(t, tz).utcoffset() != local(after, tz).utcoffset():
+            while after - t > timedelta(minutes=1):  # the minute of the change
+                mid = t + (after - t) / 2
+                t, after = (mid, after) if local(mid, tz).utcoffset() == local(t, tz).utcoffset() else (t, mid)
+            old, new = local(t, tz), local(after, tz)
+            shift = new.utcoffset() - old.utcoffset()
+            at_old = (after + old.utcoffset()).replace(tzinfo=None)  # the old wall clock's reading then
+            at_new = (after + new.utcoffset()).replace(tzinfo=None)
+            way = "forward" if shift > timedelta(0) else "back"
+            minutes = abs(shift) // timedelta(minutes=1)
+            by = (f"{minutes // 60} hour{'s' if minutes > 60 else ''}" if minutes % 60 == 0 else f"{minutes} minutes")
+            first, last = (at_old, at_new) if shift > timedelta(0) else (at_new, at_old)
+            happens = "does not happen" if shift > timedelta(0) else "comes twice"
+            sentences.append(
+                f"The clocks go {way} {by} at {notation.clock(at_old)} {old.tzname()} on"
+                f" {full_date(at_old.date())} (it becomes {notation.clock(at_new)} {new.tzname()}): the hour from"
+                f" {notation.clock(first)} to {notation.clock(last)} {happens}, and due times count elapsed hours.")
+        t = after
+    return sentences
+
+
 def duration(span: timedelta) -> str:
     """``2 h 14 min``; ``3 d 4 h``; ``5 min``; rounded down to the minute."""
     days, rest = divmod(span, timedelta(days=1))

@@ -11,13 +11,15 @@ from ..core import notation, wording
 from ..core.timeutil import instant
 from . import content as c
 from .documents import DOCUMENTS, RECORD_HOURS
-from .pdf import BODY, HEADING, MARGIN, PAGE_SIZES, SMALL, WARNING, build, grid, p, patient_grid, register_fonts
+from .pdf import BODY, CELL, HEADING, MARGIN, PAGE_SIZES, SMALL, WARNING, build, grid, p, patient_grid, register_fonts
 
 TITLE = DOCUMENTS["mar"][0]
 #: Blank temperature lines: one every 4 hours over the record's 72 hours (a layout choice).
 TEMPERATURE_LINES = RECORD_HOURS // 4
 #: Lines already due that the record repeats, so paper and screen show the same recent lines.
 LOOK_BACK_HOURS = 24
+#: The height of a dose row with one line of text: room to write initials and a time by hand.
+WRITE_IN_ROW_PT = 24
 
 
 def administration_record(job: c.PrintJob) -> bytes:
@@ -50,6 +52,7 @@ def administration_record(job: c.PrintJob) -> bytes:
                   f" {LOOK_BACK_HOURS} hours before as recorded", HEADING),
         _doses_grid(job, due, width),
         Spacer(1, 3),
+        *[p(t, SMALL) for t in wording.clock_changes(job.zone, since, end)],
         *[p(t, SMALL) for t in _retimed(job, due)],
         *[p(t, SMALL) for t in _earlier_weights(job, due)],
         *[p(t, SMALL) for t in c.stopping_sentences(job)[1:]],
@@ -75,11 +78,13 @@ def _doses_grid(job: c.PrintJob, due: list, width: float):
     if not due:
         return p("No doses are due in these hours (the stop time comes first).", BODY)
     rows = [["Line", "Due", "Day", "Dose", "Volume", "Recorded", "Given by", "Witness", "Notes"]]
-    for d in due:
-        rows.append([str(d.line), job.time(d.due), f"day {d.day}", *wording.line_dose(d.mg, d.volume_ml),
-                     _recorded(job, d), "", "", ""])
+    for d in due:  # the due time and what is recorded wrap in their cells (a reason can be long)
+        rows.append([str(d.line), p(job.time(d.due), CELL), f"day {d.day}", *wording.line_dose(d.mg, d.volume_ml),
+                     p(_recorded(job, d), CELL), "", "", ""])
+    # rows grow with their text; a one-line row keeps room to write in by hand (WRITE_IN_ROW_PT)
+    room = (WRITE_IN_ROW_PT - CELL.leading) / 2
     return grid(rows, [width * f for f in (0.05, 0.17, 0.07, 0.08, 0.08, 0.24, 0.1, 0.1, 0.11)],
-                row_heights=[None] + [24] * len(due))
+                extra=[("TOPPADDING", (0, 1), (-1, -1), room), ("BOTTOMPADDING", (0, 1), (-1, -1), room)])
 
 
 def _retimed(job: c.PrintJob, due: list) -> list[str]:
@@ -120,7 +125,8 @@ def _recorded(job: c.PrintJob, d) -> str:
     if d.status == "given":
         return f"given {job.time(d.given_at)}"
     if d.status in ("held", "refused", "omitted"):
-        return f"{d.status}: {d.outcome_reason}" if d.outcome_reason else d.status
+        head = f"{d.status} {job.time(d.outcome_at)} by {d.outcome_by}" if d.outcome_at and d.outcome_by else d.status
+        return f"{head}: {d.outcome_reason}" if d.outcome_reason else head
     if d.status in ("missed", "overdue"):
         return d.status.upper() if d.status == "overdue" else "missed"
     if d.lowered_from_mg is not None:  # rules §4 rev 2: the warnings say from what, and which window
