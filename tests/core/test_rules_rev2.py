@@ -237,6 +237,19 @@ def test_a_fever_24_hours_after_the_start_with_no_assessment_since_shows_persist
     assert "consider_escalation" in evaluate(c).alerts
 
 
+@pytest.mark.xfail(strict=True, reason="an ICANS-only check after the fever hid it from the persistence prompt")
+def test_an_icans_only_check_after_the_fever_does_not_hide_it():
+    """# rules §7 rev 2: "an ICANS-only check does not hide CRS"; a temperature >= 38.0 °C at least
+    24 h after the start and after the latest assessment shows persistence. The latest assessment
+    of CRS is the one that could have shown the fever gone (found in review)."""
+    c = fever_case(now=t(5, "13:00"), assessments=[calm(t(5, "11:30"))])  # CRS 0: a day after the last fever
+    assert "consider_escalation" not in evaluate(c).alerts
+    c["temperatures"].append(temp(t(5, "12:00"), 38.2))
+    assert "consider_escalation" in evaluate(c).alerts
+    c["assessments"].append(assessment(t(5, "12:30"), None, icans()))  # ICANS only, after the fever
+    assert "consider_escalation" in evaluate(c).alerts
+
+
 def test_prompts_and_dose_warnings_concern_a_running_course_only():
     """# rules §7 rev 2 and §4 rev 2: nothing after the stop time is reached (the weight is stale by then)."""
     c = fever_case(now=t(20, "08:00"), assessments=[calm(t(5, "13:00"))],
