@@ -258,9 +258,13 @@ class _Evaluation(CaseChecks):
         if co.escalated_at is None or co.escalated_at > self.seen:
             after = hours(self.p.alerts.persistence_after_start_h)
             latest = seen[-1].at if seen else None
+            # a fever after the latest check of CRS: an ICANS-only check does not hide it (§7 rev 2)
+            crs_checked = [g.at for g in seen if g.crs is not None]
+            latest_crs = crs_checked[-1] if crs_checked else None
             progression = now_grade > max(floor, crs_at(co.begin))
             persistence = latest is not None and latest - co.begin >= after and now_grade >= floor
-            feverish = any(co.begin + after <= t <= self.seen and (latest is None or t > latest) for t in febrile)
+            feverish = any(co.begin + after <= t <= self.seen and (latest_crs is None or t > latest_crs)
+                           for t in febrile)
             return {"consider_escalation"} if progression or persistence or feverish else set()
         return {"standard_of_care"} if now_grade > max(floor, crs_at(co.escalated_at)) else set()
 

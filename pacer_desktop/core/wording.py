@@ -60,29 +60,31 @@ def clock_changes(zone: str | ZoneInfo, start: datetime, end: datetime) -> list[
     comes twice or never, so that due times an interval apart that read an hour more or less apart
     on the clock are not taken for a mistake (every interval here is in elapsed hours)."""
     tz = zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)
-    step, t, stop = timedelta(minutes=15), instant(start), instant(end)
+    step, minute, t, stop = timedelta(hours=1), timedelta(minutes=1), instant(start), instant(end)
     sentences = []
     while t < stop:
         after = min(t + step, stop)
         if local(t, tz).utcoffset() != local(after, tz).utcoffset():
-            while after - t > timedelta(minutes=1):  # the minute of the change
+            while after - t > minute:  # the minute of the change
                 mid = t + (after - t) / 2
                 t, after = (mid, after) if local(mid, tz).utcoffset() == local(t, tz).utcoffset() else (t, mid)
-            old, new = local(t, tz), local(after, tz)
-            shift = new.utcoffset() - old.utcoffset()
-            at_old = (after + old.utcoffset()).replace(tzinfo=None)  # the old wall clock's reading then
-            at_new = (after + new.utcoffset()).replace(tzinfo=None)
-            way = "forward" if shift > timedelta(0) else "back"
-            minutes = abs(shift) // timedelta(minutes=1)
-            by = (f"{minutes // 60} hour{'s' if minutes > 60 else ''}" if minutes % 60 == 0 else f"{minutes} minutes")
-            first, last = (at_old, at_new) if shift > timedelta(0) else (at_new, at_old)
-            happens = "does not happen" if shift > timedelta(0) else "comes twice"
-            sentences.append(
-                f"The clocks go {way} {by} at {notation.clock(at_old)} {old.tzname()} on"
-                f" {full_date(at_old.date())} (it becomes {notation.clock(at_new)} {new.tzname()}): the hour from"
-                f" {notation.clock(first)} to {notation.clock(last)} {happens}, and due times count elapsed hours.")
+            sentences.append(_clock_change(local(t, tz), local(after, tz), after))
         t = after
     return sentences
+
+
+def _clock_change(old: datetime, new: datetime, at: datetime) -> str:
+    shift = new.utcoffset() - old.utcoffset()
+    on_old = (at + old.utcoffset()).replace(tzinfo=None)  # the wall clock's reading then, before and after
+    on_new = (at + new.utcoffset()).replace(tzinfo=None)
+    whole, part = divmod(abs(shift), timedelta(hours=1))
+    by = f"{whole} hour{'s' if whole > 1 else ''}" if not part else f"{abs(shift) // timedelta(minutes=1)} minutes"
+    forward = shift > timedelta(0)
+    first, last = (on_old, on_new) if forward else (on_new, on_old)
+    return (f"The clocks go {'forward' if forward else 'back'} {by} at {notation.clock(on_old)} {old.tzname()} on"
+            f" {full_date(on_old.date())} (it becomes {notation.clock(on_new)} {new.tzname()}): the hour from"
+            f" {notation.clock(first)} to {notation.clock(last)} {'does not happen' if forward else 'comes twice'},"
+            " and due times count elapsed hours.")
 
 
 def duration(span: timedelta) -> str:

@@ -237,7 +237,6 @@ def test_a_fever_24_hours_after_the_start_with_no_assessment_since_shows_persist
     assert "consider_escalation" in evaluate(c).alerts
 
 
-@pytest.mark.xfail(strict=True, reason="an ICANS-only check after the fever hid it from the persistence prompt")
 def test_an_icans_only_check_after_the_fever_does_not_hide_it():
     """# rules §7 rev 2: "an ICANS-only check does not hide CRS"; a temperature >= 38.0 °C at least
     24 h after the start and after the latest assessment shows persistence. The latest assessment

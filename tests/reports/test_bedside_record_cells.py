@@ -72,5 +72,5 @@ def test_a_clock_change_in_the_record_s_hours_is_said(tmp_path):
                                {"at": "2026-10-30T13:30:00-04:00", "value": 39.0, "unit": "C"}],
                  medications=[], assessments=[])
     text = " ".join(pdf_text(mar.administration_record(make_job(path, "mar"))).split())
-    assert ("The clocks go back 1 hour at 02:00 EDT on 1 Nov 2026 (it becomes 01:00 EST): the hour from"
-            " 01:00 to 02:00 comes twice, and due times count elapsed hours.") in text
+    assert ("The clocks go back 1 hour at 02:00 EDT on 1 Nov 2026 (it becomes 01:00 EST): the times from"
+            " 01:00 to 02:00 come twice, and due times count elapsed hours.") in text
