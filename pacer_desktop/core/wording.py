@@ -82,8 +82,8 @@ def _clock_change(old: datetime, new: datetime, at: datetime) -> str:
     forward = shift > timedelta(0)
     first, last = (on_old, on_new) if forward else (on_new, on_old)
     return (f"The clocks go {'forward' if forward else 'back'} {by} at {notation.clock(on_old)} {old.tzname()} on"
-            f" {full_date(on_old.date())} (it becomes {notation.clock(on_new)} {new.tzname()}): the hour from"
-            f" {notation.clock(first)} to {notation.clock(last)} {'does not happen' if forward else 'comes twice'},"
+            f" {full_date(on_old.date())} (it becomes {notation.clock(on_new)} {new.tzname()}): the times from"
+            f" {notation.clock(first)} to {notation.clock(last)} {'do not happen' if forward else 'come twice'},"
             " and due times count elapsed hours.")
 
 
