@@ -288,3 +288,29 @@ def _febrile(store, **patient) -> int:
     for h in (21, 25):
         store.add_temperature(NURSE, pid, at=INFUSED + timedelta(hours=h), value=Decimal("38.9"), unit="C")
     return pid
+
+
+@pytest.mark.xfail(strict=True, reason="a day nobody assessed was exported as grade 0, a grade no one gave")
+def test_a_day_nobody_assessed_has_no_grade_and_an_icans_only_day_no_crs_grade(tmp_path):
+    """The engine's daily_max is 0 for a day with no assessment (case-format); in the study's data a
+    0 says "no CRS", which nobody checked that day (found in review: a febrile day on dexamethasone
+    read CRS 0 / ICANS 0). A grade is exported only for a day on which it was assessed."""
+    from pacer_desktop.core.case import CrsInputs, IcansInputs
+    from pacer_desktop.exports.redcap import export_redcap
+    from pacer_desktop.storage import Store
+    now = INFUSED + timedelta(days=3)
+    with Store.open(tmp_path / "p.sqlite3", keep_backups=0, clock=lambda: now) as store:
+        pid = _febrile(store, mrn="M-12", name="Not Assessed", study_id="PACER-012")
+        store.add_assessment(NURSE, pid, at=INFUSED + timedelta(hours=30), crs=None,  # day 1: ICANS only
+                             icans=IcansInputs(tool="ice", ice_score=10))
+        store.add_assessment(NURSE, pid, at=INFUSED + timedelta(hours=52),  # day 2: both
+                             crs=CrsInputs(hypotension="none", oxygen_device="none"),
+                             icans=IcansInputs(tool="ice", ice_score=10))
+        export_redcap(store, RESEARCH, tmp_path / "study", [pid], now=now)
+    _, rows = _read(tmp_path / "study" / "pacer_records.csv")
+    grades = {r["dg_day"]: (r["dg_crs_grade"], r["dg_icans_grade"]) for r in rows
+              if r["redcap_repeat_instrument"] == "daily_grading"}
+    assert grades["0"] == ("", "")  # nobody assessed day 0
+    assert grades["1"] == ("", "0")  # ICANS only
+    assert grades["2"] == ("0", "0")  # both assessed, no fever in the 24 hours before
+    assert grades["3"] == ("", "")
