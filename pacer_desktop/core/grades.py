@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from .protocol import Protocol
 from .schedule import stop_time
-from .timeutil import instant
+from .timeutil import instant, post_infusion_day
 from .validation import dump
 
 
@@ -100,3 +101,12 @@ def groups_by_instant(rows: list[tuple[datetime, int | None, int | None]]) -> li
         if icans is not None:
             g.icans = max(g.icans if g.icans is not None else 0, icans)
     return [by_instant[t] for t in sorted(by_instant)]
+
+
+def assessed_days(assessments, infusion_at: datetime, tz: ZoneInfo) -> tuple[set[int], set[int]]:
+    """The post-infusion days (rules §1) on which CRS was assessed, and those on which ICANS was. A
+    day's highest grade (``daily_max``: 0 when there is none, case-format) is a grade only on such a
+    day: the research record and the study export say "not assessed" on the others, never 0."""
+    crs = {post_infusion_day(a.at, infusion_at, tz) for a in assessments if a.crs is not None}
+    icans = {post_infusion_day(a.at, infusion_at, tz) for a in assessments if a.icans is not None}
+    return crs, icans

@@ -26,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..core.eligibility import CRITERIA
+from ..core.grades import assessed_days
 from ..core.notation import plain_number
 from ..core.protocol import Protocol
 from ..core.timeutil import completed_years, instant
@@ -57,6 +58,8 @@ STATUS_CODES = {"met": "1", "not_met": "2", "missing": "3"}
 VERDICT_CODES = {"eligible": "1", "not_eligible": "2", "incomplete": "3"}
 LINE_CODES = {"given": "1", "held": "2", "refused": "3", "omitted": "4", "missed": "5", "overdue": "6", "due": "7"}
 SEX_CODES = {"female": "1", "male": "2"}
+#: A day's grade is exported only for a day on which it was assessed: a 0 says "no CRS".
+NOT_ASSESSED_NOTE = "Empty: not assessed that day"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,9 +128,9 @@ def dictionary(protocol: Protocol) -> list[Field]:
               section="Daily grading (rules §1, §8, §9)"),
         Field("dg_date", "daily_grading", f"Date ({site})", **date_ymd),
         Field("dg_crs_grade", "daily_grading", "Highest CRS grade of the day (ASTCT)", validation="integer",
-              low="0", high=crs_top),
+              low="0", high=crs_top, note=NOT_ASSESSED_NOTE),
         Field("dg_icans_grade", "daily_grading", "Highest ICANS grade of the day (ASTCT)", validation="integer",
-              low="0", high=icans_top),
+              low="0", high=icans_top, note=NOT_ASSESSED_NOTE),
         Field("dg_anakinra_mg", "daily_grading", "Anakinra given that day (mg)", validation="number", low="0"),
         Field("dg_tocilizumab", "daily_grading", "Tocilizumab given that day", "yesno"),
         Field("dg_steroids", "daily_grading", "Corticosteroids given that day", "yesno",
@@ -215,10 +218,12 @@ def records(ev: Evaluated, exported_at: datetime, user: User) -> list[dict[str, 
 
 def _daily(ev: Evaluated) -> list[dict[str, str]]:
     """One row per day from 0 to the last graded day (rules §1) with a grade or a drug given: the
-    grades are the engine's ``daily_max`` as it stands, the drugs the case's medications."""
+    grades are the engine's ``daily_max`` as it stands, empty on a day with no assessment of that
+    kind (:func:`..core.grades.assessed_days`), the drugs the case's medications."""
     if ev.case.infusion_at is None:
         return []
     grades = {d.day: d for d in ev.result.daily_max}
+    crs_days, icans_days = assessed_days(ev.case.assessments, ev.case.infusion_at, ev.zone)
     given: dict[int, list] = {}
     for m in ev.case.medications:
         day = ev.day(m.at)
@@ -232,8 +237,8 @@ def _daily(ev: Evaluated) -> list[dict[str, str]]:
         # a dose recorded without its amount leaves the day's total unknown: empty, never a guess
         total = "" if None in anakinra else _number(sum(anakinra, Decimal(0))) if anakinra else "0"
         out.append({"dg_day": str(day), "dg_date": (first + timedelta(days=day)).isoformat(),
-                    "dg_crs_grade": str(grade.crs_grade) if grade else "",
-                    "dg_icans_grade": str(grade.icans_grade) if grade else "",
+                    "dg_crs_grade": str(grade.crs_grade) if grade and day in crs_days else "",
+                    "dg_icans_grade": str(grade.icans_grade) if grade and day in icans_days else "",
                     "dg_anakinra_mg": total,
                     "dg_tocilizumab": _yes(any(m.drug == "tocilizumab" for m in meds)),
                     "dg_steroids": _yes(any(m.drug in CORTICOSTEROIDS for m in meds))})
@@ -372,6 +377,7 @@ A later export of the same patients
 
 The records are pseudonymous: the study ID and dates only, never a name or MRN. Which study ID
 belongs to which patient stays in the ward's PACER database. Every value is the result PACER
-Desktop showed at the time of the export (the daily grades are its daily maximum, rules §1), and
-the export is recorded in that database's audit log.
+Desktop showed at the time of the export (the daily grades are its daily maximum, rules §1, and
+are empty on a day nobody assessed: never 0, which says "no CRS"), and the export is recorded in
+that database's audit log.
 """

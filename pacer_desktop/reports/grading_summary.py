@@ -8,12 +8,15 @@ from datetime import timedelta
 from reportlab.platypus import Spacer
 
 from ..core import notation, wording
+from ..core.grades import assessed_days
 from ..core.timeutil import post_infusion_day
 from . import content as c
 from .documents import DOCUMENTS
 from .pdf import BODY, CELL, HEADING, MARGIN, PAGE_SIZES, SMALL, build, grid, p, patient_grid, register_fonts
 
 TITLE = DOCUMENTS["grading"][0]
+#: A day's grade where nobody assessed it: never 0, which says "no CRS".
+NOT_ASSESSED = "not assessed"
 #: Treatments the research record lists day by day besides anakinra.
 OTHER_TREATMENTS = ("tocilizumab", "siltuximab", "dexamethasone", "methylprednisolone", "hydrocortisone",
                     "prednisone")
@@ -33,6 +36,7 @@ def grading_summary(job: c.PrintJob) -> bytes:
         return post_infusion_day(at, case.infusion_at, zone)
 
     graded = {row.day: row for row in r.daily_max}
+    crs_days, icans_days = assessed_days(case.assessments, case.infusion_at, zone)
     anakinra: dict[int, list] = defaultdict(list)
     others: dict[int, list[str]] = defaultdict(list)
     for m in sorted(case.medications, key=lambda m: m.at):
@@ -54,7 +58,7 @@ def grading_summary(job: c.PrintJob) -> bytes:
         given = anakinra.get(day, [])
         total = sum((m.dose_mg for m in given if m.dose_mg is not None), start=0)
         rows.append([str(day), wording.full_date(day0 + timedelta(days=day)),
-                     str(g.crs_grade) if g else "—", str(g.icans_grade) if g else "—",
+                     _grade(g and g.crs_grade, day in crs_days), _grade(g and g.icans_grade, day in icans_days),
                      _given(len(given), total) if given else "",
                      p("; ".join(others.get(day, [])), CELL), p("; ".join(events.get(day, [])), CELL)])
 
@@ -64,13 +68,21 @@ def grading_summary(job: c.PrintJob) -> bytes:
         *[p(line, BODY) for line in _milestones(job)],
         p(f"Days 0–{job.protocol.grading_last_day}", HEADING),
         p("Highest CRS (ASTCT) and ICANS grade of the assessments recorded each day; 0 when none was above 0;"
-          f" — for days after {job.time(r.now)} (not graded yet). Grade 5 is recorded, never computed.", SMALL),
+          f" {NOT_ASSESSED} when none of that kind was recorded that day; — for days after {job.time(r.now)}"
+          " (not graded yet). Grade 5 is recorded, never computed.", SMALL),
         Spacer(1, 3),
-        grid(rows, [width * f for f in (0.05, 0.13, 0.06, 0.07, 0.16, 0.27, 0.26)],
+        grid(rows, [width * f for f in (0.05, 0.13, 0.11, 0.11, 0.16, 0.22, 0.22)],
              extra=[("ALIGN", (2, 1), (3, -1), "CENTER"), ("TOPPADDING", (0, 1), (-1, -1), 1),
                     ("BOTTOMPADDING", (0, 1), (-1, -1), 1)]),
     ]
     return build(job, TITLE, story, content_hash)
+
+
+def _grade(grade: int | None, assessed: bool) -> str:
+    """A day's grade, "not assessed" on a day with no assessment of it, "—" for a day to come."""
+    if grade is None:
+        return "—"
+    return str(grade) if assessed else NOT_ASSESSED
 
 
 def _given(count: int, total_mg) -> str:
