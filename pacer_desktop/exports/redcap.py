@@ -32,8 +32,8 @@ from ..core.timeutil import completed_years, instant
 from ..storage import Store, User
 from .common import Evaluated, evaluated, exporter_text, need_study_id, pair_in_order, who
 from .pseudonyms import pseudonymous
-from .redcap_dictionary import (CORTICOSTEROIDS, DICTIONARY_COLUMNS, INSTRUMENTS, LINE_CODES, SEX_CODES, STATUS_CODES,
-                                SYSTEM_COLUMNS, VERDICT_CODES, dictionary)
+from .redcap_dictionary import (CORTICOSTEROIDS, DICTIONARY_COLUMNS, INSTRUMENTS, LINE_CODES, REPEATING, SEX_CODES,
+                                STATUS_CODES, SYSTEM_COLUMNS, VERDICT_CODES, dictionary)
 
 DICTIONARY_FILE = "pacer_data_dictionary.csv"
 RECORDS_FILE = "pacer_records.csv"
@@ -77,11 +77,15 @@ def records(ev: Evaluated, exported_at: datetime, user: User) -> list[dict[str, 
             main[f"ec_{c.id}_detail"] = c.detail
     rows = [main]
     # Instances are numbered by what they are (day N is instance N + 1, a line its number, a course
-    # its number), so a later export overwrites the same instance in REDCap, never another.
+    # its number), so a later export overwrites the same instance in REDCap, never another; an
+    # unscheduled dose has no number of its own, and is numbered in time order.
     rows += [{**base, "redcap_repeat_instrument": "daily_grading",
               "redcap_repeat_instance": str(int(values["dg_day"]) + 1), **values} for values in _daily(ev)]
+    lines, unscheduled = _lines(ev)
     rows += [{**base, "redcap_repeat_instrument": "anakinra_administration",
-              "redcap_repeat_instance": str(values["aa_line"]), **values} for values in _lines(ev)]
+              "redcap_repeat_instance": str(values["aa_line"]), **values} for values in lines]
+    rows += [{**base, "redcap_repeat_instrument": "anakinra_unscheduled", "redcap_repeat_instance": str(n),
+              **values} for n, values in enumerate(unscheduled, start=1)]
     for course in result.courses:
         rows.append({**base, "redcap_repeat_instrument": "course", "redcap_repeat_instance": str(course.number),
                      "course_number": str(course.number),
@@ -123,27 +127,39 @@ def _daily(ev: Evaluated) -> list[dict[str, str]]:
     return out
 
 
-def _lines(ev: Evaluated) -> list[dict[str, str]]:
+def _lines(ev: Evaluated) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     """Every schedule line that has come due (planned lines are not yet data), with who gave or
-    closed it: the stored entry that recorded the dose or the outcome."""
+    closed it: the stored entry that recorded the dose or the outcome; then every administration no
+    line took (rules §5a: unscheduled), in time order, with who gave it and the reason recorded."""
     zone = ev.zone
     givers = [(e, m) for e, m in pair_in_order(ev.of_kind("medication"), ev.case.medications) if m.drug == "anakinra"]
-    out = []
+
+    def given_by(at: datetime):
+        match = next(((e, m) for e, m in givers if instant(m.at) == instant(at)), None)
+        if match is not None:
+            givers.remove(match)
+        return match
+
+    lines = []
     for line in ev.result.doses:
         if line.status == "planned":
             continue
         by = line.outcome_by or ""
-        if line.given_at is not None:
-            match = next(((e, m) for e, m in givers if instant(m.at) == instant(line.given_at)), None)
-            if match is not None:
-                givers.remove(match)
-                by = who(ev.first_recorded(match[0]))  # who gave it, though another corrected it
-        out.append({"aa_line": str(line.line), "aa_course": str(line.course), "aa_day": str(line.day),
-                    "aa_due": _time(line.due, zone), "aa_status": LINE_CODES[line.status],
-                    "aa_planned_mg": _number(line.mg), "aa_given_at": _time(line.given_at, zone),
-                    "aa_given_mg": _number(line.given_mg), "aa_closed_at": _time(line.outcome_at, zone),
-                    "aa_reason": line.outcome_reason or "", "aa_by": by})
-    return out
+        if line.given_at is not None and (match := given_by(line.given_at)) is not None:
+            by = who(ev.first_recorded(match[0]))  # who gave it, though another corrected it
+        lines.append({"aa_line": str(line.line), "aa_course": str(line.course), "aa_day": str(line.day),
+                      "aa_due": _time(line.due, zone), "aa_status": LINE_CODES[line.status],
+                      "aa_planned_mg": _number(line.mg), "aa_given_at": _time(line.given_at, zone),
+                      "aa_given_mg": _number(line.given_mg), "aa_closed_at": _time(line.outcome_at, zone),
+                      "aa_reason": line.outcome_reason or "", "aa_by": by})
+    unscheduled = []
+    for dose in sorted(ev.result.unscheduled_doses, key=lambda u: instant(u.at)):
+        match = given_by(dose.at)
+        unscheduled.append({"au_given_at": _time(dose.at, zone), "au_day": str(ev.day(dose.at)),
+                            "au_given_mg": _number(dose.mg),
+                            "au_reason": (match[1].reason or "") if match else "",
+                            "au_by": who(ev.first_recorded(match[0])) if match else ""})
+    return lines, unscheduled
 
 
 # -- files ----------------------------------------------------------------------------------------
@@ -243,7 +259,7 @@ Importing into REDCap (in this order)
      {DICTIONARY_FILE}.
   2. Project Setup > Repeating instruments and events (among the optional modules): make these
      instruments repeating BEFORE importing the records:
-       daily_grading, anakinra_administration, course
+       {', '.join(REPEATING)}
   3. Data Import Tool: {RECORDS_FILE} (format: rows are records, dates Y-M-D).
 
 A later export of the same patients

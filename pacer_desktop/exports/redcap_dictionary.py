@@ -19,8 +19,9 @@ DICTIONARY_COLUMNS = (
 )
 #: Columns of the flat import file that are REDCap's own, not fields of the dictionary.
 SYSTEM_COLUMNS = ("redcap_repeat_instrument", "redcap_repeat_instance")
-INSTRUMENTS = ("enrollment", "eligibility", "daily_grading", "anakinra_administration", "course")
-REPEATING = ("daily_grading", "anakinra_administration", "course")
+INSTRUMENTS = ("enrollment", "eligibility", "daily_grading", "anakinra_administration", "anakinra_unscheduled",
+               "course")
+REPEATING = ("daily_grading", "anakinra_administration", "anakinra_unscheduled", "course")
 
 #: Drugs counted as corticosteroids on the daily form (the case format's drug list, case-format.md).
 CORTICOSTEROIDS = ("dexamethasone", "methylprednisolone", "hydrocortisone", "prednisone", "prednisolone")
@@ -71,7 +72,7 @@ def _highest_icans(p: Protocol) -> int:
 
 
 def dictionary(protocol: Protocol) -> list[Field]:
-    """The five instruments. Grade and day ranges come from the protocol (rules §1, §8, §9)."""
+    """The six instruments. Grade and day ranges come from the protocol (rules §1, §8, §9)."""
     date_ymd, time_ymd = {"validation": "date_ymd"}, {"validation": "datetime_ymd"}
     last_day, crs_top, icans_top = str(protocol.grading_last_day), str(_highest_crs(protocol)), str(_highest_icans(protocol))
     site = "site time"
@@ -118,6 +119,13 @@ def dictionary(protocol: Protocol) -> list[Field]:
         Field("aa_closed_at", "anakinra_administration", f"Held, refused or omitted at ({site})", **time_ymd),
         Field("aa_reason", "anakinra_administration", "Why held, refused or omitted", "notes"),
         Field("aa_by", "anakinra_administration", "Given or closed by (initials, role)"),
+        Field("au_given_at", "anakinra_unscheduled", f"Given at ({site})", section="Anakinra given outside the"
+              " schedule: taken by no line (rules §5a), counted in the 24-hour maximum (§4)", **time_ymd),
+        Field("au_day", "anakinra_unscheduled", "Day after infusion", validation="integer"),
+        Field("au_given_mg", "anakinra_unscheduled", "Given (mg)", validation="number", low="0",
+              note="Empty: the amount was not recorded"),
+        Field("au_reason", "anakinra_unscheduled", "Reason recorded with the dose", "notes"),
+        Field("au_by", "anakinra_unscheduled", "Given by (initials, role)"),
         Field("course_number", "course", "Course", validation="integer", low="1", section="Anakinra course (rules §6)"),
         Field("course_fever_at", "course", f"Persistent fever met ({site})", **time_ymd),
         Field("course_start", "course", f"Started ({site})", **time_ymd),
