@@ -357,3 +357,29 @@ def test_an_anakinra_dose_no_line_took_is_exported_as_unscheduled(tmp_path):
         "au_given_at", "au_day", "au_given_mg", "au_reason", "au_by"}
     readme = " ".join((tmp_path / "study" / "README.txt").read_text(encoding="utf-8").split())
     assert "daily_grading, anakinra_administration, anakinra_unscheduled, course" in readme
+
+
+@pytest.mark.xfail(strict=True, reason="elig_signed_by named whoever entered the assessment, signed or not")
+def test_eligibility_names_who_entered_it_and_the_investigator_who_signed_it(store, examples, tmp_path, people):
+    """Only a prescriber signs eligibility (the investigator's sign-off, a signature with a PIN). The
+    export said "Entered and signed by RS (research)" for an assessment nobody signed (found in
+    review): who entered it and who signed it are two fields, the second empty until signed."""
+    from pacer_desktop.exports.redcap import export_redcap
+    from pacer_desktop.storage.accounts import Accounts
+    from pacer_desktop.storage.records import KINDS
+    case_file, pid, _who = examples[2]  # the people fixture has made PR, the prescriber, with a PIN
+
+    def eligibility_row(out):
+        export_redcap(store, RESEARCH, out, [pid], now=example_now(case_file))
+        _, records = _read(out / "pacer_records.csv")
+        [row] = [r for r in records if r["redcap_repeat_instrument"] == "" and r["elig_verdict"] != ""]
+        return row
+
+    row = eligibility_row(tmp_path / "unsigned")
+    assert (row["elig_entered_by"], row["elig_signed_by"], row["elig_signed_at"]) == ("AB (nurse)", "", "")
+    [entry] = store.entries(pid, "eligibility", include_superseded=False)
+    signature = Accounts(store).sign("PR", people.pins["PR"], action="sign_eligibility", meaning="signed eligibility",
+                                     table=KINDS["eligibility"], row_id=entry.id, patient_id=pid)
+    row = eligibility_row(tmp_path / "signed")
+    assert (row["elig_entered_by"], row["elig_signed_by"]) == ("AB (nurse)", "PR (prescriber)")
+    assert row["elig_signed_at"] == signature.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
