@@ -27,6 +27,8 @@ class Evaluated:
     entries: tuple[EntryRecord, ...]  # current entries known at ``now``, oldest first
     now: datetime
     history: tuple[EntryRecord, ...] = ()  # every entry, corrected and withdrawn ones too
+    #: the investigator's signatures of the current eligibility entries (the one signed entry exported)
+    eligibility_signatures: tuple = ()
 
     def first_recorded(self, entry: EntryRecord) -> EntryRecord:
         """``entry`` as first recorded, before corrections replaced it: who gave a dose is who
@@ -61,12 +63,14 @@ def evaluated(store: Store, patient_id: int, now: datetime | None = None) -> Eva
     latest = now + timedelta(minutes=protocol.temperature.future_tolerance_min)
     entries = tuple(e for e in store.entries(patient_id, include_superseded=False)
                     if e.kind != "patient" and (e.at is None or e.at <= latest))
-    return Evaluated(record, case, result, protocol, entries, now, tuple(store.entries(patient_id)))
+    from ..storage.dose_verification import signatures_for
+    return Evaluated(record, case, result, protocol, entries, now, tuple(store.entries(patient_id)),
+                     tuple(signatures_for(store, patient_id, "eligibility")))
 
 
 def who(entry: EntryRecord) -> str:
-    """``AB (nurse)``: initials and role, as :class:`~pacer_desktop.storage.User` writes itself.
-    (Issue 18's named people and PINs have not landed: initials and role are what is stored.)"""
+    """``AB (nurse)``: the initials and role stored with the entry, as
+    :class:`~pacer_desktop.storage.User` writes itself."""
     return f"{entry.entered_by} ({entry.role})"
 
 

@@ -68,10 +68,14 @@ def records(ev: Evaluated, exported_at: datetime, user: User) -> list[dict[str, 
         enr_dev_delay=_yes(case.patient.developmental_delay),
         enr_exported_at=_time(exported_at, UTC), enr_exported_by=exporter_text(user))
     if result.eligibility is not None and case.eligibility is not None:
-        signed = max(ev.of_kind("eligibility"), key=lambda e: (e.values["inputs"].assessed_on, e.id))
+        entered = max(ev.of_kind("eligibility"), key=lambda e: (e.values["inputs"].assessed_on, e.id))
+        signed = max((s for s in ev.eligibility_signatures if s.row_id == entered.id), key=lambda s: (s.at, s.id),
+                     default=None)  # only an investigator signs (a prescriber, with the PIN)
         main.update(elig_date=case.eligibility.assessed_on.isoformat(),
                     elig_verdict=VERDICT_CODES[result.eligibility.verdict],
-                    elig_signed_by=who(signed), elig_signed_at=_time(signed.entered_at, UTC))
+                    elig_entered_by=who(entered), elig_entered_at=_time(entered.entered_at, UTC),
+                    elig_signed_by=f"{signed.initials} ({signed.role})" if signed else "",
+                    elig_signed_at=_time(signed.at, UTC) if signed else "")
         for c in result.eligibility.criteria:
             main[f"ec_{c.id}"] = STATUS_CODES[c.status]
             main[f"ec_{c.id}_detail"] = c.detail

@@ -94,8 +94,11 @@ def dictionary(protocol: Protocol) -> list[Field]:
         fields.append(Field(f"ec_{cid}", "eligibility", label, "radio", _choices(STATUS_CODES)))
         fields.append(Field(f"ec_{cid}_detail", "eligibility", f"{label}: detail", "notes"))
     fields += [
-        Field("elig_signed_by", "eligibility", "Entered and signed by (initials, role)"),
-        Field("elig_signed_at", "eligibility", "Entered at (UTC)", **time_ymd),
+        Field("elig_entered_by", "eligibility", "Entered by (initials, role)"),
+        Field("elig_entered_at", "eligibility", "Entered at (UTC)", **time_ymd),
+        Field("elig_signed_by", "eligibility", "Signed by the investigator (initials, role)",
+              note="Empty: not signed yet"),
+        Field("elig_signed_at", "eligibility", "Signed at (UTC)", **time_ymd),
         Field("dg_day", "daily_grading", "Day after infusion", validation="integer", low="0", high=last_day,
               section="Daily grading (rules §1, §8, §9)"),
         Field("dg_date", "daily_grading", f"Date ({site})", **date_ymd),
