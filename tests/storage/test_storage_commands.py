@@ -195,3 +195,19 @@ def test_text_over_its_limit_is_named_by_its_place_in_the_case(capsys, db_path, 
     assert code == 2 and "escalations[0].by: at most 200 characters (this one has 201)" in err
     with Store.open() as s:
         assert s.patients() == []
+
+
+@pytest.mark.xfail(strict=True, reason="a --now later than the workstation's clock was taken as the present")
+@pytest.mark.parametrize("argv", [["evaluate", "--mrn", "X1"], ["export-case", "--mrn", "X1"],
+                                  ["export", "redcap", "--out", "{tmp}/study", "--mrn", "X1"],
+                                  ["export", "fhir", "--mrn", "X1", "-o", "{tmp}/bundle.json"]])
+def test_a_now_later_than_the_clock_is_refused_naming_it(argv, capsys, people, tmp_path):
+    """rules §2 rev 2: the rules never act on an entry that has not happened yet; a --now a year
+    ahead showed lines missed and days graded 0 that had not come (found in review)."""
+    assert _run(capsys, "import-case", str(CASES[0]), "--mrn", "X1", "--name", "A", "--study-id", "PACER-001",
+                *people.of("prescriber"))[0] == 0
+    args = [a.replace("{tmp}", str(tmp_path)) for a in argv] + ["--now", "2100-01-01T00:00:00+00:00"]
+    code, out, err = _run(capsys, *args, *(people.of("research") if argv[0] == "export" else []))
+    assert code == 2 and out == ""
+    assert err.startswith("--now:") and "later than this workstation's clock" in err, err
+    assert not (tmp_path / "study").exists() and not (tmp_path / "bundle.json").exists()
