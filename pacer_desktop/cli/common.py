@@ -42,6 +42,24 @@ def open_store(create: bool = False):
     return Store.open(create=create)
 
 
+def not_ahead(store, now):
+    """``now`` (from ``--now``), refused when later than the workstation's clock, the store's, by
+    more than the protocol's tolerance for clocks: the rules never act on what has not happened
+    yet (rules §2 rev 2). A year ahead, every open line read as missed. None stays None."""
+    if now is None:
+        return None
+    from datetime import timedelta
+
+    from .. import protocols
+    from ..core.errors import CaseError, Problem
+    present = store.clock()
+    if now > present + timedelta(minutes=protocols.load().temperature.future_tolerance_min):
+        raise CaseError([Problem("--now", f"{now.isoformat()} is later than this workstation's clock"
+                                          f" ({present.isoformat(timespec='minutes')}): a patient is shown as"
+                                          " known now or at an earlier time, never ahead")])
+    return now
+
+
 def parse_now(text: str | None):
     """``--now TIME``: an aware datetime, or None when not given. Bad input names the option."""
     if not text:

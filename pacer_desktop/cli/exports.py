@@ -11,13 +11,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import EXIT_INPUT, EXIT_OK, add_user_options, open_store, parse_now, signed_in_user
+from .common import EXIT_INPUT, EXIT_OK, add_user_options, not_ahead, open_store, parse_now, signed_in_user
 
 
 def cmd_export_redcap(args: argparse.Namespace) -> int:
     from ..exports.redcap import export_redcap
     now = parse_now(args.now)
     with open_store() as store:
+        now = not_ahead(store, now)
         signed = signed_in_user(store, args, "export")
         if args.all:
             patients = store.patients()
@@ -41,6 +42,7 @@ def cmd_export_fhir(args: argparse.Namespace) -> int:
     from ..exports.fhir import export_fhir
     now = parse_now(args.now)
     with open_store() as store:
+        now = not_ahead(store, now)
         signed = signed_in_user(store, args, "export")
         record = store.patient_by_mrn(args.mrn)
         print(export_fhir(store, signed.user, record.id, Path(args.output), now=now), file=sys.stderr)

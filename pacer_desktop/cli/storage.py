@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 from ..storage.limits import TEXT_LIMITS
-from .common import EXIT_FAILED, EXIT_OK, InputError, add_user_options, given_initials, open_store, parse_now,\
-    read_input, read_pin, signed_in_user
+from .common import (EXIT_FAILED, EXIT_OK, InputError, add_user_options, given_initials, not_ahead, open_store,
+                     parse_now, read_input, read_pin, signed_in_user)
 
 _DB_NOTE = ("The database is the one given with `pacer-desktop --db PATH`, else $PACER_DB, else "
             "pacer.sqlite3 in this user's data folder.")
@@ -47,6 +47,7 @@ def cmd_import_case(args: argparse.Namespace) -> int:
 def cmd_export_case(args: argparse.Namespace) -> int:
     now = parse_now(args.now)
     with open_store() as store:
+        now = not_ahead(store, now)
         if args.all:
             store.export_all(sys.stdout, now=now)
         else:
@@ -59,11 +60,10 @@ def evaluate_stored(mrn: str, now: str | None = None):
     """The result for a stored patient (``pacer-desktop evaluate --mrn [--now TIME]``), evaluated
     at ``now`` (an ISO 8601 time with its offset) or else at the present time: the patient as
     known then (:meth:`Store.case_for` leaves out entries later than now + 5 minutes)."""
-    from datetime import UTC, datetime
-
     from ..evaluation import evaluate_case
-    at = parse_now(now) or datetime.now(UTC)
+    at = parse_now(now)
     with open_store() as store:
+        at = not_ahead(store, at) or store.clock()  # the workstation's clock, as the window's
         case = store.case_for(store.patient_by_mrn(mrn).id, now=at)
     return evaluate_case(case)
 
