@@ -91,7 +91,6 @@ def test_a_folder_given_as_the_database_is_an_input_error(capsys, tmp_path):
     assert code == 2 and "is a folder" in err and plain(err)
 
 
-@pytest.mark.xfail(strict=True, reason="the bundle was written beside the folder, and left there, before the move failed")
 def test_a_fhir_bundle_onto_a_folder_is_refused_and_leaves_nothing_behind(capsys, tmp_path, people, examples_clock):
     """Found in review: `export fhir -o <a folder>` named a hidden ".<folder>.partial" file, not the
     folder given, and left that file behind: the whole bundle, MRN and date of birth included."""
@@ -103,7 +102,6 @@ def test_a_fhir_bundle_onto_a_folder_is_refused_and_leaves_nothing_behind(capsys
     assert list(tmp_path.glob(".*partial")) == [] and list(folder.iterdir()) == []
 
 
-@pytest.mark.xfail(strict=True, reason="an empty --out wrote into the current folder")
 def test_an_empty_out_folder_for_the_study_export_is_refused(capsys, people, examples_clock):
     assert main(["import-case", CASE, "--mrn", "F2", "--name", "A", "--study-id", "PACER-002",
                  *people.of("prescriber")]) == 0

@@ -11,12 +11,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import EXIT_INPUT, EXIT_OK, add_user_options, not_ahead, open_store, parse_now, signed_in_user
+from .common import EXIT_INPUT, EXIT_OK, InputError, add_user_options, not_ahead, open_store, parse_now, signed_in_user
 
 
 def cmd_export_redcap(args: argparse.Namespace) -> int:
     from ..exports.redcap import export_redcap
     now = parse_now(args.now)
+    if not args.out.strip():
+        raise InputError("--out: give the folder to write the files into")
     with open_store() as store:
         now = not_ahead(store, now)
         signed = signed_in_user(store, args, "export")

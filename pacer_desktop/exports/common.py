@@ -4,7 +4,10 @@ shows, and the current entries with who entered them."""
 from __future__ import annotations
 
 import dataclasses
+import errno
+import os
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ..core.case import Case
@@ -92,3 +95,17 @@ def pair_in_order(entries: list[EntryRecord], models: tuple) -> list[tuple[Entry
     if len(ordered) != len(models) or any(e.at != m.at for e, m in zip(ordered, models)):
         raise RuntimeError("the stored entries and the evaluated case disagree; export again")
     return list(zip(ordered, models))
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """``data`` into ``path`` whole or not at all: written beside it, then moved into place. A
+    folder at ``path`` is refused before anything is written, and a failed write or move leaves no
+    part behind (an export holds a patient's data)."""
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    tmp = path.with_name(f".{path.name}.partial")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -38,7 +38,7 @@ from typing import Any
 from ..core.notation import fahrenheit
 from ..core.temperature import to_celsius
 from ..storage import EntryRecord, Store, User
-from .common import Evaluated, evaluated, pair_in_order, who
+from .common import Evaluated, evaluated, pair_in_order, who, write_whole
 
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
@@ -220,9 +220,7 @@ def export_fhir(store: Store, user: User, patient_id: int, out: Path, *, now: da
     data = (json.dumps(bundle, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.partial")
-    tmp.write_bytes(data)
-    os.replace(tmp, out)
+    write_whole(out, data)
     record = store.patient(patient_id)
     store.record_document(user, patient_id, kind="fhir_export", content_sha256=hashlib.sha256(data).hexdigest(),
                           protocol=record.protocol,

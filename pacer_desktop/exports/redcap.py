@@ -19,7 +19,6 @@ import csv
 import dataclasses
 import hashlib
 import io
-import os
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -30,7 +29,7 @@ from ..core.notation import plain_number
 from ..core.protocol import Protocol
 from ..core.timeutil import completed_years, instant
 from ..storage import Store, User
-from .common import Evaluated, evaluated, exporter_text, need_study_id, pair_in_order, who
+from .common import Evaluated, evaluated, exporter_text, need_study_id, pair_in_order, who, write_whole
 from .pseudonyms import pseudonymous
 from .redcap_dictionary import (CORTICOSTEROIDS, DICTIONARY_COLUMNS, INSTRUMENTS, LINE_CODES, REPEATING, SEX_CODES,
                                 STATUS_CODES, SYSTEM_COLUMNS, VERDICT_CODES, dictionary)
@@ -181,9 +180,7 @@ def _write(folder: Path, files: dict[str, bytes]) -> None:
     """Write each file beside its final name, then move them all into place."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
-        tmp = folder / f".{name}.partial"
-        tmp.write_bytes(data)
-        os.replace(tmp, folder / name)
+        write_whole(folder / name, data)
 
 
 @dataclasses.dataclass(frozen=True)
