@@ -120,3 +120,21 @@ def test_the_command_writes_the_bundle_and_records_it(store, examples, tmp_path,
     from pacer_desktop.storage import Store
     with Store.open() as s:
         assert any("fhir" in row["action"] for row in s.audit())
+
+
+@pytest.mark.xfail(strict=True, reason="ifNoneExist carried the MRN as typed: '&' and '+' break the search")
+def test_the_conditional_create_search_is_url_encoded(store):
+    """ifNoneExist is a search URL: an MRN "AB 12&3+4" sent as typed is the search identifier=…|AB 12
+    and a parameter "3 4" (found in review), so the server matched the wrong patient or none."""
+    from urllib.parse import parse_qs
+
+    from pacer_desktop.core.caseio import parse_case
+    from tests.exports.conftest import NURSE
+    from tests.paths import EXAMPLES
+    case_file = EXAMPLES / "01-standard-course.case.json"
+    pid = store.import_case(NURSE, parse_case(case_file.read_bytes()), mrn="AB 12&3+4", name="Odd Mrn")
+    bundle = _bundle(store, pid, example_now(case_file))
+    [entry] = [e for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"]
+    query = parse_qs(entry["request"]["ifNoneExist"], strict_parsing=True)
+    [identifier] = entry["resource"]["identifier"]
+    assert query == {"identifier": [f"{identifier['system']}|AB 12&3+4"]}
