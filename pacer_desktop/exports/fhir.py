@@ -34,6 +34,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from ..core.notation import fahrenheit
 from ..core.temperature import to_celsius
@@ -95,7 +96,8 @@ class _Builder:
         url = f"urn:uuid:{rid}"
         self.entries.append({"fullUrl": url, "resource": self._validated(resource),
                              "request": {"method": "POST", "url": resource["resourceType"],
-                                         "ifNoneExist": f"identifier={identifier['system']}|{identifier['value']}"}})
+                                         "ifNoneExist": "identifier=" + quote(f"{identifier['system']}|"
+                                                                              f"{identifier['value']}", safe=":/|")}})
         if entered is not None:
             self._provenance(url, identifier, entered)
         return url

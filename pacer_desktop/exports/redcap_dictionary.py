@@ -134,7 +134,7 @@ def dictionary(protocol: Protocol) -> list[Field]:
         Field("course_start", "course", f"Started ({site})", **time_ymd),
         Field("course_first_due", "course", f"First dose due ({site})", **time_ymd),
         Field("course_escalated", "course", f"Escalated ({site})", **time_ymd),
-        Field("course_resolved", "course", f"Fever resolved ({site})", **time_ymd),
+        Field("course_resolved", "course", f"CRS and ICANS resolved ({site})", **time_ymd),
         Field("course_stop", "course", f"Stop time ({site})", **time_ymd),
         Field("course_restart", "course", "Started by a clinician's restart", "yesno"),
         Field("course_restart_by", "course", "Restarted by"),
