@@ -382,3 +382,36 @@ def test_eligibility_names_who_entered_it_and_the_investigator_who_signed_it(sto
     row = eligibility_row(tmp_path / "signed")
     assert (row["elig_entered_by"], row["elig_signed_by"]) == ("AB (nurse)", "PR (prescriber)")
     assert row["elig_signed_at"] == signature.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+
+
+class _Record:
+    def __init__(self, name: str, mrn: str, born: date | None):
+        self.name, self.mrn, self.date_of_birth = name, mrn, born
+
+
+@pytest.mark.xfail(strict=True, reason="two-letter names, names without their accents, a date of birth in"
+                                      " words or compact, and an MRN without its leading zeros got through")
+@pytest.mark.parametrize("name, mrn, born, text", [
+    ("Mei Li", "88-77-66", None, "NPO for procedure, Mrs Li asked"),
+    ("Jo Ng", "88-77-66", None, "Ng family declined"),
+    ("Jo Ng", "88-77-66", None, "Jo's mum refused"),
+    ("José Müller-Ørsted", "88-77-66", None, "Jose refused"),
+    ("José Müller-Ørsted", "88-77-66", None, "Mueller family asked to wait"),
+    ("José Müller-Ørsted", "88-77-66", None, "the Orsted family"),
+    ("Zelda Quixote", "88-77-66", date(2015, 6, 5), "born 5 June 2015"),
+    ("Zelda Quixote", "88-77-66", date(2015, 6, 5), "DOB June 5th, 2015"),
+    ("Zelda Quixote", "88-77-66", date(2015, 6, 5), "dob 2015/06/05"),
+    ("Zelda Quixote", "88-77-66", date(2015, 6, 5), "dob 20150605"),
+    ("Zelda Quixote", "00123456", None, "chart 123456 checked"),
+])
+def test_a_typed_text_naming_the_patient_in_other_ways_is_caught(name, mrn, born, text):
+    """Found in review: each of these went to the study as typed."""
+    from pacer_desktop.exports.pseudonyms import identifies
+    assert identifies(text, _Record(name, mrn, born))
+
+
+@pytest.mark.parametrize("text", ["IV line blocked, flushed", "held for BP 72/40 at 06:05", "dose 59 mg given late",
+                                  "patient asleep, parents asked to wait until 2015 h"])
+def test_an_ordinary_reason_is_kept(text):
+    from pacer_desktop.exports.pseudonyms import identifies
+    assert not identifies(text, _Record("José Müller-Ørsted", "00123456", date(2015, 6, 5)))
