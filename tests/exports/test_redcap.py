@@ -389,8 +389,6 @@ class _Record:
         self.name, self.mrn, self.date_of_birth = name, mrn, born
 
 
-@pytest.mark.xfail(strict=True, reason="two-letter names, names without their accents, a date of birth in"
-                                      " words or compact, and an MRN without its leading zeros got through")
 @pytest.mark.parametrize("name, mrn, born, text", [
     ("Mei Li", "88-77-66", None, "NPO for procedure, Mrs Li asked"),
     ("Jo Ng", "88-77-66", None, "Ng family declined"),
