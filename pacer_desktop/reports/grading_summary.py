@@ -9,7 +9,7 @@ from reportlab.platypus import Spacer
 
 from ..core import notation, wording
 from ..core.grades import assessed_days
-from ..core.timeutil import post_infusion_day
+from ..core.timeutil import instant, post_infusion_day
 from . import content as c
 from .documents import DOCUMENTS
 from .pdf import BODY, CELL, HEADING, MARGIN, PAGE_SIZES, SMALL, build, grid, p, patient_grid, register_fonts
@@ -46,9 +46,12 @@ def grading_summary(job: c.PrintJob) -> bytes:
         elif m.drug in OTHER_TREATMENTS:
             others[day_of(m.at)].append(f"{m.drug}{dose} at {wording.clock(m.at, zone)}")
     events: dict[int, list[str]] = defaultdict(list)
-    for label, at in (("CAR T-cell infusion", case.infusion_at), ("anakinra started", r.persistent_fever_at),
-                      ("escalated", r.escalated_at), ("CRS and ICANS resolved", r.resolved_at),
-                      ("anakinra stopped", r.stop_at)):
+    marks = [("CAR T-cell infusion", case.infusion_at)]
+    for co in r.courses:  # every course's, a restarted one's too
+        marks += [("anakinra started" if co.number == 1 else "anakinra restarted", co.started_at),
+                  ("escalated", co.escalated_at), ("CRS and ICANS resolved", co.resolved_at),
+                  ("anakinra stopped" if _stopped(co, r) else "anakinra stop time", co.stop_at)]
+    for label, at in marks:
         if at is not None:
             events[day_of(at)].append(f"{label} {wording.clock(at, zone)}")
 
@@ -89,12 +92,31 @@ def _given(count: int, total_mg) -> str:
     return f"{count} {'dose' if count == 1 else 'doses'}, {notation.mg(total_mg)}"
 
 
+def _stopped(course, r) -> bool:
+    """Whether the course's stop time has come: before it, a fever or CRS undoes the resolution
+    (rules §6), so a stop time to come is no stop."""
+    return course.stop_at is not None and instant(course.stop_at) <= instant(r.now)
+
+
 def _milestones(job: c.PrintJob) -> list[str]:
+    """The infusion, then each course: its start (or restart, by whom and why), escalation,
+    resolution and stop."""
     r, case = job.result, job.case
-    lines = [f"CAR T-cell infusion {job.time(case.infusion_at)}.",
-             f"Anakinra started {job.time(r.persistent_fever_at)}" if r.persistent_fever_at else
-             "Anakinra not started (persistent fever not met)."]
-    if r.persistent_fever_at:
-        lines[-1] += (f"; escalated {job.time(r.escalated_at)}" if r.escalated_at else "; not escalated")
-        lines[-1] += (f"; stopped {job.time(r.stop_at)}." if r.stop_at else "; not stopped yet.")
+    lines = [f"CAR T-cell infusion {job.time(case.infusion_at)}."]
+    if not r.courses:
+        return lines + ["Anakinra not started (persistent fever not met)."]
+    for co in r.courses:
+        head = "Anakinra started" if len(r.courses) == 1 else f"Course {co.number}: anakinra started"
+        if co.restart_by is not None:
+            head = f"Course {co.number}: restarted"
+        parts = [f"{head} {job.time(co.started_at)}"
+                 + (f" by {co.restart_by} ({co.restart_reason})" if co.restart_by is not None else ""),
+                 f"escalated {job.time(co.escalated_at)}" if co.escalated_at else "not escalated"]
+        if co.resolved_at is None:
+            parts.append("not resolved yet: no stop time")
+        else:
+            parts.append(f"CRS and ICANS resolved {job.time(co.resolved_at)}")
+            parts.append(f"stopped {job.time(co.stop_at)}" if _stopped(co, r) else
+                         f"stop time {job.time(co.stop_at)}, unless CRS or ICANS comes back before it")
+        lines.append("; ".join(parts) + ".")
     return lines
