@@ -137,13 +137,19 @@ def test_paper_names_the_window_the_recorded_doses_pass_400_mg_in(tmp_path, now,
     assert ("is lowered from 100 mg to" in text) is lowered
 
 
+@pytest.mark.xfail(strict=True, reason="a line lowered to nothing read \"0 mg (lowered) 0 mL\", with no word of what to do")
 def test_a_lowered_line_says_so_on_its_row(tmp_path):
     """rules §4 rev 2: a line planned lower to keep 24 hours within 400 mg says so where it is
-    printed, not only under Warnings: "0 mg" alone reads like an ordinary dose."""
+    printed, not only under Warnings: "0 mg" alone reads like an ordinary dose. A line lowered to
+    nothing says "no dose", and the warning what to do (found in review: a pharmacist would not sign
+    "0 mg (lowered) / 0 mL")."""
     from pacer_desktop.reports.administration_record import administration_record
     from tests.reports.pdfcheck import make_job
     path = _over_400_case(tmp_path, "2026-11-05T08:00:00-06:00")
     order = flat(pdf_text(order_sheet(make_job(path, "order"))))
-    assert "5 Nov 2026 11:00 day 2 0 mg (lowered) 0 mL" in order
+    assert "5 Nov 2026 11:00 day 2 no dose (lowered) —" in order
+    assert ("Line 5, due 5 Nov 2026 11:00, is lowered from 100 mg to no dose: the 24 hours from 4 Nov 2026 11:00"
+            " to 5 Nov 2026 11:00 would pass 400 mg with any dose. Give nothing on this line and tell the"
+            " prescriber.") in order
     record = flat(pdf_text(administration_record(make_job(path, "mar"))))
-    assert "0 mg 0 mL lowered: daily maximum" in record
+    assert "no dose — lowered: daily maximum" in record
