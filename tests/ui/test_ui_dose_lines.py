@@ -175,7 +175,7 @@ def test_the_administration_record_shows_the_same_lines_and_outcomes(qtbot, febr
     header = PatientHeader(name="Lena Lines", mrn="L-1", date_of_birth=date(2016, 4, 12), sex_at_birth="female")
     text = pdf_text(render(make_job("mar", case, header, printed_by="AB")))
     assert "Line" in text and "given 4 Nov 2026 11:05" in text.replace("\n", " ")
-    assert "held: hypotension" in text.replace("\n", " ")
+    assert "held 4 Nov 2026 23:05 by AB (nurse): hypotension" in " ".join(text.split())  # when and by whom
 
 
 def test_a_message_in_the_record_dialog_is_shown_whole(qtbot, febrile):
