@@ -181,9 +181,13 @@ def dose_working(dose: DoseWorking, rules: DoseRules) -> str:
 
 def line_dose(mg, volume_ml) -> tuple[str, str]:
     """A scheduled line's dose and volume, as the schedule, the bedside record and the dialogs write
-    them: ``("59 mg", "0.4 mL")``, or ``("no weight", "—")`` before a weight is recorded."""
-    return (notation.mg(mg) if mg is not None else "no weight",
-            notation.ml(volume_ml) if volume_ml is not None else "—")
+    them: ``("59 mg", "0.4 mL")``; ``("no weight", "—")`` before a weight is recorded; ``("no dose",
+    "—")`` for a line lowered to nothing by the 24-hour maximum (rules §4 rev 2), never "0 mg"."""
+    if mg is None:
+        return "no weight", "—"
+    if mg == 0:
+        return "no dose", "—"
+    return notation.mg(mg), notation.ml(volume_ml) if volume_ml is not None else "—"
 
 
 def recorded_over(case, rules: DoseRules, time: Callable[[datetime], str]) -> str | None:

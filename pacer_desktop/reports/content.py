@@ -243,8 +243,9 @@ def _daily_maximum_sentence(job: PrintJob) -> str:
     p, r = job.protocol, job.result
     span = timedelta(hours=p.dose.max_mg_window_h)
     said = [f"Line {d.line}, due {job.time(d.due)}, is lowered from {notation.mg(d.lowered_from_mg)} to"
-            f" {notation.mg(d.mg)}: the {p.dose.max_mg_window_h} hours from {job.time(instant(d.due) - span)} to"
-            f" {job.time(d.due)} would pass {notation.mg(p.dose.max_mg_per_24h)}."
+            f" {wording.line_dose(d.mg, d.volume_ml)[0]}: the {p.dose.max_mg_window_h} hours from"
+            f" {job.time(instant(d.due) - span)} to {job.time(d.due)} would pass {notation.mg(p.dose.max_mg_per_24h)}"
+            + (" with any dose. Give nothing on this line and tell the prescriber." if d.mg == 0 else ".")
             for d in r.doses if d.lowered_from_mg is not None]
     recorded = wording.recorded_over(job.case, p.dose, job.time)
     return " ".join([*said, *([recorded] if recorded else [])])

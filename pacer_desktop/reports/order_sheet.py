@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepInFrame, Paragraph, Spacer, Table, TableStyle
 
-from ..core import notation
+from ..core import notation, wording
 from . import content as c
 from .documents import DOCUMENTS
 from .pdf import (BODY, BOLD, CELL, FONT, FOOTER_H, HEADER_H, HEADING, INK, LABEL, MARGIN, ORDER, PAGE_SIZES, RULE, SMALL,
@@ -99,14 +99,13 @@ def _next_doses(job: c.PrintJob, width: float) -> list:
         return [p("No further doses are due before the stop time.", BODY)]
     rows = [["Due", "Day", "Dose", "Volume", "Interval", "Dosing weight"]]
     for d in coming:
+        mg, volume = wording.line_dose(d.mg, d.volume_ml)
         rows.append([job.time(d.due) + TO_GIVE[d.status], f"day {d.day}",
-                     (notation.mg(d.mg) + (" (lowered)" if d.lowered_from_mg is not None else "")
-                      if d.mg is not None else "no weight"),
-                     notation.ml(d.volume_ml) if d.volume_ml is not None else "—",
+                     mg + (" (lowered)" if d.lowered_from_mg is not None else ""), volume,
                      notation.every_hours(d.interval_h),
                      notation.kg(d.weight_kg) if d.weight_kg is not None else "—"])
     later = to_give[NEXT_DOSES:]
-    # room for "5 Nov 2026 23:00 (OVERDUE)" and "0 mg (lowered)"
+    # room for "5 Nov 2026 23:00 (OVERDUE)" and "no dose (lowered)"
     table = grid(rows, [width * f for f in (0.3, 0.08, 0.2, 0.1, 0.15, 0.17)])
     if not later:
         return [table]

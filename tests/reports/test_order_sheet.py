@@ -172,7 +172,7 @@ def test_paper_names_the_lowered_line_its_window_and_every_rev_2_problem(kind):
                                 dose(t("23:00"), 120)],
                    escalations=[{"at": t("12:00"), "by": "Dr E", "reason": "progression"}])
     text = _printed(c, kind)
-    assert ("Line 4, due 5 Nov 2026 05:00, is lowered from 100 mg to 0 mg: the 24 hours from"
+    assert ("Line 4, due 5 Nov 2026 05:00, is lowered from 100 mg to no dose: the 24 hours from"
             " 4 Nov 2026 05:00 to 5 Nov 2026 05:00 would pass 400 mg") in text
     assert "fits no line of the schedule" in text  # the 14:00 dose
     assert "above the maximum of 100 mg per dose" in text  # 120 mg recorded

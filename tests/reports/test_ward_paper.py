@@ -137,7 +137,6 @@ def test_paper_names_the_window_the_recorded_doses_pass_400_mg_in(tmp_path, now,
     assert ("is lowered from 100 mg to" in text) is lowered
 
 
-@pytest.mark.xfail(strict=True, reason="a line lowered to nothing read \"0 mg (lowered) 0 mL\", with no word of what to do")
 def test_a_lowered_line_says_so_on_its_row(tmp_path):
     """rules §4 rev 2: a line planned lower to keep 24 hours within 400 mg says so where it is
     printed, not only under Warnings: "0 mg" alone reads like an ordinary dose. A line lowered to
