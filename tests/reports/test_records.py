@@ -96,6 +96,21 @@ def test_administration_record_shows_the_dose_working():
             " 0.4 mL of 100 mg/0.67 mL; maximum 100 mg per dose)") in text
 
 
+@pytest.mark.xfail(strict=True, reason="the changed-weight warning gave no weights")
+def test_the_changed_weight_warning_names_both_weights_and_the_change(tmp_path):
+    """Found in review: "the latest weight differs by more than 10 % from the one before it", with
+    neither weight: the pharmacist has to look both up to check the dose."""
+    import json
+    data = json.loads(STANDARD.read_text())
+    data["weights"].append({"at": "2026-11-05T09:00:00-06:00", "kg": 26})
+    path = tmp_path / "heavier.json"
+    path.write_text(json.dumps(data))
+    text = flat(pdf_text(render(job_for(path, "order"))))
+    assert ("Changed weight: the latest weight differs by more than 10 % from the one before it: 26 kg, weighed"
+            " 5 Nov 2026 09:00, against 23.4 kg, weighed 2 Nov 2026 09:00 (+11 %). Check the weight before"
+            " giving.") in text
+
+
 def _restarted_case() -> dict:
     """Course 1 from 4 Nov 11:00, resolved 5 Nov 13:00, stopped 10 Nov 10:00 (infusion + 7 days);
     restarted 11 Nov 07:30, escalated 11 Nov 20:00."""
