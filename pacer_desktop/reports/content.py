@@ -215,9 +215,7 @@ def warning_sentences(job: PrintJob) -> list[str]:
                         f" {notation.mg(p.dose.max_mg)} per dose."),
         "weight_stale": (f"Stale weight: the dosing weight is more than {p.weight.stale_after_days} days old"
                          f" (weighed {job.time(r.dose.weight_at) if r.dose else NOT_GIVEN}). Weigh the patient."),
-        "weight_changed": (f"Changed weight: the latest weight differs by more than"
-                           f" {notation.plain_number(p.weight.change_warning_fraction * 100)} % from the one before it."
-                           " Check the weight before giving."),
+        "weight_changed": _weight_changed_sentence(job),
         "weight_missing": "No dosing weight recorded for some doses: record a weight before giving.",
         "daily_maximum": _daily_maximum_sentence(job),
         "consider_escalation": (f"Consider escalation to {notation.every_hours(p.schedule.escalated_interval_h)}:"
@@ -236,6 +234,22 @@ def warning_sentences(job: PrintJob) -> list[str]:
     }
     return [texts[code] for code in (*r.alerts, *r.notices) if code in texts] + \
         [code.replace("_", " ") for code in (*r.alerts, *r.notices) if code not in texts]
+
+
+def _weight_changed_sentence(job: PrintJob) -> str:
+    """Rules §4: the dosing weight and the one before it, with the change, so that the pharmacist
+    checks the dose without looking either up."""
+    p, r = job.protocol, job.result
+    said = (f"Changed weight: the latest weight differs by more than {notation.percent(p.weight.change_warning_fraction)}"
+            " from the one before it")
+    before = [w for w in job.case.weights if r.dose is not None and instant(w.at) < instant(r.dose.weight_at)]
+    if before:
+        previous = max(before, key=lambda w: instant(w.at))
+        change = (r.dose.weight_kg - previous.kg) / previous.kg
+        said += (f": {notation.kg(r.dose.weight_kg)}, weighed {job.time(r.dose.weight_at)}, against"
+                 f" {notation.kg(previous.kg)}, weighed {job.time(previous.at)}"
+                 f" ({'+' if change > 0 else '−'}{round(abs(change) * 100)} %)")  # to the whole per cent
+    return said + ". Check the weight before giving."
 
 
 def _daily_maximum_sentence(job: PrintJob) -> str:
