@@ -160,14 +160,19 @@ def daily_maximum_sentence(protocol: Protocol) -> str:
     return f"No more than {notation.mg(protocol.dose.max_mg_per_24h)} in any {protocol.dose.max_mg_window_h} hours."
 
 
+def start_sentences(job: PrintJob) -> list[str]:
+    """When anakinra started (rules §3), then each restart that began a new course (§6)."""
+    r = job.result
+    return [f"Start (persistent fever met): {job.time(r.persistent_fever_at)}, first dose due then."] + [
+        f"Anakinra restarted at {job.time(co.started_at)} by {co.restart_by}: {co.restart_reason}"
+        f" (course {co.number}; the first dose of the course due {job.time(co.first_due)})."
+        for co in r.courses if co.number > 1]
+
+
 def escalation_sentences(job: PrintJob) -> list[str]:
-    """When and how the schedule may go to the shorter interval, in words (rules §5, §7), and the
-    restarts that began the current course (§6)."""
+    """When and how the schedule may go to the shorter interval, in words (rules §5, §7)."""
     p, r = job.protocol, job.result
     sched = p.schedule
-    restarts = [f"Anakinra restarted at {job.time(co.started_at)} by {co.restart_by}: {co.restart_reason}"
-                f" (course {co.number}; the first dose of the course due {job.time(co.first_due)})."
-                for co in r.courses if co.number > 1]
     if r.escalated_at is not None:
         # as instants: in the hour repeated in autumn, == between two zones is never true (PEP 495)
         first = next((e for e in sorted(job.case.escalations, key=lambda e: instant(e.at))
@@ -175,14 +180,12 @@ def escalation_sentences(job: PrintJob) -> list[str]:
         who = f" by {first.by}" if first is not None and first.by else ""
         why = f": {first.reason}" if first is not None and first.reason else ""
         return [
-            *restarts,
             f"Escalated to {notation.every_hours(sched.escalated_interval_h)} at {job.time(r.escalated_at)}{who}{why}.",
             "There is no de-escalation under this protocol; the dose in mg is unchanged.",
             "If CRS worsens despite escalated anakinra, manage per institutional standard of care"
             " (e.g. tocilizumab, corticosteroids).",
         ]
     return [
-        *restarts,
         f"Escalate to {notation.every_hours(sched.escalated_interval_h)} only by clinician decision,"
         " recorded with who and why, when the CRS grade rises above the grade at the start (at least"
         f" grade 1), or CRS grade 1 or higher persists {p.alerts.persistence_after_start_h} hours or more after"

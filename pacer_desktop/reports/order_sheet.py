@@ -73,7 +73,7 @@ def _story(job: c.PrintJob, width: float, order: str, content_hash: str) -> list
           f" Calculated at {job.time(r.now)}.", BODY),
         p("Order", HEADING), order_box,
         p("Schedule", HEADING),
-        p(f"Start (persistent fever met): {job.time(r.persistent_fever_at)}, first dose due then.", BODY),
+        *[p(t, BODY) for t in c.start_sentences(job)],
         Spacer(1, 3), *_next_doses(job, width),
         *([] if complete else [p("Escalation", HEADING), *[p(t) for t in c.escalation_sentences(job)]]),
         p("Stopping", HEADING), *[p(t) for t in c.stopping_sentences(job)],

@@ -150,7 +150,6 @@ def test_a_restart_and_the_escalation_of_the_new_course_are_printed():
     assert "Escalated to every 6 hours at 11 Nov 2026 20:00 by Dr E: CRS grade 2" in text
 
 
-@pytest.mark.xfail(strict=True, reason="the restart was printed under Escalation, the first course's start under Schedule")
 def test_the_restart_is_under_schedule_where_the_course_s_start_is():
     """Found in review: the Schedule section gave only the first course's start; the restart that
     began the course on the sheet was under "Escalation"."""
