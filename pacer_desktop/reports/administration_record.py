@@ -53,7 +53,7 @@ def administration_record(job: c.PrintJob) -> bytes:
         _doses_grid(job, due, width),
         Spacer(1, 3),
         *[p(t, SMALL) for t in wording.clock_changes(job.zone, since, end)],
-        *[p(t, SMALL) for t in _retimed(job, due)],
+        *[p(t, SMALL) for t in c.why_due_sentences(job, due)],
         *[p(t, SMALL) for t in _earlier_weights(job, due)],
         *[p(t, SMALL) for t in c.stopping_sentences(job)[1:]],
         *_escalation_note(job),
@@ -85,14 +85,6 @@ def _doses_grid(job: c.PrintJob, due: list, width: float):
     room = (WRITE_IN_ROW_PT - CELL.leading) / 2
     return grid(rows, [width * f for f in (0.05, 0.17, 0.07, 0.08, 0.08, 0.24, 0.1, 0.1, 0.11)],
                 extra=[("TOPPADDING", (0, 1), (-1, -1), room), ("BOTTOMPADDING", (0, 1), (-1, -1), room)])
-
-
-def _retimed(job: c.PrintJob, due: list) -> list[str]:
-    """For each line listed that moved because the dose before it was given outside its window
-    (rules §5a rev 2), or that is the first after an escalation (§5), why: the schedule on screen
-    says the same. The record has no interval column, so this is where "every 6 hours" begins."""
-    return [f"Line {d.line}: {'; '.join(why)}; the lines after it follow from it."
-            for d in due if (why := wording.why_due(job.result, d, job.time))]
 
 
 def _earlier_weights(job: c.PrintJob, due: list) -> list[str]:

@@ -160,6 +160,15 @@ def daily_maximum_sentence(protocol: Protocol) -> str:
     return f"No more than {notation.mg(protocol.dose.max_mg_per_24h)} in any {protocol.dose.max_mg_window_h} hours."
 
 
+def why_due_sentences(job: PrintJob, lines: list) -> list[str]:
+    """For each of ``lines`` that moved because the dose before it was given outside its window
+    (rules §5a rev 2), or that is the first after an escalation (§5), why: the schedule on screen
+    says the same (:func:`wording.why_due`). Where no interval column is printed, this is where
+    "every 6 hours" begins."""
+    return [f"Line {d.line}: {'; '.join(why)}; the lines after it follow from it."
+            for d in lines if (why := wording.why_due(job.result, d, job.time))]
+
+
 def start_sentences(job: PrintJob) -> list[str]:
     """When anakinra started (rules §3), then each restart that began a new course (§6)."""
     r = job.result

@@ -97,19 +97,20 @@ def _next_doses(job: c.PrintJob, width: float) -> list:
     coming = to_give[:NEXT_DOSES]
     if not coming:
         return [p("No further doses are due before the stop time.", BODY)]
-    rows = [["Due", "Day", "Dose", "Volume", "Interval", "Dosing weight"]]
+    rows = [["Line", "Due", "Day", "Dose", "Volume", "Interval", "Dosing weight"]]
     for d in coming:
         mg, volume = wording.line_dose(d.mg, d.volume_ml)
-        rows.append([job.time(d.due) + TO_GIVE[d.status], f"day {d.day}",
+        rows.append([str(d.line), job.time(d.due) + TO_GIVE[d.status], f"day {d.day}",
                      mg + (" (lowered)" if d.lowered_from_mg is not None else ""), volume,
                      notation.every_hours(d.interval_h),
                      notation.kg(d.weight_kg) if d.weight_kg is not None else "—"])
     later = to_give[NEXT_DOSES:]
     # room for "5 Nov 2026 23:00 (OVERDUE)" and "no dose (lowered)"
-    table = grid(rows, [width * f for f in (0.3, 0.08, 0.2, 0.1, 0.15, 0.17)])
+    table = grid(rows, [width * f for f in (0.06, 0.28, 0.08, 0.19, 0.1, 0.14, 0.15)])
+    why = [p(t, SMALL) for t in c.why_due_sentences(job, coming)]  # a due time off the grid, explained
     if not later:
-        return [table]
-    return [table, p(f"…and {len(later)} more due up to {job.time(later[-1].due)}.", SMALL)]
+        return [table, *why]
+    return [table, p(f"…and {len(later)} more due up to {job.time(later[-1].due)}.", SMALL), *why]
 
 
 def _verification(job: c.PrintJob, width: float) -> Table:

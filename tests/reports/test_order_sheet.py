@@ -228,5 +228,5 @@ def test_a_dose_already_given_is_not_among_the_next_doses(tmp_path):
     path = tmp_path / "given.case.json"
     path.write_text(json.dumps(data))
     text = flat(pdf_text(order_sheet(make_job(path, "order"))))
-    assert "Due Day Dose Volume Interval Dosing weight 4 Nov 2026 23:00 day 1 59 mg" in text
+    assert "Line Due Day Dose Volume Interval Dosing weight 2 4 Nov 2026 23:00 day 1 59 mg" in text
     assert "(DUE NOW)" not in text and "(OVERDUE)" not in text
