@@ -74,3 +74,15 @@ def test_a_clock_change_in_the_record_s_hours_is_said(tmp_path):
     text = " ".join(pdf_text(mar.administration_record(make_job(path, "mar"))).split())
     assert ("The clocks go back 1 hour at 02:00 EDT on 1 Nov 2026 (it becomes 01:00 EST): the times from"
             " 01:00 to 02:00 come twice, and due times count elapsed hours.") in text
+
+
+@pytest.mark.xfail(strict=True, reason="the Temperatures heading could end a page with its table on the next")
+def test_the_temperatures_heading_stays_with_its_table(tmp_path):
+    """Found in review: "Temperatures" and its instruction at the foot of page 1, the table on page 2."""
+    from tests.reports.pdfcheck import pdf_reader
+    reason = "blood pressure low after a fluid bolus; the team asked to wait for the next review and to recheck " * 5
+    path = _case(tmp_path, dose_outcomes=[{"line": 3, "outcome": "held", "at": "2026-11-05T11:05:00-06:00",
+                                          "by": "NU", "reason": reason}])
+    pages = [page.extract_text() for page in pdf_reader(mar.administration_record(make_job(path, "mar"))).pages]
+    [with_heading] = [text for text in pages if "Temperatures" in text]
+    assert "Date and time" in with_heading
