@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from reportlab.platypus import Spacer
+from reportlab.platypus import KeepTogether, Spacer
 
 from ..core import notation, wording
 from ..core.timeutil import instant
@@ -57,12 +57,13 @@ def administration_record(job: c.PrintJob) -> bytes:
         *[p(t, SMALL) for t in _earlier_weights(job, due)],
         *[p(t, SMALL) for t in c.stopping_sentences(job)[1:]],
         *_escalation_note(job),
-        p("Temperatures", HEADING),
-        p(f"Record every reading. A protocol fever reading is above"
-          f" {notation.celsius(job.protocol.persistent_fever.reading_above_c)}.", SMALL),
-        Spacer(1, 2),
-        grid([["Date and time", "Temperature (°C)", "Initials", "Notes"]] + [["", "", "", ""]] * TEMPERATURE_LINES,
-             [width * f for f in (0.25, 0.18, 0.12, 0.45)], row_heights=[None] + [20] * TEMPERATURE_LINES),
+        KeepTogether([  # the heading and its instruction never end a page without the table
+            p("Temperatures", HEADING),
+            p(f"Record every reading. A protocol fever reading is above"
+              f" {notation.celsius(job.protocol.persistent_fever.reading_above_c)}.", SMALL),
+            Spacer(1, 2),
+            grid([["Date and time", "Temperature (°C)", "Initials", "Notes"]] + [["", "", "", ""]] * TEMPERATURE_LINES,
+                 [width * f for f in (0.25, 0.18, 0.12, 0.45)], row_heights=[None] + [20] * TEMPERATURE_LINES)]),
     ]
     return build(job, TITLE, story, content_hash)
 

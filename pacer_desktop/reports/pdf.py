@@ -50,10 +50,10 @@ def register_fonts() -> None:
 
 
 def _style(name: str, size: float, *, bold: bool = False, leading: float | None = None,
-           color=INK, space_before: float = 0, space_after: float = 0) -> ParagraphStyle:
+           color=INK, space_before: float = 0, space_after: float = 0, with_next: bool = False) -> ParagraphStyle:
     return ParagraphStyle(name, fontName=BOLD if bold else FONT, fontSize=size,
                           leading=leading or size * 1.25, textColor=color, alignment=TA_LEFT,
-                          spaceBefore=space_before, spaceAfter=space_after)
+                          spaceBefore=space_before, spaceAfter=space_after, keepWithNext=with_next)
 
 
 BODY = _style("body", 9)
@@ -61,7 +61,7 @@ SMALL = _style("small", 7.5)
 LABEL = _style("label", 7, color=GREY)
 CELL = _style("cell", 8.5)
 CELL_BOLD = _style("cell-bold", 8.5, bold=True)
-HEADING = _style("heading", 10.5, bold=True, space_before=7, space_after=2)
+HEADING = _style("heading", 10.5, bold=True, space_before=7, space_after=2, with_next=True)  # never alone at a page's foot
 TITLE = _style("title", 15, bold=True, leading=18)
 ORDER = _style("order", 12, leading=15.5)
 WARNING = _style("warning", 9, bold=True, color=WARN)

@@ -76,7 +76,6 @@ def test_a_clock_change_in_the_record_s_hours_is_said(tmp_path):
             " 01:00 to 02:00 come twice, and due times count elapsed hours.") in text
 
 
-@pytest.mark.xfail(strict=True, reason="the Temperatures heading could end a page with its table on the next")
 def test_the_temperatures_heading_stays_with_its_table(tmp_path):
     """Found in review: "Temperatures" and its instruction at the foot of page 1, the table on page 2."""
     from tests.reports.pdfcheck import pdf_reader
