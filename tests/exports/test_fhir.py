@@ -165,9 +165,11 @@ def test_a_corrected_or_withdrawn_entry_is_sent_as_entered_in_error(store, examp
     url = f"MedicationAdministration?identifier={dose_id['system']}|{dose_id['value']}"
     assert by_url[url]["request"]["method"] == "PUT"
     assert by_url[url]["resource"]["identifier"] == old_dose["resource"]["identifier"]
-    assert "corrected by PQ (pharmacist): amount misread" in by_url[url]["resource"]["note"][0]["text"]
+    assert "corrected by PQ" in by_url[url]["resource"]["note"][0]["text"]
+    assert "amount misread" in by_url[url]["resource"]["note"][0]["text"]
     [observation] = [e for e in withdrawn if e["resource"]["resourceType"] == "Observation"]
-    assert "entered in error (AB (nurse)): wrong patient" in observation["resource"]["note"][0]["text"]
+    assert "entered in error, withdrawn by AB" in observation["resource"]["note"][0]["text"]
+    assert "wrong patient" in observation["resource"]["note"][0]["text"]
     given = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "MedicationAdministration"
              and e["resource"]["status"] == "completed"]
     assert [g["dosage"]["dose"]["value"] for g in given] == [60]  # the correction, once
