@@ -21,7 +21,9 @@ Idempotent: every entry is a conditional create (``POST`` with ``ifNoneExist`` o
 own identifier), and every id is a UUID derived from that identifier, which comes from the stored
 entry's row id and the patient's first stored row (who made it, where, to the microsecond) — so
 exporting again gives the same ids, and sending the same bundle twice creates nothing twice.
-Provenance has no identifier in FHIR R4: it is ``PUT`` to its own id, derived the same way.
+Provenance has no identifier in FHIR R4: it is ``PUT`` to its own id, derived the same way. An
+entry corrected or withdrawn since is a conditional update (``PUT Type?identifier=…``) of the
+resource it was sent as, with status ``entered-in-error`` and who, when and why in a note.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import hashlib
 import json
 import os
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -102,6 +104,20 @@ class _Builder:
             self._provenance(url, identifier, entered)
         return url
 
+    def withdraw(self, resource: dict, identifier: dict, entry: EntryRecord) -> None:
+        """The resource once sent for ``entry``, now superseded (corrected, or withdrawn as entered in
+        error): a conditional update of the same identifier, status entered-in-error, with why. A
+        correction's new resource is sent beside it, under the new entry's own identifier."""
+        how = (f"corrected by {entry.corrected_by}" if entry.superseded_by is not None
+               else f"entered in error, withdrawn by {entry.corrected_by}")
+        when = f" at {_instant(entry.corrected_at)}" if entry.corrected_at else ""
+        resource = {**resource, "status": "entered-in-error", "identifier": [identifier],
+                    "note": [{"text": f"{how}{when}: {entry.correction_reason}"}]}
+        search = quote(f"{identifier['system']}|{identifier['value']}", safe=":/|")
+        self.entries.append({"fullUrl": f"urn:uuid:{_uuid(identifier['system'], identifier['value'])}",
+                             "resource": self._validated(resource),
+                             "request": {"method": "PUT", "url": f"{resource['resourceType']}?identifier={search}"}})
+
     def _provenance(self, target: str, identifier: dict, entered: EntryRecord) -> None:
         rid = _uuid(identifier["system"], identifier["value"] + "/provenance")
         resource = {"resourceType": "Provenance", "id": rid, "target": [{"reference": target}],
@@ -138,6 +154,7 @@ def bundle_for(store: Store, patient_id: int, *, now: datetime | None = None) ->
     _weights(b, ev)
     _grades(b, ev)
     _anakinra(b, ev)
+    _superseded(b, ev)
     bundle = {"resourceType": "Bundle", "id": _uuid(b.system, f"{b.token}.bundle"), "type": "transaction",
               "entry": b.entries}
     return json.loads(Bundle.model_validate(bundle).model_dump_json(exclude_none=True))
@@ -214,6 +231,31 @@ def _anakinra(b: _Builder, ev: Evaluated) -> None:
                     "effectiveDateTime": _instant(v["at"]),
                     "note": [{"text": f"schedule line {v['line']} {v['outcome']} by {v['by']}"}]}
         b.add(resource, b.entry_id(entry), entered=entry)
+
+
+def _superseded(b: _Builder, ev: Evaluated) -> None:
+    """Every entry corrected or withdrawn since it was entered, as the resource a bundle then carried,
+    marked entered-in-error (README: the server's copy is updated, not left as it was)."""
+    drug = {"text": ev.protocol.dose.drug}
+    known = ev.now + timedelta(minutes=ev.protocol.temperature.future_tolerance_min)
+    for entry in ev.history:
+        if entry.current or entry.kind not in ("temperature", "weight", "assessment", "medication", "dose_outcome") \
+                or (entry.at is not None and entry.at > known):
+            continue
+        v, at = entry.values, _instant(entry.values["at"])
+        if entry.kind in ("temperature", "weight"):
+            code, display = ("8310-5", "Body temperature") if entry.kind == "temperature" else ("29463-7", "Body weight")
+            b.withdraw({"resourceType": "Observation", "code": {"coding": [{"system": LOINC, "code": code,
+                        "display": display}], "text": display}, "subject": b.subject(), "effectiveDateTime": at},
+                       b.entry_id(entry), entry)
+        elif entry.kind == "assessment":  # a grade was sent for each syndrome assessed (_grades)
+            for part, label in (("crs", "ASTCT CRS grade"), ("icans", "ASTCT ICANS grade")):
+                if v.get(part) is not None:
+                    b.withdraw({"resourceType": "Observation", "code": {"text": label}, "subject": b.subject(),
+                                "effectiveDateTime": at}, b.entry_id(entry, f".{part}"), entry)
+        elif entry.kind == "dose_outcome" or v.get("drug") == ev.protocol.dose.drug:
+            b.withdraw({"resourceType": "MedicationAdministration", "medicationCodeableConcept": drug,
+                        "subject": b.subject(), "effectiveDateTime": _instant(v["at"])}, b.entry_id(entry), entry)
 
 
 def export_fhir(store: Store, user: User, patient_id: int, out: Path, *, now: datetime | None = None) -> str:

@@ -139,7 +139,6 @@ def test_the_conditional_create_search_is_url_encoded(store):
     assert query == {"identifier": [f"{identifier['system']}|AB 12&3+4"]}
 
 
-@pytest.mark.xfail(strict=True, reason="a corrected or withdrawn entry's resource stayed on the server as it was")
 def test_a_corrected_or_withdrawn_entry_is_sent_as_entered_in_error(store, examples):
     """Found in review: after a dose was corrected (50 → 45 mg) and another withdrawn, a later bundle
     added the new resources and said nothing of the old ones, so a server that had the first bundle
