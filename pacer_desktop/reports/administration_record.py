@@ -42,8 +42,8 @@ def administration_record(job: c.PrintJob) -> bytes:
         story += [p(done, WARNING), p(why, BODY)]
     elif r.dose is not None:
         interval = c.current_interval_h(r, job.protocol)
-        story += [p(f"Order: {c.order_sentence(r.dose, interval, job.protocol)};"  # the working shown
-                    f" {c.volume_sentence(r.dose, job.protocol)}.", BODY),
+        story += [p(f"Order: {c.order_sentence(r.dose, interval, job.protocol)}."  # the working shown
+                    f" Give {c.volume_sentence(r.dose, job.protocol)}.", BODY),
                   p(f"Dosing weight {notation.kg(r.dose.weight_kg)}, weighed {job.time(r.dose.weight_at)}."
                     f" {c.daily_maximum_sentence(job.protocol)}", BODY)]
     story += [p(t, WARNING) for t in c.warning_sentences(job)]

@@ -93,7 +93,8 @@ def test_administration_record_shows_the_dose_working():
     12 hours" (found in review), so a nurse in downtime could not check it against the weight."""
     text = flat(pdf_text(render(job_for(STANDARD, "mar"))))
     assert ("Order: Anakinra 59 mg IV every 12 hours (2.5 mg/kg/dose × 23.4 kg = 58.5 mg, rounded to 59 mg;"
-            " 0.4 mL of 100 mg/0.67 mL; maximum 100 mg per dose)") in text
+            " 0.4 mL of 100 mg/0.67 mL; maximum 100 mg per dose). Give 0.4 mL of Kineret prefilled syringe"
+            " 100 mg/0.67 mL.") in text
 
 
 def test_the_changed_weight_warning_names_both_weights_and_the_change(tmp_path):
