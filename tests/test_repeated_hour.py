@@ -15,8 +15,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from pacer_desktop.core.caseio import parse_case
 from pacer_desktop.evaluation import evaluate_case, prepare
 from tests.core.casebuild import case
