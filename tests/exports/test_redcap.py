@@ -401,6 +401,8 @@ class _Record:
     ("Zelda Quixote", "88-77-66", date(2015, 6, 5), "dob 2015/06/05"),
     ("Zelda Quixote", "88-77-66", date(2015, 6, 5), "dob 20150605"),
     ("Zelda Quixote", "00123456", None, "chart 123456 checked"),
+    ("Do Van An", "88-77-66", None, "Mrs An asked to wait"),
+    ("Li Mei", "88-77-66", None, "Li family declined"),
 ])
 def test_a_typed_text_naming_the_patient_in_other_ways_is_caught(name, mrn, born, text):
     """Found in review: each of these went to the study as typed."""
@@ -413,3 +415,58 @@ def test_a_typed_text_naming_the_patient_in_other_ways_is_caught(name, mrn, born
 def test_an_ordinary_reason_is_kept(text):
     from pacer_desktop.exports.pseudonyms import identifies
     assert not identifies(text, _Record("José Müller-Ørsted", "00123456", date(2015, 6, 5)))
+
+
+@pytest.mark.xfail(strict=True, reason="two-letter name words blanked ordinary words, and dates of birth in"
+                                      " DD-MMM-YYYY or an umlaut typed for a spelt-out name got through")
+@pytest.mark.parametrize("name, born, text, names_them", [
+    ("Do Van An", None, "an IV line was not available", False),
+    ("Do Van An", None, "Parent asked us to do it now", False),
+    ("Zelda Quixote", date(2015, 6, 5), "DOB 05-Jun-2015 checked", True),
+    ("Zelda Quixote", date(2015, 6, 5), "dob 5Jun2015", True),
+    ("Zelda Quixote", date(2015, 6, 5), "born on the 5th of June 2015", True),
+    ("Zelda Quixote", date(2015, 6, 5), "given 20 mg at 15:06, 05 min late", False),
+    ("Anna Mueller", None, "Frau Müller asked", True),
+])
+def test_the_filter_names_the_patient_as_typed_and_no_more(name, born, text, names_them):
+    """Found in review of the first filter of two-letter names: "an IV line" was blanked for a patient
+    named An; and some dates of birth and names as typed still got through."""
+    from pacer_desktop.exports.pseudonyms import identifies
+    assert identifies(text, _Record(name, "88-77-66", born)) is names_them
+
+
+@pytest.mark.xfail(strict=True, reason="the filter also blanked PACER's own words (criteria details, initials)")
+def test_only_typed_text_is_filtered_never_pacer_s_own_words():
+    """A patient named "No Peripheral" had "no peripheral blasts", PACER's own detail, blanked; a
+    nurse LI's initials were blanked for a patient named Li (found in review)."""
+    from pacer_desktop.exports.pseudonyms import pseudonymous
+    from pacer_desktop.exports.redcap_dictionary import TYPED_FIELDS
+    row = {"ec_disease_burden_detail": "marrow blasts 12 %; no peripheral blasts", "aa_by": "LI (nurse)",
+           "aa_reason": "Mrs Li asked to wait"}
+    out = pseudonymous(row, _Record("Li No Peripheral", "88-77-66", None), TYPED_FIELDS)
+    assert out["ec_disease_burden_detail"] == row["ec_disease_burden_detail"] and out["aa_by"] == "LI (nurse)"
+    assert out["aa_reason"] != row["aa_reason"]
+
+
+@pytest.mark.xfail(strict=True, reason="unscheduled doses were numbered by place, so a withdrawal moved the others")
+def test_an_unscheduled_dose_keeps_its_instance_when_an_earlier_one_is_withdrawn(tmp_path):
+    """An import deletes no instance: numbered by place, the second of two unscheduled doses became
+    instance 1 once the first was withdrawn, and the old instance 2 stayed in REDCap (found in review)."""
+    from pacer_desktop.exports.redcap import export_redcap
+    from pacer_desktop.storage import Store
+    now = INFUSED + timedelta(days=2)
+
+    def unscheduled(store, pid, out):
+        export_redcap(store, RESEARCH, out, [pid], now=now)
+        _, rows = _read(out / "pacer_records.csv")
+        return {r["au_given_at"]: r["redcap_repeat_instance"] for r in rows
+                if r["redcap_repeat_instrument"] == "anakinra_unscheduled"}
+
+    with Store.open(tmp_path / "p.sqlite3", keep_backups=0, clock=lambda: now) as store:
+        pid = _febrile(store, mrn="M-14", name="Two Extras", study_id="PACER-014")
+        first = store.add_medication(NURSE, pid, at=INFUSED + timedelta(hours=19), drug="anakinra", dose_mg=Decimal(50))
+        store.add_medication(NURSE, pid, at=INFUSED + timedelta(hours=20), drug="anakinra", dose_mg=Decimal(50))
+        before = unscheduled(store, pid, tmp_path / "before")
+        store.correct(NURSE, "medication", first, reason="entered twice")
+        after = unscheduled(store, pid, tmp_path / "after")
+    assert len(before) == 2 and after == {"2026-11-04 06:00": before["2026-11-04 06:00"]}

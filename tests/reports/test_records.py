@@ -111,6 +111,18 @@ def test_the_changed_weight_warning_names_both_weights_and_the_change(tmp_path):
             " giving.") in text
 
 
+@pytest.mark.xfail(strict=True, reason="the change was rounded to a whole per cent: 10.5 % read \"+10 %\"")
+def test_the_changed_weight_warning_never_reads_as_within_the_limit(tmp_path):
+    """Found in review: 20 kg then 22.1 kg (10.5 %) printed "(+10 %)" under "differs by more than 10 %"."""
+    import json
+    data = json.loads(STANDARD.read_text())
+    data["weights"] = [{"at": "2026-11-02T09:00:00-06:00", "kg": 20}, {"at": "2026-11-05T09:00:00-06:00", "kg": 22.1}]
+    path = tmp_path / "heavier.json"
+    path.write_text(json.dumps(data))
+    text = flat(pdf_text(render(job_for(path, "order"))))
+    assert "against 20 kg, weighed 2 Nov 2026 09:00 (+10.5 %)." in text
+
+
 def _restarted_case() -> dict:
     """Course 1 from 4 Nov 11:00, resolved 5 Nov 13:00, stopped 10 Nov 10:00 (infusion + 7 days);
     restarted 11 Nov 07:30, escalated 11 Nov 20:00."""
