@@ -134,8 +134,9 @@ class RecordDoseDialog(EntryDialog):
                                          f" {say.day_time(d.weight_at, zone)}): its dose is {row.mg}, by the weight"
                                          f" at its due time ({row.weight}). The lines after it use {notation.mg(d.mg)}.")
             self.weight_note.setVisible(True)
-        if row.mg.endswith(" mg"):
-            self.mg.setText(row.mg.removesuffix(" mg"))
+        # the line's dose, or nothing where it has none to give (no weight; lowered to no dose by the
+        # 24-hour maximum): never the last line's dose left in the field
+        self.mg.setText(row.mg.removesuffix(" mg") if row.mg.endswith(" mg") else "")
 
     def _on_outcome_changed(self, *_args) -> None:
         self.mg.setEnabled(self.outcome.value() == "given")

@@ -442,7 +442,6 @@ def test_the_first_line_after_an_escalation_says_why_it_is_due_then(febrile, sto
     assert rows[3].note == ""
 
 
-@pytest.mark.xfail(strict=True, reason="the dose field kept the last line's mg on a line lowered to no dose")
 def test_a_line_lowered_to_no_dose_leaves_the_dose_field_empty(qtbot, febrile, store, nurse):
     """rules §4 rev 2: 100 mg at 4 Nov 11:00, 14:00, 17:00, 20:00 and 23:00 fill the 24 hours to line
     3 (5 Nov 11:00), which is lowered to no dose. Choosing line 4 (59 mg) and then line 3 in Record
