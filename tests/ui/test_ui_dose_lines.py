@@ -459,3 +459,15 @@ def test_a_line_lowered_to_no_dose_leaves_the_dose_field_empty(qtbot, febrile, s
     d.line.set_value(3)
     assert d.mg.text() == "" and "no dose" in d.due_label.text()
     d.reject()
+
+
+@pytest.mark.xfail(strict=True, reason="the screen said only that the line was lowered, the paper what to do")
+def test_the_screen_says_what_to_do_on_a_line_lowered_to_no_dose(qtbot, febrile, store, nurse):
+    """Screen and paper say the same (issue 16): the paper says to give nothing on the line and tell
+    the prescriber; the screen's schedule note said only that the line was lowered (found in review)."""
+    w, pid = febrile(at(5, 4))
+    for when in (at(4, 11), at(4, 14), at(4, 17), at(4, 20), at(4, 23)):
+        store.add_medication(nurse, pid, at=when, drug="anakinra", dose_mg=Decimal(100))
+    w.state.reload()
+    note = next(r for r in w.dose.rows if r.line == 3).note
+    assert "lowered from 59 mg to no dose" in note and "give nothing on this line and tell the prescriber" in note
