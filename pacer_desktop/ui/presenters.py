@@ -29,7 +29,8 @@ def alert_text(code: str, protocol: Protocol) -> str:
                            " check it."),
         "weight_missing": "No weight recorded: the dose cannot be calculated. Record a weight (kg).",
         "daily_maximum": (f"A {dose.max_mg_window_h}-hour window reached the maximum of"
-                          f" {notation.mg(dose.max_mg_per_24h)}: the schedule shows which line was lowered."),
+                          f" {notation.mg(dose.max_mg_per_24h)}: the schedule shows which line was lowered;"
+                          " give nothing on a line of no dose, and tell the prescriber."),
         "consider_escalation": (f"Consider escalating anakinra to {notation.every_hours(sched.escalated_interval_h)}:"
                                 f" CRS is progressing or persisting {protocol.alerts.persistence_after_start_h}"
                                 " hours after the start."),
@@ -108,8 +109,10 @@ def schedule_rows(result: Result, now: datetime | None = None) -> list[Scheduled
         notes += wording.why_due(result, d, lambda at: day_time(at, zone))
         if d.lowered_from_mg is not None:
             rules = protocols.load(result.protocol).dose
-            notes.append(f"lowered from {notation.mg(d.lowered_from_mg)}: the {rules.max_mg_window_h} hours up to"
-                         f" it would pass {notation.mg(rules.max_mg_per_24h)}")
+            notes.append(f"lowered from {notation.mg(d.lowered_from_mg)}"
+                         + (f" to {wording.line_dose(d.mg, d.volume_ml)[0]}" if d.mg == 0 else "")
+                         + f": the {rules.max_mg_window_h} hours up to it would pass {notation.mg(rules.max_mg_per_24h)}"
+                         + ("; give nothing on this line and tell the prescriber" if d.mg == 0 else ""))
         mg, volume = wording.line_dose(d.mg, d.volume_ml)
         rows.append(ScheduledDose(
             due=d.due, day=d.day, mg=mg, volume=volume,

@@ -461,7 +461,6 @@ def test_a_line_lowered_to_no_dose_leaves_the_dose_field_empty(qtbot, febrile, s
     d.reject()
 
 
-@pytest.mark.xfail(strict=True, reason="the screen said only that the line was lowered, the paper what to do")
 def test_the_screen_says_what_to_do_on_a_line_lowered_to_no_dose(qtbot, febrile, store, nurse):
     """Screen and paper say the same (issue 16): the paper says to give nothing on the line and tell
     the prescriber; the screen's schedule note said only that the line was lowered (found in review)."""
