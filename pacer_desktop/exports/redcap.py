@@ -32,7 +32,7 @@ from ..storage import Store, User
 from .common import Evaluated, evaluated, exporter_text, need_study_id, pair_in_order, who, write_whole
 from .pseudonyms import pseudonymous
 from .redcap_dictionary import (CORTICOSTEROIDS, DICTIONARY_COLUMNS, INSTRUMENTS, LINE_CODES, REPEATING, SEX_CODES,
-                                STATUS_CODES, SYSTEM_COLUMNS, VERDICT_CODES, dictionary)
+                                STATUS_CODES, SYSTEM_COLUMNS, TYPED_FIELDS, VERDICT_CODES, dictionary)
 
 DICTIONARY_FILE = "pacer_data_dictionary.csv"
 RECORDS_FILE = "pacer_records.csv"
@@ -207,12 +207,10 @@ def export_redcap(store: Store, user: User, folder: Path, patient_ids: list[int]
         need_study_id(record)
     protocols_used: dict[str, Protocol] = {}
     rows: list[dict[str, str]] = []
-    free_text = frozenset(f.name for f in dictionary(_current_protocol())
-                          if f.kind in ("text", "notes") and not f.validation and f.name != "record_id")
     for n, record in enumerate(patients, start=1):
         ev = evaluated(store, record.id, now)
         protocols_used[ev.protocol.id] = ev.protocol
-        rows += [pseudonymous(r, record, free_text) for r in records(ev, exported_at, user)]
+        rows += [pseudonymous(r, record, TYPED_FIELDS) for r in records(ev, exported_at, user)]
         if progress is not None:
             progress(n, len(patients))
     protocol = next(iter(protocols_used.values()), None) or _current_protocol()

@@ -30,6 +30,9 @@ STATUS_CODES = {"met": "1", "not_met": "2", "missing": "3"}
 VERDICT_CODES = {"eligible": "1", "not_eligible": "2", "incomplete": "3"}
 LINE_CODES = {"given": "1", "held": "2", "refused": "3", "omitted": "4", "missed": "5", "overdue": "6", "due": "7"}
 SEX_CODES = {"female": "1", "male": "2"}
+#: The fields whose text someone typed, which alone may name the patient and are filtered
+#: (exports.pseudonyms); the others are PACER's own words: criteria details, initials and roles.
+TYPED_FIELDS = frozenset({"aa_reason", "au_reason", "course_restart_by", "course_restart_why"})
 #: A day's grade is exported only for a day on which it was assessed: a 0 says "no CRS".
 NOT_ASSESSED_NOTE = "Empty: not assessed that day"
 
