@@ -80,15 +80,15 @@ def records(ev: Evaluated, exported_at: datetime, user: User) -> list[dict[str, 
             main[f"ec_{c.id}_detail"] = c.detail
     rows = [main]
     # Instances are numbered by what they are (day N is instance N + 1, a line its number, a course
-    # its number), so a later export overwrites the same instance in REDCap, never another; an
-    # unscheduled dose has no number of its own, and is numbered in time order.
+    # its number, an unscheduled dose its first stored row's id), so a later export overwrites the
+    # same instance in REDCap, never another.
     rows += [{**base, "redcap_repeat_instrument": "daily_grading",
               "redcap_repeat_instance": str(int(values["dg_day"]) + 1), **values} for values in _daily(ev)]
     lines, unscheduled = _lines(ev)
     rows += [{**base, "redcap_repeat_instrument": "anakinra_administration",
               "redcap_repeat_instance": str(values["aa_line"]), **values} for values in lines]
     rows += [{**base, "redcap_repeat_instrument": "anakinra_unscheduled", "redcap_repeat_instance": str(n),
-              **values} for n, values in enumerate(unscheduled, start=1)]
+              **values} for n, values in unscheduled]
     for course in result.courses:
         rows.append({**base, "redcap_repeat_instrument": "course", "redcap_repeat_instance": str(course.number),
                      "course_number": str(course.number),
@@ -130,7 +130,7 @@ def _daily(ev: Evaluated) -> list[dict[str, str]]:
     return out
 
 
-def _lines(ev: Evaluated) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+def _lines(ev: Evaluated) -> tuple[list[dict[str, str]], list[tuple[int, dict[str, str]]]]:
     """Every schedule line that has come due (planned lines are not yet data), with who gave or
     closed it: the stored entry that recorded the dose or the outcome; then every administration no
     line took (rules §5a: unscheduled), in time order, with who gave it and the reason recorded."""
@@ -156,12 +156,15 @@ def _lines(ev: Evaluated) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
                       "aa_given_mg": _number(line.given_mg), "aa_closed_at": _time(line.outcome_at, zone),
                       "aa_reason": line.outcome_reason or "", "aa_by": by})
     unscheduled = []
-    for dose in sorted(ev.result.unscheduled_doses, key=lambda u: instant(u.at)):
+    for n, dose in enumerate(sorted(ev.result.unscheduled_doses, key=lambda u: instant(u.at)), start=1):
         match = given_by(dose.at)
-        unscheduled.append({"au_given_at": _time(dose.at, zone), "au_day": str(ev.day(dose.at)),
-                            "au_given_mg": _number(dose.mg),
-                            "au_reason": (match[1].reason or "") if match else "",
-                            "au_by": who(ev.first_recorded(match[0])) if match else ""})
+        first = ev.first_recorded(match[0]) if match else None
+        # the instance is the dose's first stored row: a withdrawal or correction of another dose
+        # never moves it (an import deletes no instance in REDCap)
+        unscheduled.append((first.id if first else n,
+                            {"au_given_at": _time(dose.at, zone), "au_day": str(ev.day(dose.at)),
+                             "au_given_mg": _number(dose.mg), "au_reason": (match[1].reason or "") if match else "",
+                             "au_by": who(first) if first else ""}))
     return lines, unscheduled
 
 

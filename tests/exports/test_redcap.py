@@ -448,7 +448,6 @@ def test_only_typed_text_is_filtered_never_pacer_s_own_words():
     assert TYPED_FIELDS <= {f.name for f in dictionary(load())}
 
 
-@pytest.mark.xfail(strict=True, reason="unscheduled doses were numbered by place, so a withdrawal moved the others")
 def test_an_unscheduled_dose_keeps_its_instance_when_an_earlier_one_is_withdrawn(tmp_path):
     """An import deletes no instance: numbered by place, the second of two unscheduled doses became
     instance 1 once the first was withdrawn, and the old instance 2 stayed in REDCap (found in review)."""
