@@ -13,6 +13,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
+from decimal import ROUND_UP, Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -260,8 +261,15 @@ def _weight_changed_sentence(job: PrintJob) -> str:
         change = (r.dose.weight_kg - previous.kg) / previous.kg
         said += (f": {notation.kg(r.dose.weight_kg)}, weighed {job.time(r.dose.weight_at)}, against"
                  f" {notation.kg(previous.kg)}, weighed {job.time(previous.at)}"
-                 f" ({'+' if change > 0 else '−'}{round(abs(change) * 100)} %)")  # to the whole per cent
+                 f" ({'+' if change > 0 else '−'}{notation.percent(_tenth_of_a_percent(abs(change)))})")
     return said + ". Check the weight before giving."
+
+
+def _tenth_of_a_percent(fraction: Decimal) -> Decimal:
+    """``fraction`` rounded up to a tenth of a per cent, so never less than the change: one just over
+    the warning's limit (10.04 %) never reads as the limit itself (a whole per cent made 10.5 % read
+    "10 %"). 26 kg after 23.4 kg (11.11 %) reads 11.2 %."""
+    return fraction.quantize(Decimal("0.001"), rounding=ROUND_UP)
 
 
 def _daily_maximum_sentence(job: PrintJob) -> str:
