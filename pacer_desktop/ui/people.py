@@ -95,7 +95,7 @@ class PeopleDialog(EntryDialog):
             self.message.setText("Give the new user's initials and full name.")
             return
         self._signed(new, f"added user {new} ({role})", lambda accounts, admin: accounts.add_user(
-            admin, new, name=name, role=role, pin=pin, must_change_pin=True))
+            admin, new, name=name, role=role, pin=pin, must_change_pin=True), added=True)
 
     def reset_pin(self) -> None:
         who, pin = self.selected(), self.new_pin.text()
@@ -111,7 +111,7 @@ class PeopleDialog(EntryDialog):
             return
         self._signed(who, f"deactivated {who}", lambda accounts, admin: accounts.deactivate(admin, who))
 
-    def _signed(self, who: str, meaning: str, change: Callable) -> None:
+    def _signed(self, who: str, meaning: str, change: Callable, *, added: bool = False) -> None:
         """``change(accounts, admin_session)``, then the administrator's signature on that user's row."""
         gate = self.window.gate
         if refused := gate.refusal("manage_users"):
@@ -127,18 +127,19 @@ class PeopleDialog(EntryDialog):
                 accounts.sign(user.initials, pin, action="manage_users", meaning=meaning, table="users",
                               row_id=account.id)
             self.saving = True  # Escape and Close wait for the answer (EntryDialog)
-            self.state.ops.run(work, on_success=lambda _v: self._done(f"✓ {meaning[:1].upper()}{meaning[1:]}."),
-                               on_failure=lambda exc: self._done(f"Not done: {exc}.", done=False))
+            self.state.ops.run(work, on_success=lambda _v: self._done(f"✓ {meaning[:1].upper()}{meaning[1:]}.",
+                                                                      added=added),
+                               on_failure=lambda exc: self._done(f"Not done: {exc}."))
 
         gate.sign_then(meaning, signed)
 
-    def _done(self, text: str, *, done: bool = True) -> None:
+    def _done(self, text: str, *, added: bool = False) -> None:
         self.saving = False
         self.message.setText(text)
         if not self.isVisible():  # closed while the step was saved: the window says it instead
             self.window.statusBar().showMessage(f"People: {text}", 15000)
         self.new_pin.clear()
-        if done:  # the form is empty for the next step; a step not done keeps what was typed
+        if added:  # the new user's fields are empty for the next; any other step leaves them as typed
             self.new_initials.clear()
             self.new_name.clear()
             self.start_afresh()

@@ -369,7 +369,6 @@ def test_once_a_user_is_added_the_form_is_empty_and_escape_closes_people(qtbot, 
     assert not d.isVisible()
 
 
-@pytest.mark.xfail(strict=True, reason="any step done emptied the new-user fields, a PIN reset too")
 def test_a_pin_reset_keeps_a_new_user_half_typed(qtbot, make_window, store):
     """Found in review: the form emptied its new-user initials and name after any step, so a PIN
     reset done half way through typing a new user threw that user away."""
