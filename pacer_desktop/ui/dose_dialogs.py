@@ -168,7 +168,8 @@ class RecordDoseDialog(EntryDialog):
         if mg is None:
             self.messages.show([Problem("dose_mg", "Enter the dose given in mg.")])
             return
-        if (why := say.outside_window(row.line, row.due, at, self.state.protocol, self.state.zone)) and not reason:
+        if (why := say.outside_window(row.line, row.due, at, self.state.protocol, self.state.zone,
+                                      self.state.result)) and not reason:
             self.messages.show([Problem("reason", why)])
             return
         self._save(lambda store, user, pid: store.add_medication(user, pid, at=at, drug="anakinra", dose_mg=mg,

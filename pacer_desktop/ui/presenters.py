@@ -135,16 +135,35 @@ def current_interval(result: Result, now: datetime, protocol: Protocol) -> int:
     return current_interval_h(result.escalated_at, now, protocol.schedule)
 
 
-def outside_window(line: int, due: datetime, at: datetime, protocol: Protocol, zone: str) -> str | None:
+def outside_window(line: int, due: datetime, at: datetime, protocol: Protocol, zone: str,
+                   result: Result | None = None) -> str | None:
     """Why a dose given at ``at`` for ``line`` (due at ``due``) needs a reason: given outside the
-    administration window either side of its due time (rules §5a); None within it."""
+    administration window either side of its due time (rules §5a); None within it. Given early, it
+    also names the last anakinra dose recorded before ``at`` in ``result``: a second dose minutes
+    after the first asks for its reason in those words, not only "early"."""
     minutes = protocol.schedule.administration_window_min
     off = instant(at) - instant(due)  # elapsed, as the engine counts, across a daylight-saving change too
     if abs(off) <= timedelta(minutes=minutes):
         return None
-    return (f"Given {duration(abs(off))} {'late' if off > timedelta(0) else 'early'}, outside the"
-            f" {notation.plain_number(minutes)} minutes either side of line {line}'s due time"
-            f" ({day_time(due, zone)}): give the reason.")
+    why = (f"Given {duration(abs(off))} {'late' if off > timedelta(0) else 'early'}, outside the"
+           f" {notation.plain_number(minutes)} minutes either side of line {line}'s due time"
+           f" ({day_time(due, zone)}): give the reason.")
+    last = last_dose_before(result, at) if result is not None and off < timedelta(0) else None
+    if last is not None:
+        given_at, mg = last
+        amount = notation.mg(mg) if mg is not None else "a dose of no recorded amount"
+        why += (f" The last anakinra dose recorded was {amount} at {day_time(given_at, zone)},"
+                f" {duration(instant(at) - instant(given_at))} before this one: record this one only if it was given.")
+    return why
+
+
+def last_dose_before(result: Result, at: datetime) -> tuple[datetime, object] | None:
+    """The latest anakinra administration recorded at or before ``at`` (a line's or one no line took),
+    as (time, mg); None when there is none."""
+    given = [(d.given_at, d.given_mg) for d in result.doses if d.given_at is not None]
+    given += [(u.at, u.mg) for u in result.unscheduled_doses]
+    before = [g for g in given if instant(g[0]) <= instant(at)]
+    return max(before, key=lambda g: instant(g[0])) if before else None
 
 
 #: A line's weight when none had been recorded by its due time (:func:`schedule_rows`).

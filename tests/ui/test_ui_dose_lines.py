@@ -472,7 +472,6 @@ def test_the_screen_says_what_to_do_on_a_line_lowered_to_no_dose(qtbot, febrile,
     assert "lowered from 59 mg to no dose" in note and "give nothing on this line and tell the prescriber" in note
 
 
-@pytest.mark.xfail(strict=True, reason="an early dose asked for a reason without naming the dose just given")
 def test_a_dose_recorded_soon_after_another_names_the_one_before(qtbot, febrile, store, nurse):
     """Found in review: line 1 recorded at 11:05, then line 2 "given" at 11:07 asked only "Given
     11 h 53 min early… give the reason"; a nurse typed "test" and two doses two minutes apart were
