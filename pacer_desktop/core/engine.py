@@ -25,7 +25,7 @@ from .protocol import Protocol
 from .result import (AssessmentResult, Course, CriterionResult, DailyMax, Dose, DueDose, EligibilityResult,
                      FeverReading, Result, UnscheduledDose)
 from .schedule import (Administration, Closure, CoursePlan, Line, LineProblem, apply_daily_maximum, plan_lines,
-                       with_status)
+                       windows_over, with_status)
 from .temperature import PersistentFever, Reading, find_persistent_fever
 from .timeutil import hours, instant, post_infusion_day
 
@@ -117,8 +117,13 @@ class _Evaluation(CaseChecks):
                 lines, unscheduled = plan_lines(plans, administrations, closures, weights, p.schedule, p.dose)
             except LineProblem as exc:
                 self.problems.append(Problem(exc.field, exc.message))
-        elif c.dose_outcomes and not self.problems:
-            self.problems.append(Problem("dose_outcomes[0].line", "anakinra has not started: there is no line to close"))
+        elif not self.problems:  # no course: no line to name or close, and every dose is unscheduled (§5a)
+            if c.dose_outcomes:
+                self.problems.append(Problem("dose_outcomes[0].line", "anakinra has not started: there is no line to close"))
+            self.problems += [Problem(f"medications[{a.index}].for_line",
+                                      f"anakinra has not started: there is no line {a.for_line}")
+                              for a in administrations if a.for_line is not None]
+            unscheduled = administrations
         if self.problems:
             raise CaseError(self.problems)
 
@@ -148,6 +153,10 @@ class _Evaluation(CaseChecks):
                 alerts.update(self._prompts(groups, febrile, latest))  # §7
             elif stopped[latest.number] and self._recurred(groups, febrile, latest.stop):
                 alerts.add("recurrence_after_stop")  # §6 rev 2
+        elif unscheduled:  # anakinra recorded before any course: kept, and counted for §4 (§5a rev 2)
+            notices.add("unscheduled_dose")
+            if windows_over([(a.at, a.mg) for a in administrations if a.mg is not None], p.dose):
+                notices.add("daily_maximum")
         latest = courses[-1] if courses else None
         return Result(
             application=f"pacer-desktop {__version__}", protocol=p.id, protocol_sha256=p.sha256, timezone=c.timezone,

@@ -473,7 +473,6 @@ def test_a_dose_given_on_time_before_the_escalation_keeps_the_escalated_time():
     assert [d.due.isoformat()[11:16] for d in r.doses][:3] == ["08:00", "14:00", "20:00"]
 
 
-@pytest.mark.xfail(strict=True, reason="with no course, a named line was not checked and a dose left no trace")
 def test_before_anakinra_starts_a_named_line_is_refused_and_a_dose_is_unscheduled():
     """# rules §5a rev 2: "Naming a line that does not exist … is an input error"; "An administration
     taken by no line is unscheduled: it is kept … and raises the notice unscheduled_dose". Before
