@@ -109,7 +109,6 @@ def test_an_empty_out_folder_for_the_study_export_is_refused(capsys, people, exa
     assert code == 2 and "--out" in err and plain(err)
 
 
-@pytest.mark.xfail(strict=True, reason="a closed standard input raised AttributeError (exit 1)")
 def test_a_case_from_a_closed_standard_input_is_an_input_error():
     """Found in review: `evaluate - <&-` printed "unexpected error (AttributeError …)" and exit 1."""
     out = subprocess.run(f"{sys.executable} -m pacer_desktop evaluate - <&-", shell=True, executable="/bin/bash",

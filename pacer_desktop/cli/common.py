@@ -24,6 +24,8 @@ class InputError(Exception):
 def read_input(path: str) -> bytes:
     """The bytes of the case file at ``path``, or of standard input for ``-``."""
     if path == "-":
+        if sys.stdin is None:  # started with standard input closed
+            raise InputError("-: there is no standard input to read the case from")
         return sys.stdin.buffer.read()
     try:
         return Path(path).read_bytes()
