@@ -17,7 +17,8 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import json
-from datetime import date
+import re
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -162,6 +163,33 @@ def _dates(value: Any, loc: tuple = ()) -> list[Problem]:
     return []
 
 
+#: A date, or a date and time, as a case file writes them (ISO 8601).
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?:[Tt ][\d:.]+(?:[Zz]|[+-]\d{2}:?\d{2})?)?")
+
+
+def _raw_zone_and_years(raw: Any, loc: tuple = ()) -> list[Problem]:
+    """The time zone and every date outside the years 1900–2199, read from the JSON itself: what the
+    models would say of them, for a file the models refused for something else."""
+    out: list[Problem] = []
+    if not loc and isinstance(raw, dict) and isinstance(raw.get("timezone"), str):
+        if zone := check_zone_name(raw["timezone"]):
+            out.append(Problem("timezone", zone))
+    if isinstance(raw, dict):
+        for key, value in raw.items():
+            out += _raw_zone_and_years(value, (*loc, key))
+    elif isinstance(raw, list):
+        for i, value in enumerate(raw):
+            out += _raw_zone_and_years(value, (*loc, i))
+    elif isinstance(raw, str) and _ISO_DAY.fullmatch(raw):
+        try:
+            written = datetime.fromisoformat(raw) if len(raw) > len("2026-11-04") else date.fromisoformat(raw)
+        except ValueError:
+            return out  # the models say what is wrong with it
+        if text := check_year(written):
+            out.append(Problem(field_path(loc), text))
+    return out
+
+
 def _below(field: str, taken: set[str]) -> bool:
     """Whether ``field`` is one of ``taken`` or inside one of them."""
     return any(field == t or field.startswith((f"{t}.", f"{t}[")) or t == "case" for t in taken)
@@ -196,6 +224,8 @@ def parse_case(text: str | bytes) -> Case:
         case = validation.load(Case, text)
     except CaseError as exc:
         problems += [p for p in exc.problems if not _below(p.field, taken)]
+        # one line per problem (case-format rev 2): the zone and the years are judged on the text too
+        problems += [p for p in _raw_zone_and_years(raw) if not _below(p.field, {q.field for q in problems})]
         raise CaseError(problems) from None
     case = _as_written(case, raw, (), problems)
     if case.timezone is not None and (zone := check_zone_name(case.timezone)):

@@ -416,7 +416,6 @@ def _problems(c: dict) -> list[str]:
     return [str(p) for p in err.value.problems]
 
 
-@pytest.mark.xfail(strict=True, reason="a schema problem hid the time zone and year problems of the same file")
 def test_a_file_s_time_zone_and_year_problems_are_listed_beside_a_schema_problem():
     """case-format rev 2: one line per problem. With an unknown field, the bad time zone and the
     date in 1800 went unsaid until the first was fixed (found in review)."""
