@@ -72,3 +72,26 @@ def test_an_assessment_date_not_entered_shows_no_status(qtbot, checklist):  # no
     fill_eligible(qtbot, s)
     s.assessed_on.set_value(None)  # not entered: every criterion waits for it
     assert not any(label.text() == say.STATUS_TEXT["met"] for label in s.status.values())
+
+
+@pytest.mark.xfail(strict=True, reason="the verdict and the criteria's details changed height as a number was typed")
+def test_the_form_does_not_move_under_the_cursor_while_a_number_is_typed(qtbot, checklist):
+    """Found in review: typing 96 in SpO2, the "9" turned the verdict to one line and the form moved
+    up 14 px, the "6" moved it down again, under the cursor of someone typing."""
+    from PySide6.QtCore import QPoint, Qt
+    w, _pid = checklist
+    s = w.eligibility
+    w.resize(1366, 768)
+    w.show()
+    field = s.inputs["spo2_room_air_pct"]
+    field.setFocus()
+
+    def where() -> int:
+        qtbot.wait(10)
+        return field.mapTo(w, QPoint(0, 0)).y()
+
+    places = [where()]
+    for key in (Qt.Key.Key_9, Qt.Key.Key_6):
+        qtbot.keyClick(field, key)
+        places.append(where())
+    assert field.text() == "96" and len(set(places)) == 1, places
