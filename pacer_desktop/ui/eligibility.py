@@ -37,6 +37,10 @@ class EligibilityScreen(SubmitOnEnter, QWidget):
         self.state = state
         self.verdict = Banner()
         self.verdict.setObjectName("verdict")
+        # Room for three lines of the verdict and two of each criterion's detail, kept as the text
+        # changes with each key typed: the form does not move under the cursor (a half-typed
+        # number can turn the verdict from three lines to one and back).
+        self.verdict.setMinimumHeight(self.verdict.fontMetrics().lineSpacing() * 3 + 14)
         self.form_error = QLabel()
         self.messages = FieldMessages(self.form_error)
         self.assessed_on = DateField(self.today, "assessed_on")
@@ -118,6 +122,8 @@ class EligibilityScreen(SubmitOnEnter, QWidget):
         detail = QLabel(objectName=f"detail_{cid}")
         detail.setWordWrap(True)
         detail.setStyleSheet("color: #333;")
+        detail.setMinimumHeight(detail.fontMetrics().lineSpacing() * 2)
+        detail.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.status[cid], self.detail[cid] = status, detail
         grid.setColumnStretch(0, 1)
         header = QHBoxLayout()  # across both columns: the title is not squeezed by the field column

@@ -74,7 +74,6 @@ def test_an_assessment_date_not_entered_shows_no_status(qtbot, checklist):  # no
     assert not any(label.text() == say.STATUS_TEXT["met"] for label in s.status.values())
 
 
-@pytest.mark.xfail(strict=True, reason="the verdict and the criteria's details changed height as a number was typed")
 def test_the_form_does_not_move_under_the_cursor_while_a_number_is_typed(qtbot, checklist):
     """Found in review: typing 96 in SpO2, the "9" turned the verdict to one line and the form moved
     up 14 px, the "6" moved it down again, under the cursor of someone typing."""
