@@ -65,3 +65,28 @@ def test_a_date_is_typed_with_the_keyboard_alone(qtbot, checklist):  # noqa: F81
     field.setFocus()
     qtbot.keyClicks(field, "10102026")
     assert field.value() == date(2026, 10, 10) and field.text() == "10 Oct 2026"
+
+
+@pytest.mark.xfail(strict=True, reason="Tab walked the day, month, year, hour and minute before leaving the time")
+def test_tab_leaves_a_time_field_at_once(qtbot):
+    """Found in review: Tab from Temperature went through five parts of "Taken at" before Weight, and
+    a weight typed there ("21.0") became a time of 21:00. Digits and separators move between the
+    parts; Tab goes on to the next field, as everywhere else."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+
+    from pacer_desktop.ui.date_time_fields import TimeField
+    berlin = ZoneInfo("Europe/Berlin")
+    form = QWidget()
+    qtbot.addWidget(form)
+    layout = QVBoxLayout(form)
+    field = TimeField(lambda: "Europe/Berlin", lambda: datetime(2026, 3, 4, 10, 5, tzinfo=berlin))
+    after = QLineEdit(objectName="after")
+    layout.addWidget(field)
+    layout.addWidget(after)
+    form.show()
+    qtbot.waitExposed(form)
+    field.edit.setFocus()
+    qtbot.keyClick(field.edit, Qt.Key.Key_Tab)
+    focused = form.focusWidget()
+    assert focused is not field.edit, focused  # the next field (or the time's own Now button)
