@@ -65,6 +65,12 @@ class TypedSections(WheelOnlyWhenFocused):
         self.setDateTime(moved())
         self.setSelectedSection(section)
 
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 - Qt API
+        """Tab and Shift+Tab go to the next field, as everywhere else: digits and separators move
+        between the parts (Qt's own would walk every part first, and a weight typed after Tab
+        landed in the hour)."""
+        return QWidget.focusNextPrevChild(self, forward)
+
     # ---- typed digits --------------------------------------------------------------------
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
         text = event.text()
