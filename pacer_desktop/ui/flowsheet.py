@@ -220,4 +220,7 @@ class Flowsheet(QWidget):
         if self.dialog is not None:
             self.dialog.deleteLater()  # a closed dialog stops following the patient's changes
         self.dialog = correction_dialog(self.state, entry, withdraw=withdraw, parent=self)
+        # saved or not, the keyboard goes back to the flowsheet (the Correct… button it came from is
+        # disabled by the redraw, and Qt then gave the focus to the patient search)
+        self.dialog.finished.connect(lambda _result: self.table.setFocus())
         self.dialog.open()

@@ -424,7 +424,6 @@ def test_two_assessments_at_one_time_each_show_their_own_grades(qtbot, bedside, 
     assert text[second].startswith("ICANS grade 0 · ICANS: CAPD 0")
 
 
-@pytest.mark.xfail(strict=True, reason="after a correction the keyboard landed in the patient search")
 def test_after_a_correction_the_keyboard_is_back_on_the_flowsheet(qtbot, bedside, store):
     """Found in review: after Correct… or Entered in error… the next keys went into "Search MRN…"."""
     w, pid = bedside()
