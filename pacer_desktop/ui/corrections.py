@@ -133,6 +133,7 @@ class CorrectionDialog(EntryDialog):
     def _on_changed(self, *_args) -> None:
         if self.withdraw:
             return
+        self.messages.clear()  # a refusal was of the inputs as they were: it goes when one changes
         try:
             changed = self.changes()
         except CaseError as exc:
