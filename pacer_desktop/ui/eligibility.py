@@ -37,9 +37,8 @@ class EligibilityScreen(SubmitOnEnter, QWidget):
         self.state = state
         self.verdict = Banner()
         self.verdict.setObjectName("verdict")
-        # Room for three lines of the verdict and two of each criterion's detail, kept as the text
-        # changes with each key typed: the form does not move under the cursor (a half-typed
-        # number can turn the verdict from three lines to one and back).
+        # Room for three lines of verdict and two of each criterion's detail, whatever a half-typed
+        # number makes of them: the form does not move under the cursor.
         self.verdict.setMinimumHeight(self.verdict.fontMetrics().lineSpacing() * 3 + 14)
         self.form_error = QLabel()
         self.messages = FieldMessages(self.form_error)
