@@ -483,3 +483,10 @@ def test_before_anakinra_starts_a_named_line_is_refused_and_a_dose_is_unschedule
     assert r.persistent_fever_at is None and r.doses == ()
     assert "unscheduled_dose" in r.notices
     assert [u.at.isoformat() for u in r.unscheduled_doses] == [t(4, "06:00")]
+
+
+@pytest.mark.xfail(strict=True, reason="before a course, a recorded dose above the maximum raised no alert")
+def test_before_anakinra_starts_a_dose_above_the_maximum_is_still_an_alert():
+    """# rules §4 rev 2: dose_above_maximum for any recorded dose above 100 mg (found in review)."""
+    r = evaluate(case(now=t(4, "08:00"), medications=[dose(t(4, "06:00"), mg=300)]))
+    assert "dose_above_maximum" in r.alerts and "unscheduled_dose" in r.notices
