@@ -157,6 +157,7 @@ class _Evaluation(CaseChecks):
             notices.add("unscheduled_dose")
             if windows_over([(a.at, a.mg) for a in administrations if a.mg is not None], p.dose):
                 notices.add("daily_maximum")
+            alerts.update(self._given_alerts([], administrations))  # a dose above the maximum (§4 rev 2)
         latest = courses[-1] if courses else None
         return Result(
             application=f"pacer-desktop {__version__}", protocol=p.id, protocol_sha256=p.sha256, timezone=c.timezone,

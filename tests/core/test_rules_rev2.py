@@ -485,7 +485,6 @@ def test_before_anakinra_starts_a_named_line_is_refused_and_a_dose_is_unschedule
     assert [u.at.isoformat() for u in r.unscheduled_doses] == [t(4, "06:00")]
 
 
-@pytest.mark.xfail(strict=True, reason="before a course, a recorded dose above the maximum raised no alert")
 def test_before_anakinra_starts_a_dose_above_the_maximum_is_still_an_alert():
     """# rules §4 rev 2: dose_above_maximum for any recorded dose above 100 mg (found in review)."""
     r = evaluate(case(now=t(4, "08:00"), medications=[dose(t(4, "06:00"), mg=300)]))
