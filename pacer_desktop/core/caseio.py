@@ -180,7 +180,7 @@ def _raw_zone_and_years(raw: Any, loc: tuple = ()) -> list[Problem]:
     elif isinstance(raw, list):
         for i, value in enumerate(raw):
             out += _raw_zone_and_years(value, (*loc, i))
-    elif isinstance(raw, str) and _ISO_DAY.fullmatch(raw):
+    elif isinstance(raw, str) and loc and _is_date_field(loc[-1]) and _ISO_DAY.fullmatch(raw):
         try:
             written = datetime.fromisoformat(raw) if len(raw) > len("2026-11-04") else date.fromisoformat(raw)
         except ValueError:
@@ -188,6 +188,12 @@ def _raw_zone_and_years(raw: Any, loc: tuple = ()) -> list[Problem]:
         if text := check_year(written):
             out.append(Problem(field_path(loc), text))
     return out
+
+
+def _is_date_field(key: object) -> bool:
+    """A field that holds a date or a time: ``at``, ``now``, ``…_at``, ``…_on``, ``date_of_birth``
+    (a reason or a name that happens to look like a date is text)."""
+    return isinstance(key, str) and (key in ("at", "now", "date_of_birth") or key.endswith(("_at", "_on")))
 
 
 def _below(field: str, taken: set[str]) -> bool:
