@@ -15,9 +15,15 @@ _SPELT_OUT = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ø": "oe", "æ": 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
+#: Letters that Unicode does not split into a letter and an accent, as typed without it.
+_UNACCENTED = str.maketrans({"ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "đ": "d", "Đ": "D", "ð": "d",
+                             "Ð": "D", "ł": "l", "Ł": "L", "ħ": "h", "Ħ": "H", "ı": "i", "œ": "oe", "Œ": "Oe",
+                             "þ": "th", "Þ": "Th"})
+
+
 def _plain(text: str) -> str:
-    """``text`` without accents (ø as o, ß as ss), case kept: "José Ørsted" → "Jose Orsted"."""
-    text = text.replace("ß", "ss").replace("ø", "o").replace("Ø", "O").replace("æ", "ae").replace("Æ", "Ae")
+    """``text`` without accents (ø as o, ß as ss, Đ as D), case kept: "José Ørsted" → "Jose Orsted"."""
+    text = text.translate(_UNACCENTED)
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
@@ -33,7 +39,7 @@ def _names_patient(text: str, name: str) -> bool:
     since in lower case it is an English word ("an IV line")."""
     forms = {text, _plain(text), _plain(_spelt_out(text))}
     for word in re.findall(r"[^\W\d_]{2,}", name):
-        for variant in {word, _plain(word), _plain(_spelt_out(word))}:
+        for variant in {word, _plain(word), _plain(_spelt_out(word)), _plain(word).upper()}:  # "LI family"
             flags = re.IGNORECASE if len(variant) >= 3 else 0
             pattern = rf"(?<![^\W\d_]){re.escape(variant)}(?![^\W\d_])"
             if any(re.search(pattern, form, flags) for form in forms):
@@ -45,7 +51,7 @@ def _names_birth_date(text: str, born) -> bool:
     """The date of birth written with numbers in any order (06/05/2015, 2015/06/05, 20150605) or
     with the month in letters (5 June 2015, June 5th, 2015, 05-Jun-2015, 5Jun2015)."""
     numbers = re.findall(r"\d+", text)
-    if born.strftime("%Y%m%d") in numbers or born.strftime("%d%m%Y") in numbers or born.isoformat() in text:
+    if {born.strftime(f) for f in ("%Y%m%d", "%d%m%Y", "%m%d%Y")} & set(numbers) or born.isoformat() in text:
         return True
     for parts in re.findall(r"\b(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})\b", text):
         n = [int(p) for p in parts]
@@ -54,9 +60,10 @@ def _names_birth_date(text: str, born) -> bool:
             return True
     month, gap = _MONTHS[born.month - 1], r"[\s/.,\-]*"
     day = rf"0?{born.day}(?:st|nd|rd|th)?"
-    year = rf"(?:{born.year}|'?{born.year % 100:02d})"
-    in_words = (rf"(?<!\d){day}(?:\s+of)?{gap}{month}[a-z]*\.?{gap}{year}(?!\d)",
-                rf"\b{month}[a-z]*\.?{gap}{day}{gap}{year}(?!\d)")
+    # a year of two digits only written as one ('15, -15): "5 June, 15 mg" and "5 Jun 15:00" are no dates
+    year = rf"(?:{born.year}|(?:'|(?<=[/.\-])){born.year % 100:02d})(?![\d:])"
+    in_words = (rf"(?<!\d){day}(?:\s+of)?{gap}{month}[a-z]*\.?{gap}{year}",
+                rf"\b{month}[a-z]*\.?{gap}{day}{gap}{year}")
     return any(re.search(pattern, text, re.IGNORECASE) for pattern in in_words)
 
 
