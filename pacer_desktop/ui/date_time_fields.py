@@ -74,6 +74,13 @@ class TypedSections(WheelOnlyWhenFocused):
     # ---- typed digits --------------------------------------------------------------------
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
         text = event.text()
+        arrow = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}.get(event.key())
+        if arrow and event.modifiers() & Qt.KeyboardModifier.ControlModifier:  # Qt's would leave the field
+            order = self._order()
+            here = order.index(self.currentSection()) if self.currentSection() in order else 0
+            self._typed, self._typing_in = "", None
+            self.setSelectedSection(order[max(0, min(here + arrow, len(order) - 1))])
+            return
         if len(text) == 1 and text.isdigit():
             self._digit(int(text))
             return
