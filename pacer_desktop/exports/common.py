@@ -17,6 +17,7 @@ from ..core.result import Result
 from ..core.timeutil import post_infusion_day
 from ..evaluation import evaluate_case, protocol_for
 from ..storage import EntryRecord, PatientRecord, Store, User
+from ..storage.dose_verification import signatures_for
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,7 +67,6 @@ def evaluated(store: Store, patient_id: int, now: datetime | None = None) -> Eva
     latest = now + timedelta(minutes=protocol.temperature.future_tolerance_min)
     entries = tuple(e for e in store.entries(patient_id, include_superseded=False)
                     if e.kind != "patient" and (e.at is None or e.at <= latest))
-    from ..storage.dose_verification import signatures_for
     return Evaluated(record, case, result, protocol, entries, now, tuple(store.entries(patient_id)),
                      tuple(signatures_for(store, patient_id, "eligibility")))
 

@@ -69,6 +69,12 @@ def _uuid(system: str, value: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{system}|{value}"))
 
 
+def _search(identifier: dict) -> str:
+    """``identifier=system|value`` as a search of the resource by its identifier, URL-encoded (an
+    MRN with ``&`` or ``+`` would otherwise be two parameters)."""
+    return "identifier=" + quote(f"{identifier['system']}|{identifier['value']}", safe=":/|")
+
+
 def _instant(at: datetime) -> str:
     return at.isoformat(timespec="seconds")
 
@@ -98,8 +104,7 @@ class _Builder:
         url = f"urn:uuid:{rid}"
         self.entries.append({"fullUrl": url, "resource": self._validated(resource),
                              "request": {"method": "POST", "url": resource["resourceType"],
-                                         "ifNoneExist": "identifier=" + quote(f"{identifier['system']}|"
-                                                                              f"{identifier['value']}", safe=":/|")}})
+                                         "ifNoneExist": _search(identifier)}})
         if entered is not None:
             self._provenance(url, identifier, entered)
         return url
@@ -113,10 +118,9 @@ class _Builder:
         when = f" at {_instant(entry.corrected_at)}" if entry.corrected_at else ""
         resource = {**resource, "status": "entered-in-error", "identifier": [identifier],
                     "note": [{"text": f"{how}{when}: {entry.correction_reason}"}]}
-        search = quote(f"{identifier['system']}|{identifier['value']}", safe=":/|")
         self.entries.append({"fullUrl": f"urn:uuid:{_uuid(identifier['system'], identifier['value'])}",
                              "resource": self._validated(resource),
-                             "request": {"method": "PUT", "url": f"{resource['resourceType']}?identifier={search}"}})
+                             "request": {"method": "PUT", "url": f"{resource['resourceType']}?{_search(identifier)}"}})
 
     def _provenance(self, target: str, identifier: dict, entered: EntryRecord) -> None:
         rid = _uuid(identifier["system"], identifier["value"] + "/provenance")
