@@ -44,6 +44,8 @@ from ..storage import EntryRecord, Store, User
 from .common import Evaluated, evaluated, pair_in_order, who, write_whole
 
 LOINC = "http://loinc.org"
+#: The LOINC code and name of each vital sign PACER records.
+BODY_TEMPERATURE, BODY_WEIGHT = ("8310-5", "Body temperature"), ("29463-7", "Body weight")
 UCUM = "http://unitsofmeasure.org"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 IDENTIFIER_TYPE = "http://terminology.hl7.org/CodeSystem/v2-0203"
@@ -175,7 +177,7 @@ def _vital(b: _Builder, entry: EntryRecord, code: str, display: str, value: Deci
 def _temperatures(b: _Builder, ev: Evaluated) -> None:
     rules = ev.protocol.temperature
     for entry, t in pair_in_order(ev.of_kind("temperature"), ev.case.temperatures):
-        resource = _vital(b, entry, "8310-5", "Body temperature", to_celsius(t.value, t.unit, rules), "Cel")
+        resource = _vital(b, entry, *BODY_TEMPERATURE, to_celsius(t.value, t.unit, rules), "Cel")
         if t.unit == "F":  # rules §2: converted to 0.01 °C half up; the reading as taken is kept
             resource["note"] = [{"text": f"Entered as {fahrenheit(t.value)}; converted to °C by PACER (rules §2)."}]
         b.add(resource, b.entry_id(entry), entered=entry)
@@ -183,7 +185,7 @@ def _temperatures(b: _Builder, ev: Evaluated) -> None:
 
 def _weights(b: _Builder, ev: Evaluated) -> None:
     for entry, w in pair_in_order(ev.of_kind("weight"), ev.case.weights):
-        b.add(_vital(b, entry, "29463-7", "Body weight", w.kg, "kg"), b.entry_id(entry), entered=entry)
+        b.add(_vital(b, entry, *BODY_WEIGHT, w.kg, "kg"), b.entry_id(entry), entered=entry)
 
 
 def _grades(b: _Builder, ev: Evaluated) -> None:
@@ -248,7 +250,7 @@ def _superseded(b: _Builder, ev: Evaluated) -> None:
             continue
         v, at = entry.values, _instant(entry.values["at"])
         if entry.kind in ("temperature", "weight"):
-            code, display = ("8310-5", "Body temperature") if entry.kind == "temperature" else ("29463-7", "Body weight")
+            code, display = BODY_TEMPERATURE if entry.kind == "temperature" else BODY_WEIGHT
             b.withdraw({"resourceType": "Observation", "code": {"coding": [{"system": LOINC, "code": code,
                         "display": display}], "text": display}, "subject": b.subject(), "effectiveDateTime": at},
                        b.entry_id(entry), entry)

@@ -123,9 +123,15 @@ def current_interval_h(result: Result, protocol: Protocol) -> int:
 COURSE_COMPLETE = "Course complete — no doses due"
 
 
+def stop_reached(stop_at: datetime | None, now: datetime) -> bool:
+    """Whether a course's stop time has come by ``now`` (rules §6): before it, a fever or CRS undoes
+    the resolution, so a stop time to come is no stop."""
+    return stop_at is not None and instant(stop_at) <= instant(now)
+
+
 def course_complete(result: Result) -> bool:
     """Whether the stop time has been reached when the case was evaluated (rules §6)."""
-    return result.stop_at is not None and result.now >= result.stop_at
+    return stop_reached(result.stop_at, result.now)
 
 
 def course_complete_sentences(job: PrintJob) -> list[str]:

@@ -9,7 +9,7 @@ from reportlab.platypus import Spacer
 
 from ..core import notation, wording
 from ..core.grades import assessed_days
-from ..core.timeutil import instant, post_infusion_day
+from ..core.timeutil import post_infusion_day
 from . import content as c
 from .documents import DOCUMENTS
 from .pdf import BODY, CELL, HEADING, MARGIN, PAGE_SIZES, SMALL, build, grid, p, patient_grid, register_fonts
@@ -50,7 +50,7 @@ def grading_summary(job: c.PrintJob) -> bytes:
     for co in r.courses:  # every course's, a restarted one's too
         marks += [("anakinra started" if co.number == 1 else "anakinra restarted", co.started_at),
                   ("escalated", co.escalated_at), ("CRS and ICANS resolved", co.resolved_at),
-                  ("anakinra stopped" if _stopped(co, r) else "anakinra stop time", co.stop_at)]
+                  ("anakinra stopped" if c.stop_reached(co.stop_at, r.now) else "anakinra stop time", co.stop_at)]
     for label, at in marks:
         if at is not None:
             events[day_of(at)].append(f"{label} {wording.clock(at, zone)}")
@@ -92,12 +92,6 @@ def _given(count: int, total_mg) -> str:
     return f"{count} {'dose' if count == 1 else 'doses'}, {notation.mg(total_mg)}"
 
 
-def _stopped(course, r) -> bool:
-    """Whether the course's stop time has come: before it, a fever or CRS undoes the resolution
-    (rules §6), so a stop time to come is no stop."""
-    return course.stop_at is not None and instant(course.stop_at) <= instant(r.now)
-
-
 def _milestones(job: c.PrintJob) -> list[str]:
     """The infusion, then each course: its start (or restart, by whom and why), escalation,
     resolution and stop."""
@@ -116,7 +110,7 @@ def _milestones(job: c.PrintJob) -> list[str]:
             parts.append("not resolved yet: no stop time")
         else:
             parts.append(f"CRS and ICANS resolved {job.time(co.resolved_at)}")
-            parts.append(f"stopped {job.time(co.stop_at)}" if _stopped(co, r) else
+            parts.append(f"stopped {job.time(co.stop_at)}" if c.stop_reached(co.stop_at, r.now) else
                          f"stop time {job.time(co.stop_at)}, unless CRS or ICANS comes back before it")
         lines.append("; ".join(parts) + ".")
     return lines
