@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
@@ -24,6 +23,16 @@ def _case(tmp_path, **changes):
     path = tmp_path / "case.json"
     path.write_text(json.dumps(data))
     return path
+
+
+def _autumn_change_case(tmp_path):
+    """Anakinra every 12 hours in New York from 30 Oct 13:30, the record printed on 31 Oct 20:00: its
+    72 hours take in the night the clocks go back (02:00 on 1 Nov 2026), when 01:30 happens twice."""
+    return _case(tmp_path, timezone="America/New_York", infusion_at="2026-10-29T14:30:00-04:00",
+                 now="2026-10-31T20:00:00-04:00", weights=[{"at": "2026-10-27T09:00:00-04:00", "kg": 33.3}],
+                 temperatures=[{"at": "2026-10-30T07:30:00-04:00", "value": 38.9, "unit": "C"},
+                               {"at": "2026-10-30T13:30:00-04:00", "value": 39.0, "unit": "C"}],
+                 medications=[], assessments=[])
 
 
 def _overflowing_cells(job) -> list[str]:
@@ -55,22 +64,14 @@ def test_a_long_held_reason_wraps_inside_its_cell(tmp_path):
 
 def test_a_time_in_the_repeated_hour_stays_in_its_column(tmp_path):
     # the clocks go back at 02:00 on 1 Nov 2026 in New York: 01:30 happens twice and is written with its zone
-    path = _case(tmp_path, timezone="America/New_York", infusion_at="2026-10-29T14:30:00-04:00",
-                 now="2026-10-31T20:00:00-04:00", weights=[{"at": "2026-10-27T09:00:00-04:00", "kg": 33.3}],
-                 temperatures=[{"at": "2026-10-30T07:30:00-04:00", "value": 38.9, "unit": "C"},
-                               {"at": "2026-10-30T13:30:00-04:00", "value": 39.0, "unit": "C"}],
-                 medications=[], assessments=[])
+    path = _autumn_change_case(tmp_path)
     job = make_job(path, "mar")
     assert any("EDT" in job.time(d.due) for d in job.result.doses)
     assert _overflowing_cells(job) == []
 
 
 def test_a_clock_change_in_the_record_s_hours_is_said(tmp_path):
-    path = _case(tmp_path, timezone="America/New_York", infusion_at="2026-10-29T14:30:00-04:00",
-                 now="2026-10-31T20:00:00-04:00", weights=[{"at": "2026-10-27T09:00:00-04:00", "kg": 33.3}],
-                 temperatures=[{"at": "2026-10-30T07:30:00-04:00", "value": 38.9, "unit": "C"},
-                               {"at": "2026-10-30T13:30:00-04:00", "value": 39.0, "unit": "C"}],
-                 medications=[], assessments=[])
+    path = _autumn_change_case(tmp_path)
     text = " ".join(pdf_text(mar.administration_record(make_job(path, "mar"))).split())
     assert ("The clocks go back 1 hour at 02:00 EDT on 1 Nov 2026 (it becomes 01:00 EST): the times from"
             " 01:00 to 02:00 come twice, and due times count elapsed hours.") in text

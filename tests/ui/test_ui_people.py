@@ -219,16 +219,26 @@ def _people_dialog(qtbot, w):
     return w.people_dialog
 
 
+def type_olive(qtbot, d) -> None:
+    """The new user's initials and name, typed into People."""
+    type_into(qtbot, d.new_initials, "ON")
+    type_into(qtbot, d.new_name, "Olive Nurse")
+
+
+def add_olive(qtbot, d, role: str = "nurse") -> None:
+    """Olive Nurse as a new user of ``role`` with a first PIN, Add pressed (the PIN is asked next)."""
+    type_olive(qtbot, d)
+    d.new_role.set_value(role)
+    type_into(qtbot, d.new_pin, "424242")
+    d.add()
+
+
 def test_the_administrator_adds_resets_and_deactivates_each_signed(qtbot, make_window, store):
     w = make_window(NOW)
     d = _people_dialog(qtbot, w)
     rows = {d.table.item(r, 0).text(): [d.table.item(r, c).text() for c in range(5)] for r in range(d.table.rowCount())}
     assert rows["NU"] == ["NU", "Nora Nurse", "nurse", "yes", ""]
-    type_into(qtbot, d.new_initials, "ON")
-    type_into(qtbot, d.new_name, "Olive Nurse")
-    d.new_role.set_value("nurse")
-    type_into(qtbot, d.new_pin, "424242")
-    d.add()
+    add_olive(qtbot, d)
     assert "added user ON (nurse)" in w.gate.dialog.meaning.text()
     sign(qtbot, w, WARD["AD"][2])
     accounts = accounts_of(store)
@@ -284,11 +294,7 @@ def test_a_people_step_answered_after_the_dialog_closed_is_said_in_the_window(qt
     from tests.ui.uihelp import wait_saved
     w = make_window(NOW)
     d = _people_dialog(qtbot, w)
-    type_into(qtbot, d.new_initials, "ON")
-    type_into(qtbot, d.new_name, "Olive Nurse")
-    d.new_role.set_value("nurse")
-    type_into(qtbot, d.new_pin, "424242")
-    d.add()
+    add_olive(qtbot, d)
     qtbot.waitUntil(lambda: w.gate.dialog is not None and w.gate.dialog.isVisible())
     type_into(qtbot, w.gate.dialog.pin, WARD["AD"][2])
     press_enter(qtbot, w.gate.dialog.pin)
@@ -339,8 +345,7 @@ def test_people_asks_before_a_typed_new_user_is_lost(qtbot, make_window, store, 
     from PySide6.QtWidgets import QMessageBox
     w = make_window(NOW)
     d = _people_dialog(qtbot, w)
-    type_into(qtbot, d.new_initials, "ON")
-    type_into(qtbot, d.new_name, "Olive Nurse")
+    type_olive(qtbot, d)
     if how == "Escape":
         qtbot.keyClick(d.new_name, Qt.Key.Key_Escape)
     else:
@@ -357,11 +362,7 @@ def test_people_asks_before_a_typed_new_user_is_lost(qtbot, make_window, store, 
 def test_once_a_user_is_added_the_form_is_empty_and_escape_closes_people(qtbot, make_window, store):
     w = make_window(NOW)
     d = _people_dialog(qtbot, w)
-    type_into(qtbot, d.new_initials, "ON")
-    type_into(qtbot, d.new_name, "Olive Nurse")
-    d.new_role.set_value("pharmacist")
-    type_into(qtbot, d.new_pin, "424242")
-    d.add()
+    add_olive(qtbot, d, "pharmacist")
     sign(qtbot, w, WARD["AD"][2])
     qtbot.waitUntil(lambda: "Added user ON" in d.message.text(), timeout=5000)
     assert (d.new_initials.text(), d.new_name.text(), d.new_pin.text()) == ("", "", "")  # ready for the next
@@ -374,8 +375,7 @@ def test_a_pin_reset_keeps_a_new_user_half_typed(qtbot, make_window, store):
     reset done half way through typing a new user threw that user away."""
     w = make_window(NOW)
     d = _people_dialog(qtbot, w)
-    type_into(qtbot, d.new_initials, "ON")
-    type_into(qtbot, d.new_name, "Olive Nurse")
+    type_olive(qtbot, d)
     d.select("NU")
     type_into(qtbot, d.new_pin, "434343")
     d.reset_pin()
