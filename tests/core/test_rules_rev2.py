@@ -331,6 +331,25 @@ def test_the_daily_maximum_counts_doses_given_and_lowers_the_next_line():
     assert [d.mg for d in r.doses if d.status == "planned"][1] == 100  # 11:00: the 11:00 dose has left its window
 
 
+@pytest.mark.xfail(strict=True, reason="a due line is not judged against the 24-hour maximum")
+@pytest.mark.parametrize("now, status", [("05:10", "due"), ("07:30", "overdue")])
+def test_a_line_due_now_is_lowered_as_it_was_while_planned(now, status):
+    """# rules §4 rev 2, read the safe way: "no rolling 24-hour window may contain more than 400 mg".
+    Line 4 (5 Nov 05:00) was planned at no dose while 400 mg were given in the 24 hours before it;
+    once it fell due it went back to 100 mg, and given then it takes (t − 24 h, t] to 500 mg. A line
+    due now or overdue is judged at now, the earliest it can be given (README, readings of the rules)."""
+    given = [dose(START, 100), dose(t(4, "14:00"), 100), dose(t(4, "17:00"), 100), dose(t(4, "23:00"), 100)]
+    before, after = (evaluate(fever_case(now=when, weights=[{"at": "2026-11-02T09:00:00-06:00", "kg": 52}],
+                                         medications=given,
+                                         escalations=[{"at": t(4, "12:00"), "by": "Dr E", "reason": "progression"}]))
+                     for when in (t(5, "03:30"), t(5, now)))
+    line4 = [next(d for d in r.doses if d.line == 4) for r in (before, after)]
+    assert [(d.status, d.mg, d.lowered_from_mg) for d in line4] == [("planned", 0, 100), (status, 0, 100)]
+    assert "daily_maximum" in after.notices
+    # the next line counts line 4 at now: (4 Nov 11:00, 5 Nov 11:00] holds 300 mg given, so 100 mg
+    assert next(d for d in after.doses if d.line == 5).mg == 100
+
+
 def test_recorded_amounts_above_the_typing_guard_are_refused_and_alerts_raised_below_it():
     """# rules §4 rev 2: refused only above the guard; above 100 mg → dose_above_maximum;
     above 110 % of the line's dose → dose_above_calculated."""

@@ -195,6 +195,21 @@ def test_paper_names_the_lowered_line_its_window_and_every_rev_2_problem(kind):
         assert code not in text
 
 
+@pytest.mark.xfail(strict=True, reason="a due line is not judged against the 24-hour maximum")
+def test_paper_names_the_window_up_to_now_for_a_lowered_line_that_is_due():
+    """# rules §4 rev 2, read the safe way: line 4 (5 Nov 05:00) is due at 05:10 and judged at now,
+    so the sheet names the 24 hours up to 05:10 (README, readings of the rules)."""
+    from tests.core.casebuild import fever_case
+    t = "2026-11-0{}T{}:00-06:00".format
+    dose = lambda at, mg: {"at": at, "drug": "anakinra", "dose_mg": mg}  # noqa: E731
+    c = fever_case(now=t(5, "05:10"), weights=[{"at": "2026-11-02T09:00:00-06:00", "kg": 52}],
+                   medications=[dose(t(4, "11:00"), 100), dose(t(4, "14:00"), 100), dose(t(4, "17:00"), 100),
+                                dose(t(4, "23:00"), 100)],
+                   escalations=[{"at": t(4, "12:00"), "by": "Dr E", "reason": "progression"}])
+    assert ("Line 4, due 5 Nov 2026 05:00, is lowered from 100 mg to no dose: the 24 hours from"
+            " 4 Nov 2026 05:10 to 5 Nov 2026 05:10 would pass 400 mg with any dose.") in _printed(c)
+
+
 def test_markup_characters_in_entered_text_print_as_typed():
     """Names and allergies are text, never reportlab markup: & < > " ' print as typed."""
     name, allergies = "Ann & <b>Lee</b>", "\"nuts\" & 'eggs' <severe>"
