@@ -130,8 +130,8 @@ class _Evaluation(CaseChecks):
         dose, alerts, notices = None, set(), set()
         if courses:
             latest = courses[-1]
-            lines, over = apply_daily_maximum(lines, administrations, self.now, p.dose)  # §4 rev 2
             stopped = {co.number: co.stop is not None and co.stop <= self.now for co in courses}
+            lines, over = apply_daily_maximum(lines, administrations, self.now, p.dose, stopped)  # §4 rev 2
             lines = with_status(lines, self.now, self.window, stopped)  # §5a
             running = latest.begin <= self.seen and not stopped[latest.number]
             current = weights.at(self.seen)

@@ -215,29 +215,37 @@ def windows_over(given: list[tuple[datetime, Decimal]], rules: DoseRules) -> lis
 
 
 def apply_daily_maximum(lines: list[Line], administrations: list[Administration], now: datetime,
-                        rules: DoseRules) -> tuple[list[Line], bool]:
-    """Lower open lines due after now so that no window ``(t − 24 h, t]`` passes the maximum (§4 rev 2).
+                        rules: DoseRules, stopped: dict[int, bool]) -> tuple[list[Line], bool]:
+    """Lower the open lines still to be given so that no window ``(t − 24 h, t]`` passes the maximum
+    (§4 rev 2). Returns the lines and whether the maximum was reached (a line lowered, or the
+    recorded doses alone over it).
 
-    Windows count the recorded administrations and the open lines due after now. Returns the lines
-    and whether the maximum was reached (a line lowered, or the recorded doses alone over it).
+    Windows count the recorded administrations and the open lines still to be given, each at its
+    due time, as §4 says of the lines due after now. §4 names only those; the line due at or before
+    now that is not yet missed (due or overdue, §5a) is judged too, in the window ending at now, the
+    earliest it can be given: given in full into a window already at the maximum it would pass it,
+    and a line planned at no dose went back to its full dose the minute it fell due. The cap's own
+    rule decides: no window over the maximum (README, "Readings of the rules").
     """
     span, most = hours(rules.max_mg_window_h), rules.max_mg_per_24h
     given = [(a.at, a.mg) for a in administrations if a.mg is not None]
     over = bool(windows_over(given, rules))
+    latest_due = max((i for i, line in enumerate(lines) if line.due <= now), default=-1)  # as with_status
     planned: list[tuple[datetime, Decimal]] = []
     out = []
-    for line in lines:
-        if line.closed or line.due <= now or line.working is None:
+    for i, line in enumerate(lines):
+        to_give = line.due > now or (i == latest_due and not stopped.get(line.course, False))
+        if line.closed or not to_give or line.working is None:
             out.append(line)
             continue
-        start = line.due - span
-        used = sum((mg for at, mg in given + planned if start < at <= line.due), start=Decimal(0))
+        end = max(line.due, now)
+        used = sum((mg for at, mg in given + planned if end - span < at <= end), start=Decimal(0))
         room = max(most - used, Decimal(0))
         if line.working.mg > room:
             working = replace(line.working, mg=room, capped=True, volume_ml=volume_ml(room, rules))
             line = replace(line, working=working, lowered_from_mg=line.working.mg)
             over = True
-        planned.append((line.due, line.working.mg))
+        planned.append((line.due, line.working.mg))  # later windows count it when due, as §4 has open lines
         out.append(line)
     return out, over
 

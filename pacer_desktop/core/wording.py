@@ -179,6 +179,10 @@ def dose_working(dose: DoseWorking, rules: DoseRules) -> str:
     return f"{text}; {notation.ml(dose.volume_ml)} of {notation.product_strength(rules)}"
 
 
+#: A line lowered to nothing by the 24-hour maximum (rules §4 rev 2), never "0 mg".
+NO_DOSE = "no dose"
+
+
 def line_dose(mg, volume_ml) -> tuple[str, str]:
     """A scheduled line's dose and volume, as the schedule, the bedside record and the dialogs write
     them: ``("59 mg", "0.4 mL")``; ``("no weight", "—")`` before a weight is recorded; ``("no dose",
@@ -186,8 +190,24 @@ def line_dose(mg, volume_ml) -> tuple[str, str]:
     if mg is None:
         return "no weight", "—"
     if mg == 0:
-        return "no dose", "—"
+        return NO_DOSE, "—"
     return notation.mg(mg), notation.ml(volume_ml) if volume_ml is not None else "—"
+
+
+#: What a nurse does with a line the 24-hour maximum lowered to nothing (rules §4 rev 2).
+GIVE_NOTHING = "give nothing on this line and tell the prescriber"
+
+
+def lowered(result: Result, line: DueDose, rules: DoseRules, time: Callable[[datetime], str]) -> str:
+    """Why a line was lowered (rules §4 rev 2: say which line and which window), times written by
+    ``time``: ``lowered from 100 mg to no dose: the 24 hours from 4 Nov 05:00 to 5 Nov 05:00 would
+    pass 400 mg with any dose``. The window ends at the line's due time, or at now for a line due
+    now or overdue (judged at the earliest it can be given: ``schedule.apply_daily_maximum``)."""
+    end = max(instant(line.due), instant(result.now))
+    to = line_dose(line.mg, line.volume_ml)[0]
+    return (f"lowered from {notation.mg(line.lowered_from_mg)} to {to}: the {rules.max_mg_window_h} hours from"
+            f" {time(end - hours(rules.max_mg_window_h))} to {time(end)} would pass {notation.mg(rules.max_mg_per_24h)}"
+            + (" with any dose" if line.mg == 0 else ""))
 
 
 def recorded_over(case, rules: DoseRules, time: Callable[[datetime], str]) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import ROUND_UP, Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -281,11 +281,8 @@ def _tenth_of_a_percent(fraction: Decimal) -> Decimal:
 def _daily_maximum_sentence(job: PrintJob) -> str:
     """Which line was lowered and which window is over (rules §4 rev 2)."""
     p, r = job.protocol, job.result
-    span = timedelta(hours=p.dose.max_mg_window_h)
-    said = [f"Line {d.line}, due {job.time(d.due)}, is lowered from {notation.mg(d.lowered_from_mg)} to"
-            f" {wording.line_dose(d.mg, d.volume_ml)[0]}: the {p.dose.max_mg_window_h} hours from"
-            f" {job.time(instant(d.due) - span)} to {job.time(d.due)} would pass {notation.mg(p.dose.max_mg_per_24h)}"
-            + (" with any dose. Give nothing on this line and tell the prescriber." if d.mg == 0 else ".")
+    said = [f"Line {d.line}, due {job.time(d.due)}, is {wording.lowered(r, d, p.dose, job.time)}."
+            + (f" {wording.GIVE_NOTHING.capitalize()}." if d.mg == 0 else "")
             for d in r.doses if d.lowered_from_mg is not None]
     recorded = wording.recorded_over(job.case, p.dose, job.time)
     return " ".join([*said, *([recorded] if recorded else [])])

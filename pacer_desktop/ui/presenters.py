@@ -90,6 +90,7 @@ class ScheduledDose:
     line: int = 0
     course: int = 1
     note: str = ""  # why the line moved or was lowered, or why it was held, refused or omitted
+    lowered: bool = False  # by the 24-hour maximum (rules §4 rev 2): its dose is not the standing one
 
     @property
     def closed(self) -> bool:
@@ -108,17 +109,15 @@ def schedule_rows(result: Result, now: datetime | None = None) -> list[Scheduled
             notes.append(d.outcome_reason)
         notes += wording.why_due(result, d, lambda at: day_time(at, zone))
         if d.lowered_from_mg is not None:
-            rules = protocols.load(result.protocol).dose
-            notes.append(f"lowered from {notation.mg(d.lowered_from_mg)}"
-                         + (f" to {wording.line_dose(d.mg, d.volume_ml)[0]}" if d.mg == 0 else "")
-                         + f": the {rules.max_mg_window_h} hours up to it would pass {notation.mg(rules.max_mg_per_24h)}"
-                         + ("; give nothing on this line and tell the prescriber" if d.mg == 0 else ""))
+            notes.append(wording.lowered(result, d, protocols.load(result.protocol).dose, lambda at: day_time(at, zone))
+                         + (f"; {wording.GIVE_NOTHING}" if d.mg == 0 else ""))
         mg, volume = wording.line_dose(d.mg, d.volume_ml)
         rows.append(ScheduledDose(
             due=d.due, day=d.day, mg=mg, volume=volume,
             interval=notation.every_hours(d.interval_h),
             weight=notation.kg(d.weight_kg) if d.weight_kg is not None else NO_WEIGHT,
-            status=d.status, given_at=d.given_at, line=d.line, course=d.course, note="; ".join(notes)))
+            status=d.status, given_at=d.given_at, line=d.line, course=d.course, note="; ".join(notes),
+            lowered=d.lowered_from_mg is not None))
     return rows
 
 
@@ -199,13 +198,18 @@ def status_line(result: Result, rows: list[ScheduledDose], now: datetime, protoc
     nxt = next_dose(rows)
     if nxt is None:
         return f"{head} · no dose outstanding"
-    if nxt.status == "planned":
-        return f"{head} · next dose {clock(nxt.due, zone)}, in {duration(nxt.due - now)}"
-    # the line to give, when its dose is not the head's: by the weight when it fell due
+    # the line to give, when its dose is not the head's: lowered by the 24-hour maximum, or by the
+    # weight when it fell due
     own = ""
-    if due_before_weight(result, nxt):
+    if nxt.lowered:
+        rules = protocol.dose
+        own = (f" · this dose: {nxt.mg}, lowered to keep {rules.max_mg_window_h} hours within"
+               f" {notation.mg(rules.max_mg_per_24h)}" + (f": {wording.GIVE_NOTHING}" if nxt.mg == wording.NO_DOSE else ""))
+    elif due_before_weight(result, nxt):
         own = (" · no dose was calculated for it: no weight when it fell due" if nxt.weight == NO_WEIGHT
                else f" · this dose: {nxt.mg}, by the weight when it fell due ({nxt.weight})")
+    if nxt.status == "planned":
+        return f"{head} · next dose {clock(nxt.due, zone)}, in {duration(nxt.due - now)}{own}"
     if nxt.status == "due":
         return f"{head} · dose DUE NOW ({clock(nxt.due, zone)}){own}"
     return f"{head} · dose OVERDUE since {day_time(nxt.due, zone)} ({duration(now - nxt.due)}){own}"

@@ -472,7 +472,6 @@ def test_the_screen_says_what_to_do_on_a_line_lowered_to_no_dose(qtbot, febrile,
     assert "lowered from 59 mg to no dose" in note and "give nothing on this line and tell the prescriber" in note
 
 
-@pytest.mark.xfail(strict=True, reason="the header names the standing dose, not the lowered line's")
 @pytest.mark.parametrize("now", [at(5, 4), at(5, 11, 5)])
 def test_the_header_says_the_next_line_has_no_dose_when_the_maximum_lowered_it(qtbot, febrile, store, nurse, now):
     """rules §4 rev 2: line 3 (5 Nov 11:00) is lowered to no dose. The header, the one line a nurse
