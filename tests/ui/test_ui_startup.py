@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from tests.ui.uihelp import TEST_NOW
 
 
@@ -104,6 +106,15 @@ def test_closing_the_window_twice_stops_the_idle_watcher_once(qtbot, make_window
         w.close()
         w.idle.stop()
     assert not w.idle.timer.isActive()
+
+
+@pytest.mark.xfail(strict=True, reason="a closed window kept its minute and hourly timers")
+def test_a_closed_window_stops_reading_the_store(qtbot, make_window, store):
+    """A window closed kept its half-minute reload and its hourly backup running: after the store
+    closed, the next tick read it ("Cannot operate on a closed database", seen in a later test)."""
+    w = make_window(NOW)
+    w.close()
+    assert not w.minute.isActive() and not w.hourly.isActive()
 
 
 def _fresh_start(tmp_path, db, pid: int, then: str = "") -> dict:
