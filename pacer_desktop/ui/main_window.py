@@ -388,6 +388,8 @@ class MainWindow(QMainWindow):
         self.ops.wait(background=False)  # never lose an entry: queued writes finish first
         QApplication.processEvents()
         self.idle.stop()
+        self.minute.stop()  # a closed window reads nothing more: the store may close next
+        self.hourly.stop()
         for dialog in (self.dialog, self.who_dialog, self.people_dialog, self.gate.dialog, *self._patient_dialogs()):
             if dialog is not None:
                 dialog.done(0)

@@ -108,7 +108,6 @@ def test_closing_the_window_twice_stops_the_idle_watcher_once(qtbot, make_window
     assert not w.idle.timer.isActive()
 
 
-@pytest.mark.xfail(strict=True, reason="a closed window kept its minute and hourly timers")
 def test_a_closed_window_stops_reading_the_store(qtbot, make_window, store):
     """A window closed kept its half-minute reload and its hourly backup running: after the store
     closed, the next tick read it ("Cannot operate on a closed database", seen in a later test)."""
