@@ -162,3 +162,46 @@ def test_new_patient_asks_for_any_detail_typed_and_its_question_goes_with_it(qtb
     box = d.discard_box
     d.done(0)
     assert not box.isVisible()
+
+
+def _two_patients(store, nurse) -> tuple[int, int]:
+    from tests.ui.test_ui_dose_lines import febrile_patient
+    return (febrile_patient(store, nurse, mrn="A-1", name="Ann Able"),
+            febrile_patient(store, nurse, mrn="B-2", name="Ben Baker"))
+
+
+def _temperature(store, user, pid):
+    from decimal import Decimal
+    return store.add_temperature(user, pid, at=datetime(2026, 11, 4, 18, 0, tzinfo=UTC), value=Decimal("38.6"), unit="C")
+
+
+@pytest.mark.xfail(strict=True, reason="the status bar kept the last patient's saved message")
+def test_the_status_bar_says_nothing_of_the_last_patient_once_another_is_chosen(qtbot, make_window, store, nurse):
+    """Nothing of one patient is shown with the next: "✓ Saved: temperature 38.6 °C …" stayed 15
+    seconds under the next patient's header."""
+    a, b = _two_patients(store, nurse)
+    w = make_window(datetime(2026, 11, 4, 18, 5, tzinfo=UTC))
+    w.open_patient(a)
+    w.state.save(_temperature, "temperature 38.6 °C at 4 Nov 12:00", on_problems=lambda p: None)
+    qtbot.waitUntil(lambda: "Saved" in w.statusBar().currentMessage(), timeout=5000)
+    w.open_patient(b)
+    assert w.statusBar().currentMessage() == ""
+
+
+@pytest.mark.xfail(strict=True, reason="a save landing after a switch did not say whose entry it was")
+def test_a_save_that_lands_after_another_patient_is_chosen_names_its_patient(qtbot, make_window, store, nurse):
+    """The write runs off the GUI thread; a nurse may choose the next patient before it lands. Its
+    "✓ Saved: temperature …" then came under the next patient's header, as if it were theirs."""
+    import threading
+    a, b = _two_patients(store, nurse)
+    w = make_window(datetime(2026, 11, 4, 18, 5, tzinfo=UTC))
+    w.open_patient(a)
+    hold = threading.Event()
+    w.state.save(lambda s, u, pid: hold.wait(5) and _temperature(s, u, pid), "temperature 38.6 °C at 4 Nov 12:00",
+                 on_problems=lambda p: None)
+    w.open_patient(b)
+    hold.set()
+    qtbot.waitUntil(lambda: "Saved" in w.statusBar().currentMessage(), timeout=5000)
+    said = w.statusBar().currentMessage()
+    assert "Ann Able" in said and "MRN A-1" in said, said
+    assert w.state.patient_id == b and "Ben Baker" in w.header.title.text()
