@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         self.state.stale.connect(lambda text: self._on_failed(text, title="Saved: the screen may be out of date"))
         self.state.user_changed.connect(self._show_user)
         self.state.switched.connect(self._close_patient_dialogs)
+        self.state.switched.connect(self.statusBar().clearMessage)  # nothing of the last patient stays
         self.ops.busy_changed.connect(lambda busy: self.busy_label.setText("saving…" if busy else ""))
         self._show_user()
         self.idle = IdleWatcher(QApplication.instance(), idle_ms, self)

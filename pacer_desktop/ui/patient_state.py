@@ -130,9 +130,14 @@ class PatientState(QObject):
         if needs_patient and self.patient_id is None:
             on_problems((Problem("", "Select or create a patient first."),))
             return False
-        user, pid = self.user, self.patient_id
+        user, pid, record = self.user, self.patient_id, self.record
+
+        def named() -> str:  # landed after another patient was chosen: whose entry, never the next's
+            return done_text if pid == self.patient_id or record is None else \
+                f"{done_text}, for {record.name} (MRN {record.mrn})"
 
         def succeeded(value: Any) -> None:
+            said = named()
             try:
                 self.reload()
             except Exception as exc:  # noqa: BLE001 - stored: the form closes, and the window says both
@@ -141,9 +146,9 @@ class PatientState(QObject):
                 redraw = None
             if on_saved is not None:
                 on_saved(value)
-            self.saved.emit(done_text)
+            self.saved.emit(said)
             if redraw is not None:
-                self.stale.emit(f"Saved ({done_text}), but the patient could not be read back after it ({redraw})."
+                self.stale.emit(f"Saved ({said}), but the patient could not be read back after it ({redraw})."
                                 " What the screen shows may be out of date: select the patient again before"
                                 " anything else, and tell IT if this happens again.")
                 sys.excepthook(type(redraw), redraw, redraw.__traceback__)  # logged, and seen by the tests
@@ -154,7 +159,7 @@ class PatientState(QObject):
             elif isinstance(exc, StorageError):  # e.g. an MRN already in use: the form says so
                 on_problems((Problem(getattr(exc, "field", "") or "", str(exc)),))
             else:  # said in the form too, which takes input again: nothing stays disabled for good
-                self.failed.emit(f"Not saved: {user.initials}'s entry “{done_text}”. The error: {exc}")
+                self.failed.emit(f"Not saved: {user.initials}'s entry “{named()}”. The error: {exc}")
                 on_problems((Problem("", UNEXPECTED),))
 
         def run(admitted: Callable[[Store, User, int], Any]) -> None:
