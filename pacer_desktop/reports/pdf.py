@@ -7,6 +7,7 @@ module are imported only when something is printed.
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Callable
 from xml.sax.saxutils import escape
@@ -115,23 +116,56 @@ def write_in(label: str) -> list:
 WRITE_IN_PT = 30
 
 
+#: The smallest size a piece of a name or MRN is set at to stay whole in its box (points); below it,
+#: a piece longer than its box (no real name or MRN has one) may still be cut.
+SMALLEST_WHOLE_WORD_PT = 5
+
+
+def whole_words(value: str, style: ParagraphStyle, width: float) -> Paragraph:
+    """``value`` (a name, an MRN) in lines of ``width`` that break only between words or after a
+    hyphen inside one: never inside a name ("Wolfeschlegelstein / hausen…" is misread). A piece
+    still longer than the box sets the whole value smaller until it fits."""
+    pieces = [piece for word in value.split() for piece in re.split(r"(?<=-)(?=.)", word)]
+    longest = max((pdfmetrics.stringWidth(piece, style.fontName, style.fontSize) for piece in pieces), default=0)
+    if longest > width:
+        size = max(SMALLEST_WHOLE_WORD_PT, math.floor(10 * style.fontSize * width / longest) / 10)  # tenths, never over
+        style = ParagraphStyle(f"{style.name}-whole", parent=style, fontSize=size,
+                               leading=style.leading * size / style.fontSize,
+                               splitLongWords=int(longest * size / style.fontSize > width))
+
+    def fits(text: str) -> bool:
+        return pdfmetrics.stringWidth(text, style.fontName, style.fontSize) <= width
+
+    lines = [""]
+    for word in value.split():
+        parts = [word] if fits(word) else re.split(r"(?<=-)(?=.)", word)  # whole if it fits a line
+        for i, part in enumerate(parts):
+            joined = f"{lines[-1]}{' ' if i == 0 else ''}{part}" if lines[-1] else part
+            if lines[-1] and not fits(joined):
+                lines.append(part)
+            else:
+                lines[-1] = joined
+    return Paragraph("<br/>".join(escape(line) for line in lines), style)
+
+
 def patient_grid(patient: PatientHeader, job: PrintJob, width: float, age: str) -> Table:
     """Name, MRN, date of birth, age, sex at birth and allergies: a box to write them in when
-    they are not recorded, else as long as the list."""
-    def field(label: str, value: str) -> list:
-        return [p(label, LABEL), p(value, CELL_BOLD)]
+    they are not recorded, else as long as the list. Each word stays whole in its box."""
+    w = width / 5
+    widths = [w * 1.5, w, w, w * 0.75, w * 0.75]
+
+    def field(label: str, value: str, box: float) -> list:
+        return [p(label, LABEL), whole_words(value, CELL_BOLD, box - 6)]  # grid's paddings 3 + 3
 
     recorded = bool(patient.allergies.strip())
-    allergies = (field("Allergies", patient.allergies) if recorded
+    allergies = (field("Allergies", patient.allergies, width) if recorded
                  else write_in("Allergies (not recorded: write in, or NKDA, and initial)"))
-    rows = [
-        [field("Patient name", or_not_given(patient.name)), field("MRN", or_not_given(patient.mrn)),
-         field("Date of birth", full_date(patient.date_of_birth)), field("Age", age),
-         field("Sex at birth", or_not_given(patient.sex_at_birth))],
-        [allergies, "", "", "", ""],
-    ]
-    w = width / 5
-    return grid(rows, [w * 1.5, w, w, w * 0.75, w * 0.75], header_rows=0,
+    values = [("Patient name", or_not_given(patient.name)), ("MRN", or_not_given(patient.mrn)),
+              ("Date of birth", full_date(patient.date_of_birth)), ("Age", age),
+              ("Sex at birth", or_not_given(patient.sex_at_birth))]
+    rows = [[field(label, value, box) for (label, value), box in zip(values, widths)],
+            [allergies, "", "", "", ""]]
+    return grid(rows, widths, header_rows=0,
                 row_heights=[None, None if recorded else WRITE_IN_PT], repeat=False,
                 extra=[("SPAN", (0, 1), (-1, 1)), ("VALIGN", (0, 0), (-1, -1), "TOP")])
 
