@@ -178,6 +178,25 @@ def test_the_administration_record_shows_the_same_lines_and_outcomes(qtbot, febr
     assert "held 4 Nov 2026 23:05 by AB (nurse): hypotension" in " ".join(text.split())  # when and by whom
 
 
+@pytest.mark.xfail(strict=True, reason="the bedside record said a dose was given, not who recorded it")
+def test_the_administration_record_printed_from_the_database_says_who_recorded_each_dose(febrile, store, nurse):
+    """An entry no one can trust is the third failure: the paper record said "given 4 Nov 11:05"
+    for a dose recorded in the application, with its Given by column empty. Printed from the
+    database (as the window and `print --mrn` do), it says who recorded it, as a held line does."""
+    from pacer_desktop.evaluation import evaluate_case
+    from pacer_desktop.reports.content import PatientHeader
+    from pacer_desktop.reports.documents import make_job, render
+    from pacer_desktop.storage.dose_verification import for_print
+    from tests.reports.pdfcheck import pdf_text
+    w, pid = febrile(at(5, 0, 10))
+    store.add_medication(nurse, pid, at=at(4, 11, 5), drug="anakinra", dose_mg=Decimal(59), for_line=1)
+    case = store.case_for(pid, now=at(5, 0, 10))
+    header = PatientHeader(name="Lena Lines", mrn="L-1", date_of_birth=date(2016, 4, 12), sex_at_birth="female")
+    text = pdf_text(render(make_job("mar", case, header, printed_by="AB",
+                                    **for_print(store, pid, evaluate_case(case), "mar"))))
+    assert "given 4 Nov 2026 11:05, recorded by AB (nurse)" in " ".join(text.split())
+
+
 def test_a_message_in_the_record_dialog_is_shown_whole(qtbot, febrile):
     """Seen under Xvfb: 'Given 5 h 52 min late, outside the 60 minutes either side of the due time:
     give the reason.' was cut after two lines."""
