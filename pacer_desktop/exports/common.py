@@ -18,6 +18,7 @@ from ..core.timeutil import post_infusion_day
 from ..evaluation import evaluate_case, protocol_for
 from ..storage import EntryRecord, PatientRecord, Store, User
 from ..storage.dose_verification import signatures_for
+from ..storage.entries import first_recorded
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,12 +36,8 @@ class Evaluated:
     eligibility_signatures: tuple = ()
 
     def first_recorded(self, entry: EntryRecord) -> EntryRecord:
-        """``entry`` as first recorded, before corrections replaced it: who gave a dose is who
-        recorded it, not who corrected its amount or time later."""
-        replaced = {(e.kind, e.superseded_by): e for e in self.history if e.superseded_by is not None}
-        while (entry.kind, entry.id) in replaced:
-            entry = replaced[(entry.kind, entry.id)]
-        return entry
+        """``entry`` as first recorded (``storage.entries.first_recorded``)."""
+        return first_recorded(self.history, entry)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -116,7 +116,8 @@ def _earlier_weights(job: c.PrintJob, due: list) -> list[str]:
 def _recorded(job: c.PrintJob, d) -> str:
     """What the application holds for the line (as its schedule shows it); blank for a line to come."""
     if d.status == "given":
-        return f"given {job.time(d.given_at)}"
+        by = job.recorder(d.given_at)
+        return f"given {job.time(d.given_at)}" + (f", recorded by {by}" if by else "")
     if d.status in ("held", "refused", "omitted"):
         head = f"{d.status} {job.time(d.outcome_at)} by {d.outcome_by}" if d.outcome_at and d.outcome_by else d.status
         return f"{head}: {d.outcome_reason}" if d.outcome_reason else head

@@ -85,6 +85,12 @@ class PrintJob:
     unverified_because: tuple[str, ...] = NEVER_VERIFIED
     #: The other signatures that concern the document (an escalation, an eligibility sign-off).
     signatures: tuple[PrintedSignature, ...] = ()
+    #: Who recorded each dose given, by its instant, when printed from the database (``AB (nurse)``).
+    recorded_by: tuple[tuple[datetime, str], ...] = ()
+
+    def recorder(self, given_at: datetime | None) -> str | None:
+        """Who recorded the dose given at ``given_at``; None when not known (a case file)."""
+        return next((by for at, by in self.recorded_by if given_at is not None and at == instant(given_at)), None)
 
     @property
     def zone(self) -> ZoneInfo:

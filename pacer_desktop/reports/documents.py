@@ -24,13 +24,14 @@ RECORD_HOURS = 72
 def make_job(kind: DocumentKind, case: Case, patient: PatientHeader, *, printed_by: str,
              paper: Paper = "letter", printed_at: datetime | None = None, now: datetime | None = None,
              chain_anchor: str = "", verification: tuple[Any, tuple[str, ...]] | None = None,
-             signatures: Iterable[Any] = ()) -> PrintJob:
+             signatures: Iterable[Any] = (), recorded_by: Iterable[tuple[datetime, str]] = ()) -> PrintJob:
     """Evaluate ``case`` (defaults filled in as everywhere) and describe the document to print;
     ``chain_anchor`` is the database's (``Store.chain_anchor()``) when printed from it.
 
     ``verification`` is the caller's ``(verification or None, reasons)``, as storage's
     ``current_verification`` gives it for the same case (None: never verified); ``signatures``
-    the others that concern the document. Each signature is anything with ``name``,
+    the others that concern the document; ``recorded_by`` who recorded each dose given, by its
+    instant (storage's ``recorded_by``). Each signature is anything with ``name``,
     ``initials``, ``role``, ``meaning`` and ``at`` (a storage ``Signature``), or holding one as
     ``.signature``: reports read no database, so the caller passes what it read."""
     if kind not in DOCUMENTS:
@@ -44,7 +45,7 @@ def make_job(kind: DocumentKind, case: Case, patient: PatientHeader, *, printed_
                     printed_at=printed_at or datetime.now(UTC), printed_by=printed_by, paper=paper,
                     chain_anchor=chain_anchor, verification=printed_signature(verified) if verified else None,
                     unverified_because=() if verified else tuple(because or NEVER_VERIFIED),
-                    signatures=tuple(printed_signature(s) for s in signatures))
+                    signatures=tuple(printed_signature(s) for s in signatures), recorded_by=tuple(recorded_by))
 
 
 def printed_signature(signed: Any) -> PrintedSignature:

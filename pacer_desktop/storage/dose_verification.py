@@ -23,6 +23,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
+from .. import protocols
 from ..core import notation
 from ..core.dose import DoseWorking
 from ..core.double_check import DoubleCheck, PharmacistFigures, Verification, staleness
@@ -128,7 +129,17 @@ def signatures_for(store: Store, patient_id: int, kind: str) -> list[Signature]:
 
 
 def for_print(store: Store, patient_id: int, result: Result, kind: str) -> dict:
-    """``reports.documents.make_job``'s ``verification`` and ``signatures`` for ``kind`` printed
-    from the database, ``result`` being the same case's evaluation."""
+    """``reports.documents.make_job``'s ``verification``, ``signatures`` and ``recorded_by`` for
+    ``kind`` printed from the database, ``result`` being the same case's evaluation."""
     return {"verification": current_verification(store, patient_id, result) if kind == "order" else None,
-            "signatures": signatures_for(store, patient_id, kind)}
+            "signatures": signatures_for(store, patient_id, kind),
+            "recorded_by": recorded_by(store, patient_id, protocols.load(result.protocol).dose.drug)}
+
+
+def recorded_by(store: Store, patient_id: int, drug: str) -> tuple[tuple[datetime, str], ...]:
+    """Who recorded each dose of ``drug`` given, by the dose's instant: ``AB (nurse)`` of the entry
+    as first recorded, not of a later correction of its amount (the bedside record prints it)."""
+    from .entries import first_recorded
+    history = store.entries(patient_id, "medication")
+    firsts = [(e, first_recorded(history, e)) for e in history if e.current and e.values.get("drug") == drug]
+    return tuple((instant(e.at), f"{first.entered_by} ({first.role})") for e, first in firsts)

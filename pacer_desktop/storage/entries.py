@@ -140,6 +140,16 @@ def correct(store: Store, user: User, kind: str, entry_id: int, *, reason: str,
     return add(store, user, old["patient_id"], kind, values, replacing=entry_id, reason=reason)
 
 
+def first_recorded(history: list[EntryRecord] | tuple[EntryRecord, ...], entry: EntryRecord) -> EntryRecord:
+    """``entry`` as first recorded, before corrections replaced it (``history``: every entry, as
+    :func:`entries` gives them): who gave a dose is who recorded it, not who corrected its amount
+    or time later."""
+    replaced = {(e.kind, e.superseded_by): e for e in history if e.superseded_by is not None}
+    while (entry.kind, entry.id) in replaced:
+        entry = replaced[(entry.kind, entry.id)]
+    return entry
+
+
 def entries(store: Store, patient_id: int, kind: str | None = None, include_superseded: bool = True) -> list[EntryRecord]:
     """The flowsheet: every entry of the patient (or of one kind), oldest first."""
     kinds = [kind] if kind else [k for k in KINDS if k != "patient"]

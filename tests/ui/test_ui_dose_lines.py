@@ -178,7 +178,6 @@ def test_the_administration_record_shows_the_same_lines_and_outcomes(qtbot, febr
     assert "held 4 Nov 2026 23:05 by AB (nurse): hypotension" in " ".join(text.split())  # when and by whom
 
 
-@pytest.mark.xfail(strict=True, reason="the bedside record said a dose was given, not who recorded it")
 def test_the_administration_record_printed_from_the_database_says_who_recorded_each_dose(febrile, store, nurse):
     """An entry no one can trust is the third failure: the paper record said "given 4 Nov 11:05"
     for a dose recorded in the application, with its Given by column empty. Printed from the
