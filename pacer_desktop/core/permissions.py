@@ -69,6 +69,10 @@ def _check_role(role: str) -> None:
         raise ValueError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
 
 
+#: The action each printed document needs (the order sheet is printed as verified), by document kind.
+PRINT_ACTIONS: dict[str, str] = {"order": "print_verified_order_sheet", "mar": "print_administration_record",
+                                 "eligibility": "print_checklist", "grading": "print_grading_summary"}
+
 def allowed(role: str, action: str) -> bool:
     """Whether ``role`` may do ``action``."""
     _check_role(role)

@@ -15,17 +15,14 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
 from ..core import permissions
-from .print_menu import KINDS, NATURAL_DOCUMENT
+from .print_menu import KINDS
 from .signing import tooltip_refusal
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-#: The permission each printed document needs: the order sheet is printed as verified.
-PRINT_ACTIONS = {"order": "print_verified_order_sheet", "mar": "print_administration_record",
-                 "eligibility": "print_checklist", "grading": "print_grading_summary"}
 #: Menu entries (object names) and the action each does.
-MENU_ACTIONS = {**{f"print_{kind}": PRINT_ACTIONS[kind] for kind in KINDS},
+MENU_ACTIONS = {**{f"print_{kind}": permissions.PRINT_ACTIONS[kind] for kind in KINDS},
                 "export_study": "export", "export_fhir": "export", "backup": "backup", "restore": "restore",
                 "people": "manage_users"}
 _OWN_TIP = "permits_own_tooltip"
@@ -45,9 +42,9 @@ def _controls(w: MainWindow) -> list[tuple[Callable[[], QWidget | QAction | None
     if eligibility is not None:
         found += [(lambda: eligibility.save_button, "enter_eligibility"),
                   (lambda: getattr(w, "_sign_off", None), "sign_eligibility")]
+    # "Print this screen's document" (Ctrl+P) stays enabled: a key that does nothing says nothing,
+    # so the printer says who may when the role may not (DocumentPrinter.preview).
     found += [(lambda name=name: w.findChild(QAction, name), action) for name, action in MENU_ACTIONS.items()]
-    found.append((lambda: w.findChild(QAction, "print_natural"),
-                  PRINT_ACTIONS[NATURAL_DOCUMENT[w.tabs.currentIndex()]]))
     return found
 
 

@@ -21,8 +21,10 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
 
+from ..core import permissions
 from ..reports import document_title
 from .patient_state import PatientState
+from .signing import tooltip_refusal
 
 PAPERS = (("letter", "Letter"), ("a4", "A4"))
 
@@ -265,6 +267,8 @@ class DocumentPrinter(QObject):
         s = self.state
         if s.user is None:
             return self._refuse("Nobody is signed in: enter your initials and role first (Ctrl+L).")
+        if not permissions.allowed(s.user.role, permissions.PRINT_ACTIONS[kind]):  # Ctrl+P, for any role
+            return self._refuse(tooltip_refusal(s.user.role, permissions.PRINT_ACTIONS[kind]))
         if s.patient_id is None or s.record is None or s.case is None:
             return self._refuse("Select a patient first.")
         from ..reports.content import PatientHeader

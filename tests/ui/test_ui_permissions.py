@@ -242,16 +242,18 @@ def test_the_window_says_why_a_file_that_is_not_a_backup_is_not_restored(qtbot, 
     assert "not a PACER database" in w.statusBar().currentMessage()
 
 
-@pytest.mark.xfail(strict=True, reason="Ctrl+P did nothing, silently, for a role that may not print")
 @pytest.mark.parametrize("role", ["nurse", "prescriber"])
 def test_ctrl_p_says_who_may_print_the_order_sheet(qtbot, ward_window, role):
     """Ctrl+P on the dose screen prints its order sheet, which only a pharmacist may print as
     verified. For a nurse or prescriber the key did nothing at all; it now says why, in the table's
     words, and prints nothing."""
+    from PySide6.QtWidgets import QApplication
     w, _pid = ward_window(role)
     w.show_screen(1)
+    w.raise_()
     w.activateWindow()
-    qtbot.keyClick(w.dose.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    qtbot.keyClick(w, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     refusal = permissions.refusal(role, "print_verified_order_sheet").replace("; nothing was saved.", ".")
     qtbot.waitUntil(lambda: refusal in w.statusBar().currentMessage(), timeout=3000)
     assert w.printing.dialog is None or not w.printing.dialog.isVisible()

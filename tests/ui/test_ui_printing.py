@@ -46,6 +46,8 @@ def example_window(make_window, store, nurse):
 
 
 def _preview(qtbot, w, kind: str, **kwargs):
+    if kind == "order":  # printed as verified: the pharmacist's (issue 18); the printer refuses others
+        as_user(w, "PH")
     w.printing.dialog = None
     assert w.printing.preview(kind, **kwargs)
     assert w.printing.dialog is None  # made on the worker: the window is free meanwhile
@@ -76,7 +78,8 @@ def test_preview_shows_every_page_of_the_document(qtbot, example_window, kind, e
     pages = len(_pdf(d.document.pdf).pages)
     assert pages >= 1 and len(d.document.pages) == pages and len(d.page_labels) == pages
     assert d.page_count.text() == f"{pages} page{'s' if pages != 1 else ''}"
-    assert d.document.kind == kind and d.document.job.printed_by == "AB (nurse)"
+    assert d.document.kind == kind
+    assert d.document.job.printed_by == ("PH (pharmacist)" if kind == "order" else "AB (nurse)")
     page = d.document.pages[0]
     assert (page.width(), page.height()) == (816, 1056)  # Letter at the preview's 96 dpi
     assert page.pixelColor(2, 2).name() == "#ffffff"  # painted on white, not transparent
@@ -98,13 +101,13 @@ def test_save_as_pdf_writes_the_document_with_the_dose_and_records_it(qtbot, exa
     assert data == d.document.pdf == render(d.document.job)  # the bytes reports (and the CLI) make
     text = _text(data)
     assert "Anakinra 59 mg IV every 12 hours" in text and "0.4 mL" in text
-    assert "Petra Print" in text and "PR-0001" in text and "AB (nurse)" in text
+    assert "Petra Print" in text and "PR-0001" in text and "PH (pharmacist)" in text
     assert _sizes(data) == {LETTER_PT}
     [doc] = store.documents(pid)
     assert doc["kind"] == "order" and doc["protocol"] == "pacer-1"
     assert doc["content_sha256"] == d.document.content_sha256 == content_sha256(d.document.job)
     assert f"content SHA-256 {doc['content_sha256'][:16]}" in text  # the paper names the record's hash
-    assert (doc["entered_by"], doc["role"], doc["workstation"]) == ("AB", "nurse", "ward-3")
+    assert (doc["entered_by"], doc["role"], doc["workstation"]) == ("PH", "pharmacist", "ward-3")
     assert doc["detail"] == "letter; printed at 2026-11-06T08:00:00-06:00; from the window, saved as PDF order.pdf"
     assert store.audit(limit=1)[0]["action"] == "print order"
     assert "saved as" in d.message.text() and "saved as" in w.statusBar().currentMessage()
