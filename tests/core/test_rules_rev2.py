@@ -349,6 +349,26 @@ def test_a_line_due_now_is_lowered_as_it_was_while_planned(now, status):
     assert next(d for d in after.doses if d.line == 5).mg == 100
 
 
+FALSE_NO_DOSE = pytest.mark.xfail(strict=True, reason="a due line judged at now: a false 'no dose' on an ordinary course")
+
+
+@pytest.mark.parametrize("now", [pytest.param("11:00", marks=FALSE_NO_DOSE), pytest.param("11:20", marks=FALSE_NO_DOSE),
+                                 "11:45"])
+def test_a_due_line_is_judged_at_its_due_time_not_at_the_minute_it_is_looked_at(now):
+    """# rules §4 rev 2 ("it never binds at 100 mg × 4"), found in review: every 6 hours at 100 mg,
+    line 1 given 40 minutes late (within its window). Judged at now, line 5 read "no dose, give
+    nothing and tell the prescriber" from 11:00 to 11:40 and 100 mg after, a false alarm. Judged at
+    its due time, as while it was planned, it is 100 mg throughout."""
+    c = fever_case(now=t(5, now), weights=[{"at": "2026-11-02T09:00:00-06:00", "kg": 52}],
+                   medications=[dose(t(4, "11:40"), 100), dose(t(4, "17:00"), 100), dose(t(4, "23:00"), 100),
+                                dose(t(5, "05:00"), 100)],
+                   escalations=[{"at": START, "by": "Dr E", "reason": "progression"}])
+    r = evaluate(c)
+    line5 = next(d for d in r.doses if d.line == 5)
+    assert (line5.status, line5.mg, line5.lowered_from_mg) == ("due", 100, None)
+    assert "daily_maximum" not in r.notices
+
+
 def test_recorded_amounts_above_the_typing_guard_are_refused_and_alerts_raised_below_it():
     """# rules §4 rev 2: refused only above the guard; above 100 mg → dose_above_maximum;
     above 110 % of the line's dose → dose_above_calculated."""
