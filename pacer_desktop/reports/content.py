@@ -287,9 +287,11 @@ def _tenth_of_a_percent(fraction: Decimal) -> Decimal:
 def _daily_maximum_sentence(job: PrintJob) -> str:
     """Which line was lowered and which window is over (rules §4 rev 2)."""
     p, r = job.protocol, job.result
-    said = [f"Line {d.line}, due {job.time(d.due)}, is {wording.lowered(r, d, p.dose, job.time)}."
-            + (f" {wording.GIVE_NOTHING.capitalize()}." if d.mg == 0 else "")
-            for d in r.doses if d.lowered_from_mg is not None]
+    said = []
+    for d in (d for d in r.doses if d.lowered_from_mg is not None):
+        advice = wording.after_lowered(r, d, p.dose, job.time)
+        said.append(f"Line {d.line}, due {job.time(d.due)}, is {wording.lowered(r, d, p.dose, job.time)}."
+                    + (f" {advice[:1].upper()}{advice[1:]}." if advice else ""))
     recorded = wording.recorded_over(job.case, p.dose, job.time)
     return " ".join([*said, *([recorded] if recorded else [])])
 

@@ -91,6 +91,7 @@ class ScheduledDose:
     course: int = 1
     note: str = ""  # why the line moved or was lowered, or why it was held, refused or omitted
     lowered: bool = False  # by the 24-hour maximum (rules §4 rev 2): its dose is not the standing one
+    advice: str = ""  # for a lowered line: from when its full dose fits, or to give nothing (wording.after_lowered)
 
     @property
     def closed(self) -> bool:
@@ -108,16 +109,18 @@ def schedule_rows(result: Result, now: datetime | None = None) -> list[Scheduled
         if d.status in ("held", "refused", "omitted") and d.outcome_reason:
             notes.append(d.outcome_reason)
         notes += wording.why_due(result, d, lambda at: day_time(at, zone))
+        advice = ""
         if d.lowered_from_mg is not None:
-            notes.append(wording.lowered(result, d, protocols.load(result.protocol).dose, lambda at: day_time(at, zone))
-                         + (f"; {wording.GIVE_NOTHING}" if d.mg == 0 else ""))
+            rules = protocols.load(result.protocol).dose
+            advice = wording.after_lowered(result, d, rules, lambda at: day_time(at, zone))
+            notes.append(wording.lowered(result, d, rules, lambda at: day_time(at, zone)) + (f"; {advice}" if advice else ""))
         mg, volume = wording.line_dose(d.mg, d.volume_ml)
         rows.append(ScheduledDose(
             due=d.due, day=d.day, mg=mg, volume=volume,
             interval=notation.every_hours(d.interval_h),
             weight=notation.kg(d.weight_kg) if d.weight_kg is not None else NO_WEIGHT,
             status=d.status, given_at=d.given_at, line=d.line, course=d.course, note="; ".join(notes),
-            lowered=d.lowered_from_mg is not None))
+            lowered=d.lowered_from_mg is not None, advice=advice))
     return rows
 
 
@@ -204,7 +207,7 @@ def status_line(result: Result, rows: list[ScheduledDose], now: datetime, protoc
     if nxt.lowered:
         rules = protocol.dose
         own = (f" · this dose: {nxt.mg}, lowered to keep {rules.max_mg_window_h} hours within"
-               f" {notation.mg(rules.max_mg_per_24h)}" + (f": {wording.GIVE_NOTHING}" if nxt.mg == wording.NO_DOSE else ""))
+               f" {notation.mg(rules.max_mg_per_24h)}" + (f": {nxt.advice}" if nxt.advice else ""))
     elif due_before_weight(result, nxt):
         own = (" · no dose was calculated for it: no weight when it fell due" if nxt.weight == NO_WEIGHT
                else f" · this dose: {nxt.mg}, by the weight when it fell due ({nxt.weight})")

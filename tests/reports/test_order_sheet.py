@@ -195,18 +195,31 @@ def test_paper_names_the_lowered_line_its_window_and_every_rev_2_problem(kind):
         assert code not in text
 
 
-def test_paper_names_the_window_up_to_now_for_a_lowered_line_that_is_due():
-    """# rules §4 rev 2, read the safe way: line 4 (5 Nov 05:00) is due at 05:10 and judged at now,
-    so the sheet names the 24 hours up to 05:10 (README, readings of the rules)."""
+def _hundreds(now: str, given: list[str], escalated: str) -> dict:
+    """52 kg (100 mg), escalated at ``escalated``, 100 mg given at each of ``given`` (times "5 05:00")."""
     from tests.core.casebuild import fever_case
     t = "2026-11-0{}T{}:00-06:00".format
-    dose = lambda at, mg: {"at": at, "drug": "anakinra", "dose_mg": mg}  # noqa: E731
-    c = fever_case(now=t(5, "05:10"), weights=[{"at": "2026-11-02T09:00:00-06:00", "kg": 52}],
-                   medications=[dose(t(4, "11:00"), 100), dose(t(4, "14:00"), 100), dose(t(4, "17:00"), 100),
-                                dose(t(4, "23:00"), 100)],
-                   escalations=[{"at": t(4, "12:00"), "by": "Dr E", "reason": "progression"}])
-    assert ("Line 4, due 5 Nov 2026 05:00, is lowered from 100 mg to no dose: the 24 hours from"
-            " 4 Nov 2026 05:10 to 5 Nov 2026 05:10 would pass 400 mg with any dose.") in _printed(c)
+    return fever_case(now=t(*now.split()), weights=[{"at": "2026-11-02T09:00:00-06:00", "kg": 52}],
+                      medications=[{"at": t(*at.split()), "drug": "anakinra", "dose_mg": 100} for at in given],
+                      escalations=[{"at": t(*escalated.split()), "by": "Dr E", "reason": "progression"}])
+
+
+def test_paper_names_the_window_up_to_now_for_a_lowered_line_that_is_due():
+    """# rules §4 rev 2, read the safe way: line 4 (5 Nov 05:00) is due at 05:10 and judged at now,
+    so the sheet names the 24 hours up to 05:10, and no dose fits before line 5 (README, readings
+    of the rules)."""
+    c = _hundreds("5 05:10", ["4 11:00", "4 14:00", "4 17:00", "4 23:00"], "4 12:00")
+    assert ("Line 4, due 5 Nov 2026 05:00, is lowered from 100 mg to no dose: the 24 hours from 4 Nov 2026 05:10"
+            " to 5 Nov 2026 05:10 would pass 400 mg with any dose. Give nothing on this line and tell the"
+            " prescriber.") in _printed(c)
+
+
+def test_paper_says_from_when_a_lowered_line_s_full_dose_fits():
+    """# rules §4 rev 2: every 6 hours at 100 mg, line 1 given 40 minutes late; at 11:20 line 5's 24
+    hours still hold 400 mg, and its 100 mg fits from 11:40 (when the late dose leaves them)."""
+    c = _hundreds("5 11:20", ["4 11:40", "4 17:00", "4 23:00", "5 05:00"], "4 11:00")
+    assert ("Line 5, due 5 Nov 2026 11:00, is lowered from 100 mg to no dose: the 24 hours from 4 Nov 2026 11:20 to"
+            " 5 Nov 2026 11:20 would pass 400 mg with any dose. 100 mg fits from 5 Nov 2026 11:40.") in _printed(c)
 
 
 def test_markup_characters_in_entered_text_print_as_typed():

@@ -480,27 +480,28 @@ def test_a_line_lowered_to_no_dose_leaves_the_dose_field_empty(qtbot, febrile, s
 
 
 def test_the_screen_says_what_to_do_on_a_line_lowered_to_no_dose(qtbot, febrile, store, nurse):
-    """Screen and paper say the same (issue 16): the paper says to give nothing on the line and tell
-    the prescriber; the screen's schedule note said only that the line was lowered (found in review)."""
+    """Screen and paper say the same (issue 16): what to do about the line, here that its 59 mg fits
+    from 14:00, when the 4 Nov 14:00 dose leaves its 24 hours; the screen's schedule note said only
+    that the line was lowered (found in review)."""
     w, pid = febrile(at(5, 4))
     for when in (at(4, 11), at(4, 14), at(4, 17), at(4, 20), at(4, 23)):
         store.add_medication(nurse, pid, at=when, drug="anakinra", dose_mg=Decimal(100))
     w.state.reload()
     note = next(r for r in w.dose.rows if r.line == 3).note
-    assert "lowered from 59 mg to no dose" in note and "give nothing on this line and tell the prescriber" in note
+    assert "lowered from 59 mg to no dose" in note and note.endswith("; 59 mg fits from 5 Nov 14:00")
 
 
 @pytest.mark.parametrize("now", [at(5, 4), at(5, 11, 5)])
 def test_the_header_says_the_next_line_has_no_dose_when_the_maximum_lowered_it(qtbot, febrile, store, nurse, now):
-    """rules §4 rev 2: line 3 (5 Nov 11:00) is lowered to no dose. The header, the one line a nurse
-    reads first, said "Anakinra 59 mg IV every 12 hours · next dose 11:00" (and at 11:05 "dose DUE
-    NOW") without a word of it (found in review)."""
+    """rules §4 rev 2: line 3 (5 Nov 11:00) is lowered to no dose until 14:00. The header, the one
+    line a nurse reads first, said "Anakinra 59 mg IV every 12 hours · next dose 11:00" (and at 11:05
+    "dose DUE NOW") without a word of it (found in review)."""
     w, pid = febrile(now)
     for when in (at(4, 11), at(4, 14), at(4, 17), at(4, 20), at(4, 23)):
         store.add_medication(nurse, pid, at=when, drug="anakinra", dose_mg=Decimal(100))
     w.state.reload()
     line = w.header.status.text()
-    assert "this dose: no dose" in line and "give nothing on this line and tell the prescriber" in line, line
+    assert "this dose: no dose, lowered to keep 24 hours within 400 mg: 59 mg fits from 5 Nov 14:00" in line, line
 
 
 def test_a_dose_recorded_soon_after_another_names_the_one_before(qtbot, febrile, store, nurse):
