@@ -29,8 +29,8 @@ def alert_text(code: str, protocol: Protocol) -> str:
                            " check it."),
         "weight_missing": "No weight recorded: the dose cannot be calculated. Record a weight (kg).",
         "daily_maximum": (f"A {dose.max_mg_window_h}-hour window reached the maximum of"
-                          f" {notation.mg(dose.max_mg_per_24h)}: the schedule shows which line was lowered;"
-                          " give nothing on a line of no dose, and tell the prescriber."),
+                          f" {notation.mg(dose.max_mg_per_24h)}: the schedule shows which line was lowered and"
+                          " what to do (from when its dose fits, or to give nothing and tell the prescriber)."),
         "consider_escalation": (f"Consider escalating anakinra to {notation.every_hours(sched.escalated_interval_h)}:"
                                 f" CRS is progressing or persisting {protocol.alerts.persistence_after_start_h}"
                                 " hours after the start."),

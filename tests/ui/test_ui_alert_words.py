@@ -23,7 +23,6 @@ def test_every_prompt_has_a_flag_in_the_task_view():
     assert set(say.PROMPTS) <= set(say.PROMPT_FLAG)
 
 
-@pytest.mark.xfail(strict=True, reason="the banner said to give nothing beside a line whose dose fits at 11:40")
 def test_the_daily_maximum_banner_does_not_say_to_give_nothing_beside_a_line_that_says_when_its_dose_fits():
     """Seen on the dose screen: the schedule's note said "100 mg fits from 5 Nov 11:40", the banner
     above it "give nothing on a line of no dose, and tell the prescriber"."""
