@@ -130,8 +130,9 @@ class _Evaluation(CaseChecks):
         dose, alerts, notices = None, set(), set()
         if courses:
             latest = courses[-1]
+            lines, over = apply_daily_maximum(lines, administrations, self.now, p.dose,  # §4 rev 2
+                                              {co.number: co.stop for co in courses}, self.window)
             stopped = {co.number: co.stop is not None and co.stop <= self.now for co in courses}
-            lines, over = apply_daily_maximum(lines, administrations, self.now, p.dose, stopped)  # §4 rev 2
             lines = with_status(lines, self.now, self.window, stopped)  # §5a
             running = latest.begin <= self.seen and not stopped[latest.number]
             current = weights.at(self.seen)
@@ -303,7 +304,8 @@ class _Evaluation(CaseChecks):
                        outcome_by=closure.by if closure else None, outcome_at=self.local(closure.at) if closure else None,
                        outcome_reason=closure.reason if closure else None,
                        retimed_after_line=line.retimed_after_line,
-                       escalated_after_line=line.escalated_after_line, lowered_from_mg=line.lowered_from_mg)
+                       escalated_after_line=line.escalated_after_line, lowered_from_mg=line.lowered_from_mg,
+                       fits_from=self.local(line.fits_from) if line.fits_from else None)
 
     def _grade_assessments(self, readings: list[Reading], fever: PersistentFever | None) -> list[AssessmentResult]:
         """CRS (§8) and ICANS (§9) at each assessment, in time order, with the grades current at

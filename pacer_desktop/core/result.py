@@ -61,6 +61,7 @@ class DueDose:
     retimed_after_line: int | None = None  # due later or sooner because that line's dose was given outside the window
     escalated_after_line: int | None = None  # the first line after an escalation (§5); that line was L, the last due by it
     lowered_from_mg: Num | None = None  # lowered so that its 24-hour window stays within the maximum (§4)
+    fits_from: Time | None = None  # lowered to nothing: when its full dose fits, before the next line (§4)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

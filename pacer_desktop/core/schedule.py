@@ -63,6 +63,7 @@ class Line:
     retimed_after_line: int | None = None  # this line moved because that line's dose was given outside the window
     escalated_after_line: int | None = None  # §5: the first line after an escalation; that line is L
     lowered_from_mg: Decimal | None = None  # §4: planned lower to keep a 24-hour window within the maximum
+    fits_from: datetime | None = None  # lowered to nothing: when its full dose fits, before the next line
     status: str = "planned"
 
     @property
@@ -215,17 +216,23 @@ def windows_over(given: list[tuple[datetime, Decimal]], rules: DoseRules) -> lis
 
 
 def apply_daily_maximum(lines: list[Line], administrations: list[Administration], now: datetime,
-                        rules: DoseRules, stopped: dict[int, bool]) -> tuple[list[Line], bool]:
+                        rules: DoseRules, stops: dict[int, datetime | None],
+                        window: timedelta) -> tuple[list[Line], bool]:
     """Lower the open lines still to be given so that no window ``(t − 24 h, t]`` passes the maximum
     (§4 rev 2). Returns the lines and whether the maximum was reached (a line lowered, or the
-    recorded doses alone over it).
+    recorded doses alone over it). ``stops``: each course's stop time (None: none yet).
 
-    Windows count the recorded administrations and the open lines still to be given, each at its
-    due time, as §4 says of the lines due after now. §4 names only those; the line due at or before
-    now that is not yet missed (due or overdue, §5a) is judged too, in the window ending at now, the
-    earliest it can be given: given in full into a window already at the maximum it would pass it,
-    and a line planned at no dose went back to its full dose the minute it fell due. The cap's own
-    rule decides: no window over the maximum (README, "Readings of the rules").
+    Windows count the recorded administrations and the open lines still to be given at their due
+    times, as §4 says. §4 names only lines due after now; the line due at or before now that is not
+    yet missed (due or overdue, §5a) is judged too, in the window ending at now, the earliest it can
+    be given: given in full into a window already at the maximum it would pass it, and a line planned
+    at no dose went back to its full dose the minute it fell due (README, "Readings of the rules").
+    Later lines count it at its due time: counted at now, an overdue line and the next one, due
+    within the hour, were both counted and lowered lines a day ahead.
+
+    A line lowered to nothing gets ``fits_from``: the first moment its full dose fits, as older doses
+    leave its 24 hours, if that comes before the next line's window opens and before its course's
+    stop time (a dose given 40 minutes late yesterday in an ordinary course); else None.
     """
     span, most = hours(rules.max_mg_window_h), rules.max_mg_per_24h
     given = [(a.at, a.mg) for a in administrations if a.mg is not None]
@@ -234,20 +241,40 @@ def apply_daily_maximum(lines: list[Line], administrations: list[Administration]
     planned: list[tuple[datetime, Decimal]] = []
     out = []
     for i, line in enumerate(lines):
-        to_give = line.due > now or (i == latest_due and not stopped.get(line.course, False))
+        stop = stops.get(line.course)
+        stopped = stop is not None and stop <= now
+        to_give = line.due > now or (i == latest_due and not stopped)
         if line.closed or not to_give or line.working is None:
             out.append(line)
             continue
         end = max(line.due, now)
-        used = sum((mg for at, mg in given + planned if end - span < at <= end), start=Decimal(0))
-        room = max(most - used, Decimal(0))
+        counted = given + planned
+        room = max(most - _in_window(counted, end, span), Decimal(0))
         if line.working.mg > room:
             working = replace(line.working, mg=room, capped=True, volume_ml=volume_ml(room, rules))
-            line = replace(line, working=working, lowered_from_mg=line.working.mg)
+            limits = [t for t in (lines[i + 1].due - window if i + 1 < len(lines) else None, stop) if t is not None]
+            fits = _fits_from(end, line.working.mg, counted, min(limits, default=None), span, most) if room == 0 else None
+            line = replace(line, working=working, lowered_from_mg=line.working.mg, fits_from=fits)
             over = True
-        planned.append((line.due, line.working.mg))  # later windows count it when due, as §4 has open lines
+        planned.append((line.due, line.working.mg))  # later windows count it when due, as §4 does open lines
         out.append(line)
     return out, over
+
+
+def _in_window(counted: list[tuple[datetime, Decimal]], end: datetime, span: timedelta) -> Decimal:
+    return sum((mg for at, mg in counted if end - span < at <= end), start=Decimal(0))
+
+
+def _fits_from(start: datetime, mg: Decimal, counted: list[tuple[datetime, Decimal]], limit: datetime | None,
+               span: timedelta, most: Decimal) -> datetime | None:
+    """The first moment from ``start``, before ``limit``, at which ``mg`` more stays within ``most`` in
+    the ``span`` up to it: ``start`` itself, or one at which a counted dose leaves that span."""
+    for t in sorted({start} | {at + span for at, _ in counted if at + span > start}):
+        if limit is not None and t >= limit:
+            return None
+        if _in_window(counted, t, span) + mg <= most:
+            return t
+    return None
 
 
 def with_status(lines: list[Line], now: datetime, window: timedelta, stopped: dict[int, bool]) -> list[Line]:

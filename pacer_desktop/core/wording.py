@@ -14,7 +14,6 @@ day; ``4 Nov 2026 11:00`` on paper, which is kept for years.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import Callable
 from zoneinfo import ZoneInfo
 
@@ -211,28 +210,15 @@ def lowered(result: Result, line: DueDose, rules: DoseRules, time: Callable[[dat
             + (" with any dose" if line.mg == 0 else ""))
 
 
-def after_lowered(result: Result, line: DueDose, rules: DoseRules, time: Callable[[datetime], str]) -> str:
-    """What to do about a lowered line (rules §4 rev 2), times written by ``time``. As older doses
-    leave its 24 hours, the line's full dose may fit again before the next line is due: then
-    ``100 mg fits from 5 Nov 11:40`` (a dose given 40 minutes late yesterday). Else, for a line
-    lowered to nothing, :data:`GIVE_NOTHING`; else "" (the lowered dose is the one to give).
-
-    Counted as ``schedule.apply_daily_maximum`` counts them: the doses recorded as given, and the
-    open lines before this one at their due times; the line is given at its due time or, once due,
-    at now at the earliest."""
-    span, most = hours(rules.max_mg_window_h), rules.max_mg_per_24h
-    start = max(instant(line.due), instant(result.now))
-    counted = [(instant(d.given_at), d.given_mg) for d in result.doses if d.given_at is not None and d.given_mg is not None]
-    counted += [(instant(u.at), u.mg) for u in result.unscheduled_doses if u.mg is not None]
-    counted += [(instant(d.due), d.mg) for d in result.doses
-                if d is not line and d.status in ("due", "overdue", "planned") and d.mg is not None and instant(d.due) < start]
-    until = min((instant(d.due) for d in result.doses if instant(d.due) > instant(line.due)), default=None)
-    for t in sorted({start} | {at + span for at, _ in counted if at + span > start}):
-        if until is not None and t >= until:
-            break
-        if sum((mg for at, mg in counted if t - span < at <= t), start=Decimal(0)) + line.lowered_from_mg <= most:
-            return f"{notation.mg(line.lowered_from_mg)} fits from {time(t)}"
-    return GIVE_NOTHING if line.mg == 0 else ""
+def after_lowered(line: DueDose, time: Callable[[datetime], str]) -> str:
+    """What to do about a line lowered to nothing (rules §4 rev 2), times written by ``time``:
+    ``100 mg fits from 5 Nov 11:40`` when its full dose fits before the next line (the engine's
+    ``fits_from``), else :data:`GIVE_NOTHING`; "" for a line lowered to less (its dose is the one to give)."""
+    if line.mg != 0:
+        return ""
+    if line.fits_from is not None:
+        return f"{notation.mg(line.lowered_from_mg)} fits from {time(line.fits_from)}"
+    return GIVE_NOTHING
 
 
 def recorded_over(case, rules: DoseRules, time: Callable[[datetime], str]) -> str | None:

@@ -289,7 +289,7 @@ def _daily_maximum_sentence(job: PrintJob) -> str:
     p, r = job.protocol, job.result
     said = []
     for d in (d for d in r.doses if d.lowered_from_mg is not None):
-        advice = wording.after_lowered(r, d, p.dose, job.time)
+        advice = wording.after_lowered(d, job.time)
         said.append(f"Line {d.line}, due {job.time(d.due)}, is {wording.lowered(r, d, p.dose, job.time)}."
                     + (f" {advice[:1].upper()}{advice[1:]}." if advice else ""))
     recorded = wording.recorded_over(job.case, p.dose, job.time)

@@ -112,7 +112,7 @@ def schedule_rows(result: Result, now: datetime | None = None) -> list[Scheduled
         advice = ""
         if d.lowered_from_mg is not None:
             rules = protocols.load(result.protocol).dose
-            advice = wording.after_lowered(result, d, rules, lambda at: day_time(at, zone))
+            advice = wording.after_lowered(d, lambda at: day_time(at, zone))
             notes.append(wording.lowered(result, d, rules, lambda at: day_time(at, zone)) + (f"; {advice}" if advice else ""))
         mg, volume = wording.line_dose(d.mg, d.volume_ml)
         rows.append(ScheduledDose(
@@ -206,8 +206,9 @@ def status_line(result: Result, rows: list[ScheduledDose], now: datetime, protoc
     own = ""
     if nxt.lowered:
         rules = protocol.dose
-        own = (f" · this dose: {nxt.mg}, lowered to keep {rules.max_mg_window_h} hours within"
-               f" {notation.mg(rules.max_mg_per_24h)}" + (f": {nxt.advice}" if nxt.advice else ""))
+        keep = f"to keep {rules.max_mg_window_h} hours within {notation.mg(rules.max_mg_per_24h)}"
+        own = (f" · no dose on this line, {keep}: {nxt.advice}" if nxt.advice
+               else f" · this dose: {nxt.mg}, lowered {keep}")
     elif due_before_weight(result, nxt):
         own = (" · no dose was calculated for it: no weight when it fell due" if nxt.weight == NO_WEIGHT
                else f" · this dose: {nxt.mg}, by the weight when it fell due ({nxt.weight})")

@@ -364,12 +364,11 @@ def test_a_lowered_line_says_from_when_its_full_dose_fits(now):
     said of line 5 while planned and until 11:40, though 100 mg fits its 24 hours from 11:40, well
     within its window. The words say so; the prescriber is asked only when no dose fits before the
     next line."""
-    from pacer_desktop import protocols
     from pacer_desktop.core import wording
     r = _late_first_dose(now)
     line5 = next(d for d in r.doses if d.line == 5)
     assert (line5.mg, line5.lowered_from_mg) == (0, 100)
-    said = wording.after_lowered(r, line5, protocols.load(r.protocol).dose, lambda at: wording.day_time(at, r.timezone))
+    said = wording.after_lowered(line5, lambda at: wording.day_time(at, r.timezone))
     assert said == "100 mg fits from 5 Nov 11:40"
 
 

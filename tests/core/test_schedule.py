@@ -192,7 +192,7 @@ def test_intervals_exact_and_no_24_hour_window_above_400_mg(escalate_after_min, 
     history = WeightHistory([WeightEntry(START + timedelta(minutes=m), kg) for m, kg in weights])
     end = START + timedelta(days=days)
     lines, _ = plan_lines([CoursePlan(1, START, escalated, end, end)], [], {}, history, P.schedule, P.dose)
-    doses, _ = apply_daily_maximum(lines, [], START - H, P.dose, {})  # all planned: nothing given yet
+    doses, _ = apply_daily_maximum(lines, [], START - H, P.dose, {}, timedelta(minutes=60))  # all planned: nothing given yet
     dues = [d.due for d in doses]
     for before, after in zip(dues, dues[1:]):
         gap = after - before

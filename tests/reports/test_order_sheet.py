@@ -222,7 +222,6 @@ def test_paper_says_from_when_a_lowered_line_s_full_dose_fits():
             " 5 Nov 2026 11:20 would pass 400 mg with any dose. 100 mg fits from 5 Nov 2026 11:40.") in _printed(c)
 
 
-@pytest.mark.xfail(strict=True, reason="'fits from' named a time after the stop, or inside the next line's window")
 def test_a_lowered_line_never_says_its_dose_fits_after_the_stop_or_in_the_next_line_s_window():
     """# rules §4 rev 2, found in review: "100 mg fits from 7 Nov 23:40" was printed for the last
     line before a stop at 23:30 (no dose is due after it), and "fits from 5 Nov 10:30" for line 4, 30

@@ -501,7 +501,7 @@ def test_the_header_says_the_next_line_has_no_dose_when_the_maximum_lowered_it(q
         store.add_medication(nurse, pid, at=when, drug="anakinra", dose_mg=Decimal(100))
     w.state.reload()
     line = w.header.status.text()
-    assert "this dose: no dose, lowered to keep 24 hours within 400 mg: 59 mg fits from 5 Nov 14:00" in line, line
+    assert "no dose on this line, to keep 24 hours within 400 mg: 59 mg fits from 5 Nov 14:00" in line, line
 
 
 def test_a_dose_recorded_soon_after_another_names_the_one_before(qtbot, febrile, store, nurse):
