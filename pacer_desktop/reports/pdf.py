@@ -123,9 +123,11 @@ SMALLEST_WHOLE_WORD_PT = 5
 
 def whole_words(value: str, style: ParagraphStyle, width: float) -> Paragraph:
     """``value`` (a name, an MRN) in lines of ``width`` that break only between words or after a
-    hyphen inside one: never inside a name ("Wolfeschlegelstein / hausen…" is misread). A piece
-    still longer than the box sets the whole value smaller until it fits."""
-    pieces = [piece for word in value.split() for piece in re.split(r"(?<=-)(?=.)", word)]
+    hyphen inside one: never inside a name ("Wolfeschlegelstein / hausen…" is misread), nor between
+    a number and its unit or month (:func:`markup`). A piece still longer than the box sets the
+    whole value smaller until it fits."""
+    words = [w for w in _NUMBER_UNIT.sub("\\1\u00a0", value).split(" ") if w]  # no-break spaces stay inside
+    pieces = [piece for word in words for piece in re.split(r"(?<=-)(?=.)", word)]
     longest = max((pdfmetrics.stringWidth(piece, style.fontName, style.fontSize) for piece in pieces), default=0)
     if longest > width:
         size = max(SMALLEST_WHOLE_WORD_PT, math.floor(10 * style.fontSize * width / longest) / 10)  # tenths, never over
@@ -137,7 +139,7 @@ def whole_words(value: str, style: ParagraphStyle, width: float) -> Paragraph:
         return pdfmetrics.stringWidth(text, style.fontName, style.fontSize) <= width
 
     lines = [""]
-    for word in value.split():
+    for word in words:
         parts = [word] if fits(word) else re.split(r"(?<=-)(?=.)", word)  # whole if it fits a line
         for i, part in enumerate(parts):
             joined = f"{lines[-1]}{' ' if i == 0 else ''}{part}" if lines[-1] else part
