@@ -73,6 +73,7 @@ def _check_role(role: str) -> None:
 PRINT_ACTIONS: dict[str, str] = {"order": "print_verified_order_sheet", "mar": "print_administration_record",
                                  "eligibility": "print_checklist", "grading": "print_grading_summary"}
 
+
 def allowed(role: str, action: str) -> bool:
     """Whether ``role`` may do ``action``."""
     _check_role(role)
