@@ -334,8 +334,15 @@ def ward_line(result: Result | None, now: datetime, acknowledgements: list,
         return WardLine(PROMPT if prompts else REST, None, "no dose outstanding", tuple(flags))
     if nxt.status == "overdue":
         first = min(r.due for r in rows if r.status == "overdue")
-        return WardLine(OVERDUE, first, f"DOSE OVERDUE since {day_time(first, zone)}", tuple(flags))
+        return WardLine(OVERDUE, first, f"DOSE OVERDUE since {_zoned(day_time(first, zone), first, zone)}", tuple(flags))
     if nxt.status == "due":
-        return WardLine(DUE, nxt.due, f"dose DUE NOW ({clock(nxt.due, zone)})", tuple(flags))
+        return WardLine(DUE, nxt.due, f"dose DUE NOW ({_zoned(clock(nxt.due, zone), nxt.due, zone)})", tuple(flags))
     when = clock(nxt.due, zone) if local(nxt.due, zone).date() == local(now, zone).date() else day_time(nxt.due, zone)
-    return WardLine(PROMPT if prompts else REST, None, f"next dose {when}", tuple(flags))
+    return WardLine(PROMPT if prompts else REST, None, f"next dose {_zoned(when, nxt.due, zone)}", tuple(flags))
+
+
+def _zoned(text: str, at: datetime, zone: str) -> str:
+    """``text``, a time of ``at``, with its zone's name once (``23:00 CST``): the list holds patients
+    of every zone, and a bare time is read in the workstation's."""
+    name = local(at, zone).tzname()
+    return text if not name or text.endswith(name) else f"{text} {name}"
