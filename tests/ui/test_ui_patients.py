@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
@@ -187,19 +188,24 @@ def test_the_status_bar_says_nothing_of_the_last_patient_once_another_is_chosen(
     assert w.statusBar().currentMessage() == ""
 
 
-def test_a_save_that_lands_after_another_patient_is_chosen_names_its_patient(qtbot, make_window, store, nurse):
+def test_a_save_that_lands_after_another_patient_is_chosen_names_its_patient(qtbot, make_window, store, nurse,
+                                                                          monkeypatch):
     """The write runs off the GUI thread; a nurse may choose the next patient before it lands. Its
-    "✓ Saved: temperature …" then came under the next patient's header, as if it were theirs."""
-    import threading
+    "✓ Saved: temperature …" then came under the next patient's header, as if it were theirs. (The
+    write is held by keeping it from the worker until after the switch: a write that waits on an
+    event would also be run by the gate's dry run, on the GUI thread.)"""
     a, b = _two_patients(store, nurse)
     w = make_window(datetime(2026, 11, 4, 18, 5, tzinfo=UTC))
     w.open_patient(a)
-    hold = threading.Event()
-    w.state.save(lambda s, u, pid: hold.wait(5) and _temperature(s, u, pid), "temperature 38.6 °C at 4 Nov 12:00",
-                 on_problems=lambda p: None)
+    held = {}
+    real_run = w.state.ops.run
+    monkeypatch.setattr(w.state.ops, "run", lambda work, **kw: held.update(work=work, **kw))
+    w.state.save(_temperature, "temperature 38.6 °C at 4 Nov 12:00", on_problems=lambda p: None)
     w.open_patient(b)
-    hold.set()
+    monkeypatch.setattr(w.state.ops, "run", real_run)
+    real_run(held.pop("work"), **held)  # the write lands now, after the switch
     qtbot.waitUntil(lambda: "Saved" in w.statusBar().currentMessage(), timeout=5000)
     said = w.statusBar().currentMessage()
     assert "Ann Able" in said and "MRN A-1" in said, said
     assert w.state.patient_id == b and "Ben Baker" in w.header.title.text()
+    assert [e.values["value"] for e in store.entries(a, "temperature")][-1] == Decimal("38.6")
