@@ -196,6 +196,24 @@ def test_the_administration_record_printed_from_the_database_says_who_recorded_e
     assert "given 4 Nov 2026 11:05, recorded by AB (nurse)" in " ".join(text.split())
 
 
+@pytest.mark.xfail(strict=True, reason="the refusal named 'medications[0].for_line', not the dose")
+def test_withdrawing_the_fever_a_recorded_dose_depends_on_names_that_dose(store, nurse, clock):
+    """Withdrawing the temperature that made the fever persistent leaves the dose recorded for line 1
+    without its line; the refusal read "medications[0].for_line: anakinra has not started: there is
+    no line 1", which names nothing a nurse can find. It names the dose and what to do first."""
+    from pacer_desktop.core.errors import CaseError
+    clock.now = at(4, 12)
+    pid = febrile_patient(store, nurse)
+    store.add_medication(nurse, pid, at=at(4, 11, 5), drug="anakinra", dose_mg=Decimal(59), for_line=1)
+    fever = store.entries(pid, "temperature")[-1]
+    with pytest.raises(CaseError) as refused:
+        store.correct(nurse, "temperature", fever.id, reason="wrong patient")
+    [problem] = refused.value.problems
+    assert problem.message.startswith("the anakinra dose of 4 Nov 11:05: anakinra has not started")
+    assert problem.message.endswith("Correct or withdraw that entry first.")
+    assert store.entries(pid, "temperature")[-1].current  # nothing was withdrawn
+
+
 def test_a_message_in_the_record_dialog_is_shown_whole(qtbot, febrile):
     """Seen under Xvfb: 'Given 5 h 52 min late, outside the 60 minutes either side of the due time:
     give the reason.' was cut after two lines."""
