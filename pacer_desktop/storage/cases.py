@@ -6,10 +6,12 @@ and the check of a would-be case before a write.
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..core.case import Case, Patient
+from ..core import wording
 from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
 from ..core.result import Result
@@ -162,7 +164,10 @@ def check_save(patient: PatientRecord, details: dict, parts: dict, now: datetime
         place(known, *new)
         place(whole, *new)
     case = case_from(details, known)
-    result = validate_case(case, now, new=(new[0], known) if new is not None else None)
+    try:
+        result = validate_case(case, now, new=(new[0], known) if new is not None else None)
+    except CaseError as exc:
+        raise _naming_other_entries(exc, case) from None
     if any(len(known[kind]) != len(whole[kind]) for kind in whole):
         last = max(m.at for kind, rows in whole.items() if kind != "eligibility" for _, m in rows)
         try:
@@ -172,6 +177,30 @@ def check_save(patient: PatientRecord, details: dict, parts: dict, now: datetime
                                               " which the screen leaves out until then)")
                              for p in exc.problems]) from None
     return case, result
+
+
+#: Another stored entry a save would leave invalid, in the ward's words (by its list in the case).
+_ENTRY_WORDS = {"temperatures": "the temperature", "weights": "the weight", "assessments": "the assessment",
+                "escalations": "the escalation", "dose_outcomes": "the dose not given", "restarts": "the restart"}
+
+
+def _naming_other_entries(exc: CaseError, case: Case) -> CaseError:
+    """A save refused because another stored entry no longer fits (the fever that started anakinra
+    withdrawn, a dose recorded for line 1 left without its line): each problem about that entry
+    names it and its time, and says to correct or withdraw it first, instead of "medications[0]".
+    The new entry's own problems were given their plain field by :func:`validate_case`."""
+    named = []
+    for p in exc.problems:
+        m = re.fullmatch(r"(\w+)\[(\d+)\](?:\.\w+)?", p.field)
+        items = getattr(case, m[1], None) if m else None
+        if not isinstance(items, tuple) or int(m[2]) >= len(items) or not hasattr(items[int(m[2])], "at"):
+            named.append(p)
+            continue
+        item = items[int(m[2])]
+        what = f"the {item.drug} dose" if m[1] == "medications" else _ENTRY_WORDS.get(m[1], "the entry")
+        named.append(Problem("", f"{what} of {wording.day_time(item.at, case.timezone)}: {p.message.rstrip('.')}."
+                                 " Correct or withdraw that entry first."))
+    return CaseError(named)
 
 
 def known_at(patient: PatientRecord, parts: dict, now: datetime) -> dict:

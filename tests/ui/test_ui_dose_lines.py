@@ -196,7 +196,6 @@ def test_the_administration_record_printed_from_the_database_says_who_recorded_e
     assert "given 4 Nov 2026 11:05, recorded by AB (nurse)" in " ".join(text.split())
 
 
-@pytest.mark.xfail(strict=True, reason="the refusal named 'medications[0].for_line', not the dose")
 def test_withdrawing_the_fever_a_recorded_dose_depends_on_names_that_dose(store, nurse, clock):
     """Withdrawing the temperature that made the fever persistent leaves the dose recorded for line 1
     without its line; the refusal read "medications[0].for_line: anakinra has not started: there is
