@@ -10,8 +10,8 @@ import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from ..core.case import Case, Patient
 from ..core import wording
+from ..core.case import Case, Patient
 from ..core.caseio import checked
 from ..core.errors import CaseError, Problem
 from ..core.result import Result
@@ -181,7 +181,7 @@ def check_save(patient: PatientRecord, details: dict, parts: dict, now: datetime
 
 #: Another stored entry a save would leave invalid, in the ward's words (by its list in the case).
 _ENTRY_WORDS = {"temperatures": "the temperature", "weights": "the weight", "assessments": "the assessment",
-                "escalations": "the escalation", "dose_outcomes": "the dose not given", "restarts": "the restart"}
+                "escalations": "the escalation", "restarts": "the restart"}
 
 
 def _naming_other_entries(exc: CaseError, case: Case) -> CaseError:
@@ -197,9 +197,14 @@ def _naming_other_entries(exc: CaseError, case: Case) -> CaseError:
             named.append(p)
             continue
         item = items[int(m[2])]
-        what = f"the {item.drug} dose" if m[1] == "medications" else _ENTRY_WORDS.get(m[1], "the entry")
-        named.append(Problem("", f"{what} of {wording.day_time(item.at, case.timezone)}: {p.message.rstrip('.')}."
-                                 " Correct or withdraw that entry first."))
+        when = wording.day_time(item.at, case.timezone)
+        if m[1] == "medications":
+            what = f"the {item.drug} dose of {when}"
+        elif m[1] == "dose_outcomes":
+            what = f"line {item.line} recorded as {item.outcome} at {when}"
+        else:
+            what = f"{_ENTRY_WORDS.get(m[1], 'the entry')} of {when}"
+        named.append(Problem("", f"{what}: {p.message.rstrip('.')}. Correct or withdraw that entry first."))
     return CaseError(named)
 
 
