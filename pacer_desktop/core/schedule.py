@@ -211,7 +211,7 @@ def windows_over(given: list[tuple[datetime, Decimal]], rules: DoseRules) -> lis
     """The windows ``(t − 24 h, t]`` ending at a recorded administration whose recorded amounts pass
     the maximum (§4 rev 2: an extra dose after a medication error), as (t, the amount in it)."""
     span, most = hours(rules.max_mg_window_h), rules.max_mg_per_24h
-    totals = [(end, sum((mg for at, mg in given if end - span < at <= end), start=Decimal(0))) for end, _ in given]
+    totals = [(end, _in_window(given, end, span)) for end, _ in given]
     return sorted((end, total) for end, total in totals if total > most)
 
 
@@ -262,6 +262,7 @@ def apply_daily_maximum(lines: list[Line], administrations: list[Administration]
 
 
 def _in_window(counted: list[tuple[datetime, Decimal]], end: datetime, span: timedelta) -> Decimal:
+    """The amount of ``counted`` in the window ``(end − span, end]``."""
     return sum((mg for at, mg in counted if end - span < at <= end), start=Decimal(0))
 
 

@@ -127,7 +127,7 @@ def whole_words(value: str, style: ParagraphStyle, width: float) -> Paragraph:
     a number and its unit or month (:func:`markup`). A piece still longer than the box sets the
     whole value smaller until it fits."""
     words = [w for w in _NUMBER_UNIT.sub("\\1\u00a0", value).split(" ") if w]  # no-break spaces stay inside
-    pieces = [piece for word in words for piece in re.split(r"(?<=-)(?=.)", word)]
+    pieces = [piece for word in words for piece in _after_hyphens(word)]
     longest = max((pdfmetrics.stringWidth(piece, style.fontName, style.fontSize) for piece in pieces), default=0)
     if longest > width:
         size = max(SMALLEST_WHOLE_WORD_PT, math.floor(10 * style.fontSize * width / longest) / 10)  # tenths, never over
@@ -140,7 +140,7 @@ def whole_words(value: str, style: ParagraphStyle, width: float) -> Paragraph:
 
     lines = [""]
     for word in words:
-        parts = [word] if fits(word) else re.split(r"(?<=-)(?=.)", word)  # whole if it fits a line
+        parts = [word] if fits(word) else _after_hyphens(word)  # whole if it fits a line
         for i, part in enumerate(parts):
             joined = f"{lines[-1]}{' ' if i == 0 else ''}{part}" if lines[-1] else part
             if lines[-1] and not fits(joined):
@@ -148,6 +148,11 @@ def whole_words(value: str, style: ParagraphStyle, width: float) -> Paragraph:
             else:
                 lines[-1] = joined
     return Paragraph("<br/>".join(escape(line) for line in lines), style)
+
+
+def _after_hyphens(word: str) -> list[str]:
+    """``Wolfe-Oyelaran`` → ``["Wolfe-", "Oyelaran"]``: where a line may end inside a word."""
+    return re.split(r"(?<=-)(?=.)", word)
 
 
 def patient_grid(patient: PatientHeader, job: PrintJob, width: float, age: str) -> Table:
